@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** One decoded message from one machine, stamped with the device's own time (event time). */
+export interface Reading {
+  machineId: string;
+  /** Device timestamp, epoch ms. Features, rollups and alarms use this, never wall time. */
+  ts: number;
+  metrics: Record<string, number>;
+  /** Wall time the message reached ingest, epoch ms; used only for latency and staleness. */
+  receivedAt: number;
+}
+
+export const MachineStateSchema = z.enum(['online', 'stale', 'offline']);
+export type MachineState = z.infer<typeof MachineStateSchema>;
+
+export const SensorStatusSchema = z.object({
+  value: z.number().nullable(),
+  ts: z.number(),
+  /** good: fresh value; stale: no update within the watchdog period; offline: the source said it is gone. */
+  quality: z.enum(['good', 'stale', 'offline']),
+});
+export type SensorStatus = z.infer<typeof SensorStatusSchema>;
+
+export const MachineSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  site: z.string(),
+  area: z.string(),
+  type: z.string(),
+  protocol: z.enum(['json', 'sparkplug']),
+  firstSeen: z.number(),
+  lastSeen: z.number(),
+  state: MachineStateSchema,
+  sensors: z.record(z.string(), SensorStatusSchema),
+});
+export type Machine = z.infer<typeof MachineSchema>;
+
+export const QUARANTINE_REASONS = [
+  'oversized',
+  'invalid_json',
+  'unknown_shape',
+  'bad_timestamp',
+  'non_finite',
+  'unknown_topic',
+  'sparkplug_decode',
+  'sparkplug_sequence',
+  'sparkplug_unborn',
+] as const;
+export const QuarantineReasonSchema = z.enum(QUARANTINE_REASONS);
+export type QuarantineReason = z.infer<typeof QuarantineReasonSchema>;
+
+export const QuarantineEntrySchema = z.object({
+  at: z.number(),
+  topic: z.string(),
+  reason: QuarantineReasonSchema,
+  detail: z.string(),
+  /** The first bytes of the payload, base64, so an engineer can see what arrived. */
+  payloadHead: z.string(),
+  payloadBytes: z.number(),
+});
+export type QuarantineEntry = z.infer<typeof QuarantineEntrySchema>;

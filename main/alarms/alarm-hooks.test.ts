@@ -1,0 +1,38 @@
+import { describe, expect, it, vi } from 'vitest';
+import { AlarmHooks } from './alarm-hooks';
+
+const reading = { machineId: 'm', ts: 1, metrics: { t: 1 }, receivedAt: 1 };
+
+describe('AlarmHooks', () => {
+  it('fans every stage out to the registered hooks', () => {
+    const hooks = new AlarmHooks(() => {});
+    const onReading = vi.fn();
+    const onMachines = vi.fn();
+    hooks.register({ name: 'a', onReading, onMachines });
+    hooks.reading(reading, { f: 1 });
+    hooks.machines([]);
+    expect(onReading).toHaveBeenCalledWith(reading, { f: 1 });
+    expect(onMachines).toHaveBeenCalledWith([]);
+  });
+
+  it('isolates a throwing hook, counts and reports it, and still calls the others', () => {
+    const report = vi.fn();
+    const hooks = new AlarmHooks(report);
+    const good = vi.fn();
+    hooks.register({ name: 'bad', onReading: () => { throw new Error('boom'); } });
+    hooks.register({ name: 'good', onReading: good });
+    hooks.reading(reading, null);
+    hooks.reading(reading, null);
+    expect(good).toHaveBeenCalledTimes(2);
+    expect(hooks.failures.get('bad')).toBe(2);
+    expect(report).toHaveBeenCalledWith('bad', expect.any(Error));
+  });
+
+  it('unregisters', () => {
+    const hooks = new AlarmHooks(() => {});
+    const onReading = vi.fn();
+    hooks.register({ name: 'a', onReading })();
+    hooks.reading(reading, null);
+    expect(onReading).not.toHaveBeenCalled();
+  });
+});

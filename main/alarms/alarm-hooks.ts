@@ -1,0 +1,51 @@
+/**
+ * Where alarm sources attach to the data path. The pipeline calls these at each stage; limit,
+ * model and system alarm sources register here instead of being wired into ingest or the store.
+ * A hook that throws is reported and skipped: an alarm source bug must not stop the pipeline.
+ */
+import type { Health } from '../../common/contract';
+import type { Machine, Reading } from '../../common/telemetry';
+
+export interface AlarmHook {
+  name: string;
+  /** Every decoded reading, in event time, after features were computed for it. */
+  onReading?(reading: Reading, features: unknown): void;
+  /** A machine was discovered or its state or sensor quality changed. */
+  onMachines?(machines: readonly Machine[]): void;
+  /** Periodic view of the runtime's own health (broker, store, models) for system alarms. */
+  onHealth?(health: Health): void;
+}
+
+export class AlarmHooks {
+  private readonly hooks: AlarmHook[] = [];
+  readonly failures = new Map<string, number>();
+
+  constructor(private readonly report: (hook: string, error: unknown) => void) {}
+
+  register(hook: AlarmHook): () => void {
+    this.hooks.push(hook);
+    return () => {
+      const i = this.hooks.indexOf(hook);
+      if (i >= 0) this.hooks.splice(i, 1);
+    };
+  }
+
+  reading(reading: Reading, features: unknown): void {
+    for (const hook of this.hooks) if (hook.onReading) this.guard(hook, () => hook.onReading!(reading, features));
+  }
+  machines(machines: readonly Machine[]): void {
+    for (const hook of this.hooks) if (hook.onMachines) this.guard(hook, () => hook.onMachines!(machines));
+  }
+  health(health: Health): void {
+    for (const hook of this.hooks) if (hook.onHealth) this.guard(hook, () => hook.onHealth!(health));
+  }
+
+  private guard(hook: AlarmHook, run: () => void) {
+    try {
+      run();
+    } catch (err) {
+      this.failures.set(hook.name, (this.failures.get(hook.name) ?? 0) + 1);
+      this.report(hook.name, err);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { createAuthService, type StoredUser, type UserStore } from './auth-service';
+import { SessionTable } from './sessions';
+
+const FAST = { N: 2 ** 10, r: 8, p: 1 };
+
+function memoryUsers(): UserStore {
+  const users: StoredUser[] = [];
+  return {
+    count: () => users.length,
+    create: (u, onlyIfEmpty) => {
+      if (onlyIfEmpty && users.length > 0) return null;
+      const user = { id: users.length + 1, username: u.username, role: u.role, passwordHash: u.passwordHash, disabled: false, failedLogins: 0, lockedUntil: null };
+      users.push(user);
+      return user;
+    },
+    findByUsername: (name) => users.find((u) => u.username.toLowerCase() === name.toLowerCase()) ?? null,
+    recordFailure: (id, lockedUntil) => {
+      const u = users.find((x) => x.id === id)!;
+      u.failedLogins++;
+      u.lockedUntil = lockedUntil;
+    },
+    resetFailures: (id) => {
+      const u = users.find((x) => x.id === id)!;
+      u.failedLogins = 0;
+      u.lockedUntil = null;
+    },
+  };
+}
+
+function setup() {
+  let now = 1_000_000;
+  const clock = { now: () => now, advance: (ms: number) => (now += ms) };
+  const sessions = new SessionTable(clock.now, 60_000);
+  const auth = createAuthService({ users: memoryUsers(), sessions, now: clock.now, scrypt: FAST, maxFailures: 3, lockoutMs: 10 * 60_000 });
+  return { auth, clock, sessions };
+}
+
+describe('auth service', () => {
+  it('has no default account: setup is needed, and login fails before it', async () => {
+    const { auth } = setup();
+    expect(auth.needsSetup()).toBe(true);
+    await expect(auth.login('admin', 'admin')).rejects.toMatchObject({ code: 'unauthenticated' });
+  });
+
+  it('creates the first administrator once, then refuses a second setup', async () => {
+    const { auth } = setup();
+    const session = await auth.setup('chief', 'a long password');
+    expect(session.user).toMatchObject({ username: 'chief', role: 'admin' });
+    expect(auth.needsSetup()).toBe(false);
+    await expect(auth.setup('intruder', 'another password')).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('logs in with the right password, case-insensitive username, and refuses a wrong one', async () => {
+    const { auth } = setup();
+    await auth.setup('chief', 'a long password');
+    expect((await auth.login('CHIEF', 'a long password')).user.username).toBe('chief');
+    await expect(auth.login('chief', 'wrong password')).rejects.toMatchObject({ code: 'unauthenticated', message: 'wrong username or password' });
+    await expect(auth.login('nobody', 'a long password')).rejects.toMatchObject({ message: 'wrong username or password' });
+  });
+
+  it('locks the account after repeated failures, even for the right password, until the lockout ends', async () => {
+    const { auth, clock } = setup();
+    await auth.setup('chief', 'a long password');
+    for (let i = 0; i < 3; i++) await expect(auth.login('chief', 'nope')).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(auth.login('chief', 'a long password')).rejects.toMatchObject({ code: 'rate_limited' });
+    clock.advance(10 * 60_000 + 1);
+    expect((await auth.login('chief', 'a long password')).user.username).toBe('chief');
+  });
+
+  it('resumes a live session, ends it on logout and after the idle time', async () => {
+    const { auth, clock } = setup();
+    const { token } = await auth.setup('chief', 'a long password');
+    expect(auth.resume(token).user.username).toBe('chief');
+    clock.advance(60_001);
+    expect(() => auth.resume(token)).toThrow(/expired/);
+    const again = await auth.login('chief', 'a long password');
+    auth.logout(again.token);
+    expect(() => auth.resume(again.token)).toThrow(/expired/);
+  });
+});

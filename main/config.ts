@@ -1,0 +1,118 @@
+/**
+ * Configuration: defaults, then the config file, then command-line flags. Everything is validated
+ * with one schema so that a typo in the file is a clear error at start, not a surprise at 3 a.m.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const TlsSchema = z
+  .object({
+    caFile: z.string().optional(),
+    certFile: z.string().optional(),
+    keyFile: z.string().optional(),
+    rejectUnauthorized: z.boolean().default(true),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    dataDir: z.string().default('.data'),
+    server: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8740),
+      })
+      .strict()
+      .prefault({}),
+    broker: z
+      .object({
+        /** null: run the embedded broker and the plant simulator. */
+        url: z.string().url().nullable().default(null),
+        username: z.string().optional(),
+        password: z.string().optional(),
+        clientId: z.string().min(1).max(128).optional(),
+        tls: TlsSchema.optional(),
+        /** Port of the embedded broker on 127.0.0.1; 0 picks a free one. */
+        embeddedPort: z.number().int().min(0).max(65535).default(1883),
+        topics: z.array(z.string().min(1)).min(1).default(['factory/+/+/+/telemetry', 'factory/+/+/+/meta', 'spBv1.0/#']),
+      })
+      .strict()
+      .prefault({}),
+    simulator: z
+      .object({
+        /** Runs only with the embedded broker unless forced on. */
+        enabled: z.boolean().optional(),
+        machines: z.number().int().min(1).max(5000).default(24),
+        rateHz: z.number().positive().max(100).default(1),
+        faultsPerMachinePerDay: z.number().min(0).max(1000).default(0.5),
+        seed: z.number().int().default(7),
+        site: z.string().regex(/^[A-Za-z0-9_-]+$/).default('plant1'),
+      })
+      .strict()
+      .prefault({}),
+    ingest: z
+      .object({
+        maxPayloadBytes: z.number().int().min(256).max(16 * 1024 * 1024).default(256 * 1024),
+        quarantineSize: z.number().int().min(10).max(100_000).default(1000),
+        /** A sensor is stale when nothing arrived for this long (and for at least 3 of its own periods). */
+        staleAfterMs: z.number().int().min(100).default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    store: z
+      .object({
+        rawDays: z.number().positive().default(7),
+        minuteDays: z.number().positive().default(90),
+        hourDays: z.number().positive().default(5 * 365),
+        /** Telemetry batches are committed at least this often; at most this much is lost on power loss. */
+        flushMs: z.number().int().min(1).max(10_000).default(50),
+        backupHourUtc: z.number().int().min(0).max(23).nullable().default(2),
+        backupKeep: z.number().int().min(1).max(365).default(7),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type AppConfig = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+/** Reads `<dataDir>/config.json` (or an explicit file) and applies overrides; throws ConfigError with every problem named. */
+export function loadConfig(options: { file?: string; overrides?: ConfigInput; cwd?: string } = {}): AppConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const overrides = options.overrides ?? {};
+  const dataDir = resolve(cwd, overrides.dataDir ?? '.data');
+  const file = options.file ? resolve(cwd, options.file) : join(dataDir, 'config.json');
+  let fromFile: unknown = {};
+  if (existsSync(file)) {
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
+    }
+  } else if (options.file) {
+    throw new ConfigError(`config file ${file} does not exist`);
+  }
+  const merged = deepMerge(fromFile, overrides);
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) throw new ConfigError(`invalid configuration (${file}): ${describe(parsed.error)}`);
+  return { ...parsed.data, dataDir: resolve(cwd, parsed.data.dataDir) };
+}
+
+function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) if (v !== undefined) out[k] = deepMerge(base[k], v);
+  return out;
+}
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The simulator runs by default only when we run our own broker: never publish fake data into a plant. */
+export const simulatorEnabled = (config: AppConfig) => config.simulator.enabled ?? config.broker.url === null;

@@ -1,0 +1,11 @@
+import type { ErrorCode } from '../../common/contract';
+
+/** Thrown by handlers for an expected refusal; the router turns it into a typed error result. */
+export class CallFailure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The one dispatcher behind every transport (Electron IPC, WebSocket). It owns the order of checks
+ * so that no transport can skip one: known call, live session, role, request schema, handler, audit.
+ */
+import { calls, isCallName, type CallName, type CallResponse, type CallResult, type ParsedRequest } from '../../common/contract';
+import { roleAllows } from '../../common/roles';
+import type { AuditSink } from '../audit/audit-port';
+import type { Session } from '../auth/sessions';
+import { CallFailure } from './call-failure';
+
+export interface CallContext {
+  /** The caller's session, already checked as live by the router. */
+  session: Session | null;
+  transport: 'ipc' | 'ws';
+  /** Lets login/setup/resume/logout bind or clear the transport connection's session. */
+  setSession(session: Session | null): void;
+}
+
+export type Handlers = {
+  [N in CallName]: (request: ParsedRequest<N>, ctx: CallContext) => CallResponse<N> | Promise<CallResponse<N>>;
+};
+
+/** Per connection: the transport keeps the token, the router asks whether it is still live. */
+export interface Connection {
+  token: string | null;
+  transport: 'ipc' | 'ws';
+}
+
+export interface RouterDeps {
+  handlers: Handlers;
+  audit: AuditSink;
+  touchSession(token: string): Session | null;
+  now(): number;
+  log?(message: string, error: unknown): void;
+}
+
+const SECRET_FIELDS = new Set(['password', 'token', 'apiKey']);
+const redact = (request: unknown): Record<string, unknown> =>
+  typeof request === 'object' && request !== null
+    ? Object.fromEntries(Object.entries(request).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? '***' : v]))
+    : {};
+
+export function createRouter(deps: RouterDeps) {
+  return async function dispatch(connection: Connection, name: unknown, rawRequest: unknown): Promise<CallResult<unknown>> {
+    if (!isCallName(name)) return { ok: false, error: { code: 'unknown_call', message: `unknown call ${JSON.stringify(String(name).slice(0, 64))}` } };
+    const spec = calls[name];
+    const session = connection.token ? deps.touchSession(connection.token) : null;
+    if (!session) connection.token = null;
+
+    const audit = (outcome: string, user: Session['user'] | null, detail: Record<string, unknown> = {}) => {
+      if (spec.audited) {
+        deps.audit.append({ at: deps.now(), userId: user?.id ?? null, username: user?.username ?? null, action: name, target: null, outcome, detail: { ...redact(rawRequest), ...detail } });
+      }
+    };
+
+    if (!roleAllows(session?.user.role ?? null, spec.permission)) {
+      const code = session ? 'forbidden' : 'unauthenticated';
+      audit(code, session?.user ?? null);
+      return { ok: false, error: { code, message: session ? `${name} needs the ${spec.permission} permission` : 'log in first' } };
+    }
+
+    const parsed = spec.request.safeParse(rawRequest ?? {});
+    if (!parsed.success) {
+      const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+      audit('bad_request', session?.user ?? null);
+      return { ok: false, error: { code: 'bad_request', message } };
+    }
+
+    let boundUser = session?.user ?? null;
+    const ctx: CallContext = {
+      session,
+      transport: connection.transport,
+      setSession(next) {
+        connection.token = next?.token ?? null;
+        if (next) boundUser = next.user;
+      },
+    };
+    try {
+      const handler = deps.handlers[name] as (request: unknown, ctx: CallContext) => unknown;
+      const data = await handler(parsed.data, ctx);
+      audit('ok', boundUser);
+      return { ok: true, data };
+    } catch (err) {
+      if (err instanceof CallFailure) {
+        audit(err.code, boundUser, { reason: err.message });
+        return { ok: false, error: { code: err.code, message: err.message } };
+      }
+      deps.log?.(`call ${name} failed`, err);
+      audit('internal', boundUser);
+      return { ok: false, error: { code: 'internal', message: `${name} failed inside the application; see the log` } };
+    }
+  };
+}
+export type Dispatch = ReturnType<typeof createRouter>;

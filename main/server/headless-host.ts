@@ -1,0 +1,133 @@
+/**
+ * The headless host: the renderer build over HTTP and the contract over one WebSocket per page.
+ * It carries the same router as Electron IPC, so login, roles and audit are the same on both hosts.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { WsClientFrameSchema, type EventName, type Health, type WsServerFrame } from '../../common/contract';
+import type { Connection, Dispatch } from '../ipc/router';
+import { SECURITY_HEADERS } from './security-headers';
+import { readStatic } from './static-files';
+
+export interface HeadlessHostOptions {
+  host: string;
+  port: number;
+  /** Folder of the renderer build (index.html and assets). */
+  staticDir: string;
+  dispatch: Dispatch;
+  /** Whether the token still names a live session (checked before pushing events). */
+  sessionLive(token: string): boolean;
+  subscribe(listener: (name: EventName, payload: unknown) => void): () => void;
+  health(): Health;
+  log(message: string): void;
+}
+
+/** A page that cannot keep up is skipped for telemetry rather than buffered without bound. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const MAX_FRAME_BYTES = 1024 * 1024;
+
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined) return true; // not a browser: no page can be riding on the user's session
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export async function startHeadlessHost(opts: HeadlessHostOptions) {
+  const server = createServer((req, res) => void handleHttp(req, res).catch((err) => {
+    opts.log(`http ${req.url}: ${(err as Error).message}`);
+    if (!res.headersSent) res.writeHead(500).end();
+  }));
+
+  async function handleHttp(req: IncomingMessage, res: ServerResponse) {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path === '/api/health') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', ...SECURITY_HEADERS }).end(JSON.stringify(opts.health()));
+      return;
+    }
+    if (path.startsWith('/api/')) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }));
+      return;
+    }
+    const file = await readStatic(opts.staticDir, path);
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`renderer build not found in ${opts.staticDir}; run npm run build:renderer`);
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.type, 'content-length': file.body.length, ...SECURITY_HEADERS });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const clients = new Map<WebSocket, Connection>();
+
+  server.on('upgrade', (req, socket, head) => {
+    // A page on another origin must not drive the control room through the user's browser.
+    if (req.url !== '/ws' || !sameOrigin(req.headers.origin, req.headers.host)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function send(ws: WebSocket, frame: WsServerFrame) {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  }
+
+  function attach(ws: WebSocket) {
+    const connection: Connection = { token: null, transport: 'ws' };
+    clients.set(ws, connection);
+    ws.on('close', () => clients.delete(ws));
+    ws.on('error', (err) => opts.log(`websocket: ${err.message}`));
+    ws.on('message', (data, isBinary) => {
+      let frame;
+      try {
+        frame = isBinary ? null : WsClientFrameSchema.safeParse(JSON.parse(data.toString()));
+      } catch {
+        frame = null;
+      }
+      if (!frame?.success) {
+        ws.close(1003, 'frames must be JSON {id, call, request}');
+        return;
+      }
+      const { id, call, request } = frame.data;
+      void opts.dispatch(connection, call, request).then((result) => send(ws, { id, result }));
+    });
+  }
+
+  const unsubscribe = opts.subscribe((event, payload) => {
+    let text: string | undefined;
+    for (const [ws, connection] of clients) {
+      if (!connection.token || !opts.sessionLive(connection.token)) continue;
+      if (event === 'telemetry' && ws.bufferedAmount > MAX_BUFFERED_BYTES) continue;
+      text ??= JSON.stringify({ event, payload } satisfies WsServerFrame);
+      if (ws.readyState === ws.OPEN) ws.send(text);
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  return {
+    port,
+    url: `http://${shownHost}:${port}/`,
+    async close() {
+      unsubscribe();
+      for (const ws of clients.keys()) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+export type HeadlessHost = Awaited<ReturnType<typeof startHeadlessHost>>;

@@ -1,0 +1,42 @@
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
+  '.wav': 'audio/wav',
+  '.mp3': 'audio/mpeg',
+};
+
+/**
+ * Resolves a URL path inside the renderer build. Any path that is not a file (a client-side route
+ * such as /wallboard/north) gets index.html; a path that escapes the folder gets nothing.
+ */
+export async function readStatic(root: string, urlPath: string): Promise<{ body: Buffer; type: string } | null> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const candidate = normalize(join(root, decoded));
+  if (candidate !== root && !candidate.startsWith(root.endsWith(sep) ? root : root + sep)) return null;
+  const file = (await isFile(candidate)) ? candidate : join(root, 'index.html');
+  if (!(await isFile(file))) return null;
+  return { body: await readFile(file), type: TYPES[extname(file)] ?? 'application/octet-stream' };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
