@@ -9,7 +9,7 @@ const ioLibraries = ['better-sqlite3', 'mqtt', 'aedes', 'onnxruntime-node', 'ws'
 const folder = (name) => [`**/${name}`, `**/${name}/**`, `../${name}/**`];
 
 const restrict = (paths, patterns) => ({
-  'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message: 'crosses a layer (DESIGN.md)' })), patterns: patterns.map((group) => ({ group, message: 'crosses a layer (DESIGN.md)' })) }],
+  'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message: 'crosses a layer (DESIGN.md)' })), patterns: patterns.map((group) => ({ group: [group], message: 'crosses a layer (DESIGN.md)' })) }],
 });
 
 export default tseslint.config(
