@@ -1,0 +1,62 @@
+import { useState, type FormEvent } from 'react';
+import { describeFailure } from '../transport/client';
+import { validateSetup, type SetupErrors } from './messages';
+
+interface Props {
+  onSubmit(username: string, password: string): Promise<void>;
+}
+
+/** First run: the host has no account at all, and this creates its first administrator. */
+export function SetupForm({ onSubmit }: Props) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [errors, setErrors] = useState<SetupErrors>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const found = validateSetup(username, password, confirm);
+    setErrors(found);
+    setFailure(null);
+    if (Object.keys(found).length > 0) return;
+    setBusy(true);
+    try {
+      await onSubmit(username.trim(), password);
+    } catch (error) {
+      setFailure(describeFailure(error));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="auth-form" onSubmit={(event) => void submit(event)} noValidate>
+      <h1>Create the administrator</h1>
+      <p className="hint">This FactoryBrain has no accounts yet. The first account administers users and roles.</p>
+      <label>
+        Username
+        <input data-testid="setup-username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} aria-invalid={!!errors.username} />
+      </label>
+      {errors.username && <p className="field-error" data-testid="setup-username-error">{errors.username}</p>}
+      <label>
+        Password
+        <input data-testid="setup-password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} aria-invalid={!!errors.password} />
+      </label>
+      {errors.password && <p className="field-error" data-testid="setup-password-error">{errors.password}</p>}
+      <label>
+        Confirm password
+        <input data-testid="setup-confirm" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} aria-invalid={!!errors.confirm} />
+      </label>
+      {errors.confirm && <p className="field-error" data-testid="setup-confirm-error">{errors.confirm}</p>}
+      {failure && (
+        <p className="form-error" role="alert" data-testid="setup-error">
+          {failure}
+        </p>
+      )}
+      <button type="submit" data-testid="setup-submit" disabled={busy}>
+        Create administrator
+      </button>
+    </form>
+  );
+}

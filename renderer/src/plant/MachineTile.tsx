@@ -1,0 +1,49 @@
+import { memo, useCallback, useSyncExternalStore } from 'react';
+import type { Machine } from '../../../common/telemetry';
+import type { LiveTelemetry } from '../state/live-telemetry';
+import { formatValue } from './format';
+import { sensorViews, type SensorView } from './sensor-view';
+
+interface Props {
+  machine: Machine;
+  live: LiveTelemetry;
+}
+
+/** Re-renders only when its own machine's version moves, at most once per animation frame. */
+export const MachineTile = memo(function MachineTile({ machine, live }: Props) {
+  const subscribe = useCallback((listener: () => void) => live.subscribe(machine.id, listener), [live, machine.id]);
+  useSyncExternalStore(subscribe, () => live.version(machine.id));
+  const sensors = sensorViews(machine, live.sensorsOf(machine.id));
+
+  return (
+    <article className={`tile machine-${machine.state}`} data-testid="machine-tile" data-machine-id={machine.id} data-state={machine.state}>
+      <header className="tile-head">
+        <h3 className="tile-name">{machine.name}</h3>
+        <span className="machine-state">{machine.state.toUpperCase()}</span>
+      </header>
+      <p className="tile-meta">
+        {machine.type} · {machine.area}
+      </p>
+      {sensors.length === 0 ? (
+        <p className="tile-empty">No sensors reported yet</p>
+      ) : (
+        <ul className="sensors">
+          {sensors.map((sensor) => (
+            <SensorRow key={sensor.name} sensor={sensor} />
+          ))}
+        </ul>
+      )}
+    </article>
+  );
+});
+
+function SensorRow({ sensor }: { sensor: SensorView }) {
+  return (
+    <li className={`sensor quality-${sensor.quality}`} data-testid="sensor-value" data-sensor={sensor.name} data-quality={sensor.quality}>
+      <span className="sensor-name">{sensor.name}</span>
+      <span className="sensor-value">{formatValue(sensor.value)}</span>
+      {/* Normal is quiet (ISA-101): only an abnormal quality gets a word. */}
+      {sensor.quality !== 'good' && <span className="sensor-quality">{sensor.quality.toUpperCase()}</span>}
+    </li>
+  );
+}

@@ -1,0 +1,58 @@
+import type { Services } from '../app/services';
+import { CallFailure, describeFailure } from '../transport/client';
+
+export const HEALTH_POLL_MS = 2_000;
+
+/**
+ * Keeps the plant screen current while it is shown: loads the machine list, polls health, and
+ * treats a failed poll as a lost host (values go stale) until one succeeds and the list is reloaded.
+ */
+export function startPlantSync({ call, session, health, live, receiveMachines }: Services): () => void {
+  let stopped = false;
+  let hostLost = false;
+  let polling = false;
+
+  const fail = (error: unknown) => {
+    if (stopped) return;
+    if (error instanceof CallFailure && error.code === 'unauthenticated') {
+      session.getState().expire();
+      return;
+    }
+    hostLost = true;
+    health.getState().lost(describeFailure(error));
+    live.invalidate();
+  };
+
+  const loadMachines = () =>
+    call('machines.list', {}).then((list) => {
+      if (!stopped) receiveMachines(list, true);
+    }, fail);
+
+  const pollHealth = async () => {
+    // A slow host must not collect a queue of polls.
+    if (polling) return;
+    polling = true;
+    try {
+      const current = await call('health.get', {});
+      if (stopped) return;
+      health.getState().received(current);
+      if (hostLost) {
+        hostLost = false;
+        // Machine events sent while the link was down are lost; the list is the truth again.
+        await loadMachines();
+      }
+    } catch (error) {
+      fail(error);
+    } finally {
+      polling = false;
+    }
+  };
+
+  void loadMachines();
+  void pollHealth();
+  const timer = setInterval(() => void pollHealth(), HEALTH_POLL_MS);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}

@@ -1,0 +1,23 @@
+import { createStore } from 'zustand/vanilla';
+import type { Health } from '../../../common/contract';
+
+export interface HealthState {
+  health: Health | null;
+  /** Why the host cannot be reached right now; null while it answers. */
+  problem: string | null;
+  received(health: Health): void;
+  lost(problem: string): void;
+  clear(): void;
+}
+
+export type HealthStore = ReturnType<typeof createHealthStore>;
+
+export function createHealthStore() {
+  return createStore<HealthState>()((set) => ({
+    health: null,
+    problem: null,
+    received: (health) => set({ health, problem: null }),
+    lost: (problem) => set({ problem }),
+    clear: () => set({ health: null, problem: null }),
+  }));
+}

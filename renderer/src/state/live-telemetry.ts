@@ -1,0 +1,145 @@
+import type { LiveReading } from '../../../common/contract';
+import type { Machine, SensorStatus } from '../../../common/telemetry';
+
+export type Quality = SensorStatus['quality'];
+
+export interface LiveSensor {
+  value: number | null;
+  /** Device time of the value. */
+  ts: number;
+  /** Wall time this window received it; client-side staleness is measured from here. */
+  receivedAt: number;
+  quality: Quality;
+}
+
+export const STALE_AFTER_MS = 15_000;
+
+export interface LiveTelemetryOptions {
+  now?: () => number;
+  /** Coalesces notifications; one animation frame by default so a burst re-renders a tile once. */
+  schedule?: (flush: () => void) => void;
+  staleAfterMs?: number;
+}
+
+type Listener = () => void;
+
+/**
+ * Latest value per machine and sensor, outside React: telemetry arrives far faster than a screen
+ * should re-render, so tiles subscribe to their own machine and read on their version counter.
+ */
+export class LiveTelemetry {
+  private readonly machines = new Map<string, Map<string, LiveSensor>>();
+  private readonly versions = new Map<string, number>();
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly dirty = new Set<string>();
+  private flushPending = false;
+  private readonly now: () => number;
+  private readonly schedule: (flush: () => void) => void;
+  private readonly staleAfterMs: number;
+
+  constructor(options: LiveTelemetryOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.schedule = options.schedule ?? ((flush) => requestAnimationFrame(() => flush()));
+    this.staleAfterMs = options.staleAfterMs ?? STALE_AFTER_MS;
+  }
+
+  ingest(readings: readonly LiveReading[]): void {
+    const receivedAt = this.now();
+    for (const reading of readings) {
+      const sensors = this.sensorsFor(reading.machineId);
+      for (const [name, value] of Object.entries(reading.metrics)) {
+        const current = sensors.get(name);
+        // Batches can overlap after a reconnect; an older reading must not replace a newer one.
+        if (current && current.ts > reading.ts) continue;
+        sensors.set(name, { value, ts: reading.ts, receivedAt, quality: 'good' });
+        this.touch(reading.machineId);
+      }
+    }
+  }
+
+  /** Takes the host's view of each sensor (from machines.list or a machines event) unless ours is newer. */
+  applyStatus(machines: readonly Machine[]): void {
+    const receivedAt = this.now();
+    for (const machine of machines) {
+      const sensors = this.sensorsFor(machine.id);
+      for (const [name, status] of Object.entries(machine.sensors)) {
+        const current = sensors.get(name);
+        if (current && (current.ts > status.ts || sameStatus(current, status))) continue;
+        sensors.set(name, { value: status.value, ts: status.ts, receivedAt, quality: status.quality });
+        this.touch(machine.id);
+      }
+    }
+  }
+
+  /** Marks values stale once nothing new arrived for staleAfterMs; run about once a second. */
+  sweep(): void {
+    const limit = this.now() - this.staleAfterMs;
+    for (const [machineId, sensors] of this.machines) {
+      for (const [name, sensor] of sensors) {
+        if (sensor.quality !== 'good' || sensor.receivedAt >= limit) continue;
+        sensors.set(name, { ...sensor, quality: 'stale' });
+        this.touch(machineId);
+      }
+    }
+  }
+
+  /** The link to the host is gone: nothing shown can be called current any more. */
+  invalidate(): void {
+    for (const [machineId, sensors] of this.machines) {
+      for (const [name, sensor] of sensors) {
+        if (sensor.quality !== 'good') continue;
+        sensors.set(name, { ...sensor, quality: 'stale' });
+        this.touch(machineId);
+      }
+    }
+  }
+
+  clear(): void {
+    for (const machineId of this.machines.keys()) this.touch(machineId);
+    this.machines.clear();
+  }
+
+  sensorsOf(machineId: string): ReadonlyMap<string, LiveSensor> | undefined {
+    return this.machines.get(machineId);
+  }
+
+  version(machineId: string): number {
+    return this.versions.get(machineId) ?? 0;
+  }
+
+  subscribe(machineId: string, listener: Listener): () => void {
+    let set = this.listeners.get(machineId);
+    if (!set) this.listeners.set(machineId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(machineId);
+    };
+  }
+
+  private sensorsFor(machineId: string): Map<string, LiveSensor> {
+    let sensors = this.machines.get(machineId);
+    if (!sensors) this.machines.set(machineId, (sensors = new Map()));
+    return sensors;
+  }
+
+  private touch(machineId: string): void {
+    this.dirty.add(machineId);
+    if (this.flushPending) return;
+    this.flushPending = true;
+    this.schedule(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushPending = false;
+    const changed = [...this.dirty];
+    this.dirty.clear();
+    for (const machineId of changed) {
+      this.versions.set(machineId, this.version(machineId) + 1);
+      for (const listener of this.listeners.get(machineId) ?? []) listener();
+    }
+  }
+}
+
+const sameStatus = (sensor: LiveSensor, status: SensorStatus) =>
+  sensor.ts === status.ts && sensor.value === status.value && sensor.quality === status.quality;

@@ -1,0 +1,87 @@
+import { createStore } from 'zustand/vanilla';
+import type { User } from '../../../common/contract';
+import { CallFailure, describeFailure, type Caller } from '../transport/client';
+import { TOKEN_REFUSALS, type TokenStore } from '../transport/session-token';
+
+export type SessionStatus = 'starting' | 'unreachable' | 'needsSetup' | 'loggedOut' | 'loggedIn';
+
+export interface SessionState {
+  status: SessionStatus;
+  user: User | null;
+  token: string | null;
+  /** Shown above the login form, e.g. why the session ended. */
+  notice: string | null;
+  start(): Promise<void>;
+  /** setup and login throw the CallFailure so the form can explain it. */
+  setup(username: string, password: string): Promise<void>;
+  login(username: string, password: string): Promise<void>;
+  logout(): Promise<void>;
+  /** The host no longer accepts this session. */
+  expire(): void;
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;
+
+const signedOut = { status: 'loggedOut', user: null, token: null } as const;
+
+export function createSessionStore(call: Caller, tokens: TokenStore) {
+  return createStore<SessionState>()((set) => {
+    const adopt = (session: { user: User; token: string }) => {
+      tokens.set(session.token);
+      set({ status: 'loggedIn', user: session.user, token: session.token, notice: null });
+    };
+
+    const resume = async (token: string): Promise<boolean> => {
+      try {
+        adopt(await call('auth.resume', { token }));
+        return true;
+      } catch (error) {
+        if (!(error instanceof CallFailure && TOKEN_REFUSALS.has(error.code))) throw error;
+        tokens.clear();
+        return false;
+      }
+    };
+
+    return {
+      status: 'starting',
+      user: null,
+      token: null,
+      notice: null,
+      start: async () => {
+        try {
+          const state = await call('auth.state', {});
+          if (state.needsSetup) {
+            tokens.clear();
+            set({ status: 'needsSetup', user: null, token: null });
+            return;
+          }
+          if (state.user) {
+            set({ status: 'loggedIn', user: state.user, token: tokens.get(), notice: null });
+            return;
+          }
+          const token = tokens.get();
+          if (token && (await resume(token))) return;
+          set(signedOut);
+        } catch (error) {
+          set({ status: 'unreachable', notice: describeFailure(error) });
+        }
+      },
+      setup: async (username, password) => adopt(await call('auth.setup', { username, password })),
+      login: async (username, password) => adopt(await call('auth.login', { username, password })),
+      logout: async () => {
+        try {
+          await call('auth.logout', {});
+        } catch {
+          // Logging out here must always work; the host drops the session on its own expiry.
+        } finally {
+          tokens.clear();
+          set({ ...signedOut, notice: null });
+        }
+      },
+      expire: () => {
+        tokens.clear();
+        set({ ...signedOut, notice: 'Your session has ended. Please log in again.' });
+      },
+    };
+  });
+}
