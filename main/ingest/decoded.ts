@@ -1,0 +1,32 @@
+/** What the decoders hand to the rest of ingest: shapes shared by the JSON and Sparkplug paths. */
+import type { QuarantineReason } from '../../common/telemetry';
+
+export type Protocol = 'json' | 'sparkplug';
+
+/** Limits that keep one hostile message from costing much downstream, whatever its wire format. */
+export const MAX_METRICS = 256;
+export const MAX_METRIC_NAME = 128;
+
+/** Identity and description of a machine, learnt from a meta message or a Sparkplug birth. */
+export interface MachineMeta {
+  id: string;
+  site: string;
+  area: string;
+  name: string;
+  /** Absent when the source does not say; the registry then keeps what it knew. */
+  type?: string;
+  protocol: Protocol;
+}
+
+export interface Rejection {
+  reason: QuarantineReason;
+  detail: string;
+}
+
+/** A message the decoder wants sent (a Sparkplug rebirth request); the MQTT edge performs it. */
+export interface PublishAction {
+  topic: string;
+  payload: Uint8Array;
+  qos: 0 | 1;
+  retain: boolean;
+}

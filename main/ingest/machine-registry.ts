@@ -1,0 +1,186 @@
+/**
+ * The machines ingest has heard of, with the last value and quality of each sensor, and the
+ * staleness watchdog. Staleness is judged on receive (wall) time: it is about whether data is
+ * still arriving now, whatever the device's clock says.
+ *
+ * A sensor goes stale after max(staleAfterMs, 3 x its median receive interval) without an update,
+ * so a sensor that reports once a minute is not flagged every ten seconds. Changes (discovery,
+ * meta, quality or state) are collected and handed out by `tick`, so the runtime pushes them to
+ * screens at the tick rate rather than once per message.
+ */
+import type { Machine, MachineState, Reading, SensorStatus } from '../../common/telemetry';
+import type { MachineMeta, Protocol } from './decoded';
+
+/** Receive intervals remembered per sensor for its median period. */
+const INTERVALS = 16;
+
+interface SensorRecord {
+  value: number;
+  ts: number;
+  quality: SensorStatus['quality'];
+  lastReceived: number;
+  intervals: Float64Array;
+  intervalCount: number;
+}
+
+interface MachineRecord {
+  id: string;
+  name: string;
+  site: string;
+  area: string;
+  type: string;
+  protocol: Protocol;
+  firstSeen: number;
+  lastSeen: number;
+  state: MachineState;
+  /** The source said it is gone (Sparkplug death); cleared by the next reading. */
+  offline: boolean;
+  sensors: Map<string, SensorRecord>;
+}
+
+const scratch = new Float64Array(INTERVALS);
+
+function medianInterval(sensor: SensorRecord): number {
+  const n = Math.min(sensor.intervalCount, INTERVALS);
+  if (n === 0) return 0;
+  scratch.set(sensor.intervals.subarray(0, n));
+  const sorted = scratch.subarray(0, n).sort();
+  return n % 2 === 1 ? (sorted[n >> 1] ?? 0) : ((sorted[n / 2 - 1] ?? 0) + (sorted[n / 2] ?? 0)) / 2;
+}
+
+function stateOf(machine: MachineRecord): MachineState {
+  if (machine.offline) return 'offline';
+  for (const sensor of machine.sensors.values()) if (sensor.quality === 'good') return 'online';
+  // includes a machine known only from its meta: nothing says it is alive
+  return 'stale';
+}
+
+function snapshot(m: MachineRecord): Machine {
+  const sensors: Record<string, SensorStatus> = {};
+  for (const [name, s] of m.sensors) sensors[name] = { value: s.value, ts: s.ts, quality: s.quality };
+  return { id: m.id, name: m.name, site: m.site, area: m.area, type: m.type, protocol: m.protocol, firstSeen: m.firstSeen, lastSeen: m.lastSeen, state: m.state, sensors };
+}
+
+/** site/area/name from an id; Sparkplug node-level ids have only group/edge. */
+function placeOf(id: string): { site: string; area: string; name: string } {
+  const parts = id.split('/');
+  const site = parts[0] ?? id;
+  const area = parts[1] ?? '';
+  return { site, area, name: parts.length > 2 ? parts.slice(2).join('/') : (parts[parts.length - 1] ?? id) };
+}
+
+export class MachineRegistry {
+  private readonly machines = new Map<string, MachineRecord>();
+  private readonly changed = new Set<MachineRecord>();
+
+  constructor(private readonly options: { staleAfterMs: number }) {}
+
+  /** Hot path: one call per reading; allocates only when a machine or sensor is new. */
+  observe(reading: Reading, protocol: Protocol): void {
+    const now = reading.receivedAt;
+    const machine = this.machines.get(reading.machineId) ?? this.discover(reading.machineId, protocol, now);
+    machine.lastSeen = now;
+    let qualityChanged = machine.offline;
+    machine.offline = false;
+    const metrics = reading.metrics;
+    for (const name in metrics) {
+      const value = metrics[name] as number;
+      let sensor = machine.sensors.get(name);
+      if (!sensor) {
+        sensor = { value, ts: reading.ts, quality: 'good', lastReceived: now, intervals: new Float64Array(INTERVALS), intervalCount: 0 };
+        machine.sensors.set(name, sensor);
+        qualityChanged = true;
+        continue;
+      }
+      const interval = now - sensor.lastReceived;
+      if (interval > 0) sensor.intervals[sensor.intervalCount++ % INTERVALS] = interval;
+      sensor.lastReceived = now;
+      // a late (reordered or replayed) reading proves the sensor is alive but is not its latest value
+      if (reading.ts >= sensor.ts) {
+        sensor.value = value;
+        sensor.ts = reading.ts;
+      }
+      if (sensor.quality !== 'good') {
+        sensor.quality = 'good';
+        qualityChanged = true;
+      }
+    }
+    if (qualityChanged) this.restate(machine);
+  }
+
+  /** Merges what a meta message or birth says; fields it does not give keep their value. */
+  applyMeta(meta: MachineMeta, now: number): void {
+    const machine = this.machines.get(meta.id) ?? this.discover(meta.id, meta.protocol, now);
+    machine.name = meta.name;
+    machine.site = meta.site;
+    machine.area = meta.area;
+    machine.protocol = meta.protocol;
+    if (meta.type !== undefined) machine.type = meta.type;
+    this.changed.add(machine);
+  }
+
+  /** The source said the machine is gone (Sparkplug NDEATH/DDEATH). */
+  markOffline(machineId: string): void {
+    const machine = this.machines.get(machineId);
+    if (!machine || machine.offline) return;
+    machine.offline = true;
+    for (const sensor of machine.sensors.values()) sensor.quality = 'offline';
+    this.restate(machine);
+  }
+
+  /** Broker connection lost: nothing can be known to be current any more. */
+  markAllStale(): void {
+    for (const machine of this.machines.values()) {
+      if (machine.offline || machine.state === 'stale') continue;
+      for (const sensor of machine.sensors.values()) if (sensor.quality === 'good') sensor.quality = 'stale';
+      this.restate(machine);
+    }
+  }
+
+  /** Runs the watchdog at wall time `now` and returns every machine changed since the last tick. */
+  tick(now: number): Machine[] {
+    const staleAfterMs = this.options.staleAfterMs;
+    for (const machine of this.machines.values()) {
+      let qualityChanged = false;
+      for (const sensor of machine.sensors.values()) {
+        const silent = now - sensor.lastReceived;
+        if (sensor.quality !== 'good' || silent <= staleAfterMs) continue;
+        if (silent > Math.max(staleAfterMs, 3 * medianInterval(sensor))) {
+          sensor.quality = 'stale';
+          qualityChanged = true;
+        }
+      }
+      if (qualityChanged) this.restate(machine);
+    }
+    const out = [...this.changed].map(snapshot);
+    this.changed.clear();
+    return out;
+  }
+
+  get(id: string): Machine | undefined {
+    const machine = this.machines.get(id);
+    return machine && snapshot(machine);
+  }
+
+  list(): Machine[] {
+    return [...this.machines.values()].map(snapshot);
+  }
+
+  get size(): number {
+    return this.machines.size;
+  }
+
+  private discover(id: string, protocol: Protocol, now: number): MachineRecord {
+    const machine: MachineRecord = { id, ...placeOf(id), type: 'unknown', protocol, firstSeen: now, lastSeen: now, state: 'stale', offline: false, sensors: new Map() };
+    this.machines.set(id, machine);
+    this.changed.add(machine);
+    return machine;
+  }
+
+  private restate(machine: MachineRecord): void {
+    const state = stateOf(machine);
+    machine.state = state;
+    // quality changes are reported even when the machine's state stays the same
+    this.changed.add(machine);
+  }
+}

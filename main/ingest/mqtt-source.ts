@@ -1,0 +1,242 @@
+/**
+ * The MQTT edge of ingest: connects to the broker, subscribes, and feeds every message to the
+ * router. All the decisions live in the decoders; this file only does I/O.
+ *
+ * Delivery: onReadings is called synchronously, once per MQTT message that yielded readings
+ * (usually a batch of one). Batching here would only add latency; the store and the screens
+ * batch on their own clocks.
+ *
+ * Reconnect is ours, not mqtt.js's (reconnectPeriod 0): jittered exponential back-off, and a fresh
+ * client per attempt so TLS files and options are re-read each time.
+ */
+import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { BrokerState } from '../../common/contract';
+import type { QuarantineEntry, Reading } from '../../common/telemetry';
+import type { AppConfig } from '../config';
+import { Backoff, type BackoffOptions } from './backoff';
+import type { MachineMeta, Protocol, PublishAction } from './decoded';
+import { Listeners } from './listeners';
+import { MessageRouter } from './message-router';
+import type { Quarantine } from './quarantine';
+import { RateMeter } from './rate-meter';
+import { SparkplugDecoder, type SparkplugOptions } from './sparkplug';
+
+export interface MqttSourceOptions {
+  broker: Pick<AppConfig['broker'], 'username' | 'password' | 'clientId' | 'tls' | 'topics'> & { url: string };
+  ingest: Pick<AppConfig['ingest'], 'maxPayloadBytes'>;
+  quarantine: Quarantine;
+  /** Subscription QoS; 1 unless told otherwise, so a broker with a session can redeliver. */
+  qos?: 0 | 1 | 2;
+  /** Wall clock, epoch ms. */
+  clock?: () => number;
+  backoff?: BackoffOptions;
+  sparkplug?: Omit<SparkplugOptions, 'maxPayloadBytes'>;
+  connectTimeoutMs?: number;
+  /** How often Sparkplug reorder timeouts are checked. */
+  tickMs?: number;
+  readFile?: (path: string) => Buffer;
+}
+
+export interface PublishOptions {
+  qos?: 0 | 1 | 2;
+  retain?: boolean;
+}
+
+export class MqttSource {
+  private stateNow: BrokerState = 'offline';
+  private error: string | null = null;
+  private client: MqttClient | null = null;
+  private running = false;
+  private everConnected = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private readonly clock: () => number;
+  private readonly backoff: Backoff;
+  private readonly meter = new RateMeter();
+  private readonly router: MessageRouter;
+  private listenerFailures = 0;
+
+  private readonly readingListeners = new Listeners<[Reading[], Protocol]>((e) => this.listenerFailed(e));
+  private readonly metaListeners = new Listeners<[MachineMeta]>((e) => this.listenerFailed(e));
+  private readonly offlineListeners = new Listeners<[string]>((e) => this.listenerFailed(e));
+  private readonly stateListeners = new Listeners<[BrokerState]>((e) => this.listenerFailed(e));
+  private readonly rejectedListeners = new Listeners<[QuarantineEntry]>((e) => this.listenerFailed(e));
+
+  constructor(private readonly options: MqttSourceOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.backoff = new Backoff(options.backoff);
+    this.router = new MessageRouter({
+      maxPayloadBytes: options.ingest.maxPayloadBytes,
+      quarantine: options.quarantine,
+      sparkplug: new SparkplugDecoder({ ...options.sparkplug, maxPayloadBytes: options.ingest.maxPayloadBytes }),
+      sinks: {
+        readings: (batch, protocol) => this.readingListeners.emit(batch, protocol),
+        meta: (meta) => this.metaListeners.emit(meta),
+        offline: (id) => this.offlineListeners.emit(id),
+        rejected: (entry) => this.rejectedListeners.emit(entry),
+        publish: (action) => this.performPublish(action),
+      },
+    });
+  }
+
+  get state(): BrokerState {
+    return this.stateNow;
+  }
+
+  get lastError(): string | null {
+    return this.error;
+  }
+
+  /** Messages received in the last whole second. */
+  get messagesPerSecond(): number {
+    return this.meter.perSecond(this.clock());
+  }
+
+  /** Callbacks that threw; they are isolated from ingest, counted here and reported in lastError. */
+  get listenerErrors(): number {
+    return this.listenerFailures;
+  }
+
+  onReadings(listener: (batch: Reading[], protocol: Protocol) => void): () => void {
+    return this.readingListeners.add(listener);
+  }
+  onMeta(listener: (meta: MachineMeta) => void): () => void {
+    return this.metaListeners.add(listener);
+  }
+  /** A Sparkplug death: the machine is offline until its next birth. */
+  onOffline(listener: (machineId: string) => void): () => void {
+    return this.offlineListeners.add(listener);
+  }
+  /** Every state change; anything but 'connected' means the data on screen is no longer live. */
+  onState(listener: (state: BrokerState) => void): () => void {
+    return this.stateListeners.add(listener);
+  }
+  onRejected(listener: (entry: QuarantineEntry) => void): () => void {
+    return this.rejectedListeners.add(listener);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.tickTimer = setInterval(() => this.router.tick(this.clock()), this.options.tickMs ?? 1_000);
+    this.tickTimer.unref();
+    this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.retryTimer = this.tickTimer = null;
+    const client = this.client;
+    this.client = null;
+    this.setState('offline');
+    if (client) await client.endAsync(!client.connected);
+  }
+
+  async publish(topic: string, payload: string | Uint8Array, opts: PublishOptions = {}): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) throw new Error(`not connected to the broker (${this.stateNow})`);
+    await client.publishAsync(topic, Buffer.from(payload), { qos: opts.qos ?? 0, retain: opts.retain ?? false });
+  }
+
+  private connect(): void {
+    this.setState(this.everConnected ? 'reconnecting' : 'connecting');
+    let client: MqttClient;
+    try {
+      // TLS files are read here, per attempt, so a renewed certificate is picked up on reconnect
+      client = mqtt.connect(this.options.broker.url, this.clientOptions());
+    } catch (err) {
+      this.error = `cannot connect to ${this.options.broker.url}: ${(err as Error).message}`;
+      this.scheduleRetry();
+      return;
+    }
+    this.client = client;
+    client.on('connect', () => {
+      if (client !== this.client) return;
+      this.everConnected = true;
+      this.backoff.reset();
+      // mqtt.js leaves Nagle on: about 60 ms of p99 latency at a few thousand messages a second
+      (client.stream as Partial<Socket>).setNoDelay?.(true);
+      this.subscribe(client);
+    });
+    client.on('message', (topic, payload) => {
+      const now = this.clock();
+      this.meter.mark(now);
+      this.router.route(topic, payload, now);
+    });
+    client.on('error', (err) => {
+      this.error = err.message;
+    });
+    client.on('close', () => {
+      if (client !== this.client) return;
+      this.client = null;
+      client.end(true);
+      if (!this.running) return;
+      this.setState('reconnecting');
+      this.scheduleRetry();
+    });
+  }
+
+  private clientOptions(): IClientOptions {
+    const { broker } = this.options;
+    const read = this.options.readFile ?? ((path: string) => readFileSync(path));
+    const tls = broker.tls;
+    return {
+      reconnectPeriod: 0,
+      connectTimeout: this.options.connectTimeoutMs ?? 10_000,
+      clean: true,
+      resubscribe: false,
+      ...(broker.clientId !== undefined && { clientId: broker.clientId }),
+      ...(broker.username !== undefined && { username: broker.username }),
+      ...(broker.password !== undefined && { password: broker.password }),
+      ...(tls && {
+        rejectUnauthorized: tls.rejectUnauthorized,
+        ...(tls.caFile && { ca: read(tls.caFile) }),
+        ...(tls.certFile && { cert: read(tls.certFile) }),
+        ...(tls.keyFile && { key: read(tls.keyFile) }),
+      }),
+    };
+  }
+
+  private subscribe(client: MqttClient): void {
+    const qos = this.options.qos ?? 1;
+    client.subscribe(this.options.broker.topics, { qos }, (err, granted) => {
+      if (client !== this.client) return;
+      if (err) this.error = `subscribe failed: ${err.message}`;
+      const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];
+      if (refused.length > 0) this.error = `broker refused subscription to ${refused.join(', ')}`;
+      // 'connected' means data can flow, so it waits for the SUBACK; a refusal shows in lastError
+      this.setState('connected');
+    });
+  }
+
+  private scheduleRetry(): void {
+    if (!this.running) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.running) this.connect();
+    }, this.backoff.next());
+  }
+
+  private performPublish(action: PublishAction): void {
+    // a rebirth request that cannot go out now is asked again: the node stays unborn or gapped
+    if (!this.client?.connected) return;
+    this.client.publish(action.topic, Buffer.from(action.payload), { qos: action.qos, retain: action.retain }, (err) => {
+      if (err) this.error = `publish to ${action.topic} failed: ${err.message}`;
+    });
+  }
+
+  private setState(state: BrokerState): void {
+    if (state === this.stateNow) return;
+    this.stateNow = state;
+    this.stateListeners.emit(state);
+  }
+
+  private listenerFailed(err: unknown): void {
+    this.listenerFailures++;
+    this.error = `ingest listener failed: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}

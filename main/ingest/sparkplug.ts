@@ -1,0 +1,348 @@
+/**
+ * Sparkplug B host-side decoding. Sparkplug is stateful: DATA messages may name metrics only by the
+ * alias their BIRTH gave them, and every message of an edge node carries a sequence number
+ * (0..255, wrapping) that shows whether anything was lost. So this decoder keeps, per edge node,
+ * the birth certificate (aliases, bdSeq) and the next expected seq.
+ *
+ * Sequence policy: a message is always decoded and delivered (event time, not arrival order, is
+ * what downstream uses). A skipped seq is counted once (sparkplug_sequence) and remembered; a late
+ * arrival of a skipped seq heals it. A gap still open after `reorderWindow` further messages or
+ * `reorderTimeoutMs` (checked on each message and by `tick`) means data was lost, and the node is
+ * asked to rebirth, which resends every current value.
+ *
+ * DATA from a node or device with no BIRTH, or with an alias no BIRTH declared, cannot be
+ * interpreted: it is quarantined (sparkplug_unborn) and a rebirth is requested. Rebirth requests
+ * are rate-limited per node (`rebirthCooldownMs`) so a chatty unborn node cannot make us flood it.
+ *
+ * Effects are returned, not performed: the caller publishes the NCMDs. Time comes in as arguments.
+ */
+import sparkplug from 'sparkplug-payload';
+import type { Reading } from '../../common/telemetry';
+import { MAX_METRIC_NAME, type MachineMeta, type PublishAction, type Rejection } from './decoded';
+import { implausibleEventTime } from './event-time';
+
+const NAMESPACE = 'spBv1.0';
+const codecOrNull = sparkplug.get(NAMESPACE);
+if (!codecOrNull) throw new Error(`sparkplug-payload does not know ${NAMESPACE}`);
+const codec = codecOrNull;
+
+type Payload = ReturnType<typeof codec.decodePayload>;
+type Metric = NonNullable<Payload['metrics']>[number];
+
+export interface SparkplugOptions {
+  maxPayloadBytes: number;
+  /** Messages after a gap before an unhealed gap counts as loss. */
+  reorderWindow?: number;
+  /** Wall time after a gap before an unhealed gap counts as loss. */
+  reorderTimeoutMs?: number;
+  /** Least wall time between two rebirth requests to the same edge node. */
+  rebirthCooldownMs?: number;
+}
+
+export interface SparkplugOutput {
+  readings: Reading[];
+  /** Machines described by a BIRTH in this message. */
+  metas: MachineMeta[];
+  /** Machine ids a DEATH took offline. */
+  offline: string[];
+  /** Problems; the message may still have yielded readings (see the module comment). */
+  rejections: Rejection[];
+  publish: PublishAction[];
+}
+
+interface DeviceState {
+  aliases: Map<number, string>;
+}
+
+interface NodeState {
+  group: string;
+  edge: string;
+  id: string;
+  born: boolean;
+  bdSeq: number | null;
+  expectedSeq: number;
+  aliases: Map<number, string>;
+  devices: Map<string, DeviceState>;
+  /** Skipped seqs still awaited, with when and how many messages ago the oldest open gap was seen. */
+  missing: Set<number>;
+  gapAt: number;
+  sinceGap: number;
+  lastRebirthAt: number;
+}
+
+type MessageType = 'NBIRTH' | 'NDEATH' | 'DBIRTH' | 'DDEATH' | 'NDATA' | 'DDATA';
+const HANDLED = new Set<string>(['NBIRTH', 'NDEATH', 'DBIRTH', 'DDEATH', 'NDATA', 'DDATA']);
+/** Commands (ours included, since we subscribe to spBv1.0/#) and host STATE carry no telemetry. */
+const IGNORED = new Set<string>(['NCMD', 'DCMD', 'STATE']);
+
+interface ParsedTopic {
+  group: string;
+  type: MessageType;
+  edge: string;
+  device: string | null;
+}
+
+/** Parsed topic, 'ignore' for command and host-state topics, or null when not a Sparkplug B topic. */
+export function parseSparkplugTopic(topic: string): ParsedTopic | 'ignore' | null {
+  const parts = topic.split('/');
+  if (parts[0] !== NAMESPACE) return null;
+  // Sparkplug 3.0 host state: spBv1.0/STATE/<host id>
+  if (parts[1] === 'STATE') return 'ignore';
+  const [, group, type, edge, device] = parts;
+  if (parts.length < 4 || parts.length > 5 || !group || !type || !edge || device === '') return null;
+  if (IGNORED.has(type)) return 'ignore';
+  if (!HANDLED.has(type)) return null;
+  const isDeviceMessage = type[0] === 'D';
+  if (isDeviceMessage !== (device !== undefined)) return null;
+  return { group, type: type as MessageType, edge, device: device ?? null };
+}
+
+/** The NCMD that asks an edge node to resend its NBIRTH and DBIRTHs. */
+export function rebirthRequest(group: string, edge: string, now: number): PublishAction {
+  const payload = codec.encodePayload({ timestamp: now, metrics: [{ name: 'Node Control/Rebirth', type: 'Boolean', value: true }] });
+  return { topic: `${NAMESPACE}/${group}/NCMD/${edge}`, payload, qos: 0, retain: false };
+}
+
+interface LongLike {
+  toNumber(): number;
+}
+const isLong = (v: unknown): v is LongLike => typeof v === 'object' && v !== null && typeof (v as LongLike).toNumber === 'function';
+
+/** Int64 fields arrive as Long objects; seq, bdSeq and timestamps fit a double exactly. */
+function toNumberOrNull(v: unknown): number | null {
+  if (typeof v === 'number') return v;
+  if (isLong(v)) return v.toNumber();
+  return null;
+}
+
+/** Protocol bookkeeping metrics, not measurements. */
+const isControlMetric = (name: string) => name === 'bdSeq' || name.startsWith('Node Control/') || name.startsWith('Device Control/');
+
+const emptyOutput = (): SparkplugOutput => ({ readings: [], metas: [], offline: [], rejections: [], publish: [] });
+
+function note(out: SparkplugOutput, reason: Rejection['reason'], detail: string): void {
+  // one entry per reason per message: a 500-metric payload full of NaN is one problem, not 500
+  if (!out.rejections.some((r) => r.reason === reason)) out.rejections.push({ reason, detail });
+}
+
+export class SparkplugDecoder {
+  private readonly nodes = new Map<string, NodeState>();
+  private readonly reorderWindow: number;
+  private readonly reorderTimeoutMs: number;
+  private readonly rebirthCooldownMs: number;
+
+  constructor(private readonly options: SparkplugOptions) {
+    this.reorderWindow = options.reorderWindow ?? 5;
+    this.reorderTimeoutMs = options.reorderTimeoutMs ?? 2_000;
+    this.rebirthCooldownMs = options.rebirthCooldownMs ?? 5_000;
+  }
+
+  /** Decodes one message; never throws. `receivedAt` is the wall clock. */
+  handle(topic: string, payload: Uint8Array, receivedAt: number): SparkplugOutput {
+    const out = emptyOutput();
+    const parsed = parseSparkplugTopic(topic);
+    if (parsed === 'ignore') return out;
+    if (parsed === null) {
+      out.rejections.push({ reason: 'unknown_topic', detail: 'expected spBv1.0/<group>/<type>/<edge>[/<device>]' });
+      return out;
+    }
+    if (payload.byteLength > this.options.maxPayloadBytes) {
+      out.rejections.push({ reason: 'oversized', detail: `${payload.byteLength} bytes > ${this.options.maxPayloadBytes}` });
+      return out;
+    }
+    let decoded: Payload;
+    try {
+      decoded = codec.decodePayload(payload);
+    } catch (err) {
+      out.rejections.push({ reason: 'sparkplug_decode', detail: (err as Error).message });
+      return out;
+    }
+    const node = this.node(parsed.group, parsed.edge);
+    switch (parsed.type) {
+      case 'NBIRTH':
+        this.nodeBirth(node, decoded, receivedAt, out);
+        break;
+      case 'NDEATH':
+        this.nodeDeath(node, decoded, out);
+        break;
+      case 'DBIRTH':
+      case 'DDEATH':
+      case 'NDATA':
+      case 'DDATA':
+        this.fromBornNode(node, parsed.type, parsed.device, decoded, receivedAt, out);
+        break;
+    }
+    return out;
+  }
+
+  /** Turns gaps that outlived the reorder timeout into rebirth requests; call about once a second. */
+  tick(now: number): PublishAction[] {
+    const out = emptyOutput();
+    for (const node of this.nodes.values()) {
+      if (node.missing.size > 0 && now - node.gapAt >= this.reorderTimeoutMs) this.giveUpOnGap(node, now, out);
+    }
+    return out.publish;
+  }
+
+  private node(group: string, edge: string): NodeState {
+    const id = `${group}/${edge}`;
+    let node = this.nodes.get(id);
+    if (!node) {
+      node = { group, edge, id, born: false, bdSeq: null, expectedSeq: 0, aliases: new Map(), devices: new Map(), missing: new Set(), gapAt: 0, sinceGap: 0, lastRebirthAt: -Infinity };
+      this.nodes.set(id, node);
+    }
+    return node;
+  }
+
+  private nodeBirth(node: NodeState, payload: Payload, now: number, out: SparkplugOutput): void {
+    const seq = toNumberOrNull(payload.seq);
+    node.born = true;
+    node.bdSeq = null;
+    node.aliases.clear();
+    node.devices.clear();
+    node.missing.clear();
+    node.expectedSeq = seq === null ? 0 : (seq + 1) & 255;
+    for (const metric of payload.metrics ?? []) {
+      if (metric.name === 'bdSeq') node.bdSeq = toNumberOrNull(metric.value);
+      const alias = toNumberOrNull(metric.alias);
+      if (metric.name && alias !== null) node.aliases.set(alias, metric.name);
+    }
+    out.metas.push({ id: node.id, site: node.group, area: node.edge, name: node.edge, protocol: 'sparkplug' });
+    this.collect(node, node.id, node.aliases, payload, now, out);
+  }
+
+  private nodeDeath(node: NodeState, payload: Payload, out: SparkplugOutput): void {
+    const bdSeqMetric = payload.metrics?.find((m) => m.name === 'bdSeq');
+    const bdSeq = bdSeqMetric ? toNumberOrNull(bdSeqMetric.value) : null;
+    // The broker delivers a node's will late, after the node may already have reconnected; a
+    // death whose bdSeq is not the current birth's belongs to an older session.
+    if (!node.born || (bdSeq !== null && node.bdSeq !== null && bdSeq !== node.bdSeq)) return;
+    out.offline.push(node.id);
+    for (const device of node.devices.keys()) out.offline.push(`${node.id}/${device}`);
+    node.born = false;
+    node.devices.clear();
+    node.missing.clear();
+  }
+
+  private fromBornNode(node: NodeState, type: Exclude<MessageType, 'NBIRTH' | 'NDEATH'>, device: string | null, payload: Payload, now: number, out: SparkplugOutput): void {
+    if (!node.born) {
+      note(out, 'sparkplug_unborn', `${type} from edge node ${node.id} before its NBIRTH`);
+      this.requestRebirth(node, now, out);
+      return;
+    }
+    this.checkSeq(node, toNumberOrNull(payload.seq), now, out);
+    if (type === 'NDATA') {
+      this.collect(node, node.id, node.aliases, payload, now, out);
+      return;
+    }
+    const name = device ?? '';
+    const id = `${node.id}/${name}`;
+    if (type === 'DBIRTH') {
+      const aliases = new Map<number, string>();
+      for (const metric of payload.metrics ?? []) {
+        const alias = toNumberOrNull(metric.alias);
+        if (metric.name && alias !== null) aliases.set(alias, metric.name);
+      }
+      node.devices.set(name, { aliases });
+      out.metas.push({ id, site: node.group, area: node.edge, name, protocol: 'sparkplug' });
+      this.collect(node, id, aliases, payload, now, out);
+      return;
+    }
+    const state = node.devices.get(name);
+    if (!state) {
+      // a DDEATH for a device we never saw born needs no rebirth: it is gone either way
+      if (type === 'DDEATH') return;
+      note(out, 'sparkplug_unborn', `DDATA from device ${id} before its DBIRTH`);
+      this.requestRebirth(node, now, out);
+      return;
+    }
+    if (type === 'DDEATH') {
+      node.devices.delete(name);
+      out.offline.push(id);
+      return;
+    }
+    this.collect(node, id, state.aliases, payload, now, out);
+  }
+
+  private checkSeq(node: NodeState, seq: number | null, now: number, out: SparkplugOutput): void {
+    if (seq === null || seq < 0 || seq > 255) {
+      note(out, 'sparkplug_sequence', `seq ${seq ?? 'missing'} on ${node.id}`);
+    } else if (seq === node.expectedSeq) {
+      node.expectedSeq = (seq + 1) & 255;
+    } else if (!node.missing.delete(seq)) {
+      note(out, 'sparkplug_sequence', `expected seq ${node.expectedSeq} on ${node.id}, got ${seq}`);
+      if (node.missing.size === 0) {
+        node.gapAt = now;
+        node.sinceGap = 0;
+      }
+      for (let s = node.expectedSeq; s !== seq; s = (s + 1) & 255) node.missing.add(s);
+      node.expectedSeq = (seq + 1) & 255;
+      return;
+    }
+    if (node.missing.size > 0 && (++node.sinceGap >= this.reorderWindow || now - node.gapAt >= this.reorderTimeoutMs)) this.giveUpOnGap(node, now, out);
+  }
+
+  private giveUpOnGap(node: NodeState, now: number, out: SparkplugOutput): void {
+    node.missing.clear();
+    this.requestRebirth(node, now, out);
+  }
+
+  private requestRebirth(node: NodeState, now: number, out: SparkplugOutput): void {
+    if (now - node.lastRebirthAt < this.rebirthCooldownMs) return;
+    node.lastRebirthAt = now;
+    out.publish.push(rebirthRequest(node.group, node.edge, now));
+  }
+
+  /** Numeric metrics of a payload, grouped into one reading per distinct event time. */
+  private collect(node: NodeState, machineId: string, aliases: Map<number, string>, payload: Payload, now: number, out: SparkplugOutput): void {
+    const payloadTs = toNumberOrNull(payload.timestamp);
+    const byTs = new Map<number, Record<string, number>>();
+    for (const metric of payload.metrics ?? []) {
+      const name = metricName(metric, aliases);
+      if (name === null) {
+        note(out, 'sparkplug_unborn', `alias ${toNumberOrNull(metric.alias)} on ${machineId} was not declared in a BIRTH`);
+        this.requestRebirth(node, now, out);
+        continue;
+      }
+      if (isControlMetric(name) || metric.isNull) continue;
+      if (name.length > MAX_METRIC_NAME || name === '__proto__') {
+        note(out, 'unknown_shape', `metric name ${name.slice(0, 64)} on ${machineId} is not usable`);
+        continue;
+      }
+      const value = metricValue(metric.value);
+      if (value === undefined) continue;
+      if (!Number.isFinite(value)) {
+        note(out, 'non_finite', `metric ${name.slice(0, 64)} on ${machineId} is ${value}`);
+        continue;
+      }
+      const ts = toNumberOrNull(metric.timestamp) ?? payloadTs;
+      if (ts === null) {
+        note(out, 'bad_timestamp', `metric ${name.slice(0, 64)} on ${machineId} has no timestamp and neither has the payload`);
+        continue;
+      }
+      const implausible = implausibleEventTime(ts, now);
+      if (implausible) {
+        note(out, 'bad_timestamp', `${machineId}: ${implausible}`);
+        continue;
+      }
+      let metrics = byTs.get(ts);
+      if (!metrics) byTs.set(ts, (metrics = {}));
+      metrics[name] = value;
+    }
+    for (const [ts, metrics] of byTs) out.readings.push({ machineId, ts, metrics, receivedAt: now });
+  }
+}
+
+function metricName(metric: Metric, aliases: Map<number, string>): string | null {
+  if (metric.name) return metric.name;
+  const alias = toNumberOrNull(metric.alias);
+  return alias === null ? null : (aliases.get(alias) ?? null);
+}
+
+/** A number for numeric and boolean metrics; undefined for those that are not measurements (strings, bytes, datasets). */
+function metricValue(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (isLong(value)) return value.toNumber();
+  return undefined;
+}
