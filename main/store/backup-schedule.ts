@@ -1,0 +1,77 @@
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { backupTo } from './backup';
+import type { Db } from './open-database';
+
+const DAY_MS = 86_400_000;
+const NAME = /^backup-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.db$/;
+
+/** Names sort by time, so pruning needs no file dates (which a copy or restore would change). */
+export const backupFileName = (at: number) => `backup-${new Date(at).toISOString().replace(/[:.]/g, '-')}.db`;
+
+/** The next hourUtc:00 UTC strictly after now. */
+export function nextBackupDue(now: number, hourUtc: number): number {
+  const d = new Date(now);
+  const today = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hourUtc);
+  return today > now ? today : today + DAY_MS;
+}
+
+/** Deletes all but the newest `keep` backups in dir; other files are left alone. Returns what it deleted. */
+export function pruneBackups(dir: string, keep: number): string[] {
+  const backups = readdirSync(dir)
+    .filter((f) => NAME.test(f))
+    .sort();
+  const doomed = backups.slice(0, Math.max(0, backups.length - keep)).map((f) => join(dir, f));
+  for (const f of doomed) rmSync(f, { force: true });
+  return doomed;
+}
+
+export interface BackupScheduleOptions {
+  db: Db;
+  dir: string;
+  /** null turns daily backups off. */
+  hourUtc: number | null;
+  keep: number;
+  now: () => number;
+  log: (message: string) => void;
+}
+
+/** A daily online backup at a fixed UTC hour, keeping the newest few. */
+export class BackupSchedule {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<string> | null = null;
+  private stopped = false;
+
+  constructor(private readonly opts: BackupScheduleOptions) {
+    this.schedule();
+  }
+
+  /** Backs up now (joining one already running); resolves with the file written. */
+  runNow(): Promise<string> {
+    this.running ??= (async () => {
+      mkdirSync(this.opts.dir, { recursive: true });
+      const { file, bytes } = await backupTo(this.opts.db, join(this.opts.dir, backupFileName(this.opts.now())));
+      pruneBackups(this.opts.dir, this.opts.keep);
+      this.opts.log(`backup written: ${file} (${bytes} bytes)`);
+      return file;
+    })().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(): void {
+    if (this.stopped || this.opts.hourUtc === null) return;
+    const delay = nextBackupDue(this.opts.now(), this.opts.hourUtc) - this.opts.now();
+    this.timer = setTimeout(() => {
+      this.runNow()
+        .catch((err: Error) => this.opts.log(`backup failed: ${err.message}`))
+        .finally(() => this.schedule());
+    }, delay);
+    this.timer.unref();
+  }
+}

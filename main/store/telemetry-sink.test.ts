@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from './open-database';
+import { HOUR_MS, MINUTE_MS } from './rollups';
+import { TelemetrySink, type RowBatch } from './telemetry-sink';
+
+const T0 = Date.UTC(2024, 0, 1);
+const retention = { rawDays: 7, minuteDays: 90, hourDays: 5 * 365 };
+type Row = [string, number, Record<string, number>];
+
+const batch = (rows: readonly Row[]): RowBatch => ({
+  machineIds: rows.map((r) => r[0]),
+  ts: Float64Array.from(rows.map((r) => r[1])),
+  metrics: rows.map((r) => JSON.stringify(r[2])),
+});
+const rollups = (db: Db, table: 'rollup_1m' | 'rollup_1h') =>
+  db.prepare(`SELECT machine_id, sensor, bucket, n, avg, min, max FROM ${table} ORDER BY machine_id, sensor, bucket`).all();
+
+let dir: string;
+let db: Db;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fb-sink-'));
+  db = openDatabase(join(dir, 'store.db'), { busyTimeoutMs: 20 });
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A few hours of two machines at 10 s, values chosen so every aggregate is exact to check. */
+function day(): Row[] {
+  const rows: Row[] = [];
+  for (let t = T0; t < T0 + 3 * HOUR_MS; t += 10_000) {
+    const i = (t - T0) / 10_000;
+    rows.push(['press-1', t, { temp: i % 6, rpm: 100 }]);
+    if (i % 2 === 0) rows.push(['press-2', t + 3, { temp: -i, vib: 0.5 }]);
+  }
+  return rows;
+}
+const closer: Row = ['clock', T0 + 10 * HOUR_MS, { x: 0 }];
+
+describe('TelemetrySink', () => {
+  it('stores good rows and counts the bad ones without failing the batch', () => {
+    const sink = new TelemetrySink(db, { retention });
+    const good = batch([['m1', T0, { a: 1 }], ['m1', T0 + 1000, { a: 2 }]]);
+    const bad: RowBatch = {
+      machineIds: [...good.machineIds, '', 'm1', 'm1', 42 as unknown as string],
+      ts: [...Array.from(good.ts), T0, T0 + 1.5, T0 + 2, T0 + 3],
+      metrics: [...good.metrics, '{"a":1}', '{"a":1}', '[1,2]', '{"a":1}'],
+    };
+    expect(sink.write(bad)).toEqual({ written: 2, rejected: 4 });
+    expect(db.prepare('SELECT count(*) FROM readings').pluck().get()).toBe(2);
+  });
+
+  it('writes a minute once the watermark (max ts - 2 min) passes its end, with exact aggregates', () => {
+    const sink = new TelemetrySink(db, { retention });
+    const rows: Row[] = [];
+    for (let s = 0; s < 180; s++) rows.push(['m1', T0 + s * 1000, { temp: s % 60, flag: s === 5 ? 1 : 0 }]);
+    sink.write(batch(rows));
+    // watermark = T0+179s-120s = T0+59s: no minute has ended yet.
+    expect(rollups(db, 'rollup_1m')).toEqual([]);
+    sink.write(batch([['m1', T0 + 181_000, { temp: 0 }]]));
+    expect(rollups(db, 'rollup_1m')).toEqual([
+      { machine_id: 'm1', sensor: 'flag', bucket: T0, n: 60, avg: 1 / 60, min: 0, max: 1 },
+      { machine_id: 'm1', sensor: 'temp', bucket: T0, n: 60, avg: 29.5, min: 0, max: 59 },
+    ]);
+  });
+
+  it('re-aggregates the minute and the hour of a late reading', () => {
+    const sink = new TelemetrySink(db, { retention });
+    sink.write(batch(day()));
+    sink.write(batch([closer]));
+    const before = db.prepare("SELECT max FROM rollup_1h WHERE machine_id = 'press-1' AND sensor = 'temp' AND bucket = ?").pluck();
+    expect(before.get(T0)).toBe(5);
+    sink.write(batch([['press-1', T0 + 5 * MINUTE_MS + 1, { temp: 1000, late: 7 }]]));
+    const minute = db.prepare("SELECT n, max FROM rollup_1m WHERE machine_id = 'press-1' AND sensor = 'temp' AND bucket = ?").get(T0 + 5 * MINUTE_MS);
+    expect(minute).toEqual({ n: 7, max: 1000 });
+    expect(before.get(T0)).toBe(1000);
+    expect(db.prepare("SELECT n FROM rollup_1h WHERE machine_id = 'press-1' AND sensor = 'late'").pluck().all()).toEqual([1]);
+  });
+
+  it('gives the same rollups whether a day arrives at once, in small batches, shuffled, or across a restart', () => {
+    const rows = day();
+    const reference = (() => {
+      const sink = new TelemetrySink(db, { retention });
+      sink.write(batch(rows));
+      sink.write(batch([closer]));
+      return { m: rollups(db, 'rollup_1m'), h: rollups(db, 'rollup_1h') };
+    })();
+    expect(reference.h.length).toBeGreaterThan(0);
+
+    const scenarios: ((sink: () => TelemetrySink, d: Db) => void)[] = [
+      (make) => {
+        const sink = make();
+        for (let i = 0; i < rows.length; i += 7) sink.write(batch(rows.slice(i, i + 7)));
+        sink.write(batch([closer]));
+      },
+      (make) => {
+        // Deterministic shuffle: readings up to an hour late, batches of 50.
+        const shuffled = rows.map((r, i) => [r, (i * 7919) % rows.length] as const).sort((a, b) => a[1] - b[1]).map(([r]) => r);
+        const sink = make();
+        for (let i = 0; i < shuffled.length; i += 50) sink.write(batch(shuffled.slice(i, i + 50)));
+        sink.write(batch([closer]));
+      },
+      (make) => {
+        // Restart in the middle of an hour: the new sink must finish what the old one left dirty.
+        const cut = rows.findIndex((r) => r[1] >= T0 + 90 * MINUTE_MS);
+        const first = make();
+        for (let i = 0; i < cut; i += 100) first.write(batch(rows.slice(i, Math.min(i + 100, cut))));
+        const second = make();
+        for (let i = cut; i < rows.length; i += 100) second.write(batch(rows.slice(i, i + 100)));
+        second.write(batch([closer]));
+      },
+    ];
+    scenarios.forEach((run, i) => {
+      const other = openDatabase(join(dir, `s${i}.db`));
+      run(() => new TelemetrySink(other, { retention }), other);
+      expect(rollups(other, 'rollup_1m')).toEqual(reference.m);
+      expect(rollups(other, 'rollup_1h')).toEqual(reference.h);
+      other.close();
+    });
+  });
+
+  it('rolls a failed batch back entirely, rollup bookkeeping included, so its retry is complete', () => {
+    const sink = new TelemetrySink(db, { retention });
+    const rows = day();
+    const half = Math.floor(rows.length / 2);
+    sink.write(batch(rows.slice(0, half)));
+    // Fails the transaction late, after minutes were already finalized inside it.
+    db.exec('CREATE TRIGGER fail_hour BEFORE INSERT ON rollup_1h BEGIN INSERT INTO no_such_table VALUES (1); END');
+    const second = batch([...rows.slice(half), closer]);
+    expect(() => sink.write(second)).toThrow(/no such table/);
+    expect(db.prepare('SELECT count(*) FROM readings').pluck().get()).toBe(half);
+    db.exec('DROP TRIGGER fail_hour');
+    sink.write(second);
+
+    const fresh = openDatabase(join(dir, 'ref.db'));
+    new TelemetrySink(fresh, { retention }).write(batch([...rows, closer]));
+    expect(rollups(db, 'rollup_1m')).toEqual(rollups(fresh, 'rollup_1m'));
+    expect(rollups(db, 'rollup_1h')).toEqual(rollups(fresh, 'rollup_1h'));
+    fresh.close();
+  });
+
+  it('fails the whole batch when the database is locked, and takes it on retry', () => {
+    const sink = new TelemetrySink(db, { retention });
+    const blocker = openDatabase(join(dir, 'store.db'));
+    blocker.exec('BEGIN EXCLUSIVE');
+    const b = batch(day().slice(0, 10));
+    expect(() => sink.write(b)).toThrow(/locked|busy/i);
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    expect(sink.write(b)).toEqual({ written: 10, rejected: 0 });
+  });
+
+  it('keeps a device clock far in the future from moving the watermark', () => {
+    const now = T0 + HOUR_MS;
+    const sink = new TelemetrySink(db, { retention, now: () => now });
+    sink.write(batch([['m1', T0, { a: 1 }], ['bad-clock', now + 400 * 86_400_000, { a: 1 }]]));
+    expect(sink.watermark).toBe(T0 - 2 * MINUTE_MS);
+    expect(new TelemetrySink(db, { retention, now: () => now }).watermark).toBe(T0 - 2 * MINUTE_MS);
+  });
+});

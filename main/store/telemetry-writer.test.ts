@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Reading } from '../../common/telemetry';
+import { openDatabase } from './open-database';
+import { TelemetryWriter, type CommitInfo } from './telemetry-writer';
+
+const T0 = Date.UTC(2024, 0, 1);
+const retention = { rawDays: 7, minuteDays: 90, hourDays: 1825 };
+const readings = (n: number, from = 0, machineId = 'm1'): Reading[] =>
+  Array.from({ length: n }, (_, i) => ({ machineId, ts: T0 + (from + i) * 1000, metrics: { temp: i, rpm: 1200 }, receivedAt: 1_000_000 + from + i }));
+
+async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+let dir: string;
+let dbPath: string;
+const writers: TelemetryWriter[] = [];
+const start = async (extra: Partial<Parameters<typeof TelemetryWriter.start>[0]> = {}) => {
+  const w = await TelemetryWriter.start({ dbPath, flushMs: 10, retention, ...extra });
+  writers.push(w);
+  return w;
+};
+const stored = () => {
+  const db = openDatabase(dbPath, { readonly: true });
+  try {
+    return db.prepare('SELECT count(*) FROM readings').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+};
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fb-writer-'));
+  dbPath = join(dir, 'store.db');
+});
+afterEach(async () => {
+  await Promise.all(writers.splice(0).map((w) => w.close()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('TelemetryWriter (worker thread)', () => {
+  it('runs its worker under vitest and commits queued readings in batches', async () => {
+    const w = await start({ batchRows: 100 });
+    const commits: CommitInfo[] = [];
+    w.onCommitted((c) => commits.push(c));
+    w.append(readings(250));
+    await w.flush();
+    expect(w.pendingRows).toBe(0);
+    expect(stored()).toBe(250);
+    expect(commits.reduce((s, c) => s + c.rows, 0)).toBe(250);
+    expect(commits.length).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...commits.map((c) => c.maxReceivedAt))).toBe(1_000_000 + 249);
+    expect(commits.every((c) => c.committedAt >= Date.now() - 60_000)).toBe(true);
+  });
+
+  it('commits on its own every flushMs', async () => {
+    const w = await start();
+    let rows = 0;
+    w.onCommitted((c) => (rows += c.rows));
+    w.append(readings(3));
+    await waitFor(() => rows === 3);
+    expect(stored()).toBe(3);
+  });
+
+  it('survives bad rows: they are counted, the rest of the batch is stored', async () => {
+    const w = await start();
+    const bad = [
+      { machineId: 'm1', ts: T0 + 0.5, metrics: { a: 1 }, receivedAt: 0 },
+      { machineId: '', ts: T0, metrics: { a: 1 }, receivedAt: 0 },
+      { machineId: 'm1', ts: T0, metrics: { a: 10n } as unknown as Record<string, number>, receivedAt: 0 },
+    ];
+    w.append([...readings(2), ...bad, ...readings(2, 10)]);
+    await w.flush();
+    expect(stored()).toBe(4);
+    expect(w.rejectedRows).toBe(3);
+    expect(w.lastError).toBeNull();
+  });
+
+  it('reports a locked database, keeps the batch and retries it until it commits', async () => {
+    const w = await start({ busyTimeoutMs: 20 });
+    const errors: string[] = [];
+    w.onError((e) => errors.push(e));
+    const blocker = openDatabase(dbPath);
+    blocker.exec('BEGIN EXCLUSIVE');
+    w.append(readings(20));
+    await waitFor(() => errors.length >= 2);
+    expect(w.lastError).toMatch(/BUSY|locked/i);
+    expect(w.pendingRows).toBe(20);
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    await waitFor(() => w.pendingRows === 0);
+    expect(stored()).toBe(20);
+    expect(w.lastError).toBeNull();
+  });
+
+  it('bounds the queue while the store is failing, dropping the oldest rows', async () => {
+    const w = await start({ busyTimeoutMs: 20, maxPendingRows: 100 });
+    const blocker = openDatabase(dbPath);
+    blocker.exec('BEGIN EXCLUSIVE');
+    w.append(readings(60));
+    w.append(readings(200, 1000));
+    expect(w.pendingRows).toBe(100);
+    expect(w.droppedRows).toBe(160);
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    await w.flush();
+    expect(stored()).toBe(100);
+    const db = openDatabase(dbPath, { readonly: true });
+    expect(db.prepare('SELECT min(ts) FROM readings').pluck().get()).toBe(T0 + 1100 * 1000);
+    db.close();
+  });
+
+  it('commits what is pending on close', async () => {
+    const w = await start({ flushMs: 10_000 });
+    w.append(readings(42));
+    await w.close();
+    expect(stored()).toBe(42);
+  });
+
+  it('rejects start when the database cannot be opened', async () => {
+    await expect(TelemetryWriter.start({ dbPath: join(dir, 'no', 'such', 'dir', 'x.db'), flushMs: 10, retention })).rejects.toThrow();
+  });
+});

@@ -1,0 +1,329 @@
+import type { Worker } from 'node:worker_threads';
+import type { Reading } from '../../common/telemetry';
+import type { RetentionDays } from './retention';
+import { spawnWorker } from './spawn-worker';
+import { writerWorkerUrl } from './writer-worker-url';
+import type { FromWorker, ToWorker, WriterInit } from './writer-protocol';
+
+export interface TelemetryWriterOptions {
+  dbPath: string;
+  /** A batch is committed at least this often; at most this much telemetry is lost on power loss. */
+  flushMs: number;
+  retention: RetentionDays;
+  nativeBinding?: string;
+  busyTimeoutMs?: number;
+  /** Queued rows that trigger a commit before the next tick. */
+  batchRows?: number;
+  /** Beyond this many pending rows (the worker failing or too slow) the oldest are dropped and counted. */
+  maxPendingRows?: number;
+  allowedLatenessMs?: number;
+  pruneEveryMs?: number;
+  workerUrl?: URL;
+}
+
+export interface CommitInfo {
+  rows: number;
+  rejected: number;
+  /** Latest ingest wall time in the batch: committedAt - maxReceivedAt is the publish-to-stored latency. */
+  maxReceivedAt: number;
+  committedAt: number;
+}
+
+interface Columns {
+  machineIds: string[];
+  ts: number[];
+  metrics: string[];
+  received: number[];
+}
+
+const emptyColumns = (): Columns => ({ machineIds: [], ts: [], metrics: [], received: [] });
+/** A batch that follows a backlog is bigger, since bigger transactions write faster, but stays bounded. */
+const MAX_BATCH_FACTOR = 4;
+const RESPAWN_AFTER_MS = 1000;
+const CLOSE_TIMEOUT_MS = 10_000;
+
+function startWorker(url: URL, init: WriterInit): Promise<Worker> {
+  return new Promise((resolve, reject) => {
+    const worker = spawnWorker(url, { workerData: init });
+    const onMessage = (msg: FromWorker) => {
+      if (msg.type === 'ready') settle(() => resolve(worker));
+      else if (msg.type === 'fatal') settle(() => reject(new Error(msg.error)));
+    };
+    const onError = (err: Error) => settle(() => reject(err));
+    const onExit = (code: number) => settle(() => reject(new Error(`telemetry writer worker exited with code ${code} while starting`)));
+    const settle = (fn: () => void) => {
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      fn();
+    };
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  });
+}
+
+/**
+ * Main-thread side of the telemetry store. Readings are queued here and handed to a worker thread
+ * once per tick (or when batchRows are waiting), one batch in flight at a time; the worker commits
+ * each batch in one transaction. Failures never throw into the pipeline: a failed batch returns to
+ * the head of the queue and is retried on the next tick, and the error is reported.
+ */
+export class TelemetryWriter {
+  lastError: string | null = null;
+  private queue = emptyColumns();
+  private inFlight: (Columns & { id: number }) | null = null;
+  private nextId = 1;
+  private dropped = 0;
+  private rejected = 0;
+  private readonly committedListeners = new Set<(info: CommitInfo) => void>();
+  private readonly errorListeners = new Set<(error: string) => void>();
+  private flushWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private worker: Worker | null = null;
+  private respawning = false;
+  private lastExitAt = 0;
+  private closing = false;
+  private readonly batchRows: number;
+  private readonly maxPending: number;
+
+  private constructor(
+    private readonly url: URL,
+    private readonly init: WriterInit,
+    options: TelemetryWriterOptions,
+    worker: Worker,
+  ) {
+    this.batchRows = options.batchRows ?? 5000;
+    this.maxPending = options.maxPendingRows ?? 200_000;
+    this.attach(worker);
+    this.timer = setInterval(() => this.tick(), options.flushMs);
+    this.timer.unref();
+  }
+
+  /** Resolves once the worker has opened (and migrated) the database; rejects if it cannot. */
+  static async start(options: TelemetryWriterOptions): Promise<TelemetryWriter> {
+    const url = options.workerUrl ?? writerWorkerUrl();
+    const init: WriterInit = {
+      dbPath: options.dbPath,
+      nativeBinding: options.nativeBinding,
+      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+      retention: options.retention,
+      allowedLatenessMs: options.allowedLatenessMs,
+      pruneEveryMs: options.pruneEveryMs ?? 1000,
+    };
+    return new TelemetryWriter(url, init, options, await startWorker(url, init));
+  }
+
+  append(readings: readonly Reading[]): void {
+    const q = this.queue;
+    for (const r of readings) {
+      let metrics = '';
+      try {
+        metrics = JSON.stringify(r.metrics) ?? '';
+      } catch {
+        // BigInt or a cycle. It still travels, as '', for the worker to reject and count: commits then
+        // account for every appended reading in order, which latency accounting relies on.
+      }
+      q.machineIds.push(r.machineId);
+      q.ts.push(r.ts);
+      q.metrics.push(metrics);
+      q.received.push(r.receivedAt);
+    }
+    this.enforceBound();
+    if (!this.inFlight && q.ts.length >= this.batchRows) this.send();
+  }
+
+  get pendingRows(): number {
+    return this.queue.ts.length + (this.inFlight?.ts.length ?? 0);
+  }
+
+  /** Rows dropped because the pending queue was full. */
+  get droppedRows(): number {
+    return this.dropped;
+  }
+
+  /** Rows the store refused (bad id, timestamp or metrics); they are not retried. */
+  get rejectedRows(): number {
+    return this.rejected;
+  }
+
+  /** Returns the unsubscribe function. */
+  onCommitted(cb: (info: CommitInfo) => void): () => void {
+    this.committedListeners.add(cb);
+    return () => this.committedListeners.delete(cb);
+  }
+
+  /** Returns the unsubscribe function. */
+  onError(cb: (error: string) => void): () => void {
+    this.errorListeners.add(cb);
+    return () => this.errorListeners.delete(cb);
+  }
+
+  /** Resolves when everything queued so far is committed; rejects if a batch fails (its rows stay queued). */
+  flush(): Promise<void> {
+    if (this.pendingRows === 0) return Promise.resolve();
+    if (!this.worker) return Promise.reject(new Error(this.lastError ?? 'telemetry writer worker is not running'));
+    return new Promise((resolve, reject) => {
+      this.flushWaiters.push({ resolve, reject });
+      if (!this.inFlight) this.send();
+    });
+  }
+
+  /** Commits what is pending (best effort), then closes the worker's connection. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    clearInterval(this.timer);
+    try {
+      await this.flush();
+    } catch {
+      // Already reported through lastError/onError; closing must not hang on a broken disk.
+    }
+    const worker = this.worker;
+    if (!worker) return;
+    await new Promise<void>((resolve) => {
+      const kill = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
+      worker.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      this.post({ type: 'close' });
+    });
+  }
+
+  private tick(): void {
+    if (!this.worker) this.respawn();
+    else if (!this.inFlight && this.queue.ts.length > 0) this.send();
+  }
+
+  private send(): void {
+    const q = this.queue;
+    const n = Math.min(q.ts.length, this.batchRows * MAX_BATCH_FACTOR);
+    if (n === 0 || !this.worker) return;
+    const batch = {
+      id: this.nextId++,
+      machineIds: q.machineIds.splice(0, n),
+      ts: q.ts.splice(0, n),
+      metrics: q.metrics.splice(0, n),
+      received: q.received.splice(0, n),
+    };
+    this.inFlight = batch;
+    const ts = Float64Array.from(batch.ts);
+    this.post({ type: 'batch', id: batch.id, machineIds: batch.machineIds, ts, metrics: batch.metrics }, [ts.buffer]);
+  }
+
+  private post(msg: ToWorker, transfer: ArrayBuffer[] = []): void {
+    this.worker?.postMessage(msg, transfer);
+  }
+
+  private attach(worker: Worker): void {
+    this.worker = worker;
+    worker.on('message', (msg: FromWorker) => this.onWorkerMessage(msg));
+    worker.on('error', (err) => this.report(`telemetry writer worker crashed: ${err.message}`));
+    worker.on('exit', (code) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      this.lastExitAt = Date.now();
+      this.requeueInFlight();
+      if (!this.closing) this.report(`telemetry writer worker exited with code ${code}`);
+      this.rejectWaiters(this.lastError ?? 'telemetry writer worker exited');
+    });
+  }
+
+  private onWorkerMessage(msg: FromWorker): void {
+    switch (msg.type) {
+      case 'committed': {
+        const batch = this.inFlight;
+        if (!batch || batch.id !== msg.id) return;
+        this.inFlight = null;
+        this.lastError = null;
+        this.rejected += msg.rejected;
+        let maxReceivedAt = -Infinity;
+        for (const r of batch.received) if (r > maxReceivedAt) maxReceivedAt = r;
+        const info: CommitInfo = { rows: msg.written, rejected: msg.rejected, maxReceivedAt, committedAt: msg.committedAt };
+        for (const cb of this.committedListeners) {
+          try {
+            cb(info);
+          } catch (err) {
+            this.report(`onCommitted listener threw: ${(err as Error).message}`);
+          }
+        }
+        if (this.queue.ts.length === 0) this.resolveWaiters();
+        else if (this.flushWaiters.length > 0 || this.queue.ts.length >= this.batchRows) this.send();
+        return;
+      }
+      case 'failed':
+        if (this.inFlight?.id !== msg.id) return;
+        this.requeueInFlight();
+        this.report(msg.error);
+        this.rejectWaiters(msg.error);
+        return;
+      case 'error':
+        this.report(msg.error);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private requeueInFlight(): void {
+    const batch = this.inFlight;
+    if (!batch) return;
+    this.inFlight = null;
+    const q = this.queue;
+    this.queue = {
+      machineIds: batch.machineIds.concat(q.machineIds),
+      ts: batch.ts.concat(q.ts),
+      metrics: batch.metrics.concat(q.metrics),
+      received: batch.received.concat(q.received),
+    };
+    this.enforceBound();
+  }
+
+  private enforceBound(): void {
+    const excess = Math.min(this.pendingRows - this.maxPending, this.queue.ts.length);
+    if (excess <= 0) return;
+    const q = this.queue;
+    q.machineIds.splice(0, excess);
+    q.ts.splice(0, excess);
+    q.metrics.splice(0, excess);
+    q.received.splice(0, excess);
+    this.dropped += excess;
+  }
+
+  private respawn(): void {
+    if (this.respawning || this.closing || Date.now() - this.lastExitAt < RESPAWN_AFTER_MS) return;
+    this.respawning = true;
+    startWorker(this.url, this.init).then(
+      (worker) => {
+        this.respawning = false;
+        if (this.closing) void worker.terminate();
+        else this.attach(worker);
+      },
+      (err: Error) => {
+        this.respawning = false;
+        this.lastExitAt = Date.now();
+        this.report(`telemetry writer worker could not restart: ${err.message}`);
+      },
+    );
+  }
+
+  private report(error: string): void {
+    this.lastError = error;
+    for (const cb of this.errorListeners) {
+      try {
+        cb(error);
+      } catch {
+        // A broken error listener must not take the writer down with it.
+      }
+    }
+  }
+
+  private resolveWaiters(): void {
+    const waiters = this.flushWaiters;
+    this.flushWaiters = [];
+    for (const w of waiters) w.resolve();
+  }
+
+  private rejectWaiters(error: string): void {
+    const waiters = this.flushWaiters;
+    this.flushWaiters = [];
+    for (const w of waiters) w.reject(new Error(error));
+  }
+}
