@@ -66,7 +66,9 @@ export async function connectBroker(options: BrokerOptions): Promise<BrokerLink>
     if (closed) return undefined;
     const wait = ready();
     if (wait) return wait.then(() => publish(topic, payload, { retain }));
-    client.publish(topic, payload, { qos: 0, retain });
+    // Retained meta goes at QoS 1: it is sent once per machine and must arrive, and aedes 1.2 does
+    // not forward a retained QoS 0 message to clients already subscribed (only to later ones).
+    client.publish(topic, payload, { qos: retain ? 1 : 0, retain });
     return ready();
   };
 

@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { loadConfig } from '../config';
+import { startRuntime } from '../runtime';
+import { startHeadlessHost } from '../server/headless-host';
+import { numberFlag, stringFlag, untilSignal, type Command } from './command';
+
+export const RENDERER_BUILD = join(import.meta.dirname, '../../out/renderer');
+
+export const serve: Command = {
+  summary: 'run FactoryBrain with the headless host: the control-room UI in a browser',
+  usage: '[--port N] [--host ADDR] [--data-dir DIR] [--broker URL] [--config FILE] [--machines N]',
+  flags: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'data-dir': { type: 'string' },
+    broker: { type: 'string' },
+    config: { type: 'string' },
+    machines: { type: 'string' },
+    'static-dir': { type: 'string' },
+  },
+  async run(values) {
+    const config = loadConfig({
+      file: stringFlag(values, 'config'),
+      overrides: {
+        dataDir: stringFlag(values, 'data-dir'),
+        server: { port: numberFlag(values, 'port', Number.isInteger), host: stringFlag(values, 'host') },
+        broker: { url: stringFlag(values, 'broker') },
+        simulator: { machines: numberFlag(values, 'machines', Number.isInteger) },
+      },
+    });
+    const log = (message: string) => console.log(`${new Date().toISOString()} ${message}`);
+    const runtime = await startRuntime(config, { log });
+    const host = await startHeadlessHost({
+      host: config.server.host,
+      port: config.server.port,
+      staticDir: stringFlag(values, 'static-dir') ?? RENDERER_BUILD,
+      dispatch: runtime.dispatch,
+      sessionLive: runtime.sessionLive,
+      subscribe: runtime.subscribe,
+      health: runtime.health,
+      log,
+    });
+    console.log(`FactoryBrain is running. Open ${host.url} (data: ${config.dataDir}, broker: ${runtime.brokerUrl})`);
+    const signal = await untilSignal();
+    log(`${signal}: stopping`);
+    await host.close();
+    await runtime.stop();
+    return 0;
+  },
+};
