@@ -109,13 +109,14 @@ describe.each(brokers)('MqttSource against %s', (_name, brokerUrl) => {
       [`${site}/edge1/dev1`, { Temp: 31 }],
       [`${site}/press/p1`, { temp: 21 }],
     ]);
-    expect(h.metas.map((m) => [m.id, m.type])).toEqual([
+    // the broker is shared with other test files, whose retained meta this subscription also sees
+    expect(h.metas.filter((m) => m.id.startsWith(site)).map((m) => [m.id, m.type])).toEqual([
       [`${site}/press/p1`, 'press'],
       [`${site}/edge1`, undefined],
       [`${site}/edge1/dev1`, undefined],
     ]);
-    expect(h.offline).toEqual([`${site}/edge1`, `${site}/edge1/dev1`]);
-    expect(h.rejected.map((e) => e.reason)).toEqual(['invalid_json', 'oversized', 'sparkplug_unborn']);
+    expect(h.offline.filter((id) => id.startsWith(site))).toEqual([`${site}/edge1`, `${site}/edge1/dev1`]);
+    expect(h.rejected.filter((e) => e.topic.includes(site)).map((e) => e.reason)).toEqual(['invalid_json', 'oversized', 'sparkplug_unborn']);
     expect(h.quarantine.counts()).toMatchObject({ invalid_json: 1, oversized: 1, sparkplug_unborn: 1 });
     const ncmd = sp.decodePayload(await rebirth);
     expect(ncmd.metrics?.[0]).toMatchObject({ name: 'Node Control/Rebirth', value: true });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, serveApp, type ServedApp } from './support';
 
-const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
+const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
 
 describe('first screen on the headless host, in Chromium', () => {
   let app: ServedApp;
