@@ -1,0 +1,164 @@
+/**
+ * npm run bench:ingest — the data path end to end on Debian's mosquitto, each figure printed beside
+ * the limit measured in the same run on the same broker:
+ *  1. limit: a bare mqtt.js subscriber (QoS 0, TCP_NODELAY), publisher flat out;
+ *  2. sustained: published -> decoded -> features -> stored (and queryable), publisher flat out;
+ *  3. latency: publish -> stored p50/p99 at 5,000 messages/s;
+ *  4. plant-normal load: CPU% of one core and RSS at 500 machines x 1 Hz.
+ * The last line is one JSON object with every figure.
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import mqtt from 'mqtt';
+import { loadConfig } from '../main/config';
+import { startRuntime, type Runtime } from '../main/runtime';
+import { startMosquitto } from '../test/support/mosquitto';
+import type { PublisherJob } from './publisher';
+
+const quick = process.argv.includes('--quick');
+const MACHINES = 500;
+const FLAT_OUT_COUNT = quick ? 60_000 : 300_000;
+const LATENCY_RATE = 5_000;
+const LATENCY_SECONDS = quick ? 8 : 20;
+const NORMAL_SECONDS = quick ? 10 : 30;
+const TARGETS = { sustainedRatio: 0.6, p99Ms: 250, normalCpuPct: 5 };
+
+function publish(job: Omit<PublisherJob, 'machines'>): Promise<{ sent: number; elapsedMs: number }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(join(import.meta.dirname, 'publisher.ts'), [JSON.stringify({ ...job, machines: MACHINES })], { execArgv: ['--import', 'tsx'] });
+    child.once('message', (m) => resolve(m as { sent: number; elapsedMs: number }));
+    child.once('exit', (code) => code !== 0 && reject(new Error(`publisher exited with ${code}`)));
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function waitFor(check: () => boolean, timeoutMs: number, what: string) {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+async function measureLimit(url: string): Promise<number> {
+  const client = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+  (client.stream as Socket).setNoDelay(true);
+  let received = 0;
+  let first = 0;
+  let last = 0;
+  client.on('message', () => {
+    const t = performance.now();
+    if (received === 0) first = t;
+    last = t;
+    received++;
+  });
+  await client.subscribeAsync('factory/#', { qos: 0 });
+  await publish({ url, count: FLAT_OUT_COUNT, rate: 0, clock: 'replay' });
+  await waitFor(() => received >= FLAT_OUT_COUNT, 60_000, 'the bare subscriber').catch(() => undefined);
+  await sleep(200);
+  await client.endAsync();
+  console.log(`limit: bare mqtt.js subscriber received ${received}/${FLAT_OUT_COUNT}`);
+  return received / ((last - first) / 1000);
+}
+
+async function withRuntime<T>(url: string, body: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fb-bench-'));
+  const config = loadConfig({ overrides: { dataDir, broker: { url }, store: { backupHourUtc: null } } });
+  const runtime = await startRuntime(config, { log: () => {} });
+  try {
+    await waitFor(() => runtime.health().broker.state === 'connected', 10_000, 'the runtime to subscribe');
+    return await body(runtime);
+  } finally {
+    await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function measureSustained(url: string) {
+  return withRuntime(url, async (runtime) => {
+    const stats = runtime.stats;
+    let firstReceived = 0;
+    const probe = setInterval(() => {
+      if (firstReceived === 0 && stats.receivedTotal > 0) firstReceived = performance.now();
+    }, 1);
+    const elu0 = performance.eventLoopUtilization();
+    await publish({ url, count: FLAT_OUT_COUNT, rate: 0, clock: 'replay' });
+    await waitFor(() => stats.storedTotal >= FLAT_OUT_COUNT || (stats.receivedTotal >= FLAT_OUT_COUNT && runtime.writer.pendingRows === 0), 120_000, 'the pipeline to store everything').catch(() => undefined);
+    // stored may lag received by one batch; wait for the writer to settle
+    await waitFor(() => runtime.writer.pendingRows === 0, 30_000, 'the writer to drain');
+    const done = performance.now();
+    clearInterval(probe);
+    const elu = performance.eventLoopUtilization(elu0);
+    const history = await runtime.dispatch({ token: null, transport: 'ws' }, 'machines.list', {});
+    console.log(`sustained: received ${stats.receivedTotal}, stored ${stats.storedTotal} of ${FLAT_OUT_COUNT}; main event loop ${(elu.utilization * 100).toFixed(0)}% busy`);
+    void history;
+    return { rate: stats.storedTotal / ((done - firstReceived) / 1000), stored: stats.storedTotal, eventLoopPct: elu.utilization * 100 };
+  });
+}
+
+async function measureLatency(url: string) {
+  return withRuntime(url, async (runtime) => {
+    const count = LATENCY_RATE * LATENCY_SECONDS;
+    // the first second warms the JIT and the caches; it is not measured
+    await publish({ url, count: LATENCY_RATE, rate: LATENCY_RATE, clock: 'wall' });
+    await waitFor(() => runtime.writer.pendingRows === 0, 10_000, 'warm-up');
+    runtime.stats.resetLatencies();
+    await publish({ url, count, rate: LATENCY_RATE, clock: 'wall' });
+    await waitFor(() => runtime.writer.pendingRows === 0, 10_000, 'the writer to drain');
+    return { p50: runtime.stats.latencyPercentile(50), p99: runtime.stats.latencyPercentile(99), max: runtime.stats.latencyPercentile(100) };
+  });
+}
+
+async function measureNormalLoad(url: string) {
+  return withRuntime(url, async (runtime) => {
+    const total = MACHINES * (NORMAL_SECONDS + 5);
+    const run = publish({ url, count: total, rate: MACHINES, clock: 'wall' });
+    await sleep(5_000);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await run;
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const stored = runtime.stats.storedTotal;
+    return { cpuPct: ((cpu.user + cpu.system) / 1e6 / seconds) * 100, rssMb: process.memoryUsage().rss / 1e6, stored };
+  });
+}
+
+const mosquitto = await startMosquitto();
+try {
+  console.log(`mosquitto at ${mosquitto.url}; ${MACHINES} machines, ~170-byte JSON messages, QoS 0${quick ? ' (quick run)' : ''}`);
+  const limit = await measureLimit(mosquitto.url);
+  console.log(`limit:      ${Math.round(limit).toLocaleString('en-US')} messages/s (bare mqtt.js subscriber, same broker, same run)`);
+  const sustained = await measureSustained(mosquitto.url);
+  const ratio = sustained.rate / limit;
+  console.log(`sustained:  ${Math.round(sustained.rate).toLocaleString('en-US')} messages/s stored = ${(ratio * 100).toFixed(0)}% of the limit (target >= ${TARGETS.sustainedRatio * 100}%)`);
+  const latency = await measureLatency(mosquitto.url);
+  console.log(`latency at ${LATENCY_RATE}/s publish -> stored: p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms, max ${latency.max.toFixed(0)} ms (target p99 < ${TARGETS.p99Ms} ms)`);
+  const normal = await measureNormalLoad(mosquitto.url);
+  console.log(`plant-normal ${MACHINES} machines x 1 Hz: CPU ${normal.cpuPct.toFixed(1)}% of one core (target < ${TARGETS.normalCpuPct}%), RSS ${normal.rssMb.toFixed(0)} MB`);
+  console.log(
+    JSON.stringify({
+      bench: 'ingest',
+      limit_msgs_per_s: Math.round(limit),
+      sustained_msgs_per_s: Math.round(sustained.rate),
+      ratio: Number(ratio.toFixed(2)),
+      target_ratio: TARGETS.sustainedRatio,
+      stored: sustained.stored,
+      published: FLAT_OUT_COUNT,
+      main_event_loop_pct: Math.round(sustained.eventLoopPct),
+      latency_rate_msgs_per_s: LATENCY_RATE,
+      p50_ms: Math.round(latency.p50),
+      p99_ms: Math.round(latency.p99),
+      target_p99_ms: TARGETS.p99Ms,
+      normal_cpu_pct: Number(normal.cpuPct.toFixed(2)),
+      target_normal_cpu_pct: TARGETS.normalCpuPct,
+      normal_rss_mb: Math.round(normal.rssMb),
+    }),
+  );
+} finally {
+  mosquitto.stop();
+}
