@@ -187,7 +187,9 @@ export class MqttSource {
     return {
       reconnectPeriod: 0,
       connectTimeout: this.options.connectTimeoutMs ?? 10_000,
-      clean: true,
+      // With a fixed client id the broker keeps our session while we are away and redelivers the
+      // QoS 1 messages it queued; a random id would leave an orphan session behind, so stays clean.
+      clean: broker.clientId === undefined,
       resubscribe: false,
       ...(broker.clientId !== undefined && { clientId: broker.clientId }),
       ...(broker.username !== undefined && { username: broker.username }),
