@@ -1,17 +1,23 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'electron-vite';
-import react from '@vitejs/plugin-react';
+// One renderer config: `vite build --config renderer/vite.config.ts` (headless host, browser tests) and
+// this Electron build make the same static site.
+import rendererConfig from './renderer/vite.config';
 
-const root = import.meta.dirname;
+// electron-vite bundles this file before loading it and rewrites import.meta.url (not import.meta.dirname)
+// to the source file's URL, so the root is taken from the URL.
+const root = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   main: {
     build: {
-      outDir: 'out/main',
-      rollupOptions: {
+      outDir: resolve(root, 'out/main'),
+      rolldownOptions: {
         input: {
           electron: resolve(root, 'main/electron/main.ts'),
-          // The telemetry writer runs in a worker thread; it must be its own file in the build.
+          // The telemetry writer runs in a worker thread; it must be its own file beside electron.js
+          // (main/store/writer-worker-url.ts resolves ./telemetry-writer.worker.js from the bundle).
           'telemetry-writer.worker': resolve(root, 'main/store/telemetry-writer.worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
@@ -20,22 +26,22 @@ export default defineConfig({
   },
   preload: {
     build: {
-      outDir: 'out/preload',
-      // A sandboxed preload must be CommonJS with its imports bundled in.
+      outDir: resolve(root, 'out/preload'),
+      // A sandboxed preload must be CommonJS with its imports bundled in; only `electron` stays external.
       externalizeDeps: false,
-      rollupOptions: {
+      rolldownOptions: {
         input: { index: resolve(root, 'preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
   },
   renderer: {
-    root: resolve(root, 'renderer'),
-    base: './',
-    plugins: [react()],
+    ...rendererConfig,
     build: {
+      ...rendererConfig.build,
+      // electron-vite resolves a relative outDir against the project root, not the renderer root.
       outDir: resolve(root, 'out/renderer'),
-      rollupOptions: { input: resolve(root, 'renderer/index.html') },
+      rolldownOptions: { input: resolve(root, 'renderer/index.html') },
     },
   },
 });

@@ -22,6 +22,8 @@ export const ConfigSchema = z
       .object({
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8740),
+        /** Names browsers use to reach a host bound beyond loopback (DNS-rebinding protection). */
+        allowedHosts: z.array(z.string().min(1).max(253)).default([]),
       })
       .strict()
       .prefault({}),

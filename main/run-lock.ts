@@ -3,9 +3,11 @@
  * can tell that it is running. A PID file left by a crash names a dead process and is ignored.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const file = (dataDir: string) => join(dataDir, 'factorybrain.pid');
+/** Data directories claimed by this process: the PID file cannot tell two runtimes of one process apart. */
+const claimedHere = new Set<string>();
 
 export function runningInstance(dataDir: string): number | null {
   let pid: number;
@@ -25,8 +27,13 @@ export function runningInstance(dataDir: string): number | null {
 
 /** Claims the data directory for this process; throws if another live instance holds it. */
 export function claimDataDir(dataDir: string): () => void {
-  const other = runningInstance(dataDir);
+  const key = resolve(dataDir);
+  const other = claimedHere.has(key) ? process.pid : runningInstance(dataDir);
   if (other !== null) throw new Error(`another FactoryBrain (pid ${other}) is already running on ${dataDir}`);
   writeFileSync(file(dataDir), String(process.pid));
-  return () => rmSync(file(dataDir), { force: true });
+  claimedHere.add(key);
+  return () => {
+    claimedHere.delete(key);
+    rmSync(file(dataDir), { force: true });
+  };
 }

@@ -1,11 +1,12 @@
 import { createRequire } from 'node:module';
 import pkg from '../package.json' with { type: 'json' };
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's ESM shim declares a top-level `require` in the bundled main.
+const requireHere = createRequire(import.meta.url);
 
 function packageVersion(name: string): string {
   try {
-    return (require(`${name}/package.json`) as { version: string }).version;
+    return (requireHere(`${name}/package.json`) as { version: string }).version;
   } catch {
     return 'unknown';
   }

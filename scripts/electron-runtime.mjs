@@ -5,13 +5,17 @@ import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
-/** @returns {{ binary: string, version: string } | null} */
-export function findElectron() {
-  let pkgDir;
-  try {
-    pkgDir = dirname(require.resolve('electron/package.json'));
-  } catch {
-    return null;
+/**
+ * @param {string} [pkgDir] the electron package folder; by default the one node_modules resolves
+ * @returns {{ binary: string, version: string } | null}
+ */
+export function findElectron(pkgDir) {
+  if (pkgDir === undefined) {
+    try {
+      pkgDir = dirname(require.resolve('electron/package.json'));
+    } catch {
+      return null;
+    }
   }
   const pathFile = join(pkgDir, 'path.txt');
   if (!existsSync(pathFile)) return null;

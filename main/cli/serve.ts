@@ -33,6 +33,7 @@ export const serve: Command = {
     const host = await startHeadlessHost({
       host: config.server.host,
       port: config.server.port,
+      allowedHosts: config.server.allowedHosts,
       staticDir: stringFlag(values, 'static-dir') ?? RENDERER_BUILD,
       dispatch: runtime.dispatch,
       sessionLive: runtime.sessionLive,

@@ -13,6 +13,8 @@ import { readStatic } from './static-files';
 export interface HeadlessHostOptions {
   host: string;
   port: number;
+  /** Host names (besides loopback and the bound address) that browsers may use to reach us. */
+  allowedHosts?: readonly string[];
   /** Folder of the renderer build (index.html and assets). */
   staticDir: string;
   dispatch: Dispatch;
@@ -27,6 +29,19 @@ export interface HeadlessHostOptions {
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const MAX_FRAME_BYTES = 1024 * 1024;
 
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+const WILDCARDS = ['0.0.0.0', '::', ''];
+
+/**
+ * A Host header we answer to. Without this check a page on any site could rebind its name to
+ * 127.0.0.1 and read the host through the user's browser (DNS rebinding): Origin and Host would match.
+ */
+function hostAllowed(host: string | undefined, names: ReadonlySet<string>): boolean {
+  if (host === undefined) return false;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+  return names.has(name.toLowerCase());
+}
+
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
   if (origin === undefined) return true; // not a browser: no page can be riding on the user's session
   try {
@@ -37,6 +52,8 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
 }
 
 export async function startHeadlessHost(opts: HeadlessHostOptions) {
+  const bound = WILDCARDS.includes(opts.host) ? [] : [opts.host.includes(':') ? `[${opts.host}]` : opts.host];
+  const allowedNames = new Set([...LOOPBACK_NAMES, ...bound, ...(opts.allowedHosts ?? [])].map((n) => n.toLowerCase()));
   const server = createServer((req, res) => void handleHttp(req, res).catch((err) => {
     opts.log(`http ${req.url}: ${(err as Error).message}`);
     if (!res.headersSent) res.writeHead(500).end();
@@ -44,6 +61,10 @@ export async function startHeadlessHost(opts: HeadlessHostOptions) {
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (!hostAllowed(req.headers.host, allowedNames)) {
+      res.writeHead(421, { 'content-type': 'text/plain' }).end('unknown host name; add it to server.allowedHosts');
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
@@ -70,7 +91,7 @@ export async function startHeadlessHost(opts: HeadlessHostOptions) {
 
   server.on('upgrade', (req, socket, head) => {
     // A page on another origin must not drive the control room through the user's browser.
-    if (req.url !== '/ws' || !sameOrigin(req.headers.origin, req.headers.host)) {
+    if (req.url !== '/ws' || !hostAllowed(req.headers.host, allowedNames) || !sameOrigin(req.headers.origin, req.headers.host)) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
@@ -98,7 +119,14 @@ export async function startHeadlessHost(opts: HeadlessHostOptions) {
         return;
       }
       const { id, call, request } = frame.data;
-      void opts.dispatch(connection, call, request).then((result) => send(ws, { id, result }));
+      // A rejected dispatch must answer the call, not become an unhandled rejection that stops the process.
+      void opts.dispatch(connection, call, request).then(
+        (result) => send(ws, { id, result }),
+        (err: unknown) => {
+          opts.log(`call ${call}: ${(err as Error).message}`);
+          send(ws, { id, result: { ok: false, error: { code: 'internal', message: `${call} failed inside the application; see the log` } } });
+        },
+      );
     });
   }
 

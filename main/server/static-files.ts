@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -19,6 +19,7 @@ const TYPES: Record<string, string> = {
  * such as /wallboard/north) gets index.html; a path that escapes the folder gets nothing.
  */
 export async function readStatic(root: string, urlPath: string): Promise<{ body: Buffer; type: string } | null> {
+  root = resolve(root); // a relative or unnormalized root (--static-dir ./out/renderer) would otherwise refuse every path
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');

@@ -1,0 +1,89 @@
+/** Small helpers shared by the integration tests: polling, temp dirs, logged-in dispatch, child processes. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { CallName, CallRequest, CallResponse } from '../../common/contract';
+import type { Connection } from '../../main/ipc/router';
+import type { Runtime } from '../../main/runtime';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+export const PASSWORD = 'correct-horse-battery';
+
+type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
+
+/** Polls until `check` returns something truthy and returns it; fails naming `what` after timeoutMs. */
+export async function until<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000, intervalMs = 25): Promise<Truthy<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value as Truthy<T>;
+      last = value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** A fresh temp dir; `cleanup` removes every dir made so far. */
+export function tempDirs(prefix: string) {
+  const made: string[] = [];
+  return {
+    make(): string {
+      const dir = mkdtempSync(join(tmpdir(), prefix));
+      made.push(dir);
+      return dir;
+    },
+    cleanup(): void {
+      for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A short unique name usable as a topic segment and a Sparkplug group. */
+export const uniqueName = (prefix: string) => `${prefix}${process.pid.toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+
+type RuntimeLike = Pick<Runtime, 'dispatch'>;
+
+/** Calls through the contract and returns the data, or throws with the call error. */
+export async function call<N extends CallName>(runtime: RuntimeLike, connection: Connection, name: N, request: CallRequest<N>): Promise<CallResponse<N>> {
+  const result = await runtime.dispatch(connection, name, request);
+  if (!result.ok) throw new Error(`${name} failed: ${result.error.code}: ${result.error.message}`);
+  return result.data as CallResponse<N>;
+}
+
+/** A new connection with the first administrator created on it (first run of a data dir). */
+export async function setupAdmin(runtime: RuntimeLike, username = 'admin'): Promise<Connection> {
+  const connection: Connection = { token: null, transport: 'ws' };
+  await call(runtime, connection, 'auth.setup', { username, password: PASSWORD });
+  return connection;
+}
+
+/** A child process running the real CLI (bin/factorybrain.mjs), with its output collected. */
+export function spawnCli(args: string[]) {
+  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'bin/factorybrain.mjs'), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  return {
+    child,
+    exited,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    /** SIGTERM and wait; a no-op once it has exited. */
+    async stop(): Promise<number | null> {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
