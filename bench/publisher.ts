@@ -23,7 +23,6 @@ socket.setNoDelay(true);
 const topics = Array.from({ length: job.machines }, (_, i) => `factory/bench/line${i % 10}/M${String(i).padStart(4, '0')}/telemetry`);
 const replayStart = Date.UTC(2026, 0, 1);
 function payload(i: number): string {
-  const m = i % job.machines;
   const ts = job.clock === 'wall' ? Date.now() : replayStart + Math.floor(i / job.machines) * 1000;
   const x = (i % 977) / 977;
   return `{"ts":${ts},"metrics":{"temperature":${(60 + x * 5).toFixed(2)},"vibration":${(2 + x).toFixed(3)},"pressure":${(6 + x).toFixed(3)},"power":${(14 + x * 3).toFixed(2)},"speed":${(1480 + x * 9).toFixed(1)},"flow":${(70 + x * 4).toFixed(2)},"current":${(30 + x).toFixed(2)},"parts_total":${100000 + i}}}`.padEnd(170, ' ');
