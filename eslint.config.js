@@ -3,18 +3,44 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
+import { dirname, relative, resolve, sep } from 'node:path';
 
+const root = import.meta.dirname;
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const ioLibraries = ['better-sqlite3', 'mqtt', 'aedes', 'onnxruntime-node', 'ws', 'sparkplug-payload', '@elevenlabs/elevenlabs-js'];
-const folder = (name) => [`**/${name}`, `**/${name}/**`, `../${name}/**`];
 
-const restrict = (paths, patterns) => ({
-  'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message: 'crosses a layer (DESIGN.md)' })), patterns: patterns.map((group) => ({ group: [group], message: 'crosses a layer (DESIGN.md)' })) }],
+/**
+ * Relative imports are resolved against the importing file, so a renderer folder that happens to be
+ * called "agents" is not mistaken for the top-level agents/ layer.
+ */
+const layersPlugin = {
+  rules: {
+    'no-import-from': {
+      meta: { type: 'problem', schema: [{ type: 'array', items: { type: 'string' } }] },
+      create(context) {
+        const forbidden = context.options[0] ?? [];
+        const check = (node) => {
+          const source = node.source?.value;
+          if (typeof source !== 'string' || !source.startsWith('.')) return;
+          const target = relative(root, resolve(dirname(context.filename), source)).split(sep)[0];
+          const owner = relative(root, context.filename).split(sep)[0];
+          if (forbidden.includes(target)) context.report({ node: node.source, message: `${source} crosses a layer: ${owner}/ may not import from ${target}/ (DESIGN.md)` });
+        };
+        return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
+      },
+    },
+  },
+};
+
+const restrict = (packages, folders) => ({
+  'no-restricted-imports': ['error', { paths: packages.map((name) => ({ name, message: 'crosses a layer (DESIGN.md)' })) }],
+  'layers/no-import-from': ['error', folders],
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', '.data/**', 'renderer/dist/**', 'test-results/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', '.data/**', '.cache/**', 'renderer/dist/**', 'test-results/**'] },
   js.configs.recommended,
+  { plugins: { layers: layersPlugin } },
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
@@ -25,32 +51,32 @@ export default tseslint.config(
   },
   {
     files: ['common/**'],
-    rules: restrict(['electron', ...nodeBuiltins, ...ioLibraries, 'react'], [...folder('main'), ...folder('renderer'), ...folder('preload'), ...folder('agents')]),
+    rules: restrict(['electron', ...nodeBuiltins, ...ioLibraries, 'react'], ['main', 'renderer', 'preload', 'agents']),
   },
   {
     files: ['agents/**'],
-    rules: restrict(['electron', ...nodeBuiltins, ...ioLibraries, 'react'], [...folder('main'), ...folder('renderer'), ...folder('preload')]),
+    rules: restrict(['electron', ...nodeBuiltins, ...ioLibraries, 'react'], ['main', 'renderer', 'preload']),
   },
   {
     files: ['main/**'],
     ignores: ['main/electron/**'],
-    rules: restrict(['electron'], [...folder('renderer'), ...folder('preload')]),
+    rules: restrict(['electron'], ['renderer', 'preload']),
   },
   {
     files: ['main/electron/**'],
-    rules: restrict([], [...folder('renderer'), ...folder('preload')]),
+    rules: restrict([], ['renderer', 'preload']),
   },
   {
     files: ['renderer/**'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: restrict(['electron', ...nodeBuiltins, ...ioLibraries], [...folder('main'), ...folder('preload'), ...folder('agents')]),
+    rules: restrict(['electron', ...nodeBuiltins, ...ioLibraries], ['main', 'preload', 'agents']),
   },
   {
     files: ['renderer/**/*.test.ts', 'renderer/**/*.test.tsx', 'renderer/vite.config.ts'],
-    rules: { 'no-restricted-imports': 'off' },
+    rules: { 'no-restricted-imports': 'off', 'layers/no-import-from': 'off' },
   },
   {
     files: ['preload/**'],
-    rules: restrict([...nodeBuiltins, ...ioLibraries], [...folder('main'), ...folder('renderer'), ...folder('agents')]),
+    rules: restrict([...nodeBuiltins, ...ioLibraries], ['main', 'renderer', 'agents']),
   },
 );

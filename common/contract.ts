@@ -4,6 +4,11 @@
  * carries it, validated on both sides and checked against the caller's role.
  */
 import { z } from 'zod';
+import { agentCalls, agentEvents } from './contract-agents';
+import { alarmCalls, alarmEvents } from './contract-alarms';
+import { modelCalls } from './contract-models';
+import { userCalls } from './contract-users';
+import { voiceCalls, voiceEvents } from './contract-voice';
 import { RoleSchema, type Permission } from './roles';
 import { MachineSchema, QuarantineEntrySchema, QuarantineReasonSchema } from './telemetry';
 
@@ -71,7 +76,7 @@ export type History = z.infer<typeof HistorySchema>;
 export const calls = {
   'auth.state': call({
     request: Empty,
-    response: z.object({ needsSetup: z.boolean(), user: UserSchema.nullable() }),
+    response: z.object({ needsSetup: z.boolean(), user: UserSchema.nullable(), locked: z.boolean() }),
     permission: 'public',
     audited: false,
   }),
@@ -95,6 +100,11 @@ export const calls = {
     permission: 'view',
     audited: false,
   }),
+  ...alarmCalls,
+  ...voiceCalls,
+  ...modelCalls,
+  ...userCalls,
+  ...agentCalls,
 } as const;
 
 export type Calls = typeof calls;
@@ -115,13 +125,16 @@ export const events = {
   /** Machines discovered, or whose state or sensor quality changed. */
   machines: z.object({ machines: z.array(MachineSchema) }),
   health: HealthSchema,
+  ...alarmEvents,
+  ...voiceEvents,
+  ...agentEvents,
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 export const EVENT_NAMES = Object.keys(events) as EventName[];
 
-export const ERROR_CODES = ['bad_request', 'unknown_call', 'unauthenticated', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'internal'] as const;
+export const ERROR_CODES = ['bad_request', 'unknown_call', 'unauthenticated', 'locked', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'internal'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 export const CallErrorSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
 export type CallError = z.infer<typeof CallErrorSchema>;

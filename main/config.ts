@@ -24,6 +24,13 @@ export const ConfigSchema = z
         port: z.number().int().min(0).max(65535).default(8740),
         /** Names browsers use to reach a host bound beyond loopback (DNS-rebinding protection). */
         allowedHosts: z.array(z.string().min(1).max(253)).default([]),
+        /** Certificate and key (PEM files) for https/wss; required when bound beyond loopback. */
+        tls: z.object({ certFile: z.string().min(1), keyFile: z.string().min(1) }).strict().optional(),
+        /** Explicitly accept plain http/ws beyond loopback (passwords and tokens in clear on the network). */
+        insecure: z.boolean().default(false),
+        /** Login attempts (login, setup, unlock) each remote address may make: a burst, then one per interval. */
+        loginBurst: z.number().int().min(1).max(1000).default(10),
+        loginRefillMs: z.number().int().min(1).max(3_600_000).default(6_000),
       })
       .strict()
       .prefault({}),
@@ -53,6 +60,13 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    auth: z
+      .object({
+        /** A session idle this long locks (alarms keep sounding); null: it ends after 12 h instead. */
+        lockAfterMinutes: z.number().positive().max(24 * 60).nullable().default(15),
+      })
+      .strict()
+      .prefault({}),
     ingest: z
       .object({
         maxPayloadBytes: z.number().int().min(256).max(16 * 1024 * 1024).default(256 * 1024),
@@ -71,6 +85,69 @@ export const ConfigSchema = z
         flushMs: z.number().int().min(1).max(10_000).default(50),
         backupHourUtc: z.number().int().min(0).max(23).nullable().default(2),
         backupKeep: z.number().int().min(1).max(365).default(7),
+      })
+      .strict()
+      .prefault({}),
+    alarms: z
+      .object({
+        /** Consoles with the same site on the same broker share acks, shelves and notes. */
+        site: z.string().regex(/^[A-Za-z0-9_-]+$/).default('plant1'),
+        /** This console's name in the alarm journal; the host name when not given. */
+        console: z.string().min(1).max(128).optional(),
+        sync: z.boolean().default(true),
+        /** Remaining useful life under this raises a predictive alarm. */
+        spareLeadTimeHours: z.number().positive().max(10_000).default(168),
+        maxShelveHours: z.number().positive().max(24).default(12),
+      })
+      .strict()
+      .prefault({}),
+    voice: z
+      .object({
+        /** For hosts without an encrypted secret store (headless); the desktop keeps the key with safeStorage. */
+        elevenlabsApiKey: z.string().min(8).optional(),
+        /** A proxy, or a fake server in tests; the SDK's own default otherwise. */
+        elevenlabsBaseUrl: z.string().url().optional(),
+        /** The offline voice's program: a name on PATH or a path to a copy shipped beside the app. */
+        espeakCommand: z.string().min(1).default('espeak-ng'),
+        espeakVoice: z.string().regex(/^[A-Za-z0-9_+-]+$/).default('en'),
+        cacheMaxMb: z.number().positive().max(10_000).default(200),
+      })
+      .strict()
+      .prefault({}),
+    agents: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Machine commands go here after an operator approves them; <site>, <area>, <machine> are filled in. */
+        commands: z.object({ topicTemplate: z.string().min(1).default('factory/<site>/<area>/<machine>/command'), qos: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1) }).strict().prefault({}),
+        emissions: z
+          .object({
+            /** kg CO2 per kWh of the local grid (location-based, GHG Protocol Scope 2); set it for the plant's grid. */
+            locationKgPerKwh: z.number().min(0).max(2).default(0.5),
+            /** kg CO2 per kWh under the plant's supply contracts (market-based); null when not known. */
+            marketKgPerKwh: z.number().min(0).max(2).nullable().default(null),
+          })
+          .strict()
+          .prefault({}),
+        tariff: z
+          .object({
+            currency: z.string().min(1).max(8).default('EUR'),
+            defaultPrice: z.number().min(0).default(0.2),
+            periods: z
+              .array(z.object({ name: z.string().min(1), price: z.number().min(0), days: z.array(z.number().int().min(0).max(6)), fromHour: z.number().int().min(0).max(23), toHour: z.number().int().min(0).max(24) }).strict())
+              .default([
+                { name: 'peak', price: 0.3, days: [1, 2, 3, 4, 5], fromHour: 8, toHour: 20 },
+                { name: 'off-peak', price: 0.12, days: [0, 1, 2, 3, 4, 5, 6], fromHour: 22, toHour: 6 },
+              ]),
+          })
+          .strict()
+          .prefault({}),
+        utcOffsetMinutes: z.number().int().min(-840).max(840).default(0),
+        /** Machine types whose work can wait for cheaper hours. */
+        shiftableTypes: z.array(z.string()).default(['compressor']),
+        standbyFactor: z.number().min(0).max(1).default(0.3),
+        labourRate: z.number().min(0).default(60),
+        /** Days of safety margin between an order's arrival and the predicted failure. */
+        marginDays: z.number().min(0).max(60).default(2),
       })
       .strict()
       .prefault({}),

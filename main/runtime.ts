@@ -5,41 +5,63 @@
  * A reading's path: broker -> ingest (decode, quarantine, machine registry) -> pipeline (features,
  * alarm hooks, live batches to screens) -> store (telemetry writer in a worker thread).
  */
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statfsSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { createScheduler } from '../agents/scheduler';
 import type { EventName, Health } from '../common/contract';
 import type { Machine } from '../common/telemetry';
+import { createAgentHandlers } from './agents-host/handlers';
+import { createAgentHost } from './agents-host/host';
+import { riskOf } from './agents-host/predictions';
 import { AlarmHooks } from './alarms/alarm-hooks';
+import { AlarmService } from './alarms/alarm-service';
+import { AlarmSync } from './alarms/alarm-sync';
+import { alarmInputFromModel } from './alarms/from-models';
 import { createAuthService } from './auth/auth-service';
 import { SessionTable } from './auth/sessions';
+import { createUserAdmin } from './auth/user-admin';
 import { simulatorEnabled, type AppConfig } from './config';
 import { startEmbeddedBroker, type EmbeddedBroker } from './ingest/embedded-broker';
 import { MachineRegistry } from './ingest/machine-registry';
 import { MqttSource } from './ingest/mqtt-source';
 import { Quarantine } from './ingest/quarantine';
+import { MODELS_DIR } from './inference/manifest';
+import { loadModels } from './inference/model-set';
+import { createModelService } from './inference/model-service';
+import { LIVE_MODELS, ModelStage } from './inference/model-stage';
 import { createHandlers } from './ipc/handlers';
 import { createRouter, type Dispatch } from './ipc/router';
 import { FeatureEngine } from './pipeline/features/engine';
 import { LiveTelemetry } from './pipeline/live-telemetry';
 import { IngestStats } from './pipeline/ingest-stats';
 import { runSimulator, type SimulatorHandle } from './sim/simulate';
+import { alarmStore } from './store/alarm-store';
 import { createAuditLog } from './store/audit-log';
 import { BackupSchedule } from './store/backup-schedule';
 import { queryHistory } from './store/history';
 import { machineRepository } from './store/machines';
+import { modelOutputRepository } from './store/model-outputs';
 import { openDatabase } from './store/open-database';
+import { chooseStore } from './store/open-store';
 import { userRepository } from './store/users';
 import { TelemetryWriter } from './store/telemetry-writer';
 import { claimDataDir } from './run-lock';
 import { versions } from './versions';
+import { systemClock } from './voice/announcer';
+import type { SecretStore } from './voice/secret-store';
+import { voiceAlarmFrom } from './voice/from-alarm';
+import { createVoiceService } from './voice/voice-service';
 
 export interface RuntimeOptions {
   log(message: string): void;
   /** better-sqlite3 binary for a host whose ABI differs from Node's (Electron in development). */
   sqliteBinding?: string;
+  /** Encrypted storage for the ElevenLabs key (Electron safeStorage); without it the key comes from config. */
+  secrets?: SecretStore;
   /** Extra versions to report (Electron, Chrome). */
   versions?: Record<string, string>;
+  /** Folder with manifest.json and the ONNX files; default the repository's models/. */
+  modelsDir?: string;
   /** Wall clock; injected by tests. */
   now?: () => number;
 }
@@ -48,6 +70,8 @@ export const DATABASE_FILE = 'factorybrain.db';
 const LIVE_PUSH_MS = 250;
 const WATCHDOG_MS = 1000;
 const HEALTH_PUSH_MS = 2000;
+/** Shelf expiry is checked this often; a shelf ends at most this late. */
+const ALARM_TICK_MS = 1000;
 
 function untilConnected(source: MqttSource, timeoutMs: number): Promise<void> {
   if (source.state === 'connected') return Promise.resolve();
@@ -68,7 +92,9 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
   const startedAt = now();
   mkdirSync(config.dataDir, { recursive: true });
   const releaseDataDir = claimDataDir(config.dataDir);
-  const dbPath = join(config.dataDir, DATABASE_FILE);
+  const store = chooseStore(join(config.dataDir, DATABASE_FILE), { nativeBinding: options.sqliteBinding, now: startedAt });
+  if (store.problem) log(`store: ${store.problem}`);
+  const dbPath = store.path;
 
   // --- store
   const db = openDatabase(dbPath, { nativeBinding: options.sqliteBinding });
@@ -93,37 +119,89 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
   // --- pipeline
   const features = new FeatureEngine();
   const hooks = new AlarmHooks((hook, err) => log(`alarm hook ${hook} failed: ${(err as Error).message}`));
+  const modelRepo = modelOutputRepository(db, now);
+  const inference = new ModelStage({ models: await loadModels(options.modelsDir ?? MODELS_DIR, LIVE_MODELS), repository: modelRepo, onOutputs: (outputs) => hooks.modelOutputs(outputs) });
+  if (inference.health().state !== 'ok') log(`models: ${inference.health().detail}`);
   const live = new LiveTelemetry();
-  const scheduler = createScheduler({
-    agents: [],
-    budgetMs: 50,
-    now: () => performance.now(),
-    onDecision: () => {},
-    onError: (e) => log(`agent ${e.agent}: ${e.kind}: ${e.message}`),
-  });
-
   const listeners = new Set<(name: EventName, payload: unknown) => void>();
   const emit = (name: EventName, payload: unknown) => {
     for (const l of listeners) l(name, payload);
   };
+  const alarms = new AlarmService({
+    store: alarmStore(db, audit),
+    now,
+    console: config.alarms.console ?? hostname(),
+    log,
+    leadTimeHours: () => config.alarms.spareLeadTimeHours,
+    maxShelveMs: config.alarms.maxShelveHours * 3_600_000,
+  });
+  alarms.onChange((changed) => emit('alarms', { alarms: changed }));
+  hooks.register({
+    name: 'alarms',
+    onReading: (reading) => alarms.reading(reading),
+    onMachines: (changed) => alarms.machines(changed),
+    onHealth: (h) => alarms.system({ health: h, ingestLatencyMs: stats.latencyPercentile(99), diskFreeRatio: diskFreeRatio() }),
+    onModelOutput: (outputs) => {
+      for (const out of outputs) {
+        const input = alarmInputFromModel(out);
+        if (input) alarms.modelOutput(input);
+      }
+    },
+  });
+  const voice = createVoiceService({ db, config: config.voice, dataDir: config.dataDir, secrets: options.secrets ?? null, emit: (event) => emit('voice', event), log, clock: { ...systemClock, now } });
+  alarms.onAnnunciate((alarm, reason) => {
+    if (reason === 'acked') voice.acknowledged(alarm.id);
+    else if (reason === 'cleared') voice.cleared(alarm.id);
+    else voice.announce(voiceAlarmFrom(alarm, registry.get(alarm.machineId)));
+  });
+
+  const agents = createAgentHost({
+    db,
+    audit,
+    config: config.agents,
+    machines: () => registry.list(),
+    publish: (topic, payload, qos) => source.publish(topic, payload, { qos }),
+    emit: (payload) => emit('agents', payload),
+    log,
+    now,
+    monotonic: () => performance.now(),
+  });
+  hooks.register({
+    name: 'agents',
+    onReading: (reading) => agents.reading(reading),
+    // The failure model gives a probability and a likely type; its RUL is in cycles, not hours, so none is passed on.
+    onModelOutput: (outputs) => {
+      for (const o of outputs) {
+        if (o.model !== 'failure' || o.output.state !== 'ok' || o.output.pFailure === null) continue;
+        const p = o.output.pFailure;
+        agents.predict({ machineId: o.output.machineId, ts: o.output.ts, failureProbability: p, failureType: o.output.likelyType ?? 'unclassified', rulHours: null, riskLevel: riskOf(p) });
+      }
+    },
+  });
 
   source.onReadings((batch, protocol) => {
     for (const reading of batch) {
       registry.observe(reading, protocol);
       const frame = features.update(reading);
       hooks.reading(reading, frame);
+      inference.observe(reading);
       live.add(reading);
       stats.received(reading);
     }
     writer.append(batch);
+    inference.flush().catch((err: Error) => log(`models: scoring failed: ${err.message}`));
   });
-  source.onMeta((meta) => registry.applyMeta(meta, now()));
+  source.onMeta((meta) => {
+    registry.applyMeta(meta, now());
+    alarms.applyMeta(meta.id, meta.limits);
+  });
   source.onOffline((id) => registry.markOffline(id));
   source.onState((state) => {
     if (state !== 'connected') registry.markAllStale();
     log(`broker ${brokerUrl}: ${state}${source.lastError ? ` (${source.lastError})` : ''}`);
   });
   source.start();
+  const alarmSync = config.alarms.sync ? new AlarmSync({ broker: { ...config.broker, url: brokerUrl }, site: config.alarms.site, alarms, log }) : null;
 
   let simulator: SimulatorHandle | null = null;
   if (simulatorEnabled(config)) {
@@ -146,7 +224,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
     setInterval(() => {
       const batch = live.take();
       if (batch) emit('telemetry', { readings: batch });
-      scheduler.advance(stats.watermark);
+      if (config.agents.enabled) agents.advance(stats.watermark);
     }, LIVE_PUSH_MS),
     setInterval(() => {
       const changed = registry.tick(now());
@@ -161,6 +239,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
       hooks.health(h);
       emit('health', h);
     }, HEALTH_PUSH_MS),
+    setInterval(() => alarms.tick(), ALARM_TICK_MS),
   ];
   const backups = new BackupSchedule({ db, dir: join(config.dataDir, 'backups'), hourUtc: config.store.backupHourUtc, keep: config.store.backupKeep, now, log });
 
@@ -176,9 +255,19 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
     return bytes;
   }
 
+  function diskFreeRatio(): number | null {
+    try {
+      const fs = statfsSync(config.dataDir);
+      return fs.blocks > 0 ? fs.bavail / fs.blocks : null;
+    } catch {
+      return null;
+    }
+  }
+
   function health(): Health {
     const counts = quarantine.counts();
-    const degraded = source.state !== 'connected' || writer.lastError !== null;
+    const storeError = writer.lastError ?? store.problem;
+    const degraded = source.state !== 'connected' || storeError !== null;
     return {
       status: degraded ? 'degraded' : 'ok',
       uptimeS: Math.round((now() - startedAt) / 1000),
@@ -187,14 +276,14 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
       machinesKnown: registry.size,
       readingsPerSecond: Math.round(stats.readingsPerSecond()),
       quarantine: { total: quarantine.total, byReason: counts },
-      store: { path: dbPath, bytes: storeBytes(), pendingRows: writer.pendingRows, lastError: writer.lastError },
-      models: { state: 'not_loaded', detail: 'no model is configured yet; anomaly scores are unknown' },
+      store: { path: dbPath, bytes: storeBytes(), pendingRows: writer.pendingRows, lastError: storeError },
+      models: inference.health(),
       versions: { ...versions(), ...options.versions },
     };
   }
 
   // --- contract
-  const sessions = new SessionTable(now);
+  const sessions = new SessionTable(now, undefined, config.auth.lockAfterMinutes === null ? null : config.auth.lockAfterMinutes * 60_000);
   const auth = createAuthService({ users: userRepository(db), sessions, now });
   const dispatch: Dispatch = createRouter({
     handlers: createHandlers({
@@ -203,6 +292,12 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
       machines: () => registry.list(),
       history: (request) => queryHistory(historyDb, request),
       quarantine,
+      models: createModelService(inference, modelRepo, (id) => registry.get(id) !== undefined),
+      alarms,
+      voice,
+      users: createUserAdmin({ users: userRepository(db), sessions, now }),
+      auditLog: audit,
+      agents: createAgentHandlers(agents, config.agents, { now, eventTime: () => stats.watermark }),
     }),
     audit,
     touchSession: (token) => sessions.touch(token),
@@ -218,6 +313,11 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
     health,
     stats,
     writer,
+    inference,
+    /** Model outputs and health scores go to alarms.modelOutput / alarms.healthScore; the announcer listens with alarms.onAnnunciate. */
+    alarms,
+    alarmSync,
+    voice,
     sessionLive: (token: string) => sessions.peek(token) !== null,
     subscribe(listener: (name: EventName, payload: unknown) => void) {
       listeners.add(listener);
@@ -225,9 +325,12 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
     },
     async stop() {
       for (const t of timers) clearInterval(t);
+      voice.stop();
       backups.stop();
       await simulator?.stop();
+      await alarmSync?.stop();
       await source.stop();
+      await inference.flush().catch(() => undefined);
       await writer.close();
       persistMachines(registry.list());
       historyDb.close();

@@ -5,6 +5,7 @@
  */
 import type { Health } from '../../common/contract';
 import type { Machine, Reading } from '../../common/telemetry';
+import type { ModelOutput } from '../inference/model-stage';
 
 export interface AlarmHook {
   name: string;
@@ -14,6 +15,12 @@ export interface AlarmHook {
   onMachines?(machines: readonly Machine[]): void;
   /** Periodic view of the runtime's own health (broker, store, models) for system alarms. */
   onHealth?(health: Health): void;
+  /**
+   * Scored model outputs (anomaly with type and contributing sensors, failure probability, RUL),
+   * in event-time order per machine. state 'uncertain' means the model could not judge: a model
+   * alarm source must treat it as unknown, never as normal.
+   */
+  onModelOutput?(outputs: readonly ModelOutput[]): void;
 }
 
 export class AlarmHooks {
@@ -38,6 +45,10 @@ export class AlarmHooks {
   }
   health(health: Health): void {
     for (const hook of this.hooks) if (hook.onHealth) this.guard(hook, () => hook.onHealth!(health));
+  }
+
+  modelOutputs(outputs: readonly ModelOutput[]): void {
+    for (const hook of this.hooks) if (hook.onModelOutput) this.guard(hook, () => hook.onModelOutput!(outputs));
   }
 
   private guard(hook: AlarmHook, run: () => void) {

@@ -79,3 +79,47 @@ describe('auth service', () => {
     expect(() => auth.resume(again.token)).toThrow(/expired/);
   });
 });
+
+describe('session lock', () => {
+  function locking() {
+    let now = 1_000_000;
+    const clock = { now: () => now, advance: (ms: number) => (now += ms) };
+    const sessions = new SessionTable(clock.now, 60_000, 5 * 60_000);
+    const auth = createAuthService({ users: memoryUsers(), sessions, now: clock.now, scrypt: FAST, maxFailures: 3, lockoutMs: 10 * 60_000 });
+    return { auth, clock, sessions };
+  }
+
+  it('locks after the idle time instead of ending, and stays alive for events while locked', async () => {
+    const { auth, clock, sessions } = locking();
+    const { token } = await auth.setup('chief', 'a long password');
+    clock.advance(5 * 60_000 + 1);
+    expect(sessions.peek(token)?.locked).toBe(true);
+    // a day later the wallboard behind the lock still has its session
+    clock.advance(24 * 3600_000);
+    expect(sessions.peek(token)).toMatchObject({ locked: true, user: { username: 'chief' } });
+    // calls while locked do not count as activity
+    expect(sessions.touch(token)?.locked).toBe(true);
+  });
+
+  it('unlocks only with the right password, and counts failures toward the lockout', async () => {
+    const { auth, sessions } = locking();
+    const { token } = await auth.setup('chief', 'a long password');
+    auth.lock(token);
+    await expect(auth.unlock(token, 'wrong password')).rejects.toMatchObject({ code: 'unauthenticated' });
+    expect(sessions.peek(token)?.locked).toBe(true);
+    await auth.unlock(token, 'a long password');
+    expect(sessions.peek(token)?.locked).toBe(false);
+
+    auth.lock(token);
+    for (let i = 0; i < 3; i++) await expect(auth.unlock(token, 'nope')).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(auth.unlock(token, 'a long password')).rejects.toMatchObject({ code: 'rate_limited' });
+    expect(sessions.peek(token)?.locked).toBe(true);
+  });
+
+  it('refuses to unlock a session that was closed', async () => {
+    const { auth } = locking();
+    const { token } = await auth.setup('chief', 'a long password');
+    auth.logout(token);
+    await expect(auth.unlock(token, 'a long password')).rejects.toMatchObject({ code: 'unauthenticated' });
+  });
+});

@@ -46,6 +46,20 @@ export function createAuthService(opts: AuthOptions) {
   // so login timing does not reveal which usernames exist.
   const dummyHash = hashPassword('not-a-real-password', opts.scrypt);
 
+  async function checkPassword(user: StoredUser, password: string): Promise<void> {
+    if (user.disabled) throw new CallFailure('forbidden', 'this account is disabled');
+    if (user.lockedUntil !== null && user.lockedUntil > opts.now()) {
+      const minutes = Math.ceil((user.lockedUntil - opts.now()) / 60_000);
+      throw new CallFailure('rate_limited', `account locked after ${maxFailures} failed logins; try again in ${minutes} min`);
+    }
+    if (!(await verifyPassword(password, user.passwordHash))) {
+      const failures = user.failedLogins + 1;
+      opts.users.recordFailure(user.id, failures >= maxFailures ? opts.now() + lockoutMs : null);
+      throw new CallFailure('unauthenticated', 'wrong username or password');
+    }
+    opts.users.resetFailures(user.id);
+  }
+
   return {
     needsSetup: () => opts.users.count() === 0,
 
@@ -63,18 +77,24 @@ export function createAuthService(opts: AuthOptions) {
         await verifyPassword(password, await dummyHash);
         throw new CallFailure('unauthenticated', 'wrong username or password');
       }
-      if (user.disabled) throw new CallFailure('forbidden', 'this account is disabled');
-      if (user.lockedUntil !== null && user.lockedUntil > opts.now()) {
-        const minutes = Math.ceil((user.lockedUntil - opts.now()) / 60_000);
-        throw new CallFailure('rate_limited', `account locked after ${maxFailures} failed logins; try again in ${minutes} min`);
-      }
-      if (!(await verifyPassword(password, user.passwordHash))) {
-        const failures = user.failedLogins + 1;
-        opts.users.recordFailure(user.id, failures >= maxFailures ? opts.now() + lockoutMs : null);
-        throw new CallFailure('unauthenticated', 'wrong username or password');
-      }
-      opts.users.resetFailures(user.id);
+      await checkPassword(user, password);
       return opts.sessions.open(publicUser(user));
+    },
+
+    /** Unlocking is a login in every respect that matters: same lockout, same failure count. */
+    async unlock(token: string, password: string): Promise<void> {
+      const session = opts.sessions.peek(token);
+      const user = session && opts.users.findByUsername(session.user.username);
+      if (!session || !user || user.id !== session.user.id) {
+        opts.sessions.close(token);
+        throw new CallFailure('unauthenticated', 'session expired; log in again');
+      }
+      await checkPassword(user, password);
+      opts.sessions.unlock(token);
+    },
+
+    lock(token: string): void {
+      opts.sessions.lock(token);
     },
 
     resume(token: string): Session {

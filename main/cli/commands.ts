@@ -1,3 +1,4 @@
+import { auditCommand } from './audit-command';
 import type { Command } from './command';
 import { backupCommand, exportCommand, restoreCommand } from './data-commands';
 import { replay } from './replay';
@@ -11,4 +12,5 @@ export const commands: Record<string, Command> = {
   export: exportCommand,
   backup: backupCommand,
   restore: restoreCommand,
+  audit: auditCommand,
 };

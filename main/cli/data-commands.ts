@@ -14,7 +14,7 @@ import { progressReporter } from './progress';
 
 const EXPORT_KINDS: readonly ExportKind[] = ['machines', 'readings', 'alarms', 'tickets', 'orders'];
 
-function databasePath(values: FlagValues): string {
+export function databasePath(values: FlagValues): string {
   const config = loadConfig({ file: stringFlag(values, 'config'), overrides: { dataDir: stringFlag(values, 'data-dir') } });
   const path = join(config.dataDir, DATABASE_FILE);
   if (!existsSync(path)) throw new UsageError(`no database at ${path}; pass --data-dir of a FactoryBrain installation`);
@@ -29,7 +29,7 @@ function time(values: FlagValues, name: string): number | undefined {
   return ms;
 }
 
-const dataFlags = { 'data-dir': { type: 'string' }, config: { type: 'string' } } as const;
+export const dataFlags = { 'data-dir': { type: 'string' }, config: { type: 'string' } } as const;
 
 export const exportCommand: Command = {
   summary: 'write machines, readings, alarms, tickets or orders as CSV or JSON',

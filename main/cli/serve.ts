@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config';
 import { startRuntime } from '../runtime';
-import { startHeadlessHost } from '../server/headless-host';
+import { checkBind, startHeadlessHost } from '../server/headless-host';
 import { numberFlag, stringFlag, untilSignal, type Command } from './command';
 
 export const RENDERER_BUILD = join(import.meta.dirname, '../../out/renderer');
@@ -28,6 +29,10 @@ export const serve: Command = {
         simulator: { machines: numberFlag(values, 'machines', Number.isInteger) },
       },
     });
+    const { tls: tlsFiles, insecure } = config.server;
+    const tls = tlsFiles && { cert: readFileSync(tlsFiles.certFile), key: readFileSync(tlsFiles.keyFile) };
+    // Before the runtime starts: a refused bind must not leave ingest running with no way in.
+    checkBind({ host: config.server.host, tls, insecure });
     const log = (message: string) => console.log(`${new Date().toISOString()} ${message}`);
     const runtime = await startRuntime(config, { log });
     const host = await startHeadlessHost({
@@ -40,6 +45,9 @@ export const serve: Command = {
       subscribe: runtime.subscribe,
       health: runtime.health,
       log,
+      tls,
+      insecure,
+      loginLimit: { burst: config.server.loginBurst, refillMs: config.server.loginRefillMs },
     });
     console.log(`FactoryBrain is running. Open ${host.url} (data: ${config.dataDir}, broker: ${runtime.brokerUrl})`);
     const signal = await untilSignal();

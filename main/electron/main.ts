@@ -2,14 +2,16 @@
  * The Electron host: windows, the app:// protocol and IPC around the same runtime the headless host
  * runs. Everything that is not about Electron lives in main/runtime.ts.
  */
-import { app, BrowserWindow, ipcMain, powerSaveBlocker, protocol } from 'electron';
-import { existsSync } from 'node:fs';
+import { app, BrowserWindow, ipcMain, powerSaveBlocker, protocol, safeStorage, screen } from 'electron';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config';
 import { startRuntime, type Runtime } from '../runtime';
 import { CONTENT_SECURITY_POLICY } from '../server/security-headers';
 import { readStatic } from '../server/static-files';
+import { DisplayWindows, windowPlacement, type PlannedWindow } from './displays';
 import { registerIpcBridge } from './ipc-bridge';
+import { BROKER_PASSWORD, createSecretStore } from './secret-store';
 import { APP_ORIGIN, APP_SCHEME, isOwnUrl, lockDownContents, secureWindowOptions } from './secure-window';
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -30,12 +32,21 @@ async function main() {
     return;
   }
   app.enableSandbox();
+  // Every webContents, whatever created it, gets the same lock-down before it can load anything.
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents, devServerUrl));
   await app.whenReady();
 
-  const config = loadConfig({ overrides: { dataDir: process.env['FACTORYBRAIN_DATA_DIR'] ?? join(app.getPath('userData'), 'data') } });
+  const secrets = createSecretStore(safeStorage, join(app.getPath('userData'), 'secrets.json'));
+  const config = loadConfig({
+    overrides: {
+      dataDir: process.env['FACTORYBRAIN_DATA_DIR'] ?? join(app.getPath('userData'), 'data'),
+      broker: { password: secrets.get(BROKER_PASSWORD) ?? undefined },
+    },
+  });
   const runtime: Runtime = await startRuntime(config, {
     log: (message) => console.log(message),
     sqliteBinding: electronSqliteBinding(),
+    secrets,
     versions: { electron: process.versions.electron ?? 'unknown', chrome: process.versions.chrome ?? 'unknown' },
   });
 
@@ -55,9 +66,10 @@ async function main() {
   // A control-room screen must never go dark on its own.
   const sleepBlocker = powerSaveBlocker.start('prevent-display-sleep');
 
-  const createWindow = () => {
-    const win = new BrowserWindow(secureWindowOptions(preloadPath, app.isPackaged));
-    lockDownContents(win.webContents, devServerUrl);
+  const createWindow = (plan: PlannedWindow, url: string) => {
+    // The scanner cannot follow options built by a function; secure-window.test.ts and main.test.ts check each
+    // setting, and lockDownContents denies navigation (middle-click included).
+    const win = new BrowserWindow({ ...secureWindowOptions(preloadPath, app.isPackaged), ...windowPlacement(plan) }); // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
     win.webContents.on('render-process-gone', (_event, details) => {
       console.log(`renderer gone (${details.reason}); reloading`);
       bridge.forget(win.webContents);
@@ -69,17 +81,26 @@ async function main() {
       win.webContents.forcefullyCrashRenderer();
     });
     win.once('ready-to-show', () => win.show());
-    void win.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+    void win.loadURL(url);
     return win;
   };
 
-  createWindow();
-  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
-  app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow());
+  const layoutsPath = join(app.getPath('userData'), 'displays.json');
+  const displays = new DisplayWindows({
+    screen,
+    file: { read: () => (existsSync(layoutsPath) ? readFileSync(layoutsPath, 'utf8') : null), write: (text) => writeFileSync(layoutsPath, text) },
+    origin: (devServerUrl ?? APP_ORIGIN).replace(/\/$/, ''),
+    open: createWindow,
+    log: (message) => console.log(message),
+  });
+  displays.start();
+  app.on('second-instance', () => (displays.desk() as BrowserWindow | undefined)?.focus());
+  app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && displays.sync());
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', (event) => {
     event.preventDefault();
     unsubscribe();
+    displays.stop();
     bridge.dispose();
     powerSaveBlocker.stop(sleepBlocker);
     void runtime.stop().finally(() => app.exit(0));

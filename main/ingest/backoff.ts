@@ -20,7 +20,9 @@ export class Backoff {
 
   constructor(options: BackoffOptions = {}) {
     this.initialMs = options.initialMs ?? 500;
-    this.maxMs = options.maxMs ?? 30_000;
+    // 8 s at most: a control room must see data again within seconds of the broker's return, and a
+    // few hundred consoles at one reconnect every ~8 s (jittered) is no storm for a plant broker.
+    this.maxMs = options.maxMs ?? 8_000;
     this.jitter = options.jitter ?? 0.3;
     this.random = options.random ?? Math.random;
   }

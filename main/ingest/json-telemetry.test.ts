@@ -104,6 +104,12 @@ describe('decodeJsonMeta', () => {
     expect(decodeJsonMeta(META, bytes({ type: 'pump' }), MAX)).toMatchObject({ ok: true, meta: { name: 'p7', type: 'pump' } });
   });
 
+  it('passes the alarm limits through, and rejects limits that are not numbers', () => {
+    const limits = { temperature: { high: 62, highHigh: 72 }, pressure: { low: 5, lowLow: 4.5 } };
+    expect(decodeJsonMeta(META, bytes({ type: 'cnc_mill', limits }), MAX)).toMatchObject({ ok: true, meta: { limits } });
+    expect(decodeJsonMeta(META, bytes({ type: 'cnc_mill', limits: { temperature: { high: 'hot' } } }), MAX)).toMatchObject({ ok: false, reason: 'unknown_shape' });
+  });
+
   it('rejects bad meta', () => {
     expect(decodeJsonMeta(META, bytes({ name: 'x' }), MAX)).toMatchObject({ ok: false, reason: 'unknown_shape' });
     expect(decodeJsonMeta(META, bytes({ type: 7 }), MAX)).toMatchObject({ ok: false, reason: 'unknown_shape' });

@@ -1,8 +1,14 @@
 /** The contract's handlers over the runtime's parts. Each is a thin adapter; the logic lives in its stage. */
 import type { Health, History, ParsedRequest } from '../../common/contract';
 import type { Machine, QuarantineEntry, QuarantineReason } from '../../common/telemetry';
+import type { AgentHandlers } from '../agents-host/handlers';
+import type { AlarmService } from '../alarms/alarm-service';
 import type { AuthService } from '../auth/auth-service';
-import type { Handlers } from './router';
+import type { UserAdmin } from '../auth/user-admin';
+import type { ModelService } from '../inference/model-service';
+import type { AuditLog } from '../store/audit-log';
+import type { VoiceService } from '../voice/voice-service';
+import type { CallContext, Handlers } from './router';
 
 export interface HandlerDeps {
   auth: AuthService;
@@ -10,11 +16,20 @@ export interface HandlerDeps {
   machines(): Machine[];
   history(request: ParsedRequest<'readings.history'>): History;
   quarantine: { counts(): Record<string, number>; list(options: { reason?: QuarantineReason; limit: number }): QuarantineEntry[] };
+  voice: Pick<VoiceService, 'settings' | 'updateSettings' | 'test' | 'log'>;
+  alarms: AlarmService;
+  models: ModelService;
+  users: UserAdmin;
+  auditLog: Pick<AuditLog, 'verify' | 'export'>;
+  agents: AgentHandlers;
 }
+
+/** The router has checked the permission, so every non-public call has a session. */
+const userOf = (ctx: CallContext) => ({ id: ctx.session!.user.id, username: ctx.session!.user.username });
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   return {
-    'auth.state': (_req, ctx) => ({ needsSetup: deps.auth.needsSetup(), user: ctx.session?.user ?? null }),
+    'auth.state': (_req, ctx) => ({ needsSetup: deps.auth.needsSetup(), user: ctx.session?.user ?? null, locked: ctx.session?.locked ?? false }),
     'auth.setup': async ({ username, password }, ctx) => {
       const session = await deps.auth.setup(username, password);
       ctx.setSession(session);
@@ -39,5 +54,39 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'machines.list': () => deps.machines(),
     'readings.history': (request) => deps.history(request),
     'ingest.quarantine': ({ reason, limit }) => ({ counts: deps.quarantine.counts(), entries: deps.quarantine.list({ reason, limit }) }),
+    'voice.settings.get': () => deps.voice.settings(),
+    'voice.settings.set': (patch) => deps.voice.updateSettings(patch),
+    'voice.test': (request) => deps.voice.test(request),
+    'voice.log': (query) => deps.voice.log(query),
+    'alarms.active': (request) => deps.alarms.active(request),
+    'alarms.history': (request) => deps.alarms.history(request),
+    'alarms.ack': ({ alarmId, note }, ctx) => ({ alarm: deps.alarms.ack(userOf(ctx), alarmId, note) }),
+    'alarms.shelve': ({ alarmId, reason, durationMinutes }, ctx) => ({ alarm: deps.alarms.shelve(userOf(ctx), alarmId, reason, durationMinutes) }),
+    'alarms.unshelve': ({ alarmId, note }, ctx) => ({ alarm: deps.alarms.unshelve(userOf(ctx), alarmId, note) }),
+    'alarms.outOfService': ({ alarmId, reason }, ctx) => ({ alarm: deps.alarms.outOfService(userOf(ctx), alarmId, reason) }),
+    'alarms.returnToService': ({ alarmId, note }, ctx) => ({ alarm: deps.alarms.returnToService(userOf(ctx), alarmId, note) }),
+    'alarms.limits.get': ({ machineId }) => deps.alarms.limits(machineId),
+    'alarms.limits.set': ({ machineId, limits, reset }, ctx) => deps.alarms.setLimits(userOf(ctx), machineId, limits, reset),
+    'alarms.kpis': (request) => deps.alarms.kpis(request),
+    'models.status': () => deps.models.status(),
+    'models.machine': ({ machineId }) => deps.models.machine(machineId),
+    'models.anomalyEvents': ({ machineId, limit }) => deps.models.events(machineId, limit),
+    'models.recalibrate': ({ machineId }) => deps.models.recalibrate(machineId),
+    'users.list': () => deps.users.list(),
+    'users.create': ({ username, password, role }) => deps.users.create(username, password, role),
+    'users.update': ({ id, role }) => deps.users.setRole(id, role),
+    'users.disable': ({ id, disabled }) => deps.users.setDisabled(id, disabled),
+    'users.resetPassword': ({ id, password }) => deps.users.resetPassword(id, password),
+    'auth.lock': (_req, ctx) => {
+      deps.auth.lock(ctx.session!.token);
+      return { locked: true as const };
+    },
+    'auth.unlock': async ({ password }, ctx) => {
+      await deps.auth.unlock(ctx.session!.token, password);
+      return { locked: false as const };
+    },
+    'audit.verify': () => deps.auditLog.verify(),
+    'audit.export': (query) => deps.auditLog.export(query),
+    ...deps.agents,
   };
 }

@@ -16,12 +16,53 @@ const validRequest: Record<string, unknown> = {
   'auth.login': { username: 'admin', password: 'x' },
   'auth.resume': { token: 't' },
   'readings.history': { machineId: 'm', from: 0, to: 1000 },
+  'voice.settings.set': { minPriority: 'high', elevenlabs: { voiceId: 'JBFqnCBsd6RMkjVDRZzb' }, apiKey: 'sk_0123456789' },
+  'voice.test': { text: 'Testing the control room voice.', priority: 'critical' },
+  'voice.log': { limit: 20 },
+  'alarms.history': { from: 0, to: 1000 },
+  'alarms.ack': { alarmId: 'limit:m:temperature:H', note: 'seen' },
+  'alarms.shelve': { alarmId: 'limit:m:temperature:H', reason: 'sensor being replaced', durationMinutes: 60 },
+  'alarms.unshelve': { alarmId: 'limit:m:temperature:H' },
+  'alarms.outOfService': { alarmId: 'limit:m:temperature:H', reason: 'calibration' },
+  'alarms.returnToService': { alarmId: 'limit:m:temperature:H' },
+  'alarms.limits.get': { machineId: 'm' },
+  'alarms.limits.set': {
+    machineId: 'm',
+    limits: [{ sensor: 'temperature', level: 'H', setpoint: 70, deadband: 1, onDelayMs: 0, offDelayMs: 0, reAlarmMs: 0, priority: 'medium', latching: false, enabled: true }],
+  },
+  'users.create': { username: 'operator1', password: 'long enough password', role: 'operator' },
+  'users.update': { id: 2, role: 'viewer' },
+  'users.disable': { id: 2, disabled: true },
+  'users.resetPassword': { id: 2, password: 'long enough password' },
+  'auth.unlock': { password: 'x' },
+  'models.machine': { machineId: 'm' },
+  'models.anomalyEvents': { machineId: 'm' },
+  'models.recalibrate': { machineId: 'm' },
+  'agents.commands.approve': { decisionId: 'energy:1:0' },
+  'agents.commands.reject': { decisionId: 'energy:1:0', note: 'not now' },
+  'tickets.create': { title: 'Bearing noise on P-01', machineId: 'p-01' },
+  'tickets.update': { id: 1, assignee: 'tech' },
+  'tickets.close': { id: 1, actualCost: 120 },
+  'tickets.reliability': { from: 0, to: 1000 },
+  'procurement.parts.update': { id: 'bearing-6205', onHand: 3 },
+  'procurement.quotes.add': { supplierId: 's', partId: 'p', quantity: 2, quotedPrice: 10 },
+  'procurement.quotes.import': { csv: 'supplier_id,part_id,quantity,quoted_price\ns,p,1,10\n' },
+  'procurement.deals': { partId: 'p', quantity: 1 },
+  'procurement.orders.create': { partId: 'p', quantity: 1 },
+  'procurement.orders.submit': { id: 1 },
+  'procurement.orders.approve': { id: 1 },
+  'procurement.orders.reject': { id: 1, reason: 'too dear' },
+  'procurement.orders.advance': { id: 1, to: 'ordered' },
+  'procurement.orders.export': { id: 1, format: 'pdf' },
+  'reports.kpis': { from: 0, to: 1000, bucket: 'day' },
+  'reports.kpis.export': { from: 0, to: 1000, bucket: 'week' },
+  'reports.optimization': { period: 'shift', format: 'csv' },
 };
 
-function setup(role: Role | null) {
+function setup(role: Role | null, locked = false) {
   const ran: string[] = [];
   const audit: AuditEntry[] = [];
-  const session: Session | null = role ? { token: 'tok', user: { id: 1, username: 'u', role }, createdAt: 0, lastActive: 0 } : null;
+  const session: Session | null = role ? { token: 'tok', user: { id: 1, username: 'u', role }, createdAt: 0, lastActive: 0, locked } : null;
   const dispatch = createRouter({
     handlers: recordingHandlers(ran),
     audit: { append: (e) => audit.push(e) },
@@ -48,6 +89,27 @@ describe('router: every contract call as every role', () => {
         }
       });
     }
+  }
+});
+
+describe('router: a locked session', () => {
+  const whileLocked = ['auth.state', 'auth.unlock', 'auth.lock', 'auth.logout'];
+  for (const name of CALL_NAMES) {
+    const allowed = whileLocked.includes(name);
+    it(`${name} on a locked admin session is ${allowed ? 'allowed' : 'refused'}`, async () => {
+      const { ran, audit, dispatch, connection } = setup('admin', true);
+      const result = await dispatch(connection, name, validRequest[name] ?? {});
+      if (allowed) {
+        expect(result.ok).toBe(true);
+        expect(ran).toEqual([name]);
+      } else {
+        expect(result).toMatchObject({ ok: false, error: { code: 'locked' } });
+        expect(ran).toEqual([]);
+        // the session stays: the screen behind the lock keeps its events
+        expect(connection.token).toBe('tok');
+        if (calls[name].audited) expect(audit).toMatchObject([{ action: name, outcome: 'locked', username: 'u' }]);
+      }
+    });
   }
 });
 
@@ -91,7 +153,7 @@ describe('router checks', () => {
         throw new TypeError('secret internals');
       },
     } as unknown as Handlers;
-    const dispatch = createRouter({ handlers, audit: { append: () => {} }, touchSession: () => ({ token: 't', user: { id: 1, username: 'a', role: 'admin' }, createdAt: 0, lastActive: 0 }), now: () => 0, log });
+    const dispatch = createRouter({ handlers, audit: { append: () => {} }, touchSession: () => ({ token: 't', user: { id: 1, username: 'a', role: 'admin' }, createdAt: 0, lastActive: 0, locked: false }), now: () => 0, log });
     const connection: Connection = { token: 't', transport: 'ws' };
     expect(await dispatch(connection, 'machines.list', {})).toEqual({ ok: false, error: { code: 'not_found', message: 'no such machine' } });
     const internal = await dispatch(connection, 'health.get', {});

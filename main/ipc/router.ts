@@ -34,6 +34,9 @@ export interface RouterDeps {
   log?(message: string, error: unknown): void;
 }
 
+/** What a locked session may still do: the lock screen's own calls. */
+const WHILE_LOCKED: ReadonlySet<CallName> = new Set(['auth.state', 'auth.unlock', 'auth.lock', 'auth.logout']);
+
 const SECRET_FIELDS = new Set(['password', 'token', 'apiKey']);
 const redact = (request: unknown): Record<string, unknown> =>
   typeof request === 'object' && request !== null
@@ -52,6 +55,12 @@ export function createRouter(deps: RouterDeps) {
         deps.audit.append({ at: deps.now(), userId: user?.id ?? null, username: user?.username ?? null, action: name, target: null, outcome, detail: { ...redact(rawRequest), ...detail } });
       }
     };
+
+    // A locked screen keeps its session, and with it the alarm and voice events, but acts only to unlock or leave.
+    if (session?.locked && !WHILE_LOCKED.has(name)) {
+      audit('locked', session.user);
+      return { ok: false, error: { code: 'locked', message: 'the screen is locked; enter your password to unlock it' } };
+    }
 
     if (!roleAllows(session?.user.role ?? null, spec.permission)) {
       const code = session ? 'forbidden' : 'unauthenticated';

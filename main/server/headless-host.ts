@@ -2,11 +2,14 @@
  * The headless host: the renderer build over HTTP and the contract over one WebSocket per page.
  * It carries the same router as Electron IPC, so login, roles and audit are the same on both hosts.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { ConfigError } from '../config';
 import { WsClientFrameSchema, type EventName, type Health, type WsServerFrame } from '../../common/contract';
 import type { Connection, Dispatch } from '../ipc/router';
+import { TokenBuckets } from './rate-limit';
 import { SECURITY_HEADERS } from './security-headers';
 import { readStatic } from './static-files';
 
@@ -23,6 +26,24 @@ export interface HeadlessHostOptions {
   subscribe(listener: (name: EventName, payload: unknown) => void): () => void;
   health(): Health;
   log(message: string): void;
+  /** PEM certificate and key: the host then speaks https and wss only. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Serve plain http beyond loopback anyway: passwords and session tokens cross the network in clear. */
+  insecure?: boolean;
+  /** Password attempts (login, setup, unlock) per remote address: a burst, then one per refillMs. */
+  loginLimit?: { burst: number; refillMs: number };
+}
+
+/** A configuration mistake: the CLI reports it as one line, like any other. */
+export class InsecureBindError extends ConfigError {}
+
+/** Refuses a bind beyond loopback without TLS unless plain http was explicitly accepted. */
+export function checkBind(opts: Pick<HeadlessHostOptions, 'host' | 'tls' | 'insecure'>): void {
+  if (!isLoopback(opts.host) && !opts.tls && !opts.insecure) {
+    throw new InsecureBindError(
+      `refusing to serve on ${opts.host || 'every interface'} without TLS: set server.tls (certFile, keyFile), or server.insecure: true to accept passwords in clear on the network`,
+    );
+  }
 }
 
 /** A page that cannot keep up is skipped for telemetry rather than buffered without bound. */
@@ -30,7 +51,11 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const MAX_FRAME_BYTES = 1024 * 1024;
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+const PASSWORD_CALLS = new Set(['auth.login', 'auth.setup', 'auth.unlock']);
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 const WILDCARDS = ['0.0.0.0', '::', ''];
+const isLoopbackPeer = (address: string | undefined) => address !== undefined && isLoopback(address.replace(/^::ffff:/, ''));
 
 /**
  * A Host header we answer to. Without this check a page on any site could rebind its name to
@@ -52,12 +77,16 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
 }
 
 export async function startHeadlessHost(opts: HeadlessHostOptions) {
+  checkBind(opts);
+  const loginBuckets = new TokenBuckets(opts.loginLimit?.burst ?? 10, opts.loginLimit?.refillMs ?? 6_000);
   const bound = WILDCARDS.includes(opts.host) ? [] : [opts.host.includes(':') ? `[${opts.host}]` : opts.host];
   const allowedNames = new Set([...LOOPBACK_NAMES, ...bound, ...(opts.allowedHosts ?? [])].map((n) => n.toLowerCase()));
-  const server = createServer((req, res) => void handleHttp(req, res).catch((err) => {
-    opts.log(`http ${req.url}: ${(err as Error).message}`);
-    if (!res.headersSent) res.writeHead(500).end();
-  }));
+  const onRequest = (req: IncomingMessage, res: ServerResponse) =>
+    void handleHttp(req, res).catch((err) => {
+      opts.log(`http ${req.url}: ${(err as Error).message}`);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  const server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, onRequest) : createHttpServer(onRequest);
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -70,6 +99,11 @@ export async function startHeadlessHost(opts: HeadlessHostOptions) {
       return;
     }
     if (path === '/api/health') {
+      // Unauthenticated, so for monitoring on this machine only: it names paths, the broker and versions.
+      if (!isLoopbackPeer(req.socket.remoteAddress)) {
+        res.writeHead(403, { 'content-type': 'text/plain' }).end('health is served to this machine only; log in and call health.get');
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', ...SECURITY_HEADERS }).end(JSON.stringify(opts.health()));
       return;
     }
@@ -95,14 +129,14 @@ export async function startHeadlessHost(opts: HeadlessHostOptions) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, req.socket.remoteAddress ?? 'unknown'));
   });
 
   function send(ws: WebSocket, frame: WsServerFrame) {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   }
 
-  function attach(ws: WebSocket) {
+  function attach(ws: WebSocket, remoteAddress: string) {
     const connection: Connection = { token: null, transport: 'ws' };
     clients.set(ws, connection);
     ws.on('close', () => clients.delete(ws));
@@ -119,6 +153,10 @@ export async function startHeadlessHost(opts: HeadlessHostOptions) {
         return;
       }
       const { id, call, request } = frame.data;
+      if (PASSWORD_CALLS.has(call) && !loginBuckets.take(remoteAddress)) {
+        send(ws, { id, result: { ok: false, error: { code: 'rate_limited', message: 'too many password attempts from this address; wait a few seconds' } } });
+        return;
+      }
       // A rejected dispatch must answer the call, not become an unhandled rejection that stops the process.
       void opts.dispatch(connection, call, request).then(
         (result) => send(ws, { id, result }),
@@ -148,7 +186,7 @@ export async function startHeadlessHost(opts: HeadlessHostOptions) {
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     port,
-    url: `http://${shownHost}:${port}/`,
+    url: `${opts.tls ? 'https' : 'http'}://${shownHost}:${port}/`,
     async close() {
       unsubscribe();
       for (const ws of clients.keys()) ws.terminate();

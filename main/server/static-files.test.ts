@@ -39,6 +39,12 @@ describe('readStatic', () => {
     expect((await readStatic(root, '/assets/app.js'))!.body.toString()).toBe('console.log(1)');
   });
 
+  it('serves the relatively linked assets of a page opened at a client route', async () => {
+    expect((await readStatic(root, '/wallboard/assets/app.js'))!.body.toString()).toBe('console.log(1)');
+    expect((await readStatic(root, '/wallboard/north/assets/app.css'))?.type).toBe('text/css; charset=utf-8');
+    expect((await readStatic(root, '/wallboard/assets/missing.js'))?.type).toBe('text/html; charset=utf-8');
+  });
+
   it('serves index.html for / and for client-side routes', async () => {
     for (const path of ['/', '/wallboard/north', '/wallboard/north?screen=2', '/machines/press-01/history', '/assets', '/assets/']) {
       const file = await readStatic(root, path);

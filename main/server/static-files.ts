@@ -29,7 +29,11 @@ export async function readStatic(root: string, urlPath: string): Promise<{ body:
   if (decoded.includes('\0')) return null;
   const candidate = normalize(join(root, decoded));
   if (candidate !== root && !candidate.startsWith(root.endsWith(sep) ? root : root + sep)) return null;
-  const file = (await isFile(candidate)) ? candidate : join(root, 'index.html');
+  // The build links its assets relatively (./assets/x.js, for Electron's app:// protocol), so a page
+  // opened at a client route such as /wallboard/north asks for /wallboard/assets/x.js.
+  const asset = /\/(assets\/[^/]+)$/.exec(candidate.split(sep).join('/'))?.[1];
+  const assetFile = asset ? join(root, asset) : null;
+  const file = (await isFile(candidate)) ? candidate : assetFile && (await isFile(assetFile)) ? assetFile : join(root, 'index.html');
   if (!(await isFile(file))) return null;
   return { body: await readFile(file), type: TYPES[extname(file)] ?? 'application/octet-stream' };
 }

@@ -84,6 +84,39 @@ export function userRepository(db: Db) {
     resetFailures(id: number): void {
       prepared<[number]>(db, 'UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?').run(id);
     },
+
+    list(): UserRecord[] {
+      return prepared<[], Row>(db, 'SELECT * FROM users ORDER BY id').all().map(toRecord);
+    },
+
+    findById(id: number): UserRecord | null {
+      const row = prepared<[number], Row>(db, 'SELECT * FROM users WHERE id = ?').get(id);
+      return row ? toRecord(row) : null;
+    },
+
+    /**
+     * Changes an account unless that would leave no enabled administrator: the test and the write
+     * are one statement, so two admins demoting each other at once cannot lock everyone out.
+     * Returns null for an unknown id, 'last_admin' when refused.
+     */
+    update(id: number, patch: { role?: Role; disabled?: boolean; passwordHash?: string }): UserRecord | null | 'last_admin' {
+      const row = prepared<[Record<string, unknown>], Row>(
+        db,
+        `UPDATE users SET
+           role = coalesce(@role, role),
+           disabled = coalesce(@disabled, disabled),
+           password_hash = coalesce(@passwordHash, password_hash),
+           failed_logins = CASE WHEN @passwordHash IS NULL THEN failed_logins ELSE 0 END,
+           locked_until = CASE WHEN @passwordHash IS NULL THEN locked_until ELSE NULL END
+         WHERE id = @id AND (
+           coalesce(@role, role) = 'admin' AND NOT coalesce(@disabled, disabled)
+           OR EXISTS (SELECT 1 FROM users WHERE id <> @id AND role = 'admin' AND disabled = 0)
+         )
+         RETURNING *`,
+      ).get({ id, role: patch.role ?? null, disabled: patch.disabled === undefined ? null : patch.disabled ? 1 : 0, passwordHash: patch.passwordHash ?? null });
+      if (row) return toRecord(row);
+      return prepared<[number], number>(db, 'SELECT count(*) FROM users WHERE id = ?').pluck().get(id) ? 'last_admin' : null;
+    },
   };
 }
 export type UserRepository = ReturnType<typeof userRepository>;

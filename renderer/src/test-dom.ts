@@ -26,3 +26,9 @@ export async function submit(container: HTMLElement, testId: string): Promise<vo
     button.form?.requestSubmit(button);
   });
 }
+
+// uPlot reads the device pixel ratio through matchMedia when it loads; jsdom has none.
+if (typeof window !== 'undefined' && !window.matchMedia) {
+  window.matchMedia = (query: string) =>
+    ({ matches: false, media: query, onchange: null, addListener() {}, removeListener() {}, addEventListener() {}, removeEventListener() {}, dispatchEvent: () => false }) as MediaQueryList;
+}

@@ -201,7 +201,7 @@ describe('runtime with an external mosquitto broker', () => {
 
     const second = await start(config);
     const anonymous: Connection = { token: null, transport: 'ws' };
-    expect(await call(second, anonymous, 'auth.state', {})).toEqual({ needsSetup: false, user: null });
+    expect(await call(second, anonymous, 'auth.state', {})).toEqual({ needsSetup: false, user: null, locked: false });
     const wrong = await second.dispatch(anonymous, 'auth.login', { username: 'operator1', password: 'not-the-password' });
     expect(wrong.ok).toBe(false);
     const session = await call(second, anonymous, 'auth.login', { username: 'operator1', password: PASSWORD });

@@ -6,7 +6,7 @@ const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
 
 async function layerErrors(filePath: string, source: string): Promise<string[]> {
   const [result] = await eslint.lintText(`${source}\nexport const x = y;\n`, { filePath });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'layers/no-import-from').map((m) => m.message);
 }
 
 const cases: [string, string, boolean][] = [
@@ -26,6 +26,9 @@ const cases: [string, string, boolean][] = [
   ['renderer/src/x.ts', "import y from '../../main/config';", false],
   ['renderer/src/x.ts', "import y from 'electron';", false],
   ['renderer/src/x.ts', "import y from '../../common/contract';", true],
+  ['renderer/src/shell/x.ts', "import y from '../agents/AnalyticsView';", true],
+  ['renderer/src/shell/x.ts', "import y from '../../../agents/sdk';", false],
+  ['renderer/src/x.ts', "export * from '../../main/config';", false],
   ['preload/x.ts', "import y from '../main/runtime';", false],
   ['preload/x.ts', "import y from 'electron';", true],
 ];

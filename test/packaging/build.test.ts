@@ -46,7 +46,9 @@ export const protocol = { registerSchemesAsPrivileged: (schemes) => calls.push('
 export const BrowserWindow = class {};
 export const ipcMain = {};
 export const powerSaveBlocker = {};
-export default { app, protocol, BrowserWindow, ipcMain, powerSaveBlocker };
+export const screen = {};
+export const safeStorage = {};
+export default { app, protocol, BrowserWindow, ipcMain, powerSaveBlocker, screen, safeStorage };
 `,
   );
   writeFileSync(

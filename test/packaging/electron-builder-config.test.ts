@@ -58,12 +58,15 @@ describe('electron-builder.yml', () => {
     expect(config['productName']).toBe('FactoryBrain');
   });
 
-  it('unpacks the native addons from the asar archive', () => {
+  it('unpacks the native addons and the models from the asar archive', () => {
     for (const file of [
       'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
       'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
       'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
       'node_modules/onnxruntime-node/bin/napi-v6/win32/x64/onnxruntime.dll',
+      // onnxruntime's native loader opens model files itself and cannot read inside app.asar
+      'models/manifest.json',
+      'models/anomaly.onnx',
     ]) {
       expect(config.asarUnpack.some((p) => minimatch(file, p, { dot: true })), file).toBe(true);
     }

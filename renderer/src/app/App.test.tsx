@@ -89,7 +89,7 @@ const settle = () => act(async () => undefined);
 describe('App', () => {
   it('walks from first-run setup to the plant screen and back out', async () => {
     const host = fakeHost({
-      'auth.state': () => ({ needsSetup: true, user: null }),
+      'auth.state': () => ({ needsSetup: true, user: null, locked: false }),
       'auth.setup': () => ({ user: admin, token: 'tok-9' }),
       'machines.list': () => [machine('press-2', 'Stamping'), machine('oven-1', 'Baking'), machine('press-1', 'Stamping')],
       'health.get': () => health,
@@ -125,7 +125,7 @@ describe('App', () => {
   it('resumes the session kept in sessionStorage after a reload', async () => {
     sessionStorage.setItem('factorybrain.session', 'tok-1');
     const host = fakeHost({
-      'auth.state': () => ({ needsSetup: false, user: null }),
+      'auth.state': () => ({ needsSetup: false, user: null, locked: false }),
       'auth.resume': (request) => ({ user: admin, token: (request as { token: string }).token }),
       'machines.list': () => [],
       'health.get': () => health,
@@ -139,7 +139,7 @@ describe('App', () => {
 
   it('drops to the login form when the host no longer knows the session', async () => {
     const host = fakeHost({
-      'auth.state': () => ({ needsSetup: false, user: admin }),
+      'auth.state': () => ({ needsSetup: false, user: admin, locked: false }),
       'machines.list': () => [],
     });
     await boot(host);

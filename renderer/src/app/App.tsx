@@ -1,8 +1,10 @@
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
+import { LockScreen } from '../auth/LockScreen';
 import { LoginForm } from '../auth/LoginForm';
 import { SetupForm } from '../auth/SetupForm';
-import { PlantScreen } from '../plant/PlantScreen';
+import { Shell } from '../shell/Shell';
+import { VoiceOutput } from '../voice/VoiceOutput';
 import { useServices } from './services-context';
 
 const RETRY_START_MS = 3_000;
@@ -33,6 +35,13 @@ export function App() {
     case 'loggedOut':
       return <LoginForm onSubmit={login} notice={notice} />;
     case 'loggedIn':
-      return <PlantScreen />;
+    case 'locked':
+      // The voice output stays mounted across lock and unlock, so an announcement is not cut off.
+      return (
+        <>
+          {status === 'locked' ? <LockScreen /> : <Shell />}
+          <VoiceOutput />
+        </>
+      );
   }
 }

@@ -1,28 +1,46 @@
 import { memo, useCallback, useSyncExternalStore } from 'react';
+import type { AlarmPriority } from '../../../common/contract-alarms';
 import type { Machine } from '../../../common/telemetry';
+import { routeHref } from '../app/router';
+import { PriorityMark } from '../shell/PriorityMark';
 import type { LiveTelemetry } from '../state/live-telemetry';
-import { formatValue } from './format';
+import { formatTime, formatValue } from './format';
 import { sensorViews, type SensorView } from './sensor-view';
 
 interface Props {
   machine: Machine;
   live: LiveTelemetry;
+  /** The most urgent alarm shown for this machine, if any. */
+  priority?: AlarmPriority | undefined;
+  utc?: boolean;
 }
 
 /** Re-renders only when its own machine's version moves, at most once per animation frame. */
-export const MachineTile = memo(function MachineTile({ machine, live }: Props) {
+export const MachineTile = memo(function MachineTile({ machine, live, priority, utc = false }: Props) {
   const subscribe = useCallback((listener: () => void) => live.subscribe(machine.id, listener), [live, machine.id]);
   useSyncExternalStore(subscribe, () => live.version(machine.id));
   const sensors = sensorViews(machine, live.sensorsOf(machine.id));
 
   return (
-    <article className={`tile machine-${machine.state}`} data-testid="machine-tile" data-machine-id={machine.id} data-state={machine.state}>
+    <article className={`tile machine-${machine.state}${priority ? ` alarm-${priority}` : ''}`} data-testid="machine-tile" data-machine-id={machine.id} data-state={machine.state}>
       <header className="tile-head">
-        <h3 className="tile-name">{machine.name}</h3>
+        {priority && <PriorityMark priority={priority} />}
+        <h3 className="tile-name">
+          {/* The link covers the whole tile (CSS), so a click anywhere or Enter on the focused name opens the machine. */}
+          <a className="tile-link" href={routeHref({ view: 'machine', machineId: machine.id })}>
+            {machine.name}
+          </a>
+        </h3>
         <span className="machine-state">{machine.state.toUpperCase()}</span>
       </header>
       <p className="tile-meta">
         {machine.type} · {machine.area}
+        {machine.state !== 'online' && (
+          <span className="tile-since" data-testid="stale-since">
+            {' '}
+            · last data {formatTime(machine.lastSeen, utc)}
+          </span>
+        )}
       </p>
       {sensors.length === 0 ? (
         <p className="tile-empty">No sensors reported yet</p>

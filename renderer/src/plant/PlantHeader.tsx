@@ -1,18 +1,45 @@
 import { useStore } from 'zustand';
+import { routeHref, type Route } from '../app/router';
 import { useServices } from '../app/services-context';
 import { formatValue } from './format';
 
-export function PlantHeader() {
-  const { session, health } = useServices();
+export function PlantHeader({ route }: { route: Route }) {
+  const { session, health, machines, preferences } = useServices();
   const user = useStore(session, (s) => s.user);
   const current = useStore(health, (s) => s.health);
   const problem = useStore(health, (s) => s.problem);
+  const density = useStore(preferences, (s) => s.density);
+  const machine = useStore(machines, (s) => (route.view === 'machine' ? s.byId[route.machineId] : undefined));
   // Until health answers, the broker state is unknown, and the screen says so.
   const broker = problem || !current ? 'unknown' : current.broker.state;
+  const area = route.view === 'area' ? route.area : machine?.area;
 
   return (
     <header className="plant-header">
-      <h1 className="brand">FactoryBrain</h1>
+      <h1 className="brand">
+        <a href={routeHref({ view: 'overview' })}>FactoryBrain</a>
+      </h1>
+      <nav className="crumbs" aria-label="Level" data-testid="breadcrumbs">
+        <a href={routeHref({ view: 'overview' })} aria-current={route.view === 'overview' ? 'page' : undefined}>
+          Plant
+        </a>
+        {area && (
+          <>
+            <span aria-hidden="true"> › </span>
+            <a href={routeHref({ view: 'area', area })} aria-current={route.view === 'area' ? 'page' : undefined} data-testid="crumb-area">
+              {area}
+            </a>
+          </>
+        )}
+        {route.view === 'machine' && (
+          <>
+            <span aria-hidden="true"> › </span>
+            <span aria-current="page">{machine?.name ?? route.machineId}</span>
+          </>
+        )}
+        {route.view === 'settings' && <span aria-current="page"> › Settings</span>}
+        {route.view === 'trends' && <span aria-current="page"> › Trends</span>}
+      </nav>
       <span className={`status broker-${broker}`}>
         Broker <strong data-testid="broker-state" data-state={broker}>{broker}</strong>
       </span>
@@ -20,6 +47,23 @@ export function PlantHeader() {
         <strong data-testid="readings-rate">{current && !problem ? formatValue(current.readingsPerSecond) : '—'}</strong> readings/s
       </span>
       <span className="spacer" />
+      <button
+        type="button"
+        data-testid="density-toggle"
+        aria-pressed={density === 'wallboard'}
+        title="Large type for viewing from a distance, or dense for a desk"
+        onClick={() => preferences.getState().set({ density: density === 'desk' ? 'wallboard' : 'desk' })}
+      >
+        {density === 'desk' ? 'Wallboard scale' : 'Desk scale'}
+      </button>
+      {(['maintenance', 'procurement', 'energy', 'analytics'] as const).map((view) => (
+        <a key={view} className="nav-link" href={routeHref({ view })} aria-current={route.view === view ? 'page' : undefined} data-testid={`nav-${view}`}>
+          {view[0]!.toUpperCase() + view.slice(1)}
+        </a>
+      ))}
+      <a className="nav-link" href={routeHref({ view: 'settings' })} data-testid="nav-settings">
+        Settings
+      </a>
       {user && (
         <span className="user">
           <strong data-testid="current-user">{user.username}</strong> <span data-testid="current-role">{user.role}</span>

@@ -5,3 +5,10 @@ export function formatValue(value: number | null): string {
   // Avoids "-0.0", which reads as a sign that is not there.
   return (rounded === 0 ? 0 : rounded).toFixed(1);
 }
+
+/** Wall-clock time of an event, seconds included: staleness is judged in seconds. */
+export function formatTime(ts: number, utc: boolean): string {
+  if (!Number.isFinite(ts) || ts <= 0) return '—';
+  const text = new Date(ts).toLocaleTimeString('en-GB', { hour12: false, ...(utc ? { timeZone: 'UTC' } : {}) });
+  return utc ? `${text} UTC` : text;
+}

@@ -7,7 +7,7 @@ export const HEALTH_POLL_MS = 2_000;
  * Keeps the plant screen current while it is shown: loads the machine list, polls health, and
  * treats a failed poll as a lost host (values go stale) until one succeeds and the list is reloaded.
  */
-export function startPlantSync({ call, session, health, live, receiveMachines }: Services): () => void {
+export function startPlantSync({ call, session, health, alarms, live, receiveMachines }: Services): () => void {
   let stopped = false;
   let hostLost = false;
   let polling = false;
@@ -18,15 +18,32 @@ export function startPlantSync({ call, session, health, live, receiveMachines }:
       session.getState().expire();
       return;
     }
+    // A locked session is a live host: the caller has already switched to the lock screen.
+    if (error instanceof CallFailure && error.code === 'locked') return;
     hostLost = true;
     health.getState().lost(describeFailure(error));
     live.invalidate();
   };
 
   const loadMachines = () =>
-    call('machines.list', {}).then((list) => {
-      if (!stopped) receiveMachines(list, true);
-    }, fail);
+    Promise.all([
+      call('machines.list', {}).then((list) => {
+        if (!stopped) receiveMachines(list, true);
+      }, fail),
+      loadAlarms(),
+    ]);
+
+  // A host without the alarm service answers with an error; the screens then say alarms are not available.
+  const loadAlarms = () =>
+    call('alarms.active', { limit: 5000 }).then(
+      ({ alarms: list }) => {
+        if (!stopped) alarms.getState().replace(list);
+      },
+      (error: unknown) => {
+        if (stopped || (error instanceof CallFailure && error.code === 'locked')) return;
+        alarms.getState().unavailable();
+      },
+    );
 
   const pollHealth = async () => {
     // A slow host must not collect a queue of polls.

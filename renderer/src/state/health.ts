@@ -7,6 +7,8 @@ export interface HealthState {
   problem: string | null;
   received(health: Health): void;
   lost(problem: string): void;
+  /** The host answers again, though no health figures came with the answer (a locked screen may not ask). */
+  reachable(): void;
   clear(): void;
 }
 
@@ -18,6 +20,7 @@ export function createHealthStore() {
     problem: null,
     received: (health) => set({ health, problem: null }),
     lost: (problem) => set({ problem }),
+    reachable: () => set({ problem: null }),
     clear: () => set({ health: null, problem: null }),
   }));
 }

@@ -106,3 +106,19 @@ describe('LiveTelemetry', () => {
     expect(live.sensorsOf('m1')?.get('temp')).toMatchObject({ value: 8, quality: 'stale' });
   });
 });
+
+describe('LiveTelemetry.tap', () => {
+  it('hands every reading of the tapped machine to the tap, including ones older than the latest', () => {
+    const { live } = setup();
+    const seen: number[] = [];
+    const stop = live.tap('m1', (reading) => seen.push(reading.ts));
+    live.ingest([
+      { machineId: 'm1', ts: 10, metrics: { temp: 1 } },
+      { machineId: 'm2', ts: 11, metrics: { temp: 1 } },
+      { machineId: 'm1', ts: 9, metrics: { temp: 1 } },
+    ]);
+    stop();
+    live.ingest([{ machineId: 'm1', ts: 12, metrics: { temp: 1 } }]);
+    expect(seen).toEqual([10, 9]);
+  });
+});

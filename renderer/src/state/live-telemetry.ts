@@ -22,6 +22,7 @@ export interface LiveTelemetryOptions {
 }
 
 type Listener = () => void;
+export type ReadingTap = (reading: LiveReading) => void;
 
 /**
  * Latest value per machine and sensor, outside React: telemetry arrives far faster than a screen
@@ -31,6 +32,7 @@ export class LiveTelemetry {
   private readonly machines = new Map<string, Map<string, LiveSensor>>();
   private readonly versions = new Map<string, number>();
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly taps = new Map<string, Set<ReadingTap>>();
   private readonly dirty = new Set<string>();
   private flushPending = false;
   private readonly now: () => number;
@@ -46,6 +48,8 @@ export class LiveTelemetry {
   ingest(readings: readonly LiveReading[]): void {
     const receivedAt = this.now();
     for (const reading of readings) {
+      const taps = this.taps.get(reading.machineId);
+      if (taps) for (const tap of taps) tap(reading);
       const sensors = this.sensorsFor(reading.machineId);
       for (const [name, value] of Object.entries(reading.metrics)) {
         const current = sensors.get(name);
@@ -114,6 +118,20 @@ export class LiveTelemetry {
     return () => {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(machineId);
+    };
+  }
+
+  /**
+   * Every reading of one machine as it arrives, unbatched: trend charts keep the whole series, not
+   * just the latest value, and batch their own redraws per frame.
+   */
+  tap(machineId: string, tap: ReadingTap): () => void {
+    let set = this.taps.get(machineId);
+    if (!set) this.taps.set(machineId, (set = new Set()));
+    set.add(tap);
+    return () => {
+      set.delete(tap);
+      if (set.size === 0) this.taps.delete(machineId);
     };
   }
 

@@ -3,7 +3,8 @@ import type { User } from '../../../common/contract';
 import { CallFailure, describeFailure, type Caller } from '../transport/client';
 import { TOKEN_REFUSALS, type TokenStore } from '../transport/session-token';
 
-export type SessionStatus = 'starting' | 'unreachable' | 'needsSetup' | 'loggedOut' | 'loggedIn';
+/** locked: the session lives on (alarm and voice events keep arriving) but the screen waits for the password. */
+export type SessionStatus = 'starting' | 'unreachable' | 'needsSetup' | 'loggedOut' | 'loggedIn' | 'locked';
 
 export interface SessionState {
   status: SessionStatus;
@@ -18,6 +19,12 @@ export interface SessionState {
   logout(): Promise<void>;
   /** The host no longer accepts this session. */
   expire(): void;
+  /** Locks this session on the host now (the Lock button). */
+  lock(): Promise<void>;
+  /** Throws the CallFailure of a wrong password so the lock screen can say so. */
+  unlock(password: string): Promise<void>;
+  /** A call was refused with 'locked': the host locked the session after the idle time. */
+  lockedByHost(): void;
 }
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
@@ -25,7 +32,7 @@ export type SessionStore = ReturnType<typeof createSessionStore>;
 const signedOut = { status: 'loggedOut', user: null, token: null } as const;
 
 export function createSessionStore(call: Caller, tokens: TokenStore) {
-  return createStore<SessionState>()((set) => {
+  return createStore<SessionState>()((set, get) => {
     const adopt = (session: { user: User; token: string }) => {
       tokens.set(session.token);
       set({ status: 'loggedIn', user: session.user, token: session.token, notice: null });
@@ -56,7 +63,7 @@ export function createSessionStore(call: Caller, tokens: TokenStore) {
             return;
           }
           if (state.user) {
-            set({ status: 'loggedIn', user: state.user, token: tokens.get(), notice: null });
+            set({ status: state.locked ? 'locked' : 'loggedIn', user: state.user, token: tokens.get(), notice: null });
             return;
           }
           const token = tokens.get();
@@ -81,6 +88,26 @@ export function createSessionStore(call: Caller, tokens: TokenStore) {
       expire: () => {
         tokens.clear();
         set({ ...signedOut, notice: 'Your session has ended. Please log in again.' });
+      },
+      lock: async () => {
+        await call('auth.lock', {});
+        if (get().status === 'loggedIn') set({ status: 'locked' });
+      },
+      unlock: async (password) => {
+        try {
+          await call('auth.unlock', { password });
+        } catch (error) {
+          // A wrong password and an ended session both answer 'unauthenticated'; auth.state tells them apart.
+          if (error instanceof CallFailure && error.code === 'unauthenticated') {
+            const state = await call('auth.state', {}).catch(() => null);
+            if (state && !state.user) get().expire();
+          }
+          throw error;
+        }
+        if (get().status === 'locked') set({ status: 'loggedIn' });
+      },
+      lockedByHost: () => {
+        if (get().status === 'loggedIn') set({ status: 'locked' });
       },
     };
   });

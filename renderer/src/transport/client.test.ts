@@ -9,8 +9,8 @@ const bridgeAnswering = (answer: () => Promise<unknown>): Bridge => ({
 
 describe('createCaller', () => {
   it('returns the data parsed by the call schema', async () => {
-    const call = createCaller(bridgeAnswering(async () => ({ ok: true, data: { needsSetup: true, user: null } })));
-    await expect(call('auth.state', {})).resolves.toEqual({ needsSetup: true, user: null });
+    const call = createCaller(bridgeAnswering(async () => ({ ok: true, data: { needsSetup: true, user: null, locked: false } })));
+    await expect(call('auth.state', {})).resolves.toEqual({ needsSetup: true, user: null, locked: false });
   });
 
   it('throws the host error as a typed CallFailure', async () => {

@@ -1,0 +1,36 @@
+/** Agent names and the topics of the messages they send each other (the seed's wording). */
+export const AGENT = {
+  optimizer: 'plant-optimizer',
+  maintenance: 'maintenance',
+  procurement: 'procurement',
+  energy: 'energy',
+} as const;
+
+export const TOPIC = {
+  increaseMonitoring: 'increase monitoring frequency',
+  activateReduction: 'activate reduction mode',
+  prepareSpares: 'prepare spare parts inventory',
+} as const;
+
+/** Payload of TOPIC.prepareSpares. */
+export interface PrepareSparesPayload {
+  machineId: string;
+  machineType: string;
+  failureType: string;
+  /** Earliest predicted failure, event time; null when the prediction gives no RUL. */
+  failureLowTs: number | null;
+  ticketReason: string;
+}
+
+/** Payload of TOPIC.increaseMonitoring. */
+export interface IncreaseMonitoringPayload {
+  machineId: string;
+  reason: string;
+}
+
+/** Payload of TOPIC.activateReduction. */
+export interface ActivateReductionPayload {
+  reason: string;
+  /** kWh the optimizer expects the reduction to save over the next hour. */
+  expectedKwh: number;
+}

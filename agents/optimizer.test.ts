@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { HOUR_MS, type MachineHour, type Prediction } from './model';
+import { AGENT, TOPIC } from './names';
+import { createOptimizerAgent, machineKpis, type OptimizerInputs } from './optimizer';
+import { createScheduler } from './scheduler';
+import type { AgentMessage, Decision } from './sdk';
+import { hour, prediction, T0 } from './test-plant';
+
+const machines = ['m1', 'm2', 'm3'].map((id) => ({ id, name: id.toUpperCase(), type: 'cnc_mill', area: 'machining' }));
+
+function plant(hoursCount: number, shape: (machineId: string, i: number) => Partial<MachineHour> = () => ({})): Record<string, MachineHour[]> {
+  return Object.fromEntries(machines.map((m) => [m.id, Array.from({ length: hoursCount }, (_, i) => hour(m.id, i, shape(m.id, i)))]));
+}
+
+describe('plant KPIs', () => {
+  it('computes OEE against the demonstrated rate, with health and alarm load', () => {
+    const hours = plant(8, (id, i) => (id === 'm2' ? { runMs: HOUR_MS / 2, parts: 40, rejected: 4 } : i === 0 ? { parts: 120 } : {}));
+    const kpis = machineKpis({ machines, hours, predictions: [prediction('m2', 7, 'medium'), prediction('m2', 6, 'high')], alarmCounts: { m3: 7 } });
+    const m1 = kpis[0]!;
+    // best hour 120 parts; the shift made 820 in 8 run-hours
+    expect(m1.oee!.availability).toBe(1);
+    expect(m1.oee!.performance).toBeCloseTo(820 / 960);
+    expect(m1.oee!.quality).toBeCloseTo(1 - 8 / 820);
+    const m2 = kpis[1]!;
+    expect(m2.oee!.availability).toBe(0.5);
+    expect(m2.oee!.performance).toBeCloseTo(40 / (HOUR_MS / 2) / (40 / (HOUR_MS / 2)));
+    expect(m2.oee!.quality).toBeCloseTo(0.9);
+    expect(m2.risk).toBe('medium');
+    expect(kpis[2]!.alarmsLastHour).toBe(7);
+  });
+});
+
+describe('plant optimizer on a scripted plant', () => {
+  function harness(inputs: () => OptimizerInputs) {
+    const decisions: Decision[] = [];
+    const messages: AgentMessage[] = [];
+    const idle = (name: string) => ({ name, periodMs: HOUR_MS, inputs: [], actions: [], run: () => {} });
+    const scheduler = createScheduler({
+      agents: [createOptimizerAgent({ periodMs: HOUR_MS }), idle(AGENT.maintenance), idle(AGENT.energy)],
+      budgetMs: 1000,
+      now: () => 0,
+      onDecision: (d) => decisions.push(d),
+      onMessage: (m) => messages.push(m),
+      onError: (e) => {
+        throw new Error(e.message);
+      },
+      readInputs: (names, _ts, agent) => (agent === AGENT.optimizer ? { ...inputs() } : {}),
+    });
+    return { decisions, messages, scheduler };
+  }
+
+  it('asks maintenance to watch a risky machine once per 4 hours', () => {
+    const predictions: Prediction[] = [prediction('m1', 0, 'medium')];
+    const h = harness(() => ({ machines, hours: plant(2), predictions, alarmCounts: {} }));
+    for (let i = 1; i <= 5; i++) h.scheduler.advance(T0 + i * HOUR_MS);
+    expect(h.messages.map((m) => [m.ts, m.to, m.topic])).toEqual([
+      [T0 + HOUR_MS, AGENT.maintenance, TOPIC.increaseMonitoring],
+      [T0 + 5 * HOUR_MS, AGENT.maintenance, TOPIC.increaseMonitoring],
+    ]);
+    expect(h.decisions.filter((d) => d.action === 'request_monitoring')).toHaveLength(2);
+  });
+
+  it('activates energy reduction when energy per unit jumps, then tracks the result against its expectation', () => {
+    let hours = plant(25);
+    const h = harness(() => ({ machines, hours, predictions: [], alarmCounts: {} }));
+    hours = plant(26, (_id, i) => (i === 25 ? { kwh: 15 } : {}));
+    h.scheduler.advance(T0 + 26 * HOUR_MS);
+    const request = h.decisions.find((d) => d.action === 'request_energy_reduction')!;
+    expect(request.explanation).toMatch(/50 % above/);
+    expect(h.messages).toEqual([expect.objectContaining({ to: AGENT.energy, topic: TOPIC.activateReduction })]);
+    // two hours later the plant is back to 0.1 kWh per part: the expectation is met
+    hours = plant(28, (_id, i) => (i === 25 ? { kwh: 15 } : {}));
+    h.scheduler.advance(T0 + 28 * HOUR_MS);
+    const evaluation = h.decisions.find((d) => d.action === 'evaluate_action')!;
+    expect(evaluation.target).toBe(request.id);
+    expect(evaluation.params).toMatchObject({ met: true, before: 0.15 });
+  });
+
+  it('flags an OEE loss against the best of the type, naming the largest loss', () => {
+    const h = harness(() => ({ machines, hours: plant(8, (id) => (id === 'm3' ? { runMs: HOUR_MS * 0.55, parts: 55, production: 55 } : {})), predictions: [], alarmCounts: { m2: 9 } }));
+    h.scheduler.advance(T0 + 8 * HOUR_MS);
+    const flagged = h.decisions.filter((d) => d.action === 'flag_oee_loss' || d.action === 'flag_alarm_load').map((d) => [d.action, d.target, d.params!.loss]);
+    expect(flagged).toEqual([
+      ['flag_alarm_load', 'm2', undefined],
+      ['flag_oee_loss', 'm3', 'availability'],
+    ]);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * npm run bench:inference: one scoring call (ModelStage.flush: anomaly + failure + RUL inputs built,
+ * batched model runs, outputs) for one machine, and for a batch of 500 machines. Machines carry the
+ * inputs of all three models and are calibrated first, so every model runs. Last line: one JSON object.
+ */
+import type { Reading } from '../common/telemetry';
+import { MODELS_DIR } from '../main/inference/manifest';
+import { loadModels } from '../main/inference/model-set';
+import { ModelStage } from '../main/inference/model-stage';
+
+const LIMITS = { oneP99Ms: 1, batch500P99Ms: 20 };
+const ROUNDS = 300;
+
+function reading(machine: number, step: number): Reading {
+  const wave = Math.sin(step / 7 + machine);
+  const metrics: Record<string, number> = { temperature: 60 + wave, vibration: 2 + 0.1 * wave, pressure: 5 + 0.05 * wave, current: 12 + 0.2 * wave };
+  Object.assign(metrics, { productType: machine % 3, airTemperature: 300 + wave, processTemperature: 310 + wave, rotationalSpeed: 1500 + 10 * wave, torque: 40 + wave, toolWear: step % 250 });
+  Object.assign(metrics, { cycle: step + 1, setting1: 0, setting2: 0, setting3: 100 });
+  for (const s of ['s2', 's3', 's4', 's7', 's8', 's9', 's11', 's12', 's13', 's14', 's15', 's17', 's20', 's21']) metrics[s] = 500 + wave;
+  return { machineId: `m${machine}`, ts: 1_000 * (step + 1), receivedAt: 0, metrics };
+}
+
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+
+async function measure(stage: ModelStage, machines: number, startStep: number) {
+  const times: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let m = 0; m < machines; m++) stage.observe(reading(m, startStep + round));
+    const t0 = performance.now();
+    await stage.flush();
+    times.push(performance.now() - t0);
+  }
+  return { p50: quantile(times, 0.5), p99: quantile(times, 0.99) };
+}
+
+async function main() {
+  const models = await loadModels(MODELS_DIR);
+  if (models.health().state !== 'ok') throw new Error(models.health().detail);
+  const results: Record<string, { p50: number; p99: number }> = {};
+  for (const machines of [1, 500]) {
+    const stage = new ModelStage({ models, tickMs: 0 });
+    const calibrationRows = stage.calibrationRows();
+    for (let step = 0; step < calibrationRows; step++) for (let m = 0; m < machines; m++) stage.observe(reading(m, step));
+    await stage.flush();
+    results[machines] = await measure(stage, machines, calibrationRows);
+  }
+  const one = results[1]!;
+  const batch = results[500]!;
+  console.log(`one machine      : p50 ${one.p50.toFixed(3)} ms, p99 ${one.p99.toFixed(3)} ms (limit ${LIMITS.oneP99Ms} ms)`);
+  console.log(`500 machines     : p50 ${batch.p50.toFixed(2)} ms, p99 ${batch.p99.toFixed(2)} ms (limit ${LIMITS.batch500P99Ms} ms), ${((1000 * batch.p50) / 500).toFixed(1)} µs per machine`);
+  console.log(
+    JSON.stringify({
+      oneP50Ms: one.p50,
+      oneP99Ms: one.p99,
+      batch500P50Ms: batch.p50,
+      batch500P99Ms: batch.p99,
+      perMachineUs: (1000 * batch.p50) / 500,
+      limits: LIMITS,
+      pass: one.p99 < LIMITS.oneP99Ms && batch.p99 < LIMITS.batch500P99Ms,
+    }),
+  );
+}
+
+await main();

@@ -1,0 +1,126 @@
+/** The agents' contract calls over the agent host; each a thin adapter, like main/ipc/handlers. */
+import type { CallName } from '../../common/contract';
+import type { EnergySummary } from '../../common/contract-agents';
+import { baselineSavings, fitBaseline, tariffPrice, estimate } from '../../agents/energy';
+import { specificEnergy, totals } from '../../agents/kpi';
+import { DAY_MS, HOUR_MS } from '../../agents/model';
+import { rankDeals } from '../../agents/procurement';
+import { reliability } from '../../agents/reliability';
+import type { AppConfig } from '../config';
+import type { CallContext, Handlers } from '../ipc/router';
+import { kpiExport, kpiRows, optimizationReport, purchaseOrderDocument } from '../reports/reports';
+import type { AgentHost } from './host';
+
+type AgentCallName = Extract<CallName, `agents.${string}` | `tickets.${string}` | `procurement.${string}` | `energy.${string}` | `reports.${string}`>;
+export type AgentHandlers = Pick<Handlers, AgentCallName>;
+
+const user = (ctx: CallContext) => ({ username: ctx.session!.user.username, role: ctx.session!.user.role });
+
+/** Hours before the last day form the baseline period; the last day is the reporting period. */
+const REPORTING_MS = DAY_MS;
+
+export function energySummary(host: AgentHost, config: AppConfig['agents'], ts: number): EnergySummary {
+  const dayStart = Math.floor((ts + config.utcOffsetMinutes * 60_000) / DAY_MS) * DAY_MS - config.utcOffsetMinutes * 60_000;
+  const { price, period } = tariffPrice(config.tariff, ts, config.utcOffsetMinutes);
+  let plantKw = 0;
+  let plantKwh = 0;
+  let plantSaved = 0;
+  const machines = host.machineInfos().map((m) => {
+    const history = host.accumulator.history(m.id);
+    const current = host.accumulator.current(m.id);
+    const today = [...history.filter((h) => h.hour >= dayStart), ...(current && current.hour >= dayStart ? [current] : [])];
+    const kwh = today.reduce((s, h) => s + h.kwh, 0);
+    const kw = host.accumulator.lastPower(m.id);
+    const baselinePeriod = history.filter((h) => h.hour < ts - REPORTING_MS && h.observedMs > 0);
+    const baseline = fitBaseline(baselinePeriod);
+    const reporting = history.filter((h) => h.hour >= ts - REPORTING_MS);
+    const savedKwh = baseline?.accepted && reporting.length > 0 ? baselineSavings(baseline, reporting).savedKwh : null;
+    plantKw += kw ?? 0;
+    plantKwh += kwh;
+    plantSaved += savedKwh ?? 0;
+    return { machineId: m.id, name: m.name, type: m.type, kw, today: estimate(kwh, config, price), specificEnergy: specificEnergy(totals(history.slice(-8))), baseline, savedKwh };
+  });
+  return { ts, currency: config.tariff.currency, tariffPeriod: period, price, factors: config.emissions, plant: { kw: plantKw, today: estimate(plantKwh, config, price), savedKwh: plantSaved }, machines };
+}
+
+export function createAgentHandlers(host: AgentHost, config: AppConfig['agents'], clock: { now(): number; eventTime(): number }): AgentHandlers {
+  const latestHourEnd = () => (host.kpis.latestHour() ?? Math.floor(clock.eventTime() / HOUR_MS) * HOUR_MS - HOUR_MS) + HOUR_MS;
+  return {
+    'agents.decisions': (q) => host.decisions.list(q),
+    'agents.messages': (q) => host.decisions.messages(q),
+    'agents.status': () => host.status().map(({ name, runs, lastRunTs, nextDueTs, overruns, lastElapsedMs, consecutiveFailures, suspendedUntil }) => ({ name, runs, lastRunTs, nextDueTs, overruns, lastElapsedMs, consecutiveFailures, suspendedUntil })),
+    'agents.commands.approve': ({ decisionId, note }, ctx) => host.approveCommand(decisionId, user(ctx), note),
+    'agents.commands.reject': ({ decisionId, note }, ctx) => host.rejectCommand(decisionId, user(ctx), note),
+
+    'tickets.list': (q) => host.tickets.list(q),
+    'tickets.create': (r, ctx) =>
+      host.tickets.create(
+        {
+          machineId: r.machineId ?? null,
+          title: r.title,
+          description: r.description,
+          priority: r.priority,
+          reporter: user(ctx).username,
+          failureType: r.failureType ?? null,
+          assignee: r.assignee ?? null,
+          repairSteps: [],
+          costEstimate: r.costEstimate ?? null,
+          decisionId: null,
+        },
+        clock.now(),
+      ),
+    'tickets.update': ({ id, ...change }) => host.tickets.update(id, change, clock.now()),
+    'tickets.close': ({ id, actualCost, note }) => host.tickets.close(id, actualCost, note, clock.now()),
+    'tickets.reliability': ({ from, to }) => reliability(host.tickets.closedBetween(from, to), from, to),
+
+    'procurement.parts': () => host.procurement.parts(),
+    'procurement.parts.update': ({ id, ...change }) => host.procurement.updatePart(id, change, clock.now()),
+    'procurement.suppliers': () => host.procurement.suppliers(),
+    'procurement.quotes': (q) => host.procurement.quotes(q),
+    'procurement.quotes.add': (q, ctx) => host.procurement.addQuote({ ...q, negotiatedPrice: q.negotiatedPrice ?? null, validUntil: q.validUntil ?? null }, 'entered', user(ctx).username, clock.now()),
+    'procurement.quotes.import': ({ csv }, ctx) => host.procurement.importQuotes(csv, user(ctx).username, clock.now()),
+    'procurement.deals': ({ partId, quantity }) =>
+      rankDeals(
+        host.procurement.offers(clock.now()).filter((o) => o.partId === partId),
+        quantity,
+      ).map((r) => ({ supplierId: r.offer.supplierId, supplierName: r.offer.supplierName, quoteId: r.offer.quoteId ?? null, price: r.price, savings: r.savings, priceScore: r.priceScore, reliabilityScore: r.reliabilityScore, speedScore: r.speedScore, score: r.score, deliveryDays: r.offer.deliveryDays })),
+    'procurement.orders': (q) => host.procurement.orders(q),
+    'procurement.orders.create': (r, ctx) =>
+      host.procurement.createOrder(
+        {
+          partId: r.partId,
+          supplierId: r.supplierId ?? null,
+          quantity: r.quantity,
+          unitPrice: r.unitPrice ?? null,
+          machineId: r.machineId ?? null,
+          quoteId: r.quoteId ?? null,
+          orderBy: null,
+          urgency: null,
+          negotiationTarget: null,
+          decisionId: null,
+          note: r.note ?? null,
+          createdBy: user(ctx).username,
+        },
+        clock.now(),
+      ),
+    'procurement.orders.submit': ({ id }, ctx) => host.procurement.transition(id, 'pending_approval', user(ctx), clock.now()),
+    'procurement.orders.approve': ({ id }, ctx) => host.procurement.transition(id, 'approved', user(ctx), clock.now()),
+    'procurement.orders.reject': ({ id, reason }, ctx) => host.procurement.transition(id, 'rejected', user(ctx), clock.now(), reason),
+    'procurement.orders.advance': ({ id, to }, ctx) => host.procurement.transition(id, to, user(ctx), clock.now()),
+    'procurement.orders.export': ({ id, format }) => purchaseOrderDocument(host.procurement.order(id), config.tariff.currency, format),
+
+    'energy.summary': () => energySummary(host, config, clock.eventTime()),
+
+    'reports.kpis': ({ from, to, bucket, machineId }) => kpiRows(host.kpis.range(from, to, machineId), bucket, config.emissions.locationKgPerKwh, machineId !== undefined),
+    'reports.kpis.export': ({ from, to, bucket }) => kpiExport(kpiRows(host.kpis.range(from, to), bucket, config.emissions.locationKgPerKwh), bucket),
+    'reports.optimization': ({ period, to, format }) => {
+      const end = to ?? latestHourEnd();
+      const machines = host.machineInfos();
+      const hours = host.kpis.range(end - 8 * DAY_MS, end);
+      const byMachine: Record<string, typeof hours> = {};
+      for (const h of hours) (byMachine[h.machineId] ??= []).push(h);
+      const decisions = host.decisions.list({ fromTs: end - DAY_MS, limit: 5000 });
+      return optimizationReport({ period, to: end, machines, hours: byMachine, decisions, co2KgPerKwh: config.emissions.locationKgPerKwh }, format);
+    },
+  };
+}

@@ -1,0 +1,251 @@
+/**
+ * Runs the four agents in the main process: resolves their inputs from the store and the data path,
+ * records every decision and message, applies what needs no approval (tickets, draft orders waiting
+ * for approval), and holds machine commands until an operator approves them.
+ */
+import type { AgentDecision, AgentMessageRecord } from '../../common/contract-agents';
+import type { Machine } from '../../common/telemetry';
+import { conditionRisk } from '../../agents/condition-risk';
+import { createEnergyAgent } from '../../agents/energy';
+import { createMaintenanceAgent } from '../../agents/maintenance';
+import { DAY_MS, HOUR_MS, type MachineHour, type MachineInfo, type Prediction } from '../../agents/model';
+import { createOptimizerAgent } from '../../agents/optimizer';
+import { createProcurementAgent } from '../../agents/procurement';
+import { createScheduler, type Scheduler } from '../../agents/scheduler';
+import type { Agent, Decision } from '../../agents/sdk';
+import type { Reading } from '../../common/telemetry';
+import type { AuditSink } from '../audit/audit-port';
+import type { AppConfig } from '../config';
+import { KpiAccumulator } from '../energy/kpi-accumulator';
+import { kpiStore } from '../energy/kpi-store';
+import { CallFailure } from '../ipc/call-failure';
+import { ticketRepository } from '../maintenance/tickets';
+import { procurementStore, readCatalog } from '../procurement/procurement-store';
+import type { Db } from '../store/open-database';
+import { prepared } from '../store/prepared';
+import { decisionLog } from './decision-log';
+import { PredictionWindow } from './predictions';
+
+/** Machine commands the energy agent proposes; they wait for an operator. */
+const COMMAND_ACTIONS = new Set(['reduce_load', 'standby', 'schedule_off_peak']);
+/** Hours of history the optimizer and the energy agent see. */
+const AGENT_HOURS = 25;
+
+export interface AgentHostOptions {
+  db: Db;
+  audit: AuditSink;
+  config: AppConfig['agents'];
+  machines(): readonly Machine[];
+  publish(topic: string, payload: string, qos: 0 | 1 | 2): Promise<void>;
+  emit(payload: { decisions: AgentDecision[]; messages: AgentMessageRecord[] }): void;
+  log(message: string): void;
+  /** Wall clock, for the times people act. */
+  now(): number;
+  /** Monotonic clock for agent budgets. */
+  monotonic(): number;
+  agents?: readonly Agent[];
+}
+
+export function createAgentHost(options: AgentHostOptions) {
+  const { db, config } = options;
+  const decisions = decisionLog(db);
+  const tickets = ticketRepository(db);
+  const procurement = procurementStore(db);
+  const kpis = kpiStore(db);
+  const accumulator = new KpiAccumulator();
+  const predictions = new PredictionWindow();
+  if (procurement.seed(readCatalog(), options.now())) options.log('procurement: seeded the example parts catalog; enter the plant’s own parts and prices');
+  const latest = kpis.latestHour();
+  if (latest !== null) accumulator.load(kpis.range(latest - 8 * DAY_MS, latest + 1));
+
+  let pending: { decisions: AgentDecision[]; messages: AgentMessageRecord[] } = { decisions: [], messages: [] };
+  const flushEvents = () => {
+    if (pending.decisions.length === 0 && pending.messages.length === 0) return;
+    const out = pending;
+    pending = { decisions: [], messages: [] };
+    options.emit(out);
+  };
+
+  const machineInfos = (): MachineInfo[] => options.machines().map((m) => ({ id: m.id, name: m.name, type: m.type, area: m.area }));
+  const hoursOf = (ids: readonly string[], count: number): Record<string, MachineHour[]> => Object.fromEntries(ids.map((id) => [id, accumulator.history(id).slice(-count)]));
+  const alarmCounts = (ts: number): Record<string, number> =>
+    Object.fromEntries(
+      prepared<[number, number], { machine_id: string; n: number }>(db, "SELECT machine_id, COUNT(*) AS n FROM alarm_journal WHERE action = 'activate' AND at > ? AND at <= ? GROUP BY machine_id")
+        .all(ts - HOUR_MS, ts)
+        .map((r) => [r.machine_id, r.n]),
+    );
+
+  // Inputs are resolved once per advance and shared by the agents that run in it.
+  let cache: { ts: number; values: Map<string, unknown> } = { ts: Number.NaN, values: new Map() };
+  const resolvers: Record<string, (ts: number) => unknown> = {
+    predictions: (ts) => predictions.window(ts),
+    tickets: (ts) => tickets.refs(ts - 3 * DAY_MS),
+    machines: () => machineInfos(),
+    parts: () => procurement.partInfos(),
+    offers: (ts) => procurement.offers(ts),
+    orders: () => procurement.orderRefs(),
+    hours: (ts) => hoursOf(input<MachineInfo[]>('machines', ts).map((m) => m.id), AGENT_HOURS),
+    alarmCounts,
+    labourRate: () => config.labourRate,
+    marginDays: () => config.marginDays,
+    tariff: () => config.tariff,
+    emissions: () => config.emissions,
+    utcOffsetMinutes: () => config.utcOffsetMinutes,
+    shiftableTypes: () => config.shiftableTypes,
+    standbyFactor: () => config.standbyFactor,
+  };
+  function input<T>(name: string, ts: number): T {
+    if (cache.ts !== ts) cache = { ts, values: new Map() };
+    if (!cache.values.has(name)) {
+      const resolve = resolvers[name];
+      if (!resolve) throw new Error(`no data source for agent input ${name}`);
+      cache.values.set(name, resolve(ts));
+    }
+    return cache.values.get(name) as T;
+  }
+
+  function apply(d: Decision): { status: AgentDecision['status']; outcome: string | null } {
+    const p = d.params ?? {};
+    if (d.action === 'open_ticket') {
+      const t = tickets.create(
+        {
+          machineId: String(p.machineId),
+          title: String(p.title),
+          description: String(p.description),
+          priority: p.priority as 'medium',
+          reporter: `agent:${d.agent}`,
+          failureType: String(p.failureType),
+          assignee: null,
+          repairSteps: p.repairSteps as string[],
+          costEstimate: p.costEstimate as number,
+          decisionId: d.id,
+        },
+        d.ts,
+      );
+      options.audit.append({ at: options.now(), userId: null, username: `agent:${d.agent}`, action: 'tickets.create', target: `ticket:${t.id}`, outcome: 'ok', detail: { decisionId: d.id, machineId: t.machineId, failureType: t.failureType } });
+      return { status: 'applied', outcome: `ticket #${t.id}` };
+    }
+    if (d.action === 'draft_order') {
+      const by = `agent:${d.agent}`;
+      const order = procurement.createOrder(
+        {
+          partId: String(p.partId),
+          supplierId: (p.supplierId as string | null) ?? null,
+          quantity: Number(p.quantity),
+          unitPrice: (p.unitPrice as number | null) ?? null,
+          machineId: (p.machineId as string | null) ?? null,
+          quoteId: (p.quoteId as number | null) ?? null,
+          orderBy: (p.orderBy as number | null) ?? null,
+          urgency: p.urgency as 'medium',
+          negotiationTarget: (p.negotiationTarget as number | null) ?? null,
+          decisionId: d.id,
+          note: d.explanation,
+          createdBy: by,
+        },
+        d.ts,
+      );
+      options.audit.append({ at: options.now(), userId: null, username: by, action: 'procurement.orders.create', target: `order:${order.id}`, outcome: 'ok', detail: { decisionId: d.id, partId: order.partId, quantity: order.quantity } });
+      if (order.supplierId === null || order.unitPrice === null) return { status: 'applied', outcome: `order #${order.id} (draft: needs a supplier)` };
+      procurement.transition(order.id, 'pending_approval', { username: by, role: null }, d.ts);
+      options.audit.append({ at: options.now(), userId: null, username: by, action: 'procurement.orders.submit', target: `order:${order.id}`, outcome: 'ok', detail: { decisionId: d.id } });
+      return { status: 'applied', outcome: `order #${order.id} pending approval` };
+    }
+    if (COMMAND_ACTIONS.has(d.action)) return { status: 'awaiting_approval', outcome: null };
+    return { status: 'recorded', outcome: null };
+  }
+
+  const agents = options.agents ?? [createOptimizerAgent(), createMaintenanceAgent(), createProcurementAgent(), createEnergyAgent()];
+  const scheduler: Scheduler = createScheduler({
+    agents,
+    budgetMs: 50,
+    now: options.monotonic,
+    readInputs: (names, ts) => Object.fromEntries(names.map((n) => [n, input(n, ts)])),
+    onDecision: (d) => {
+      if (!decisions.record(d, 'recorded', options.now())) return;
+      let settled: AgentDecision;
+      try {
+        const { status, outcome } = db.transaction(() => apply(d))();
+        settled = decisions.settle(d.id, status, outcome, null, null);
+      } catch (err) {
+        options.log(`agent ${d.agent}: ${d.action} ${d.target ?? ''} not applied: ${(err as Error).message}`);
+        settled = decisions.settle(d.id, 'failed', (err as Error).message, null, null);
+      }
+      pending.decisions.push(settled);
+      // What an agent changed, the others must see in the same advance.
+      cache = { ts: Number.NaN, values: new Map() };
+    },
+    onMessage: (m) => {
+      const stored = decisions.message(m);
+      if (stored) pending.messages.push(stored);
+    },
+    onError: (e) => options.log(`agent ${e.agent}: ${e.kind}: ${e.message}`),
+  });
+
+  /** Closed hours go to the store, and feed the condition signal where no model speaks for the machine. */
+  function closeHours(watermark: number): void {
+    const closed = accumulator.close(watermark);
+    if (closed.length === 0) return;
+    kpis.save(closed);
+    for (const h of closed) {
+      if (predictions.hasModel(h.machineId, h.hour - HOUR_MS)) continue;
+      const p = conditionRisk(accumulator.history(h.machineId));
+      if (p) predictions.add(p, 'condition');
+    }
+  }
+
+  function decide(decisionId: string, approve: boolean, user: { username: string }, note: string | undefined): Promise<AgentDecision> | AgentDecision {
+    const d = decisions.get(decisionId);
+    if (!d) throw new CallFailure('not_found', `no decision ${decisionId}`);
+    if (d.status !== 'awaiting_approval') throw new CallFailure('conflict', `decision ${decisionId} is ${d.status}, not awaiting approval`);
+    const at = options.now();
+    if (!approve) {
+      const rejected = decisions.settle(decisionId, 'rejected', note ?? null, user.username, at);
+      options.emit({ decisions: [rejected], messages: [] });
+      return rejected;
+    }
+    const machine = options.machines().find((m) => m.id === d.target);
+    if (!machine) throw new CallFailure('not_found', `machine ${d.target} is not known`);
+    const topic = config.commands.topicTemplate.replaceAll('<site>', machine.site).replaceAll('<area>', machine.area).replaceAll('<machine>', machine.id);
+    const payload = JSON.stringify({ command: d.params.command ?? d.action, machineId: machine.id, decisionId, params: d.params, explanation: d.explanation, approvedBy: user.username, approvedAt: at });
+    return options.publish(topic, payload, config.commands.qos).then(
+      () => {
+        options.audit.append({ at, userId: null, username: user.username, action: 'agents.command.published', target: machine.id, outcome: 'ok', detail: { decisionId, topic, payload: JSON.parse(payload) as unknown } });
+        const approved = decisions.settle(decisionId, 'approved', `published to ${topic}${note ? `; ${note}` : ''}`, user.username, at);
+        options.emit({ decisions: [approved], messages: [] });
+        return approved;
+      },
+      (err: Error) => {
+        options.audit.append({ at, userId: null, username: user.username, action: 'agents.command.published', target: machine.id, outcome: 'failed', detail: { decisionId, topic, error: err.message } });
+        throw new CallFailure('conflict', `the command could not be published to ${topic}: ${err.message}; it still waits for approval`);
+      },
+    );
+  }
+
+  return {
+    decisions,
+    tickets,
+    procurement,
+    kpis,
+    accumulator,
+    reading(reading: Reading): void {
+      accumulator.add(reading);
+    },
+    /** A failure prediction from the models (main/inference). */
+    predict(p: Prediction): void {
+      predictions.add(p, 'model');
+    },
+    /** Called with the event-time watermark; a zero watermark means nothing has arrived yet. */
+    advance(watermark: number): void {
+      if (!(watermark > 0)) return;
+      closeHours(watermark);
+      scheduler.advance(watermark);
+      flushEvents();
+    },
+    status: () => scheduler.status(),
+    approveCommand: (id: string, user: { username: string }, note?: string) => decide(id, true, user, note),
+    rejectCommand: (id: string, user: { username: string }, note?: string) => decide(id, false, user, note),
+    machineInfos,
+    hoursOf,
+  };
+}
+export type AgentHost = ReturnType<typeof createAgentHost>;

@@ -1,0 +1,36 @@
+/**
+ * The predictions the agents read, kept for the past day at one per machine, failure type and hour
+ * (the riskiest of the hour): the ticket rules count hours, and a model scoring every reading must
+ * not grow memory with the reading rate.
+ */
+import { DAY_MS, HOUR_MS, riskRank, type Prediction, type RiskLevel } from '../../agents/model';
+
+/** Failure-probability bands of the risk levels; the alarm engine raises its predictive alarm at 0.7 too. */
+export const riskOf = (p: number): RiskLevel => (p >= 0.7 ? 'high' : p >= 0.4 ? 'medium' : 'low');
+
+export class PredictionWindow {
+  private readonly byKey = new Map<string, Prediction>();
+  private readonly fromModel = new Map<string, number>();
+
+  /** `source` model: a model spoke for this machine, so the condition signal stays quiet for a while. */
+  add(p: Prediction, source: 'model' | 'condition'): void {
+    if (source === 'model') this.fromModel.set(p.machineId, Math.max(this.fromModel.get(p.machineId) ?? 0, p.ts));
+    const key = `${p.machineId}\u0000${p.failureType}\u0000${Math.floor(p.ts / HOUR_MS)}`;
+    const prev = this.byKey.get(key);
+    if (!prev || riskRank(p.riskLevel) > riskRank(prev.riskLevel) || (p.riskLevel === prev.riskLevel && p.ts > prev.ts)) this.byKey.set(key, p);
+  }
+
+  hasModel(machineId: string, since: number): boolean {
+    return (this.fromModel.get(machineId) ?? Number.NEGATIVE_INFINITY) >= since;
+  }
+
+  /** The past day up to `ts`; older entries are dropped on the way. */
+  window(ts: number): Prediction[] {
+    const out: Prediction[] = [];
+    for (const [key, p] of this.byKey) {
+      if (p.ts <= ts - DAY_MS) this.byKey.delete(key);
+      else if (p.ts <= ts) out.push(p);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,452 @@
+/**
+ * The alarm system of one console: every source (limits, models, health scores, the runtime's own
+ * health) feeds conditions into the ISA-18.2 state machine; every transition is committed with its
+ * journal row and audit entry before screens, the announcer or other consoles hear of it.
+ *
+ * Operator actions (ack, shelve, out of service...) are the only state other consoles share: each
+ * console evaluates the same readings itself, so raise and clear need no sharing. Actions carry an
+ * event id (idempotent) and their time; of two actions on one alarm the later one wins.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Alarm, AlarmJournalEntry, AlarmKpis, AlarmSource, EffectiveLimit, Flood, LimitLevel, LimitSetting } from '../../common/contract-alarms';
+import { ALARM_PRIORITIES } from '../../common/contract-alarms';
+import type { ParsedRequest } from '../../common/contract';
+import type { Machine, Reading } from '../../common/telemetry';
+import type { AuditEntry } from '../audit/audit-port';
+import { Listeners } from '../ingest/listeners';
+import { CallFailure } from '../ipc/call-failure';
+import type { AlarmStore, NewJournalEntry, StoredAlarm } from '../store/alarm-store';
+import { healthCondition, modelConditions, systemConditions, type Condition, type HealthScore, type ModelOutput, type SystemSample } from './conditions';
+import { computeKpis, consoleOf, detectFloods, isAnnunciation, TEN_MINUTES } from './kpis';
+import { defaultLimits, effectiveLimits, LimitEvaluator, type LimitChange, type MetaLimits, type StoredLimit } from './limits';
+import { transition, type AlarmEvent, type AlarmStatus, type AnnunciateReason } from './state-machine';
+
+export interface AlarmUser {
+  /** null for a user of another console: user ids are local to each console's store. */
+  id: number | null;
+  username: string;
+}
+
+/** What identifies an alarm point and how it is shown; enough for another console to create it. */
+export type AlarmPoint = Pick<StoredAlarm, 'id' | 'machineId' | 'source' | 'sensor' | 'level' | 'priority' | 'message' | 'latching'>;
+
+export type OperatorKind = 'ack' | 'shelve' | 'unshelve' | 'remove-from-service' | 'return-to-service';
+
+/** An operator's action as shared between consoles. */
+export interface OperatorAction {
+  eventId: string;
+  alarmId: string;
+  kind: OperatorKind;
+  console: string;
+  username: string;
+  /** Wall time of the action. */
+  at: number;
+  /** raisedAt of the occurrence acted on: an ack belongs to one occurrence, not to the next. */
+  occurrence: number | null;
+  note?: string;
+  reason?: string;
+  until?: number;
+  point: AlarmPoint;
+}
+
+export interface AlarmServiceOptions {
+  store: AlarmStore;
+  /** Wall clock, for operator actions, shelf expiry and system alarms. */
+  now(): number;
+  /** This console's name in the journal and on the wire. */
+  console: string;
+  log(message: string): void;
+  newId?: () => string;
+  /** Spare-part lead time for a machine, hours: RUL under it raises a predictive alarm. */
+  leadTimeHours?: (machineId: string) => number;
+  maxShelveMs?: number;
+}
+
+const DEFAULT_LEAD_TIME_HOURS = 168;
+const DEFAULT_MAX_SHELVE_MS = 12 * 3_600_000;
+const DAY = 86_400_000;
+const PRIORITY_RANK = Object.fromEntries(ALARM_PRIORITIES.map((p, i) => [p, i])) as Record<string, number>;
+
+const statusOf = (a: StoredAlarm): AlarmStatus => ({
+  state: a.state,
+  active: a.active,
+  latching: a.latching,
+  suppressedByDesign: a.suppressedByDesign,
+  raisedAt: a.raisedAt,
+  clearedAt: a.clearedAt,
+  ackedAt: a.ackedAt,
+  ackedBy: a.ackedBy,
+  note: a.note,
+  shelvedUntil: a.shelvedUntil,
+  modeBy: a.modeBy,
+  modeReason: a.modeReason,
+});
+
+/** The contract's view: the back end's bookkeeping stays here. */
+const view = ({ latching: _l, suppressedByDesign: _s, opAt: _a, opEventId: _e, ...alarm }: StoredAlarm): Alarm => alarm;
+
+const fresh = (p: AlarmPoint, now: number): StoredAlarm => ({
+  ...p,
+  state: 'normal',
+  active: false,
+  raisedAt: null,
+  clearedAt: null,
+  ackedAt: null,
+  ackedBy: null,
+  note: null,
+  shelvedUntil: null,
+  modeBy: null,
+  modeReason: null,
+  value: null,
+  limit: null,
+  updatedAt: now,
+  suppressedByDesign: false,
+  opAt: null,
+  opEventId: null,
+});
+
+function limitMessage(c: LimitChange): string {
+  const s = c.setting;
+  const word = s.level === 'HH' ? 'high-high' : s.level === 'H' ? 'high' : s.level === 'L' ? 'low' : 'low-low';
+  return `${s.sensor} ${word}: ${c.value} ${s.level === 'HH' || s.level === 'H' ? '>' : '<'} ${s.setpoint}`;
+}
+
+interface Actor {
+  userId: number | null;
+  username: string | null;
+  console: string;
+  /** Given for operator actions: their id on the wire and in the journal. */
+  eventId?: string;
+}
+
+export class AlarmService {
+  private readonly alarms = new Map<string, StoredAlarm>();
+  private readonly evaluator = new LimitEvaluator();
+  private readonly metaDefaults = new Map<string, LimitSetting[]>();
+  private readonly engineered = new Map<string, StoredLimit[]>();
+  private readonly effective = new Map<string, LimitSetting[]>();
+  /** Acks from another console for an occurrence this console has not raised yet. */
+  private readonly pendingAcks = new Map<string, OperatorAction>();
+  private readonly pendingChanges = new Map<string, Alarm>();
+  private flushQueued = false;
+  private readonly newId: () => string;
+  private readonly changeListeners: Listeners<[Alarm[]]>;
+  private readonly annunciateListeners: Listeners<[Alarm, AnnunciateReason]>;
+  private readonly actionListeners: Listeners<[OperatorAction]>;
+
+  constructor(private readonly options: AlarmServiceOptions) {
+    this.newId = options.newId ?? randomUUID;
+    const failed = (err: unknown) => options.log(`alarm listener failed: ${(err as Error).message}`);
+    this.changeListeners = new Listeners(failed);
+    this.annunciateListeners = new Listeners(failed);
+    this.actionListeners = new Listeners(failed);
+    for (const alarm of options.store.loadAll()) {
+      this.alarms.set(alarm.id, alarm);
+      if (alarm.source === 'limit') this.evaluator.seed(alarm.id, alarm.active);
+    }
+    for (const machineId of options.store.limitMachines()) this.engineered.set(machineId, options.store.limits(machineId));
+  }
+
+  // --- listeners
+
+  /** Alarms that changed, coalesced per turn of the event loop: the 'alarms' event. */
+  onChange(listener: (alarms: Alarm[]) => void): () => void {
+    return this.changeListeners.add(listener);
+  }
+  /** For the announcer: an alarm to announce, announce again, stop announcing (cleared) or that was acknowledged. */
+  onAnnunciate(listener: (alarm: Alarm, reason: AnnunciateReason) => void): () => void {
+    return this.annunciateListeners.add(listener);
+  }
+  /** Operator actions taken on this console, for sharing with the others. */
+  onAction(listener: (action: OperatorAction) => void): () => void {
+    return this.actionListeners.add(listener);
+  }
+
+  // --- sources
+
+  /** Limits from the machine type's meta; replaces that machine's defaults. */
+  applyMeta(machineId: string, limits: MetaLimits | undefined): void {
+    if (!limits) return;
+    this.metaDefaults.set(machineId, defaultLimits(limits));
+    this.effective.delete(machineId);
+  }
+
+  /** Hot path: one call per reading. */
+  reading(reading: Reading): void {
+    const limits = this.limitsFor(reading.machineId);
+    if (limits.length === 0) return;
+    for (const change of this.evaluator.evaluate(reading, limits)) {
+      const point: AlarmPoint = { id: change.alarmId, machineId: reading.machineId, source: 'limit', sensor: change.setting.sensor, level: change.setting.level, priority: change.setting.priority, message: limitMessage(change), latching: change.setting.latching };
+      const alarm = this.alarms.get(change.alarmId) ?? fresh(point, this.options.now());
+      const update = change.change === 'activate' ? { priority: point.priority, message: point.message, latching: point.latching, value: change.value, limit: change.setting.setpoint } : { value: change.value };
+      this.process(alarm, { type: change.change, at: change.at }, update);
+    }
+  }
+
+  modelOutput(out: ModelOutput): void {
+    const lead = this.options.leadTimeHours?.(out.machineId) ?? DEFAULT_LEAD_TIME_HOURS;
+    for (const c of modelConditions(out, lead, this.wasActive)) this.condition(c);
+  }
+
+  healthScore(score: HealthScore): void {
+    this.condition(healthCondition(score, this.wasActive));
+  }
+
+  system(sample: SystemSample): void {
+    for (const c of systemConditions(sample, this.options.now(), this.wasActive)) this.condition(c);
+  }
+
+  /** An offline machine's alarms are suppressed by design: its values mean nothing while it is gone. */
+  machines(changed: readonly Machine[]): void {
+    const offline = new Map(changed.map((m) => [m.id, m.state === 'offline']));
+    for (const alarm of this.alarms.values()) {
+      const isOffline = offline.get(alarm.machineId);
+      if (isOffline === undefined || alarm.source === 'system') continue;
+      const at = this.options.now();
+      if (isOffline && !alarm.suppressedByDesign) this.process(alarm, { type: 'suppress', at, reason: 'machine offline' });
+      else if (!isOffline && alarm.suppressedByDesign) this.process(alarm, { type: 'unsuppress', at });
+    }
+  }
+
+  /** Expires shelves; called by the runtime every second or so. */
+  tick(): void {
+    const now = this.options.now();
+    for (const alarm of this.alarms.values()) {
+      if (alarm.state === 'shelved' && alarm.shelvedUntil !== null && alarm.shelvedUntil <= now) this.process(alarm, { type: 'shelf-expired', at: now });
+    }
+  }
+
+  // --- operator actions
+
+  ack(user: AlarmUser, alarmId: string, note?: string): Alarm {
+    const alarm = this.known(alarmId);
+    return this.operate(user, alarm, { kind: 'ack', note }, { type: 'ack', at: this.options.now(), by: user.username, note });
+  }
+
+  shelve(user: AlarmUser, alarmId: string, reason: string, durationMinutes: number): Alarm {
+    const alarm = this.known(alarmId);
+    const max = this.options.maxShelveMs ?? DEFAULT_MAX_SHELVE_MS;
+    if (durationMinutes * 60_000 > max) throw new CallFailure('bad_request', `a shelf lasts at most ${max / 60_000} minutes`);
+    const at = this.options.now();
+    const until = at + durationMinutes * 60_000;
+    return this.operate(user, alarm, { kind: 'shelve', reason, until }, { type: 'shelve', at, by: user.username, reason, until });
+  }
+
+  unshelve(user: AlarmUser, alarmId: string, note?: string): Alarm {
+    return this.operate(user, this.known(alarmId), { kind: 'unshelve', note }, { type: 'unshelve', at: this.options.now(), by: user.username, note });
+  }
+
+  outOfService(user: AlarmUser, alarmId: string, reason: string): Alarm {
+    return this.operate(user, this.known(alarmId), { kind: 'remove-from-service', reason }, { type: 'remove-from-service', at: this.options.now(), by: user.username, reason });
+  }
+
+  returnToService(user: AlarmUser, alarmId: string, note?: string): Alarm {
+    return this.operate(user, this.known(alarmId), { kind: 'return-to-service', note }, { type: 'return-to-service', at: this.options.now(), by: user.username, note });
+  }
+
+  /**
+   * An action from another console (or this console's own, echoed back by the broker). Returns
+   * whether it changed anything here.
+   */
+  applyRemote(action: OperatorAction): boolean {
+    const o = this.options;
+    if (o.store.hasEvent(action.eventId)) return false;
+    // A retained shelf read long after it ran out would shelve only to expire and re-annunciate.
+    if (action.kind === 'shelve' && (action.until ?? 0) <= o.now()) return false;
+    const alarm = this.alarms.get(action.alarmId) ?? fresh(action.point, o.now());
+    // Of two actions on one alarm, the later wins; ties go to the larger event id so all consoles agree.
+    if (alarm.opAt !== null && (action.at < alarm.opAt || (action.at === alarm.opAt && action.eventId <= (alarm.opEventId ?? '')))) return false;
+    if (action.kind === 'ack' && action.occurrence !== alarm.raisedAt) {
+      if (action.occurrence !== null && (alarm.raisedAt === null || action.occurrence > alarm.raisedAt)) this.pendingAcks.set(alarm.id, action);
+      return false;
+    }
+    const actor: Actor = { userId: null, username: action.username, console: action.console, eventId: action.eventId };
+    const before = alarm;
+    const result = this.commit(alarm, this.eventOf(action), {}, actor);
+    return typeof result !== 'string' && result !== before;
+  }
+
+  // --- queries
+
+  active(req: ParsedRequest<'alarms.active'>): { alarms: Alarm[]; total: number; floods: Flood[] } {
+    const f = req.filter;
+    const search = f.search?.trim().toLowerCase();
+    const states = f.states && new Set(f.states);
+    const priorities = f.priorities && new Set(f.priorities);
+    const sources = f.sources && new Set<AlarmSource>(f.sources);
+    const list = [...this.alarms.values()].filter(
+      (a) =>
+        (states ? states.has(a.state) : a.state !== 'normal') &&
+        (!priorities || priorities.has(a.priority)) &&
+        (!sources || sources.has(a.source)) &&
+        (!f.machineId || a.machineId === f.machineId) &&
+        (!search || [a.id, a.machineId, a.sensor ?? '', a.message].some((s) => s.toLowerCase().includes(search))),
+    );
+    const newest = (a: StoredAlarm, b: StoredAlarm) => (b.raisedAt ?? 0) - (a.raisedAt ?? 0);
+    const byPriority = (a: StoredAlarm, b: StoredAlarm) => PRIORITY_RANK[a.priority]! - PRIORITY_RANK[b.priority]!;
+    const compare = {
+      priority: (a: StoredAlarm, b: StoredAlarm) => byPriority(a, b) || newest(a, b),
+      time: (a: StoredAlarm, b: StoredAlarm) => newest(a, b) || byPriority(a, b),
+      machine: (a: StoredAlarm, b: StoredAlarm) => a.machineId.localeCompare(b.machineId) || byPriority(a, b) || newest(a, b),
+    }[req.sort];
+    list.sort((a, b) => compare(a, b) || a.id.localeCompare(b.id));
+    return { alarms: list.slice(0, req.limit).map(view), total: list.length, floods: this.floodsNow() };
+  }
+
+  history(req: ParsedRequest<'alarms.history'>): { entries: AlarmJournalEntry[]; nextBeforeSeq: number | null } {
+    const entries = this.options.store.journal(req);
+    return { entries, nextBeforeSeq: entries.length === req.limit ? entries[entries.length - 1]!.seq : null };
+  }
+
+  kpis(req: ParsedRequest<'alarms.kpis'>): AlarmKpis {
+    const now = this.options.now();
+    const to = req.to ?? now;
+    const from = req.from ?? to - DAY;
+    if (to <= from) throw new CallFailure('bad_request', 'to must be after from');
+    const entries = this.options.store.journal({ from, to, limit: 1_000_000 });
+    return computeKpis(entries, [...this.alarms.values()], { from, to, now });
+  }
+
+  limits(machineId: string): { machineId: string; limits: EffectiveLimit[] } {
+    return { machineId, limits: effectiveLimits(this.metaDefaults.get(machineId) ?? [], this.engineered.get(machineId) ?? []) };
+  }
+
+  setLimits(user: AlarmUser, machineId: string, rows: readonly LimitSetting[], reset: readonly { sensor: string; level: LimitLevel }[]) {
+    const at = this.options.now();
+    this.options.store.saveLimits(
+      machineId,
+      rows.map((r) => ({ ...r, updatedBy: user.username, updatedAt: at })),
+      reset,
+    );
+    this.engineered.set(machineId, this.options.store.limits(machineId));
+    this.effective.delete(machineId);
+    return this.limits(machineId);
+  }
+
+  get(alarmId: string): Alarm | undefined {
+    const a = this.alarms.get(alarmId);
+    return a && view(a);
+  }
+
+  /** Floods going on now, from the last hour of the journal. */
+  floodsNow(): Flood[] {
+    const now = this.options.now();
+    const entries = this.options.store.journal({ from: now - 6 * TEN_MINUTES, to: now + 1, limit: 100_000 });
+    const annunciations = entries.filter(isAnnunciation).sort((a, b) => a.at - b.at);
+    const byConsole = new Map<string, typeof annunciations>();
+    for (const a of annunciations) {
+      const c = consoleOf(a.machineId);
+      const list = byConsole.get(c);
+      if (list) list.push(a);
+      else byConsole.set(c, [a]);
+    }
+    return [...byConsole].flatMap(([c, list]) => detectFloods(c, list, now).filter((f) => f.end === null));
+  }
+
+  // --- internals
+
+  private readonly wasActive = (alarmId: string) => this.alarms.get(alarmId)?.active ?? false;
+
+  private limitsFor(machineId: string): LimitSetting[] {
+    let limits = this.effective.get(machineId);
+    if (!limits) {
+      limits = this.limits(machineId).limits;
+      this.effective.set(machineId, limits);
+    }
+    return limits;
+  }
+
+  private known(alarmId: string): StoredAlarm {
+    const alarm = this.alarms.get(alarmId);
+    if (!alarm) throw new CallFailure('not_found', `no alarm ${alarmId}`);
+    return alarm;
+  }
+
+  private condition(c: Condition): void {
+    const existing = this.alarms.get(c.alarmId);
+    if (!existing && !c.active) return;
+    const alarm = existing ?? fresh({ id: c.alarmId, machineId: c.machineId, source: c.source, sensor: null, level: null, priority: c.priority, message: c.message, latching: false }, this.options.now());
+    if (alarm.active === c.active) return;
+    this.process(alarm, { type: c.active ? 'activate' : 'clear', at: c.at }, c.active ? { message: c.message, priority: c.priority, value: c.value, limit: c.limit } : { value: c.value });
+  }
+
+  /** A process or timer event: never refused by design, never lost for want of a disk. */
+  private process(alarm: StoredAlarm, event: AlarmEvent, update: Partial<StoredAlarm> = {}): void {
+    this.commit(alarm, event, update, { userId: null, username: null, console: this.options.console });
+    const current = this.alarms.get(alarm.id);
+    const pending = this.pendingAcks.get(alarm.id);
+    if (pending && current?.raisedAt != null && pending.occurrence !== null && current.raisedAt >= pending.occurrence) {
+      this.pendingAcks.delete(alarm.id);
+      if (current.raisedAt === pending.occurrence) this.applyRemote(pending);
+    }
+  }
+
+  private operate(user: AlarmUser, alarm: StoredAlarm, fields: Pick<OperatorAction, 'kind' | 'note' | 'reason' | 'until'>, event: AlarmEvent): Alarm {
+    const eventId = this.newId();
+    const result = this.commit(alarm, event, {}, { userId: user.id, username: user.username, console: this.options.console, eventId });
+    if (typeof result === 'string') throw new CallFailure('conflict', result);
+    const { latching, id, machineId, source, sensor, level, priority, message } = alarm;
+    this.actionListeners.emit({ eventId, alarmId: id, console: this.options.console, username: user.username, at: event.at, occurrence: alarm.raisedAt, ...fields, point: { id, machineId, source, sensor, level, priority, message, latching } });
+    return view(result);
+  }
+
+  private eventOf(a: OperatorAction): AlarmEvent {
+    switch (a.kind) {
+      case 'ack':
+        return { type: 'ack', at: a.at, by: a.username, note: a.note };
+      case 'shelve':
+        return { type: 'shelve', at: a.at, by: a.username, reason: a.reason ?? '', until: a.until ?? a.at };
+      case 'unshelve':
+        return { type: 'unshelve', at: a.at, by: a.username, note: a.note };
+      case 'remove-from-service':
+        return { type: 'remove-from-service', at: a.at, by: a.username, reason: a.reason ?? '' };
+      case 'return-to-service':
+        return { type: 'return-to-service', at: a.at, by: a.username, note: a.note };
+    }
+  }
+
+  /**
+   * Runs the state machine and commits the result. Returns the refusal's reason, or the alarm as
+   * it now is (the same object when nothing changed or the event id was already journalled).
+   */
+  private commit(alarm: StoredAlarm, event: AlarmEvent, update: Partial<StoredAlarm>, actor: Actor): StoredAlarm | string {
+    const t = transition(statusOf(alarm), event);
+    if (!t.ok) return t.reason;
+    const now = this.options.now();
+    const operator = actor.eventId !== undefined;
+    const next: StoredAlarm = { ...alarm, ...update, ...t.next, updatedAt: now, ...(operator ? { opAt: event.at, opEventId: actor.eventId! } : {}) };
+    if (!t.transition && next.active === alarm.active && next.suppressedByDesign === alarm.suppressedByDesign && !operator) return alarm;
+    const eventId = actor.eventId ?? this.newId();
+    const note = 'note' in event ? (event.note ?? null) : 'reason' in event ? event.reason : null;
+    const entry: NewJournalEntry | null = t.transition
+      ? { eventId, alarmId: next.id, machineId: next.machineId, source: next.source, sensor: next.sensor, priority: next.priority, at: event.at, action: event.type, from: alarm.state, to: next.state, active: next.active, username: actor.username, console: actor.console, note, message: next.message }
+      : null;
+    const audit: AuditEntry | null = t.transition
+      ? { at: now, userId: actor.userId, username: actor.username, action: `alarm.${event.type}`, target: next.id, outcome: 'ok', detail: { from: alarm.state, to: next.state, eventId, console: actor.console, eventAt: event.at, ...(note ? { note } : {}) } }
+      : null;
+    try {
+      if (!this.options.store.commit(next, entry, audit)) return alarm;
+    } catch (err) {
+      // An operator must hear that the action was not recorded; a process alarm must still show.
+      if (operator) throw err;
+      this.options.log(`alarm ${next.id}: not saved: ${(err as Error).message}`);
+    }
+    this.alarms.set(next.id, next);
+    if (event.type === 'ack' && next.source === 'limit') this.evaluator.acknowledged(next.id, next.machineId);
+    const shown = view(next);
+    this.pendingChanges.set(next.id, shown);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => this.flush());
+    }
+    if (t.annunciate) this.annunciateListeners.emit(shown, t.annunciate);
+    return next;
+  }
+
+  private flush(): void {
+    this.flushQueued = false;
+    const changed = [...this.pendingChanges.values()];
+    this.pendingChanges.clear();
+    if (changed.length > 0) this.changeListeners.emit(changed);
+  }
+}

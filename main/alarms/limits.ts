@@ -1,0 +1,144 @@
+/**
+ * Limit alarms (HH / H / L / LL per sensor), evaluated in event time: delays are measured between
+ * device timestamps, so replaying a day at 1000x raises the same alarms at the same instants.
+ *
+ * Defaults come from the machine type's limits in its retained meta message; an engineer's edit of
+ * one sensor and level replaces that row and nothing else.
+ */
+import type { AlarmPriority, EffectiveLimit, LimitLevel, LimitSetting } from '../../common/contract-alarms';
+import type { Reading } from '../../common/telemetry';
+
+/** As published in meta: `{ "<sensor>": { "lowLow"?, "low"?, "high"?, "highHigh"? } }`. */
+export type MetaLimits = Record<string, { lowLow?: number; low?: number; high?: number; highHigh?: number }>;
+
+const LEVEL_OF_META = { highHigh: 'HH', high: 'H', low: 'L', lowLow: 'LL' } as const satisfies Record<keyof MetaLimits[string], LimitLevel>;
+const DEFAULT_PRIORITY: Record<LimitLevel, AlarmPriority> = { HH: 'high', H: 'medium', L: 'medium', LL: 'high' };
+/** EEMUA 191 starting points: a deadband of a few percent and short delays stop noise from chattering. */
+const DEFAULT_DEADBAND_FRACTION = 0.02;
+const DEFAULT_ON_DELAY_MS = 3_000;
+const DEFAULT_OFF_DELAY_MS = 5_000;
+
+export const isHighLevel = (level: LimitLevel) => level === 'HH' || level === 'H';
+export const limitAlarmId = (machineId: string, sensor: string, level: LimitLevel) => `limit:${machineId}:${sensor}:${level}`;
+
+export function defaultLimits(meta: MetaLimits): LimitSetting[] {
+  const out: LimitSetting[] = [];
+  for (const [sensor, levels] of Object.entries(meta)) {
+    for (const [key, level] of Object.entries(LEVEL_OF_META) as [keyof typeof LEVEL_OF_META, LimitLevel][]) {
+      const setpoint = levels[key];
+      if (setpoint === undefined) continue;
+      out.push({
+        sensor,
+        level,
+        setpoint,
+        deadband: Math.abs(setpoint) * DEFAULT_DEADBAND_FRACTION,
+        onDelayMs: DEFAULT_ON_DELAY_MS,
+        offDelayMs: DEFAULT_OFF_DELAY_MS,
+        reAlarmMs: 0,
+        priority: DEFAULT_PRIORITY[level],
+        latching: false,
+        enabled: true,
+      });
+    }
+  }
+  return out;
+}
+
+export interface StoredLimit extends LimitSetting {
+  updatedBy: string;
+  updatedAt: number;
+}
+
+const keyOf = (l: { sensor: string; level: LimitLevel }) => `${l.sensor}\u0000${l.level}`;
+const LEVEL_ORDER: Record<LimitLevel, number> = { HH: 0, H: 1, L: 2, LL: 3 };
+
+/** Engineer rows win over the type's defaults, row by row; sorted by sensor, then HH..LL. */
+export function effectiveLimits(defaults: readonly LimitSetting[], engineered: readonly StoredLimit[]): EffectiveLimit[] {
+  const rows = new Map<string, EffectiveLimit>();
+  for (const d of defaults) rows.set(keyOf(d), { ...d, origin: 'default', updatedBy: null, updatedAt: null });
+  for (const e of engineered) rows.set(keyOf(e), { ...e, origin: 'engineer' });
+  return [...rows.values()].sort((a, b) => a.sensor.localeCompare(b.sensor) || LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
+}
+
+export interface LimitChange {
+  alarmId: string;
+  setting: LimitSetting;
+  change: 'activate' | 'clear' | 'realarm';
+  at: number;
+  value: number;
+}
+
+interface PointState {
+  active: boolean;
+  /** Event time since which the value has been past the setpoint (before activation) or back inside the deadband (after). */
+  since: number | null;
+  /** Event time from which an acknowledged alarm counts towards its re-alarm. */
+  reAlarmFrom: number | null;
+}
+
+/** Per-point delay state; one instance per console, fed every reading in arrival order. */
+export class LimitEvaluator {
+  private readonly points = new Map<string, PointState>();
+  private readonly lastTs = new Map<string, number>();
+
+  /** Seeds the condition of a point from the store, so a restart does not raise it a second time. */
+  seed(alarmId: string, active: boolean): void {
+    this.points.set(alarmId, { active, since: null, reAlarmFrom: null });
+  }
+
+  /** The alarm was acknowledged: its re-alarm time runs from the machine's current event time. */
+  acknowledged(alarmId: string, machineId: string): void {
+    const p = this.points.get(alarmId);
+    const ts = this.lastTs.get(machineId);
+    if (p && ts !== undefined) p.reAlarmFrom = ts;
+  }
+
+  evaluate(reading: Reading, limits: readonly LimitSetting[]): LimitChange[] {
+    const last = this.lastTs.get(reading.machineId);
+    // A late reading is older than what the delays have already seen; judging it would run time backwards.
+    if (last !== undefined && reading.ts < last) return [];
+    this.lastTs.set(reading.machineId, reading.ts);
+    const out: LimitChange[] = [];
+    for (const setting of limits) {
+      const value = reading.metrics[setting.sensor];
+      if (value === undefined) continue;
+      const alarmId = limitAlarmId(reading.machineId, setting.sensor, setting.level);
+      let p = this.points.get(alarmId);
+      if (!p) this.points.set(alarmId, (p = { active: false, since: null, reAlarmFrom: null }));
+      const high = isHighLevel(setting.level);
+      const ts = reading.ts;
+      if (!p.active) {
+        const beyond = setting.enabled && (high ? value > setting.setpoint : value < setting.setpoint);
+        if (!beyond) {
+          p.since = null;
+          continue;
+        }
+        p.since ??= ts;
+        if (ts - p.since >= setting.onDelayMs) {
+          p.active = true;
+          p.since = null;
+          p.reAlarmFrom = null;
+          out.push({ alarmId, setting, change: 'activate', at: ts, value });
+        }
+      } else {
+        const inside = !setting.enabled || (high ? value < setting.setpoint - setting.deadband : value > setting.setpoint + setting.deadband);
+        if (!inside) {
+          p.since = null;
+          if (setting.reAlarmMs > 0 && p.reAlarmFrom !== null && ts - p.reAlarmFrom >= setting.reAlarmMs) {
+            p.reAlarmFrom = null;
+            out.push({ alarmId, setting, change: 'realarm', at: ts, value });
+          }
+          continue;
+        }
+        p.since ??= ts;
+        if (ts - p.since >= setting.offDelayMs) {
+          p.active = false;
+          p.since = null;
+          p.reAlarmFrom = null;
+          out.push({ alarmId, setting, change: 'clear', at: ts, value });
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * What kind of anomaly, from which sensors moved: the operator's first question is "what do I send
+ * someone to look at". Sensors are grouped by name, since devices name their metrics freely.
+ */
+export const ANOMALY_TYPES = ['thermal', 'vibration_bearing', 'pressure_flow', 'electrical', 'sensor_fault', 'unclassified'] as const;
+export type AnomalyType = (typeof ANOMALY_TYPES)[number];
+
+const GROUPS: readonly [RegExp, AnomalyType][] = [
+  [/temp|thermo|heat/i, 'thermal'],
+  [/vib|accel|bearing/i, 'vibration_bearing'],
+  [/press|flow|level/i, 'pressure_flow'],
+  [/current|volt|power|amp|watt/i, 'electrical'],
+];
+
+export function sensorGroup(sensor: string): AnomalyType {
+  return GROUPS.find(([re]) => re.test(sensor))?.[1] ?? 'unclassified';
+}
+
+export interface Contribution {
+  sensor: string;
+  /** |z| of the sensor's most deviating feature, in calibration standard deviations. */
+  contribution: number;
+}
+
+/** One sensor this far out while every other stays this quiet is a broken sensor, not a broken process. */
+const LONE_SPIKE = 25;
+const QUIET = 1;
+
+/**
+ * `flat` lists sensors whose recent window is exactly constant although they moved during calibration:
+ * a stuck transmitter reads "perfectly normal" for a level check, so it is named explicitly.
+ */
+export function classifyAnomaly(ranked: readonly Contribution[], flat: ReadonlySet<string>): AnomalyType {
+  const top = ranked[0];
+  if (!top) return 'unclassified';
+  if (flat.has(top.sensor)) return 'sensor_fault';
+  const second = ranked[1]?.contribution ?? 0;
+  if (top.contribution >= LONE_SPIKE && second <= QUIET) return 'sensor_fault';
+  return sensorGroup(top.sensor);
+}

@@ -1,0 +1,136 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Reading } from '../../common/telemetry';
+import { MODELS_DIR, readManifest } from './manifest';
+import { loadModels } from './model-set';
+import { ModelStage, type ModelOutput } from './model-stage';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A copy of the committed models folder, with `tamper` applied to it. */
+function copyModels(tamper: (dir: string) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fb-models-'));
+  dirs.push(dir);
+  copyFileSync(join(MODELS_DIR, 'manifest.json'), join(dir, 'manifest.json'));
+  for (const e of Object.values(readManifest(MODELS_DIR).models)) copyFileSync(join(MODELS_DIR, e.file), join(dir, e.file));
+  tamper(dir);
+  return dir;
+}
+
+function readings(n: number, machineId = 'm1'): Reading[] {
+  return Array.from({ length: n }, (_, i) => ({ machineId, ts: 1_000 * (i + 1), receivedAt: 0, metrics: { temperature: 60 + Math.sin(i / 3), vibration: 2 + 0.1 * Math.cos(i / 5) } }));
+}
+
+async function run(stage: ModelStage, rs: Reading[]): Promise<ModelOutput[]> {
+  rs.forEach((r) => stage.observe(r));
+  return stage.flush();
+}
+
+describe('committed models', () => {
+  it('every manifest entry loads with a verified hash and reproduces the training framework', async () => {
+    const models = await loadModels(MODELS_DIR);
+    expect(models.health()).toMatchObject({ state: 'ok' });
+    const f = JSON.parse(readFileSync(join(MODELS_DIR, 'parity/failure.json'), 'utf8')) as { x: number[][]; p_failure: number[]; p_type: number[][] };
+    const out = await models.get('failure').run({ x: { data: Float32Array.from(f.x.flat()), dims: [f.x.length, 6] } });
+    f.p_failure.forEach((p, i) => expect(out.p_failure!.data[i]).toBeCloseTo(p, 4));
+    f.p_type.flat().forEach((p, i) => expect(out.p_type!.data[i]).toBeCloseTo(p, 4));
+    for (const name of ['rul-fd001', 'rul-fd002', 'rul-fd003', 'rul-fd004']) {
+      const r = JSON.parse(readFileSync(join(MODELS_DIR, `parity/${name}.json`), 'utf8')) as { x: number[][]; rul: number[][] };
+      const got = await models.get(name).run({ x: { data: Float32Array.from(r.x.flat()), dims: [r.x.length, r.x[0]!.length] } });
+      r.rul.flat().forEach((v, i) => expect(got.rul!.data[i]).toBeCloseTo(v, 2));
+    }
+  });
+});
+
+describe('the uncertain state', () => {
+  it('a model file whose hash does not match is uncertain, and so is every output it would have given', async () => {
+    const dir = copyModels((d) => {
+      const file = join(d, 'anomaly.onnx');
+      const bytes = readFileSync(file);
+      bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
+      writeFileSync(file, bytes);
+    });
+    const models = await loadModels(dir);
+    expect(models.get('anomaly').status()).toMatchObject({ state: 'uncertain', detail: expect.stringContaining('does not match the manifest') });
+    expect(models.get('failure').status().state).toBe('ok');
+    const stage = new ModelStage({ models });
+    expect(stage.health()).toMatchObject({ state: 'uncertain', detail: expect.stringContaining('anomaly.onnx') });
+    const outputs = await run(stage, readings(500));
+    const judged = outputs.filter((o) => o.model === 'anomaly' && o.output.state !== 'calibrating');
+    expect(judged.length).toBeGreaterThan(0);
+    expect(judged.every((o) => o.output.state === 'uncertain')).toBe(true);
+  });
+
+  it('a missing or unreadable manifest leaves every model uncertain', async () => {
+    const models = await loadModels(copyModels((d) => writeFileSync(join(d, 'manifest.json'), '{"manifestVersion": 2}')), ['anomaly']);
+    expect(models.health()).toMatchObject({ state: 'uncertain', detail: expect.stringContaining('manifest unreadable') });
+    expect(new ModelStage({ models }).health().state).toBe('uncertain');
+  });
+
+  it('a model that fails to run yields uncertain outputs and an uncertain model state', async () => {
+    const models = await loadModels(MODELS_DIR);
+    const stage = new ModelStage({ models });
+    const bad = readings(500).map((r) => ({ ...r, metrics: { ...r.metrics, productType: 0, airTemperature: 300, processTemperature: 310, rotationalSpeed: 1500, torque: 40, toolWear: 10 } }));
+    const failure = models.get('failure');
+    const original = failure.run.bind(failure);
+    failure.run = () => original({ wrong_input: { data: new Float32Array(1), dims: [1, 1] } });
+    const outputs = await run(stage, bad.slice(0, 3).map((r, i) => ({ ...r, machineId: `m${i}` })));
+    expect(outputs.filter((o) => o.model === 'failure').map((o) => o.output.state)).toEqual(['uncertain', 'uncertain', 'uncertain']);
+    expect(stage.health().state).toBe('uncertain');
+  });
+});
+
+describe('scoring ticks', () => {
+  it('merges flushes inside one tick and scores each machine\'s latest failure input once', async () => {
+    const models = await loadModels(MODELS_DIR);
+    const stage = new ModelStage({ models, tickMs: 30 });
+    const snapshot = (i: number, machineId: string): Reading => ({
+      machineId,
+      ts: 1_000 * (i + 1),
+      receivedAt: 0,
+      metrics: { productType: 0, airTemperature: 300, processTemperature: 310, rotationalSpeed: 1500, torque: 40, toolWear: i },
+    });
+    await stage.flush();
+    const flushes: Promise<ModelOutput[]>[] = [];
+    for (let i = 0; i < 6; i++) {
+      stage.observe(snapshot(i, 'a'));
+      stage.observe(snapshot(i, 'b'));
+      flushes.push(stage.flush());
+    }
+    const results = await Promise.all(flushes);
+    expect(results.every((r) => r === results[0])).toBe(true);
+    const failures = results[0]!.filter((o) => o.model === 'failure').map((o) => [o.output.machineId, o.output.ts]);
+    expect(failures).toEqual([
+      ['a', 6_000],
+      ['b', 6_000],
+    ]);
+  });
+});
+
+describe('anomaly detection through the stage', () => {
+  it('calibrates from the commissioning window, then flags a deviation with its sensor and type', async () => {
+    const stage = new ModelStage({ models: await loadModels(MODELS_DIR) });
+    const normal = readings(600);
+    const hot = normal.slice(500).map((r) => ({ ...r, metrics: { ...r.metrics, temperature: r.metrics.temperature! + 15 } }));
+    const outputs = (await run(stage, [...normal.slice(0, 500), ...hot])).filter((o) => o.model === 'anomaly').map((o) => o.output);
+    expect(outputs.slice(0, 400).every((o) => o.state === 'calibrating')).toBe(true);
+    expect(stage.anomaly!.calibration('m1')).toMatchObject({ sensors: ['temperature', 'vibration'] });
+    expect(outputs.slice(400, 500).every((o) => o.state === 'normal')).toBe(true);
+    const flagged = outputs.slice(500).filter((o) => o.state === 'anomaly');
+    expect(flagged.length).toBeGreaterThan(50);
+    expect(flagged[0]).toMatchObject({ type: 'thermal', contributors: [expect.objectContaining({ sensor: 'temperature' }), expect.anything()] });
+  });
+
+  it('gives the same verdicts however the readings are batched', async () => {
+    const models = await loadModels(MODELS_DIR);
+    const rs = readings(700).map((r, i) => (i > 550 ? { ...r, metrics: { ...r.metrics, vibration: 4 } } : r));
+    const whole = await run(new ModelStage({ models, tickMs: 0 }), rs);
+    const stage = new ModelStage({ models, tickMs: 0 });
+    const pieces: ModelOutput[] = [];
+    for (let i = 0; i < rs.length; i += 37) pieces.push(...(await run(stage, rs.slice(i, i + 37))));
+    expect(pieces).toEqual(whole);
+  });
+});

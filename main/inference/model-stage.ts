@@ -1,0 +1,190 @@
+/**
+ * The inference stage of the data path: readings in, model outputs out to the alarm hooks, the
+ * store and the machine screen. Each reading is queued synchronously in arrival order and scored in
+ * batches by flush(); flushes run one after another. The SKAB evaluation drives this same class.
+ */
+import type { Reading } from '../../common/telemetry';
+import type { ModelOutputRepository } from '../store/model-outputs';
+import { AnomalyDetector, type AnomalyOutput } from './anomaly-detector';
+import { AnomalyParamsSchema } from './anomaly-params';
+import { FailureParamsSchema, FailureScorer, type FailureOutput } from './failure-scorer';
+import type { ModelSet, ModelStatus } from './model-set';
+import { RulEstimator, type RulOutput } from './rul-estimator';
+import { RulParamsSchema } from './rul-input';
+
+export type ModelOutput = { model: 'anomaly'; output: AnomalyOutput } | { model: 'failure'; output: FailureOutput } | { model: 'rul'; output: RulOutput };
+
+export const ANOMALY_MODEL = 'anomaly';
+export const FAILURE_MODEL = 'failure';
+/** FD004 is the subset with six operating conditions and two fault modes: the least narrow of the four. */
+export const LIVE_RUL_MODEL = 'rul-fd004';
+export const LIVE_MODELS = [ANOMALY_MODEL, FAILURE_MODEL, LIVE_RUL_MODEL];
+
+export interface ModelStageOptions {
+  models: ModelSet;
+  rulModel?: string;
+  repository?: ModelOutputRepository;
+  onOutputs?(outputs: readonly ModelOutput[]): void;
+  /**
+   * Scoring tick: flush() calls closer together than this are merged into one batched run at the
+   * next tick, so a runtime that calls flush() after every MQTT message still runs each model at
+   * most once per tick (default 50 ms). 0 scores at once on every call (evaluation, benchmark).
+   */
+  tickMs?: number;
+}
+
+export const DEFAULT_TICK_MS = 50;
+
+interface OpenEvent {
+  id: number;
+  peak: number;
+}
+
+export class ModelStage {
+  readonly anomaly: AnomalyDetector | null;
+  readonly failure: FailureScorer | null;
+  readonly rul: RulEstimator | null;
+  /** Why a model has no scorer at all (its params did not parse); reported as uncertain. */
+  private readonly problems = new Map<string, string>();
+  private readonly latest = new Map<string, Map<ModelOutput['model'], ModelOutput['output']>>();
+  private readonly open = new Map<string, OpenEvent>();
+  /** The latest failure-model input of each machine since the last run: AI4I scores a snapshot. */
+  private failureQueue = new Map<string, Reading>();
+  private chain: Promise<unknown> = Promise.resolve();
+  private scheduled: Promise<ModelOutput[]> | null = null;
+  private lastRunAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly options: ModelStageOptions) {
+    const { models, repository } = options;
+    const anomalyModel = models.get(ANOMALY_MODEL);
+    const ap = AnomalyParamsSchema.safeParse(anomalyModel.entry?.params);
+    this.anomaly = ap.success
+      ? new AnomalyDetector(anomalyModel, ap.data, repository && { save: (id, c) => repository.saveCalibration(id, ANOMALY_MODEL, c) }, repository?.calibrations(ANOMALY_MODEL))
+      : this.problem(ANOMALY_MODEL, ap.error);
+    const failureModel = models.get(FAILURE_MODEL);
+    const fp = FailureParamsSchema.safeParse(failureModel.entry?.params);
+    this.failure = fp.success ? new FailureScorer(failureModel, fp.data) : this.problem(FAILURE_MODEL, fp.error);
+    const rulName = options.rulModel ?? LIVE_RUL_MODEL;
+    const rulModel = models.get(rulName);
+    const rp = RulParamsSchema.safeParse(rulModel.entry?.params);
+    this.rul = rp.success ? new RulEstimator(rulModel, rp.data) : this.problem(rulName, rp.error);
+  }
+
+  private problem(name: string, error: { message: string }): null {
+    this.problems.set(name, `${name}: manifest params unusable: ${error.message.slice(0, 200)}`);
+    return null;
+  }
+
+  observe(reading: Reading): void {
+    this.anomaly?.observe(reading);
+    this.rul?.observe(reading);
+    if (this.failure?.applies(reading)) {
+      // Re-inserted so that the map keeps machines in order of their latest reading.
+      this.failureQueue.delete(reading.machineId);
+      this.failureQueue.set(reading.machineId, reading);
+    }
+  }
+
+  /**
+   * Scores everything observed so far, at the latest at the next tick (options.tickMs). Calls inside
+   * one tick share one run and its outputs. The anomaly detector scores every reading; the failure
+   * and RUL models score each machine's latest input once per run.
+   */
+  flush(): Promise<ModelOutput[]> {
+    const tick = this.options.tickMs ?? DEFAULT_TICK_MS;
+    if (tick <= 0) return this.runNow();
+    if (this.scheduled) return this.scheduled;
+    const wait = Math.max(0, this.lastRunAt + tick - performance.now());
+    const scheduled = new Promise<ModelOutput[]>((resolve, reject) => {
+      setTimeout(() => {
+        this.scheduled = null;
+        this.runNow().then(resolve, reject);
+      }, wait);
+    });
+    this.scheduled = scheduled;
+    return scheduled;
+  }
+
+  private runNow(): Promise<ModelOutput[]> {
+    this.lastRunAt = performance.now();
+    const failures = [...this.failureQueue.values()];
+    this.failureQueue = new Map();
+    const anomaly = this.anomaly?.flush() ?? Promise.resolve([]);
+    const rul = this.rul?.flush() ?? Promise.resolve([]);
+    const run = this.chain.then(async () => {
+      const outputs: ModelOutput[] = [
+        ...(await anomaly).map((output) => ({ model: 'anomaly' as const, output })),
+        ...(await (this.failure?.score(failures) ?? [])).map((output) => ({ model: 'failure' as const, output })),
+        ...(await rul).map((output) => ({ model: 'rul' as const, output })),
+      ];
+      this.record(outputs);
+      return outputs;
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  recalibrate(machineId: string): number {
+    if (!this.anomaly) throw new Error(this.problems.get(ANOMALY_MODEL) ?? 'no anomaly model');
+    this.anomaly.recalibrate(machineId);
+    return this.calibrationRows();
+  }
+
+  calibrationRows(): number {
+    const p = AnomalyParamsSchema.safeParse(this.options.models.get(ANOMALY_MODEL).entry?.params);
+    return p.success ? p.data.calibrationRows : 0;
+  }
+
+  latestOf(machineId: string) {
+    const mem = this.latest.get(machineId);
+    const stored = mem ? null : this.options.repository?.latest(machineId);
+    const pick = <K extends ModelOutput['model']>(k: K) => (mem?.get(k) ?? stored?.get(k) ?? null) as Extract<ModelOutput, { model: K }>['output'] | null;
+    return { anomaly: pick('anomaly'), failure: pick('failure'), rul: pick('rul') };
+  }
+
+  statuses(): ModelStatus[] {
+    const loaded = this.options.models.statuses();
+    const extra = [...this.problems].map(([name, detail]) => ({ name, version: null, state: 'uncertain' as const, detail }));
+    return [...loaded.filter((s) => !this.problems.has(s.name)), ...extra];
+  }
+
+  health(): { state: 'ok' | 'uncertain'; detail: string } {
+    const statuses = this.statuses();
+    const bad = statuses.filter((s) => s.state !== 'ok');
+    if (statuses.length === 0) return { state: 'uncertain', detail: 'no model could be read from the manifest' };
+    return bad.length === 0 ? { state: 'ok', detail: `${statuses.length} models loaded, hashes verified` } : { state: 'uncertain', detail: bad.map((s) => s.detail).join('; ') };
+  }
+
+  private record(outputs: readonly ModelOutput[]): void {
+    const last = new Map<string, ModelOutput>();
+    for (const o of outputs) {
+      const id = o.output.machineId;
+      let m = this.latest.get(id);
+      if (!m) this.latest.set(id, (m = new Map()));
+      m.set(o.model, o.output);
+      last.set(`${id}\u0000${o.model}`, o);
+      if (o.model === 'anomaly') this.track(o.output);
+    }
+    this.options.repository?.saveLatest([...last.values()].map((o) => ({ machineId: o.output.machineId, model: o.model, ts: o.output.ts, state: o.output.state, output: o.output })));
+    this.options.onOutputs?.(outputs);
+  }
+
+  /** Anomaly episodes for the store: opened on the first anomalous reading, closed by the first normal one. */
+  private track(a: AnomalyOutput): void {
+    const repo = this.options.repository;
+    if (!repo) return;
+    const open = this.open.get(a.machineId);
+    if (a.state === 'anomaly') {
+      if (!open) {
+        const id = repo.openEvent({ machineId: a.machineId, startedAt: a.ts, peakScore: a.score!, threshold: a.threshold!, type: a.type, contributors: a.contributors.map((c) => c.sensor) });
+        this.open.set(a.machineId, { id, peak: a.score! });
+      } else if (a.score! > open.peak) {
+        open.peak = a.score!;
+        repo.updateEvent(open.id, open.peak, null);
+      }
+    } else if (open && a.state !== 'uncertain') {
+      repo.updateEvent(open.id, open.peak, a.ts);
+      this.open.delete(a.machineId);
+    }
+  }
+}

@@ -1,0 +1,214 @@
+import { Fragment, useState, type FormEvent } from 'react';
+import { useStore } from 'zustand';
+import { calls, type CallName } from '../../../common/contract';
+import type { Alarm } from '../../../common/contract-alarms';
+import { roleAllows } from '../../../common/roles';
+import { routeHref } from '../app/router';
+import { useServices } from '../app/services-context';
+import { formatValue } from '../plant/format';
+import { PriorityMark } from '../shell/PriorityMark';
+import { describeFailure } from '../transport/client';
+import { needsAck } from './alarm-filter';
+import { formatDateTime, formatRemaining, useNow } from './time';
+
+/** Whether the logged-in role holds a call's permission; the host checks again on every call. */
+export function useAllowed(name: CallName): boolean {
+  const { session } = useServices();
+  const role = useStore(session, (s) => s.user?.role ?? null);
+  return roleAllows(role, calls[name].permission);
+}
+
+const SHELVE_MINUTES = [15, 30, 60, 120, 240, 480, 1440] as const;
+
+type Action = 'ack' | 'shelve' | 'unshelve' | 'outOfService' | 'returnToService';
+
+interface Props {
+  alarms: readonly Alarm[];
+  /** Hide the machine column on a screen that is about one machine already. */
+  showMachine?: boolean;
+  testId: string;
+}
+
+/** Alarms with their actions: acknowledge, shelve and out-of-service each open a short form in the list. */
+export function AlarmTable({ alarms, showMachine = true, testId }: Props) {
+  const { machines, preferences } = useServices();
+  const names = useStore(machines, (s) => s.byId);
+  const utc = useStore(preferences, (s) => s.timeZone === 'utc');
+  const now = useNow();
+  const [open, setOpen] = useState<{ id: string; action: Action } | null>(null);
+  const columns = showMachine ? 8 : 7;
+
+  return (
+    <table className="data-table alarm-table" data-testid={testId}>
+      <thead>
+        <tr>
+          <th>Pri</th>
+          <th>Raised</th>
+          {showMachine && <th>Machine</th>}
+          <th>Alarm</th>
+          <th className="num">Value</th>
+          <th className="num">Limit</th>
+          <th>State</th>
+          <th>Actions</th>
+        </tr>
+      </thead>
+      <tbody>
+        {alarms.map((a) => (
+          <Fragment key={a.id}>
+            <tr data-testid="alarm-row" data-alarm-id={a.id} data-state={a.state} className={needsAck(a) ? 'unacked-row' : undefined}>
+              <td>
+                <PriorityMark priority={a.priority} />
+              </td>
+              <td>{formatDateTime(a.raisedAt, utc)}</td>
+              {showMachine && (
+                <td>
+                  <a href={routeHref({ view: 'machine', machineId: a.machineId })}>{names[a.machineId]?.name ?? a.machineId}</a>
+                </td>
+              )}
+              <td>{a.message}</td>
+              <td className="num">{formatValue(a.value)}</td>
+              <td className="num">{formatValue(a.limit)}</td>
+              <td data-testid="alarm-state">
+                <StateText alarm={a} now={now} utc={utc} />
+              </td>
+              <td className="row-actions">
+                <ActionButtons alarm={a} onOpen={(action) => setOpen(open?.id === a.id && open.action === action ? null : { id: a.id, action })} />
+              </td>
+            </tr>
+            {open?.id === a.id && (
+              <tr className="action-row">
+                <td colSpan={columns}>
+                  <ActionForm alarm={a} action={open.action} onClose={() => setOpen(null)} />
+                </td>
+              </tr>
+            )}
+          </Fragment>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function StateText({ alarm, now, utc }: { alarm: Alarm; now: number; utc: boolean }) {
+  const text = alarm.state.replaceAll('-', ' ');
+  if (alarm.state === 'shelved' && alarm.shelvedUntil !== null) {
+    return (
+      <>
+        {text} — <span data-testid="shelf-remaining">{formatRemaining(alarm.shelvedUntil - now)}</span> left
+        <span className="tile-meta"> (until {formatDateTime(alarm.shelvedUntil, utc)}; {alarm.modeBy}: {alarm.modeReason})</span>
+      </>
+    );
+  }
+  if (alarm.state === 'out-of-service' || alarm.state === 'suppressed-by-design') {
+    return (
+      <>
+        {text}
+        {alarm.modeBy && <span className="tile-meta"> ({alarm.modeBy}: {alarm.modeReason})</span>}
+      </>
+    );
+  }
+  return (
+    <>
+      {needsAck(alarm) ? <strong>{text}</strong> : text}
+      {alarm.ackedBy && <span className="tile-meta"> (ack {alarm.ackedBy}{alarm.note ? `: ${alarm.note}` : ''})</span>}
+    </>
+  );
+}
+
+function ActionButtons({ alarm, onOpen }: { alarm: Alarm; onOpen(action: Action): void }) {
+  const canAck = useAllowed('alarms.ack');
+  const canSupervise = useAllowed('alarms.shelve');
+  const button = (action: Action, label: string, allowed: boolean, need: string) => (
+    <button type="button" data-testid={`alarm-${action}`} disabled={!allowed} title={allowed ? undefined : `Needs the ${need} role or higher`} onClick={() => onOpen(action)}>
+      {label}
+    </button>
+  );
+  return (
+    <>
+      {needsAck(alarm) && button('ack', 'Ack…', canAck, 'operator')}
+      {alarm.state === 'shelved' ? button('unshelve', 'Unshelve…', canSupervise, 'supervisor') : alarm.state !== 'out-of-service' && button('shelve', 'Shelve…', canSupervise, 'supervisor')}
+      {alarm.state === 'out-of-service' ? button('returnToService', 'Return to service…', canSupervise, 'supervisor') : button('outOfService', 'Out of service…', canSupervise, 'supervisor')}
+    </>
+  );
+}
+
+const TITLES: Record<Action, string> = {
+  ack: 'Acknowledge',
+  shelve: 'Shelve',
+  unshelve: 'Unshelve',
+  outOfService: 'Take out of service',
+  returnToService: 'Return to service',
+};
+
+function ActionForm({ alarm, action, onClose }: { alarm: Alarm; action: Action; onClose(): void }) {
+  const { call, alarms } = useServices();
+  const [text, setText] = useState('');
+  const [minutes, setMinutes] = useState<number>(60);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const needsReason = action === 'shelve' || action === 'outOfService';
+
+  const perform = () => {
+    const note = text.trim() ? { note: text.trim() } : {};
+    switch (action) {
+      case 'ack':
+        return call('alarms.ack', { alarmId: alarm.id, ...note });
+      case 'shelve':
+        return call('alarms.shelve', { alarmId: alarm.id, reason: text.trim(), durationMinutes: minutes });
+      case 'unshelve':
+        return call('alarms.unshelve', { alarmId: alarm.id, ...note });
+      case 'outOfService':
+        return call('alarms.outOfService', { alarmId: alarm.id, reason: text.trim() });
+      case 'returnToService':
+        return call('alarms.returnToService', { alarmId: alarm.id, ...note });
+    }
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setFailure(null);
+    try {
+      const { alarm: changed } = await perform();
+      // The alarms event will say the same; applying the answer now shows the change without waiting for it.
+      alarms.getState().received([changed]);
+      onClose();
+    } catch (error) {
+      setFailure(describeFailure(error));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="inline-form" data-testid="alarm-action-form" data-action={action} onSubmit={(e) => void submit(e)}>
+      <strong>{TITLES[action]}</strong>
+      <label>
+        {needsReason ? 'Reason' : 'Note (optional)'}{' '}
+        <input data-testid="alarm-action-text" value={text} onChange={(e) => setText(e.target.value)} required={needsReason} minLength={needsReason ? 3 : undefined} maxLength={500} size={40} autoFocus />
+      </label>
+      {action === 'shelve' && (
+        <label>
+          For{' '}
+          <select data-testid="alarm-shelve-minutes" value={minutes} onChange={(e) => setMinutes(Number(e.target.value))}>
+            {SHELVE_MINUTES.map((m) => (
+              <option key={m} value={m}>
+                {m < 60 ? `${m} min` : `${m / 60} h`}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <button type="submit" data-testid="alarm-action-confirm" disabled={busy}>
+        {TITLES[action]}
+      </button>
+      <button type="button" onClick={onClose}>
+        Cancel
+      </button>
+      {failure && (
+        <span className="form-error" role="alert" data-testid="alarm-action-error">
+          {failure}
+        </span>
+      )}
+    </form>
+  );
+}

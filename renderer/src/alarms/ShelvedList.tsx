@@ -1,0 +1,47 @@
+import { useEffect, useState } from 'react';
+import type { Alarm, AlarmState } from '../../../common/contract-alarms';
+import { useServices } from '../app/services-context';
+import { describeFailure, subscribeEvents } from '../transport/client';
+import { AlarmTable } from './AlarmTable';
+import { AlarmTabs } from './AlarmTabs';
+
+/** The alarm store keeps only alarms on the summary, so this list asks the host for the rest. */
+const SET_ASIDE: AlarmState[] = ['shelved', 'out-of-service', 'suppressed-by-design'];
+
+/** Alarms set aside by a person or by design: who, why, and for shelves how long is left. */
+export function ShelvedList() {
+  const { call, bridge } = useServices();
+  const [list, setList] = useState<Alarm[] | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+
+  // Any alarm event may move an alarm onto or off this list (a shelf expiring, another console's unshelve).
+  useEffect(() => subscribeEvents(bridge, { alarms: () => setTick((t) => t + 1) }), [bridge]);
+  useEffect(() => {
+    let live = true;
+    call('alarms.active', { filter: { states: SET_ASIDE }, sort: 'time', limit: 5000 }).then(
+      (answer) => live && (setList(answer.alarms), setFailure(null)),
+      (error: unknown) => live && setFailure(describeFailure(error)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [call, tick]);
+
+  return (
+    <main className="settings alarm-screen" data-testid="alarm-shelved">
+      <div className="detail-head">
+        <h2 className="view-title">Alarms</h2>
+        <AlarmTabs current="alarm-shelved" />
+      </div>
+      {failure && <p className="unknown-note">Shelved alarms: not available ({failure})</p>}
+      {list === null && !failure && <p className="unknown-note">Loading…</p>}
+      {list?.length === 0 && (
+        <p className="unknown-note" data-testid="alarm-shelved-empty">
+          No alarm is shelved, suppressed or out of service.
+        </p>
+      )}
+      {list && list.length > 0 && <AlarmTable alarms={list} testId="alarm-shelved-table" />}
+    </main>
+  );
+}

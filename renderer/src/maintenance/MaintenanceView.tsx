@@ -1,0 +1,152 @@
+import { useState } from 'react';
+import type { Ticket } from '../../../common/contract-agents';
+import { fixed, useAction, useCall, when } from '../analytics/use-call';
+
+const DAY = 86_400_000;
+
+/** Tickets from people and from the maintenance agent: create, assign, work, close with the actual cost; MTBF and MTTR per machine. */
+export function MaintenanceView() {
+  const tickets = useCall('tickets.list', { limit: 200 }, 'all');
+  const [to] = useState(() => Date.now());
+  const reliability = useCall('tickets.reliability', { from: to - 90 * DAY, to }, 'r90');
+  const { run, error } = useAction();
+  const [title, setTitle] = useState('');
+  const [machineId, setMachineId] = useState('');
+  const [priority, setPriority] = useState<Ticket['priority']>('medium');
+  const reload = () => {
+    tickets.reload();
+    reliability.reload();
+  };
+
+  return (
+    <main className="settings" data-testid="maintenance">
+      <h2 className="view-title">Maintenance</h2>
+      {(error ?? tickets.error) && <p className="unknown-note">{error ?? tickets.error}</p>}
+      <section className="panel">
+        <h3>New ticket</h3>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run('tickets.create', { title, priority, ...(machineId ? { machineId } : {}) }, () => {
+              setTitle('');
+              reload();
+            });
+          }}
+        >
+          <input placeholder="Title" value={title} onChange={(e) => setTitle(e.target.value)} required data-testid="ticket-title" />{' '}
+          <input placeholder="Machine id" value={machineId} onChange={(e) => setMachineId(e.target.value)} />{' '}
+          <select value={priority} onChange={(e) => setPriority(e.target.value as Ticket['priority'])}>
+            {(['low', 'medium', 'high', 'critical'] as const).map((p) => (
+              <option key={p}>{p}</option>
+            ))}
+          </select>{' '}
+          <button type="submit">Create</button>
+        </form>
+      </section>
+      <section className="panel">
+        <h3>Tickets</h3>
+        <table className="data-table" data-testid="ticket-table">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Machine</th>
+              <th>Title</th>
+              <th>Priority</th>
+              <th>Status</th>
+              <th>Assignee</th>
+              <th>Reporter</th>
+              <th>Estimate</th>
+              <th>Actual</th>
+              <th>Opened</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {(tickets.data ?? []).map((t) => (
+              <TicketRow key={t.id} ticket={t} run={run} reload={reload} />
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="panel">
+        <h3>Reliability, last 90 days</h3>
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th>Machine</th>
+              <th>Failures</th>
+              <th>MTBF (h)</th>
+              <th>MTTR (h)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(reliability.data ?? []).map((r) => (
+              <tr key={r.machineId}>
+                <td>{r.machineId}</td>
+                <td>{r.failures}</td>
+                <td>{fixed(r.mtbfHours)}</td>
+                <td>{fixed(r.mttrHours)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </main>
+  );
+}
+
+function TicketRow({ ticket: t, run, reload }: { ticket: Ticket; run: ReturnType<typeof useAction>['run']; reload: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [assignee, setAssignee] = useState(t.assignee ?? '');
+  const [cost, setCost] = useState('');
+  const urgent = t.status !== 'closed' && (t.priority === 'high' || t.priority === 'critical');
+  return (
+    <>
+      <tr className={urgent ? 'abnormal' : undefined}>
+        <td>{t.id}</td>
+        <td>{t.machineId ?? '—'}</td>
+        <td>{t.title}</td>
+        <td>{t.priority}</td>
+        <td>{t.status}</td>
+        <td>{t.assignee ?? '—'}</td>
+        <td>{t.reporter ?? '—'}</td>
+        <td>{fixed(t.costEstimate, 2)}</td>
+        <td>{fixed(t.actualCost, 2)}</td>
+        <td>{when(t.createdAt)}</td>
+        <td>
+          <button type="button" onClick={() => setOpen(!open)}>
+            {open ? 'Hide' : 'Details'}
+          </button>
+        </td>
+      </tr>
+      {open && (
+        <tr>
+          <td colSpan={11}>
+            <p>{t.description}</p>
+            {t.failureType && <p>Failure type: {t.failureType}</p>}
+            <ol>
+              {t.repairSteps.map((s) => (
+                <li key={s}>{s}</li>
+              ))}
+            </ol>
+            {t.status !== 'closed' && (
+              <>
+                <input placeholder="Assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)} />{' '}
+                <button type="button" disabled={!assignee} onClick={() => void run('tickets.update', { id: t.id, assignee }, reload)}>
+                  Assign
+                </button>{' '}
+                <button type="button" onClick={() => void run('tickets.update', { id: t.id, status: 'in_progress' }, reload)}>
+                  Start work
+                </button>{' '}
+                <input placeholder="Actual cost" inputMode="decimal" value={cost} onChange={(e) => setCost(e.target.value)} />{' '}
+                <button type="button" disabled={!(Number(cost) >= 0) || cost === ''} onClick={() => void run('tickets.close', { id: t.id, actualCost: Number(cost) }, reload)}>
+                  Close
+                </button>
+              </>
+            )}
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}

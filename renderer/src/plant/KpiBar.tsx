@@ -1,0 +1,80 @@
+import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
+import type { Machine } from '../../../common/telemetry';
+import { useServices } from '../app/services-context';
+import { plantKpis, type PlantKpis } from './kpis';
+
+const REFRESH_MS = 1_000;
+
+/** Plant KPIs from what the console holds; each says "unknown" where the data does not support a figure. */
+export function KpiBar({ area }: { area?: string }) {
+  const { machines, live, alarms, preferences, health } = useServices();
+  const hostLost = useStore(health, (s) => s.problem !== null);
+  const byId = useStore(machines, (s) => s.byId);
+  const alarmsById = useStore(alarms, (s) => s.byId);
+  const alarmsAvailable = useStore(alarms, (s) => s.available);
+  const factor = useStore(preferences, (s) => s.co2KgPerKwh);
+  const [kpis, setKpis] = useState<PlantKpis | null>(null);
+
+  useEffect(() => {
+    // Once a second is enough for a KPI and keeps 500 machines' worth of summing off every frame.
+    const list: Machine[] = Object.values(byId).filter((m) => area === undefined || m.area === area);
+    const compute = () => setKpis(plantKpis(list, (id) => live.sensorsOf(id), factor));
+    compute();
+    const timer = setInterval(compute, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [byId, live, factor, area, hostLost]);
+
+  if (!kpis) return null;
+  // With the host gone, the machine states and alarms held here are the last known, not the current ones.
+  if (hostLost) {
+    return (
+      <section className="kpis" data-testid="kpis" aria-label="Key figures">
+        <Kpi name="Plant figures" id="host-lost" value="unknown" detail="the host cannot be reached; no figure here is current" unknown />
+      </section>
+    );
+  }
+  const alarmList = Object.values(alarmsById).filter((a) => area === undefined || byId[a.machineId]?.area === area);
+  const unacked = alarmList.filter((a) => a.state === 'active-unacknowledged').length;
+  const { machines: m } = kpis;
+
+  return (
+    <section className="kpis" data-testid="kpis" aria-label="Key figures">
+      <Kpi name="Machines" id="machines" value={`${m.online}/${m.total} online`} detail={m.stale + m.offline > 0 ? `${m.stale} stale · ${m.offline} offline` : 'all reporting'} abnormal={m.stale + m.offline > 0} />
+      <Kpi name="OEE" id="oee" value="unknown" detail="needs planned time and ideal cycle times" unknown />
+      <Kpi
+        name="Quality"
+        id="quality"
+        value={kpis.quality === null ? 'unknown' : `${(kpis.quality * 100).toFixed(1)} %`}
+        detail={kpis.quality === null ? 'no parts counters' : `parts counters of ${kpis.qualityMachines} machines`}
+        unknown={kpis.quality === null}
+      />
+      <Kpi
+        name="Power"
+        id="power"
+        value={kpis.powerKw === null ? 'unknown' : `${kpis.powerKw.toFixed(0)} kW`}
+        detail={kpis.powerUnknown > 0 ? `${kpis.powerUnknown} machines not counted (no fresh value)` : 'all machines counted'}
+        unknown={kpis.powerKw === null}
+      />
+      <Kpi name="CO2" id="co2" value={kpis.co2KgPerH === null ? 'unknown' : `${kpis.co2KgPerH.toFixed(0)} kg/h`} detail={`at ${factor} kg/kWh`} unknown={kpis.co2KgPerH === null} />
+      <Kpi
+        name="Alarms"
+        id="alarms"
+        value={alarmsAvailable ? `${alarmList.length} active` : 'unknown'}
+        detail={alarmsAvailable ? `${unacked} unacknowledged` : 'alarm service not available'}
+        unknown={!alarmsAvailable}
+      />
+      <Kpi name="Downtime" id="downtime" value="unknown" detail="needs machine state history" unknown />
+    </section>
+  );
+}
+
+function Kpi({ name, id, value, detail, unknown = false, abnormal = false }: { name: string; id: string; value: string; detail: string; unknown?: boolean; abnormal?: boolean }) {
+  return (
+    <div className={`kpi${unknown ? ' kpi-unknown' : ''}${abnormal ? ' kpi-abnormal' : ''}`} data-testid={`kpi-${id}`}>
+      <span className="kpi-name">{name}</span>
+      <strong className="kpi-value">{value}</strong>
+      <span className="kpi-detail">{detail}</span>
+    </div>
+  );
+}

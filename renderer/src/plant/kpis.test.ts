@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { Machine } from '../../../common/telemetry';
+import type { LiveSensor } from '../state/live-telemetry';
+import { plantKpis } from './kpis';
+
+const machine = (id: string, state: Machine['state'], sensors: string[]): Machine => ({
+  id,
+  name: id,
+  site: 's',
+  area: 'a',
+  type: 't',
+  protocol: 'json',
+  firstSeen: 0,
+  lastSeen: 0,
+  state,
+  sensors: Object.fromEntries(sensors.map((s) => [s, { value: null, ts: 0, quality: 'stale' }])),
+});
+const good = (value: number): LiveSensor => ({ value, ts: 1, receivedAt: 1, quality: 'good' });
+const stale = (value: number): LiveSensor => ({ value, ts: 1, receivedAt: 1, quality: 'stale' });
+
+describe('plantKpis', () => {
+  it('sums fresh power only, counts the rest as unknown, and derives CO2 from the factor', () => {
+    const live = new Map<string, Map<string, LiveSensor>>([
+      ['a', new Map([['power', good(10)]])],
+      ['b', new Map([['power', good(5)]])],
+      ['c', new Map([['power', stale(100)]])],
+      ['d', new Map([['power', good(7)]])],
+    ]);
+    const kpis = plantKpis(
+      [machine('a', 'online', ['power']), machine('b', 'online', ['power']), machine('c', 'stale', ['power']), machine('d', 'offline', ['power'])],
+      (id) => live.get(id),
+      0.5,
+    );
+    expect(kpis.machines).toEqual({ total: 4, online: 2, stale: 1, offline: 1 });
+    expect(kpis.powerKw).toBe(15);
+    expect(kpis.powerUnknown).toBe(2);
+    expect(kpis.co2KgPerH).toBe(7.5);
+  });
+
+  it('says unknown rather than zero when nothing fresh is there', () => {
+    const kpis = plantKpis([machine('a', 'online', ['power', 'temp'])], () => undefined, 0.5);
+    expect(kpis.powerKw).toBeNull();
+    expect(kpis.co2KgPerH).toBeNull();
+    expect(kpis.quality).toBeNull();
+  });
+
+  it('computes the quality factor from machines reporting both counters', () => {
+    const live = new Map<string, Map<string, LiveSensor>>([
+      ['a', new Map([['parts_total', good(900)], ['parts_rejected', good(18)]])],
+      ['b', new Map([['parts_total', good(100)], ['parts_rejected', good(2)]])],
+      ['c', new Map([['parts_total', good(1000)]])],
+    ]);
+    const kpis = plantKpis([machine('a', 'online', []), machine('b', 'online', []), machine('c', 'online', [])], (id) => live.get(id), 0.5);
+    expect(kpis.quality).toBeCloseTo(0.98);
+    expect(kpis.qualityMachines).toBe(2);
+  });
+});

@@ -1,0 +1,44 @@
+/** C-MAPSS files as readings: one engine = one machine, one cycle = one second of event time. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Reading } from '../../common/telemetry';
+
+export const DATA_ROOT = join(import.meta.dirname, '../../../shared/data');
+export const CMAPSS_DIR = join(DATA_ROOT, 'cmapss/CMAPSSData');
+export const SUBSETS = ['FD001', 'FD002', 'FD003', 'FD004'] as const;
+export type Subset = (typeof SUBSETS)[number];
+
+/** The 14 sensors the literature uses; the other 7 are constant or nearly so in FD001/FD003. */
+export const CMAPSS_SENSORS = ['s2', 's3', 's4', 's7', 's8', 's9', 's11', 's12', 's13', 's14', 's15', 's17', 's20', 's21'];
+const COLUMNS = ['unit', 'cycle', 'setting1', 'setting2', 'setting3', ...Array.from({ length: 21 }, (_, i) => `s${i + 1}`)];
+
+export interface Engine {
+  unit: number;
+  readings: Reading[];
+}
+
+export function readEngines(file: string, subset: string): Engine[] {
+  const engines = new Map<number, Engine>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const cells = line.trim().split(/\s+/).map(Number);
+    if (cells.length !== COLUMNS.length) continue;
+    const metrics: Record<string, number> = {};
+    COLUMNS.forEach((c, i) => (metrics[c] = cells[i]!));
+    const unit = metrics.unit!;
+    let engine = engines.get(unit);
+    if (!engine) engines.set(unit, (engine = { unit, readings: [] }));
+    engine.readings.push({ machineId: `${subset}-${unit}`, ts: metrics.cycle! * 1000, metrics, receivedAt: 0 });
+  }
+  return [...engines.values()];
+}
+
+export const trainFile = (s: Subset) => join(CMAPSS_DIR, `train_${s}.txt`);
+export const testFile = (s: Subset) => join(CMAPSS_DIR, `test_${s}.txt`);
+export const rulFile = (s: Subset) => join(CMAPSS_DIR, `RUL_${s}.txt`);
+
+export const readTrueRul = (s: Subset) =>
+  readFileSync(rulFile(s), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .map(Number);
