@@ -8,7 +8,7 @@ import { replayCsv, replayCsvWith, replayTopic } from './replay-csv';
 
 const dir = mkdtempSync(join(tmpdir(), 'fb-replay-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const SKAB = '/work/shared/data/skab/data/valve1/0.csv';
+const SKAB = join(import.meta.dirname, '../../../shared/data/skab/data/valve1/0.csv');
 
 interface Received {
   topic: string;

@@ -185,7 +185,7 @@ function KpiPanels({ kpis, utc }: { kpis: Kpis; utc: boolean }) {
 
         <section className="panel" data-testid="kpi-stale">
           <h3>Stale (active over 24 h)</h3>
-          <IdTable rows={kpis.stale.map((s) => [s.alarmId, formatDateTime(s.activeSince, utc), s.hours.toFixed(1)])} header={['Alarm', 'Active since', 'Hours']} empty="No stale alarm." />
+          <IdTable rows={kpis.stale.map((s) => [s.alarmId, formatDateTime(s.activeSince, utc), String(s.hours)])} header={['Alarm', 'Active since', 'Hours']} empty="No stale alarm." />
         </section>
       </div>
     </>

@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { AlarmJournalEntry, EffectiveLimit } from '../../../common/contract-alarms';
+import { AlarmTable } from '../alarms/AlarmTable';
+import { routeHref } from '../app/router';
 import { useServices } from '../app/services-context';
 import { formatTime } from '../plant/format';
 import { PriorityMark } from '../shell/PriorityMark';
@@ -67,6 +69,9 @@ export function MachineDetail({ machineId }: { machineId: string }) {
         <span className="tile-meta">
           {machine.type} · {machine.area} · last data {formatTime(machine.lastSeen, utc)}
         </span>
+        <a className="nav-link" href={routeHref({ view: 'limits', machineId })} data-testid="machine-limits-link">
+          Alarm limits
+        </a>
         <span className="spacer" />
         <div className="range-picker" role="group" aria-label="Trend range">
           {RANGES.map((r) => (
@@ -87,15 +92,8 @@ export function MachineDetail({ machineId }: { machineId: string }) {
         </section>
         <section className="panel" data-testid="machine-alarms">
           <h3>Alarms</h3>
-          {active.length > 0 && (
-            <ul className="alarm-list">
-              {active.map((a) => (
-                <li key={a.id}>
-                  <PriorityMark priority={a.priority} /> {a.message} <span className="tile-meta">{a.state.replaceAll('-', ' ')}</span>
-                </li>
-              ))}
-            </ul>
-          )}
+          {active.length > 0 ? <AlarmTable alarms={active} showMachine={false} testId="machine-active-alarms" /> : <p className="unknown-note">No active alarm.</p>}
+          <h4>History</h4>
           {journal.state === 'loading' && <p className="unknown-note">Loading alarm history…</p>}
           {journal.state === 'unavailable' && (
             <p className="unknown-note" data-testid="alarm-history-unavailable">
