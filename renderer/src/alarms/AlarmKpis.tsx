@@ -71,7 +71,7 @@ function KpiPanels({ kpis, utc }: { kpis: Kpis; utc: boolean }) {
       <p className="hint" data-testid="kpi-period">
         {formatDateTime(kpis.from, utc)} to {formatDateTime(kpis.to, utc)}: <strong data-testid="kpi-annunciated">{kpis.annunciated}</strong> alarms annunciated.
       </p>
-      <div className="detail-panels">
+      <div className="detail-panels kpi-panels">
         <section className="panel" data-testid="kpi-consoles">
           <h3>Alarm rate per console (per 10 min)</h3>
           <p className="hint">

@@ -73,7 +73,7 @@ export function AlarmSummary() {
           </select>
         </label>
         <label>
-          Search <input type="search" data-testid="filter-search" value={filter.search} onChange={(e) => change({ search: e.target.value })} placeholder="machine, sensor, message" />
+          Search <input type="search" size={30} data-testid="filter-search" value={filter.search} onChange={(e) => change({ search: e.target.value })} placeholder="machine, sensor, message" />
         </label>
         <label>
           Sort{' '}

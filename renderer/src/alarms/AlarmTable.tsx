@@ -1,22 +1,14 @@
 import { Fragment, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
-import { calls, type CallName } from '../../../common/contract';
 import type { Alarm } from '../../../common/contract-alarms';
-import { roleAllows } from '../../../common/roles';
 import { routeHref } from '../app/router';
 import { useServices } from '../app/services-context';
+import { useAllowed } from '../app/use-allowed';
 import { formatValue } from '../plant/format';
 import { PriorityMark } from '../shell/PriorityMark';
 import { describeFailure } from '../transport/client';
 import { needsAck } from './alarm-filter';
 import { formatDateTime, formatRemaining, useNow } from './time';
-
-/** Whether the logged-in role holds a call's permission; the host checks again on every call. */
-export function useAllowed(name: CallName): boolean {
-  const { session } = useServices();
-  const role = useStore(session, (s) => s.user?.role ?? null);
-  return roleAllows(role, calls[name].permission);
-}
 
 const SHELVE_MINUTES = [15, 30, 60, 120, 240, 480, 1440] as const;
 

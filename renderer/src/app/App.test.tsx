@@ -45,7 +45,12 @@ function fakeHost(answers: Partial<Record<CallName, (request: unknown) => unknow
       received.push(name);
       const answer = answers[name];
       if (!answer) return { ok: false, error: { code: 'unauthenticated', message: 'log in first' } };
-      return { ok: true, data: answer(request) };
+      // An answer that throws an error object stands for the host refusing the call.
+      try {
+        return { ok: true, data: answer(request) };
+      } catch (error) {
+        return { ok: false, error };
+      }
     }) as Bridge['invoke'],
     onEvent: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
   };
@@ -145,5 +150,53 @@ describe('App', () => {
     await boot(host);
     await settle();
     expect($('[data-testid="login-notice"]')?.textContent).toMatch(/session has ended/);
+  });
+
+  it('shows the lock screen when the host locked the session, keeps the alarm banner live, and unlocks', async () => {
+    let locked = true;
+    const refuseWhileLocked = (data: unknown) => () => {
+      if (locked) throw { code: 'locked', message: 'the screen is locked' };
+      return data;
+    };
+    const host = fakeHost({
+      'auth.state': () => ({ needsSetup: false, user: admin, locked }),
+      'machines.list': refuseWhileLocked([machine('press-1', 'Stamping')]),
+      'health.get': refuseWhileLocked(health),
+      'alarms.active': refuseWhileLocked({ alarms: [], total: 0, floods: [] }),
+      'auth.unlock': (request) => {
+        if ((request as { password: string }).password !== 'a long enough secret') throw { code: 'unauthenticated', message: 'wrong username or password' };
+        locked = false;
+        return { locked: false };
+      },
+    });
+    // Logged in and unlocked at first; the host locks it on its idle timer, and the next call finds out.
+    locked = false;
+    await boot(host);
+    await settle();
+    expect($('[data-testid="logout"]')).not.toBeNull();
+    locked = true;
+    await act(async () => services!.session.getState().lockedByHost());
+    expect($('[data-testid="lock-screen"]')).not.toBeNull();
+    expect($('[data-testid="lock-user"]')?.textContent).toBe('admin');
+
+    const raised = { id: 'a1', machineId: 'press-1', source: 'limit', sensor: 'force', level: 'HH', priority: 'critical', state: 'active-unacknowledged', active: true, message: 'force high high', raisedAt: 5, clearedAt: null, ackedAt: null, ackedBy: null, note: null, shelvedUntil: null, modeBy: null, modeReason: null, value: 9, limit: 8, updatedAt: 5 };
+    act(() => host.emit('alarms', { alarms: [raised] }));
+    expect($('[data-testid="alarm-banner"]')?.getAttribute('data-state')).toBe('active');
+    expect($('[data-testid="alarm-banner-top"]')?.textContent).toContain('force high high');
+
+    fillIn(container, 'unlock-password', 'wrong password!');
+    await submit(container, 'unlock-submit');
+    await settle();
+    expect($('[data-testid="unlock-error"]')?.textContent).toBe('Wrong username or password.');
+    expect($('[data-testid="lock-screen"]')).not.toBeNull();
+
+    fillIn(container, 'unlock-password', 'a long enough secret');
+    await submit(container, 'unlock-submit');
+    await settle();
+    expect($('[data-testid="lock-screen"]')).toBeNull();
+    expect($('[data-testid="lock"]')).not.toBeNull();
+    // Back on the plant screen, the host's list is the truth again.
+    expect(host.received.filter((n) => n === 'alarms.active').length).toBeGreaterThanOrEqual(2);
+    expect($('[data-testid="host-problem"]')).toBeNull();
   });
 });

@@ -90,7 +90,7 @@ export function MachineDetail({ machineId }: { machineId: string }) {
             {models ? ` (inference: ${models.state.replace('_', ' ')})` : ''}.
           </p>
         </section>
-        <section className="panel" data-testid="machine-alarms">
+        <section className="panel panel-wide" data-testid="machine-alarms">
           <h3>Alarms</h3>
           {active.length > 0 ? <AlarmTable alarms={active} showMachine={false} testId="machine-active-alarms" /> : <p className="unknown-note">No active alarm.</p>}
           <h4>History</h4>

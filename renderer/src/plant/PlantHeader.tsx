@@ -1,6 +1,7 @@
 import { useStore } from 'zustand';
 import { routeHref, type Route } from '../app/router';
 import { useServices } from '../app/services-context';
+import { useAllowed } from '../app/use-allowed';
 import { formatValue } from './format';
 
 export function PlantHeader({ route }: { route: Route }) {
@@ -13,6 +14,8 @@ export function PlantHeader({ route }: { route: Route }) {
   // Until health answers, the broker state is unknown, and the screen says so.
   const broker = problem || !current ? 'unknown' : current.broker.state;
   const area = route.view === 'area' ? route.area : machine?.area;
+  const admin = useAllowed('users.list');
+  const onAlarms = route.view === 'alarms' || route.view === 'alarm-history' || route.view === 'alarm-shelved' || route.view === 'alarm-kpis';
 
   return (
     <header className="plant-header">
@@ -56,11 +59,22 @@ export function PlantHeader({ route }: { route: Route }) {
       >
         {density === 'desk' ? 'Wallboard scale' : 'Desk scale'}
       </button>
+      <a className="nav-link" href={routeHref({ view: 'alarms' })} aria-current={onAlarms ? 'page' : undefined} data-testid="nav-alarms">
+        Alarms
+      </a>
       {(['maintenance', 'procurement', 'energy', 'analytics'] as const).map((view) => (
         <a key={view} className="nav-link" href={routeHref({ view })} aria-current={route.view === view ? 'page' : undefined} data-testid={`nav-${view}`}>
           {view[0]!.toUpperCase() + view.slice(1)}
         </a>
       ))}
+      <a className="nav-link" href={routeHref({ view: 'voice' })} aria-current={route.view === 'voice' ? 'page' : undefined} data-testid="nav-voice">
+        Voice
+      </a>
+      {admin && (
+        <a className="nav-link" href={routeHref({ view: 'users' })} aria-current={route.view === 'users' ? 'page' : undefined} data-testid="nav-users">
+          Users
+        </a>
+      )}
       <a className="nav-link" href={routeHref({ view: 'settings' })} data-testid="nav-settings">
         Settings
       </a>
@@ -69,6 +83,9 @@ export function PlantHeader({ route }: { route: Route }) {
           <strong data-testid="current-user">{user.username}</strong> <span data-testid="current-role">{user.role}</span>
         </span>
       )}
+      <button type="button" data-testid="lock" title="Lock this console; alarms stay on screen and are still announced" onClick={() => void session.getState().lock()}>
+        Lock
+      </button>
       <button type="button" data-testid="logout" onClick={() => void session.getState().logout()}>
         Log out
       </button>

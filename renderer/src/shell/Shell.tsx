@@ -2,6 +2,11 @@ import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { navigate, parentRoute, useRoute, type Route } from '../app/router';
 import { useServices } from '../app/services-context';
+import { AlarmHistory } from '../alarms/AlarmHistory';
+import { AlarmKpis } from '../alarms/AlarmKpis';
+import { AlarmSummary } from '../alarms/AlarmSummary';
+import { LimitEditor } from '../alarms/LimitEditor';
+import { ShelvedList } from '../alarms/ShelvedList';
 import { AnalyticsView } from '../analytics/AnalyticsView';
 import { AreaView } from '../area/AreaView';
 import { EnergyView } from '../energy/EnergyView';
@@ -14,6 +19,8 @@ import { startPlantSync } from '../plant/plant-sync';
 import { ProcurementView } from '../procurement/ProcurementView';
 import { SettingsView } from '../settings/SettingsView';
 import { TrendsBoard } from '../trend/TrendsBoard';
+import { UsersView } from '../users/UsersView';
+import { VoiceSettingsView } from '../voice/VoiceSettingsView';
 import { WallboardView } from '../wallboard/WallboardView';
 import { AlarmBanner } from './AlarmBanner';
 
@@ -84,5 +91,19 @@ function Screen({ route }: { route: Exclude<Route, { view: 'wallboard' }> }) {
       return <EnergyView />;
     case 'analytics':
       return <AnalyticsView />;
+    case 'alarms':
+      return <AlarmSummary />;
+    case 'alarm-history':
+      return <AlarmHistory />;
+    case 'alarm-shelved':
+      return <ShelvedList />;
+    case 'alarm-kpis':
+      return <AlarmKpis />;
+    case 'limits':
+      return <LimitEditor machineId={route.machineId} />;
+    case 'voice':
+      return <VoiceSettingsView />;
+    case 'users':
+      return <UsersView />;
   }
 }

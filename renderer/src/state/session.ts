@@ -19,7 +19,7 @@ export interface SessionState {
   logout(): Promise<void>;
   /** The host no longer accepts this session. */
   expire(): void;
-  /** Locks this session on the host now (the Lock button). */
+  /** Locks this session on the host now (the Lock button), and this screen in any case. */
   lock(): Promise<void>;
   /** Throws the CallFailure of a wrong password so the lock screen can say so. */
   unlock(password: string): Promise<void>;
@@ -90,7 +90,15 @@ export function createSessionStore(call: Caller, tokens: TokenStore) {
         set({ ...signedOut, notice: 'Your session has ended. Please log in again.' });
       },
       lock: async () => {
-        await call('auth.lock', {});
+        try {
+          await call('auth.lock', {});
+        } catch (error) {
+          if (error instanceof CallFailure && error.code === 'unauthenticated') {
+            get().expire();
+            return;
+          }
+          // A console must lock even when the host cannot hear it; unlocking checks the password with the host.
+        }
         if (get().status === 'loggedIn') set({ status: 'locked' });
       },
       unlock: async (password) => {

@@ -1,0 +1,206 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, serveApp, type ServedApp } from './support';
+
+const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
+const PASSWORD = 'correct horse battery';
+const MACHINE = 'acme/Bakery/oven-7';
+const ALARM_ID = `limit:${MACHINE}:temperature:H`;
+/** Generous: two busy cores run the host, its broker, Chromium and this test. */
+const SLOW = { timeout: 30_000 };
+
+const row = (page: Page, scope: string) => page.locator(`[data-testid="${scope}"] [data-testid="alarm-row"][data-alarm-id="${ALARM_ID}"]`);
+
+describe('alarm, lock, voice and user screens on the headless host, in Chromium', () => {
+  let app: ServedApp;
+  let browser: Browser;
+  let page: Page;
+  let client: mqtt.MqttClient;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    app = await serveApp({ simulator: { enabled: false } });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
+    await page.goto(app.url);
+    await page.getByTestId('setup-username').fill('chief');
+    await page.getByTestId('setup-password').fill(PASSWORD);
+    await page.getByTestId('setup-confirm').fill(PASSWORD);
+    await page.getByTestId('setup-submit').click();
+    await page.getByTestId('logout').waitFor(SLOW);
+
+    // A real limit alarm: the machine type's meta sets H=62 and HH=72, and readings at 67 hold for
+    // longer than the 3 s on-delay in device time.
+    const health = (await (await fetch(new URL('/api/health', app.url))).json()) as { broker: { url: string } };
+    client = await mqtt.connectAsync(health.broker.url, { reconnectPeriod: 0 });
+    const base = `factory/${MACHINE}`;
+    await client.publishAsync(`${base}/meta`, JSON.stringify({ type: 'oven', name: 'Oven 7', limits: { temperature: { high: 62, highHigh: 72 } } }), { retain: true, qos: 1 });
+    await publishReadings(10, 67);
+  });
+
+  /** Device time only moves forward: readings older than the machine's last one are ignored by design. */
+  let lastTs = 0;
+  async function publishReadings(count: number, temperature: number) {
+    const start = Math.max(lastTs + 1000, Date.now() - count * 1000 - 2000);
+    for (let i = 0; i < count; i++) {
+      lastTs = start + i * 1000;
+      await client.publishAsync(`factory/${MACHINE}/telemetry`, JSON.stringify({ ts: lastTs, metrics: { temperature, power: 12 } }), { qos: 1 });
+    }
+  }
+  afterAll(async () => {
+    await client?.endAsync();
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('shows the limit alarm in the summary and the banner, and acknowledges it with a note', async () => {
+    await page.getByTestId('nav-alarms').click();
+    await page.getByTestId('alarm-summary').waitFor();
+    await row(page, 'alarm-summary-table').waitFor(SLOW);
+    expect(await row(page, 'alarm-summary-table').getAttribute('data-state')).toBe('active-unacknowledged');
+    // The banner names the machine by its display name from the meta, once the machine list has it.
+    await page.waitForFunction(() => /Oven 7/.test(document.querySelector('[data-testid="alarm-banner-top"]')?.textContent ?? ''), null, SLOW);
+
+    // The filters narrow the list and clear again.
+    await page.getByTestId('filter-search').fill('no such alarm');
+    await page.getByTestId('alarm-summary-empty').waitFor();
+    await page.getByTestId('filter-clear').click();
+    await page.getByTestId('filter-area').selectOption('Bakery');
+    await row(page, 'alarm-summary-table').waitFor();
+    await page.getByTestId('filter-clear').click();
+
+    await page.screenshot({ path: `${SCREENSHOTS}alarms-summary-1920x1080.png` });
+
+    await row(page, 'alarm-summary-table').getByTestId('alarm-ack').click();
+    await page.getByTestId('alarm-action-text').fill('checked the door seal');
+    await page.getByTestId('alarm-action-confirm').click();
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="alarm-summary-table"] [data-alarm-id="${id}"]`)?.getAttribute('data-state') === 'active-acknowledged', ALARM_ID, SLOW);
+    expect(await row(page, 'alarm-summary-table').getByTestId('alarm-state').textContent()).toContain('checked the door seal');
+    expect(await row(page, 'alarm-summary-table').getByTestId('alarm-ack').count()).toBe(0);
+  });
+
+  it('shelves it with a reason and shows it on the shelved list with a countdown', async () => {
+    await row(page, 'alarm-summary-table').getByTestId('alarm-shelve').click();
+    await page.getByTestId('alarm-action-text').fill('sensor being replaced');
+    await page.getByTestId('alarm-shelve-minutes').selectOption('30');
+    await page.getByTestId('alarm-action-confirm').click();
+    await row(page, 'alarm-summary-table').waitFor({ state: 'detached', ...SLOW });
+
+    await page.getByTestId('tab-alarm-shelved').click();
+    await row(page, 'alarm-shelved-table').waitFor(SLOW);
+    const remaining = row(page, 'alarm-shelved-table').getByTestId('shelf-remaining');
+    expect(await remaining.textContent()).toMatch(/^(29|30) min/);
+    await page.screenshot({ path: `${SCREENSHOTS}alarms-shelved-1920x1080.png` });
+  });
+
+  it('lists the history and exports it as CSV', async () => {
+    await page.getByTestId('tab-alarm-history').click();
+    await page.getByTestId('history-table').waitFor(SLOW);
+    await page.waitForFunction(() => ['activate', 'ack', 'shelve'].every((a) => document.querySelector(`[data-testid="history-row"][data-action="${a}"]`)), null, SLOW);
+    await page.screenshot({ path: `${SCREENSHOTS}alarms-history-1920x1080.png` });
+
+    const [download] = await Promise.all([page.waitForEvent('download', SLOW), page.getByTestId('history-export').click()]);
+    expect(download.suggestedFilename()).toMatch(/^alarm-history_.*\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^seq,time_utc,alarm_id,/);
+    expect(csv).toContain(ALARM_ID);
+    expect(lines.some((l) => l.includes(',ack,') && l.includes('checked the door seal'))).toBe(true);
+  });
+
+  it('edits a limit on the machine and saves it', async () => {
+    await page.evaluate((id) => (window.location.hash = `#/machine/${encodeURIComponent(id)}`), MACHINE);
+    await page.getByTestId('machine-detail').waitFor(SLOW);
+    await page.getByTestId('machine-limits-link').click();
+    await page.getByTestId('limits-table').waitFor(SLOW);
+    const h = page.locator('[data-testid="limit-row"][data-key="temperature:H"]');
+    const setpoint = h.getByTestId('limit-setpoint');
+    expect(await setpoint.inputValue()).toBe('62');
+
+    // Above HH is refused before it reaches the host.
+    await setpoint.fill('75');
+    await page.getByTestId('limit-error').waitFor();
+    expect(await page.getByTestId('limits-save').isDisabled()).toBe(true);
+
+    await setpoint.fill('64');
+    await page.getByTestId('limits-save').click();
+    await page.getByTestId('limits-saved').waitFor(SLOW);
+    expect(await h.textContent()).toContain('edited by chief');
+    expect(await setpoint.inputValue()).toBe('64');
+    await page.screenshot({ path: `${SCREENSHOTS}alarms-limits-1920x1080.png` });
+  });
+
+  it('renders the KPI screen from the journal', async () => {
+    await page.evaluate(() => (window.location.hash = '#/alarms/kpis'));
+    await page.getByTestId('kpi-consoles').waitFor(SLOW);
+    expect(Number(await page.getByTestId('kpi-annunciated').textContent())).toBeGreaterThanOrEqual(1);
+    expect(await page.getByTestId('kpi-band').count()).toBe(3);
+    await page.getByTestId('kpi-bad-actors').getByText(ALARM_ID).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}alarms-kpis-1920x1080.png` });
+  });
+
+  it('shows voice settings with a working test button and log', async () => {
+    await page.getByTestId('nav-voice').click();
+    await page.getByTestId('voice-settings-form').waitFor(SLOW);
+    await page.getByTestId('voice-test-text').fill('This is a test of the alarm announcer');
+    await page.getByTestId('voice-test-button').click();
+    await page.getByTestId('voice-test-result').waitFor();
+    expect(await page.getByTestId('voice-test-result').getAttribute('role')).toBe('status');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="voice-log-row"]')].some((r) => r.textContent?.includes('This is a test of the alarm announcer')), null, SLOW);
+    await page.screenshot({ path: `${SCREENSHOTS}alarms-voice-1920x1080.png` });
+  });
+
+  it('administers users and verifies the audit chain', async () => {
+    await page.getByTestId('nav-users').click();
+    await page.getByTestId('user-table').waitFor(SLOW);
+    await page.getByTestId('user-new-name').fill('olga');
+    await page.getByTestId('user-new-password').fill('operator password 1');
+    await page.getByTestId('user-new-role').selectOption('operator');
+    await page.getByTestId('user-create-submit').click();
+    const olga = page.locator('[data-testid="user-row"][data-username="olga"]');
+    await olga.waitFor(SLOW);
+    await olga.getByTestId('user-role').selectOption('supervisor');
+    await page.waitForFunction(() => document.querySelector<HTMLSelectElement>('[data-testid="user-row"][data-username="olga"] [data-testid="user-role"]')?.value === 'supervisor', null, SLOW);
+    await olga.getByTestId('user-disable').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="user-row"][data-username="olga"] [data-testid="user-status"]')?.textContent === 'disabled', null, SLOW);
+    await page.getByTestId('audit-verify').click();
+    await page.waitForFunction(() => /Chain intact/.test(document.querySelector('[data-testid="audit-result"]')?.textContent ?? ''), null, SLOW);
+    const [download] = await Promise.all([page.waitForEvent('download', SLOW), page.getByTestId('audit-export').click()]);
+    const records = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { action: string }[];
+    expect(records.some((r) => r.action === 'users.create')).toBe(true);
+    await page.screenshot({ path: `${SCREENSHOTS}alarms-users-1920x1080.png` });
+  });
+
+  it('locks the console, keeps the alarm banner, and unlocks with the password', async () => {
+    await page.getByTestId('lock').click();
+    await page.getByTestId('lock-screen').waitFor(SLOW);
+    expect(await page.getByTestId('lock-user').textContent()).toBe('chief');
+    await page.getByTestId('alarm-banner').waitFor();
+
+    // Events still arrive while locked: a new alarm on another sensor shows in the banner.
+    await publishReadings(6, 80);
+    await page.waitForFunction(() => /Oven 7/.test(document.querySelector('[data-testid="alarm-banner-top"]')?.textContent ?? '') && document.querySelector('[data-testid="alarm-count"][data-priority="high"]'), null, SLOW);
+    await page.screenshot({ path: `${SCREENSHOTS}alarms-locked-1920x1080.png` });
+
+    await page.getByTestId('unlock-password').fill('not the password');
+    await page.getByTestId('unlock-submit').click();
+    await page.getByTestId('unlock-error').waitFor(SLOW);
+    await page.getByTestId('unlock-password').fill(PASSWORD);
+    await page.getByTestId('unlock-submit').click();
+    await page.getByTestId('lock').waitFor(SLOW);
+    expect(await page.getByTestId('lock-screen').count()).toBe(0);
+  });
+
+  it('acknowledges the new alarm from the machine detail screen', async () => {
+    const hh = `limit:${MACHINE}:temperature:HH`;
+    await page.evaluate((id) => (window.location.hash = `#/machine/${encodeURIComponent(id)}`), MACHINE);
+    const machineRow = page.locator(`[data-testid="machine-active-alarms"] [data-alarm-id="${hh}"]`);
+    await machineRow.waitFor(SLOW);
+    await page.screenshot({ path: `${SCREENSHOTS}alarms-machine-1920x1080.png` });
+    await machineRow.getByTestId('alarm-ack').click();
+    await page.getByTestId('alarm-action-confirm').click();
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="machine-active-alarms"] [data-alarm-id="${id}"]`)?.getAttribute('data-state') === 'active-acknowledged', hh, SLOW);
+  });
+});
