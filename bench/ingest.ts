@@ -109,7 +109,7 @@ async function measureLatency(url: string) {
     runtime.stats.resetLatencies();
     await publish({ url, count, rate: LATENCY_RATE, clock: 'wall' });
     await waitFor(() => runtime.writer.pendingRows === 0, 10_000, 'the writer to drain');
-    return { p50: runtime.stats.latencyPercentile(50), p99: runtime.stats.latencyPercentile(99), max: runtime.stats.latencyPercentile(100) };
+    return { p50: runtime.stats.latencyPercentile(50, 'device'), p99: runtime.stats.latencyPercentile(99, 'device'), max: runtime.stats.latencyPercentile(100, 'device') };
   });
 }
 

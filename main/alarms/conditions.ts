@@ -29,7 +29,7 @@ export interface HealthScore {
 /** The runtime's health plus the two probes Health does not carry. */
 export interface SystemSample {
   health: Health;
-  /** p99 of device-to-stored latency over the recent window, ms; NaN or null before any commit. */
+  /** p99 of receipt-to-stored latency (our own pipeline, whatever the device clocks say), ms; NaN or null before any commit. */
   ingestLatencyMs: number | null;
   /** Free fraction of the data directory's file system, 0..1; null when unknown. */
   diskFreeRatio: number | null;

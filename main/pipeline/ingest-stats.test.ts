@@ -10,9 +10,18 @@ describe('IngestStats', () => {
     stats.committed({ rows: 1000, rejected: 0, committedAt: 2100 });
     stats.committed({ rows: 1999, rejected: 1, committedAt: 5000 });
     expect(stats.storedTotal).toBe(2999);
-    expect(stats.latencyPercentile(0)).toBe(2100 - 1999);
-    expect(stats.latencyPercentile(100)).toBe(5000 - 2000);
+    expect(stats.latencyPercentile(0, 'device')).toBe(2100 - 1999);
+    expect(stats.latencyPercentile(100, 'device')).toBe(5000 - 2000);
     expect(stats.watermark).toBe(3999);
+  });
+
+  it('keeps replayed history out of the pipeline latency: receipt-to-stored stays small', () => {
+    const stats = new IngestStats(() => 0);
+    const dayAgo = 1_000_000 - 86_400_000;
+    for (let i = 0; i < 10; i++) stats.received(reading(dayAgo + i, 1_000_000 + i));
+    stats.committed({ rows: 10, rejected: 0, committedAt: 1_000_030 });
+    expect(stats.latencyPercentile(100, 'receipt')).toBe(30);
+    expect(stats.latencyPercentile(100, 'device')).toBeGreaterThan(86_000_000);
   });
 
   it('never pops more than is pending', () => {
@@ -21,7 +30,7 @@ describe('IngestStats', () => {
     stats.committed({ rows: 5, rejected: 0, committedAt: 20 });
     stats.received(reading(30));
     stats.committed({ rows: 1, rejected: 0, committedAt: 35 });
-    expect(stats.latencyPercentile(100)).toBe(10);
+    expect(stats.latencyPercentile(100, 'device')).toBe(10);
   });
 
   it('counts readings per second of receive time', () => {

@@ -5,18 +5,40 @@ import { RateMeter } from '../ingest/rate-meter';
 const LATENCY_WINDOW = 65_536;
 
 /**
- * Rates, the event-time watermark and the device-to-stored latency of the data path. The store
- * commits rows in the order they were appended, so the readings of each commit are the oldest
- * ones still waiting here; their device timestamps give how late each reading was stored.
+ * From a reading's arrival or its device time to its commit: 'receipt' measures our own pipeline
+ * whatever the device clocks say (the system alarm uses it); 'device' is publish-to-stored when the
+ * devices' clocks are right (benchmarks) and is large for replayed history by design.
+ */
+export type LatencyBasis = 'receipt' | 'device';
+
+class LatencyWindow {
+  private readonly values = new Float64Array(LATENCY_WINDOW);
+  private count = 0;
+  add(ms: number) {
+    this.values[this.count++ % LATENCY_WINDOW] = ms;
+  }
+  percentile(p: number): number {
+    const n = Math.min(this.count, LATENCY_WINDOW);
+    if (n === 0) return Number.NaN;
+    const sorted = this.values.slice(0, n).sort();
+    return sorted[Math.min(n - 1, Math.floor((p / 100) * n))]!;
+  }
+  reset() {
+    this.count = 0;
+  }
+}
+
+/**
+ * Rates, the event-time watermark and the latency of the data path. The store commits rows in the
+ * order they were appended, so the readings of each commit are the oldest ones still waiting here.
  */
 export class IngestStats {
   private readonly meter = new RateMeter();
-  /** Device timestamps of readings appended and not yet committed, oldest first (a ring). */
-  private pendingTs = new Float64Array(1024);
+  /** Device and receive times of readings appended and not yet committed, oldest first (a ring of pairs). */
+  private pending = new Float64Array(2048);
   private head = 0;
   private count = 0;
-  private readonly latencies = new Float64Array(LATENCY_WINDOW);
-  private latencyCount = 0;
+  private readonly latency: Record<LatencyBasis, LatencyWindow> = { receipt: new LatencyWindow(), device: new LatencyWindow() };
   storedTotal = 0;
   receivedTotal = 0;
   /** The newest device time seen: "now" for everything that runs in event time. */
@@ -24,12 +46,18 @@ export class IngestStats {
 
   constructor(private readonly now: () => number) {}
 
+  private get capacity() {
+    return this.pending.length / 2;
+  }
+
   received(reading: Reading): void {
     this.meter.mark(reading.receivedAt);
     this.receivedTotal++;
     if (reading.ts > this.watermark) this.watermark = reading.ts;
-    if (this.count === this.pendingTs.length) this.grow();
-    this.pendingTs[(this.head + this.count) % this.pendingTs.length] = reading.ts;
+    if (this.count === this.capacity) this.grow();
+    const at = ((this.head + this.count) % this.capacity) * 2;
+    this.pending[at] = reading.ts;
+    this.pending[at + 1] = reading.receivedAt;
     this.count++;
   }
 
@@ -37,9 +65,9 @@ export class IngestStats {
     this.storedTotal += info.rows;
     const n = Math.min(this.count, info.rows + info.rejected);
     for (let i = 0; i < n; i++) {
-      const ts = this.pendingTs[this.head]!;
-      this.head = (this.head + 1) % this.pendingTs.length;
-      this.latencies[this.latencyCount++ % LATENCY_WINDOW] = info.committedAt - ts;
+      this.latency.device.add(info.committedAt - this.pending[this.head * 2]!);
+      this.latency.receipt.add(info.committedAt - this.pending[this.head * 2 + 1]!);
+      this.head = (this.head + 1) % this.capacity;
     }
     this.count -= n;
   }
@@ -48,22 +76,24 @@ export class IngestStats {
     return this.meter.perSecond(this.now());
   }
 
-  /** Percentile (0-100) of device-to-stored latency over the recent window, ms; NaN before any commit. */
-  latencyPercentile(p: number): number {
-    const n = Math.min(this.latencyCount, LATENCY_WINDOW);
-    if (n === 0) return Number.NaN;
-    const sorted = this.latencies.slice(0, n).sort();
-    return sorted[Math.min(n - 1, Math.floor((p / 100) * n))]!;
+  /** Percentile (0-100) of latency to commit over the recent window, ms; NaN before any commit. */
+  latencyPercentile(p: number, basis: LatencyBasis): number {
+    return this.latency[basis].percentile(p);
   }
 
   resetLatencies(): void {
-    this.latencyCount = 0;
+    this.latency.receipt.reset();
+    this.latency.device.reset();
   }
 
   private grow(): void {
-    const next = new Float64Array(this.pendingTs.length * 2);
-    for (let i = 0; i < this.count; i++) next[i] = this.pendingTs[(this.head + i) % this.pendingTs.length]!;
-    this.pendingTs = next;
+    const next = new Float64Array(this.pending.length * 2);
+    for (let i = 0; i < this.count; i++) {
+      const from = ((this.head + i) % this.capacity) * 2;
+      next[i * 2] = this.pending[from]!;
+      next[i * 2 + 1] = this.pending[from + 1]!;
+    }
+    this.pending = next;
     this.head = 0;
   }
 }
