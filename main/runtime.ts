@@ -2,8 +2,9 @@
  * The composition root: everything the main process does, with no `electron` import. The Electron
  * host and the headless host both call startRuntime and only add their own windows or sockets.
  *
- * A reading's path: broker -> ingest (decode, quarantine, machine registry) -> pipeline (features,
- * alarm hooks, live batches to screens) -> store (telemetry writer in a worker thread).
+ * A reading's path: broker -> ingest (decode, quarantine, machine registry) -> alarm hooks (limit
+ * alarms, agents' inputs) -> inference (features and models, scored in batches each tick) -> live
+ * batches to the screens -> store (telemetry writer in a worker thread).
  */
 import { mkdirSync, statfsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -31,7 +32,6 @@ import { createModelService } from './inference/model-service';
 import { LIVE_MODELS, ModelStage } from './inference/model-stage';
 import { createHandlers } from './ipc/handlers';
 import { createRouter, type Dispatch } from './ipc/router';
-import { FeatureEngine } from './pipeline/features/engine';
 import { LiveTelemetry } from './pipeline/live-telemetry';
 import { IngestStats } from './pipeline/ingest-stats';
 import { runSimulator, type SimulatorHandle } from './sim/simulate';
@@ -117,7 +117,6 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
   const source = new MqttSource({ broker: { ...config.broker, url: brokerUrl }, ingest: config.ingest, quarantine });
 
   // --- pipeline
-  const features = new FeatureEngine();
   const hooks = new AlarmHooks((hook, err) => log(`alarm hook ${hook} failed: ${(err as Error).message}`));
   const modelRepo = modelOutputRepository(db, now);
   const inference = new ModelStage({ models: await loadModels(options.modelsDir ?? MODELS_DIR, LIVE_MODELS), repository: modelRepo, onOutputs: (outputs) => hooks.modelOutputs(outputs) });
@@ -182,14 +181,12 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
   source.onReadings((batch, protocol) => {
     for (const reading of batch) {
       registry.observe(reading, protocol);
-      const frame = features.update(reading);
-      hooks.reading(reading, frame);
+      hooks.reading(reading);
       inference.observe(reading);
       live.add(reading);
       stats.received(reading);
     }
     writer.append(batch);
-    inference.flush().catch((err: Error) => log(`models: scoring failed: ${err.message}`));
   });
   source.onMeta((meta) => {
     registry.applyMeta(meta, now());
@@ -224,6 +221,9 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
     setInterval(() => {
       const batch = live.take();
       if (batch) emit('telemetry', { readings: batch });
+      // Models score what arrived since the last tick in one batch: a run per message would cost
+      // the per-call overhead of every model on every reading.
+      inference.flush().catch((err: Error) => log(`models: scoring failed: ${err.message}`));
       if (config.agents.enabled) agents.advance(stats.watermark);
     }, LIVE_PUSH_MS),
     setInterval(() => {

@@ -9,9 +9,9 @@ describe('AlarmHooks', () => {
     const onReading = vi.fn();
     const onMachines = vi.fn();
     hooks.register({ name: 'a', onReading, onMachines });
-    hooks.reading(reading, { f: 1 });
+    hooks.reading(reading);
     hooks.machines([]);
-    expect(onReading).toHaveBeenCalledWith(reading, { f: 1 });
+    expect(onReading).toHaveBeenCalledWith(reading);
     expect(onMachines).toHaveBeenCalledWith([]);
   });
 
@@ -21,8 +21,8 @@ describe('AlarmHooks', () => {
     const good = vi.fn();
     hooks.register({ name: 'bad', onReading: () => { throw new Error('boom'); } });
     hooks.register({ name: 'good', onReading: good });
-    hooks.reading(reading, null);
-    hooks.reading(reading, null);
+    hooks.reading(reading);
+    hooks.reading(reading);
     expect(good).toHaveBeenCalledTimes(2);
     expect(hooks.failures.get('bad')).toBe(2);
     expect(report).toHaveBeenCalledWith('bad', expect.any(Error));
@@ -32,7 +32,7 @@ describe('AlarmHooks', () => {
     const hooks = new AlarmHooks(() => {});
     const onReading = vi.fn();
     hooks.register({ name: 'a', onReading })();
-    hooks.reading(reading, null);
+    hooks.reading(reading);
     expect(onReading).not.toHaveBeenCalled();
   });
 });

@@ -9,8 +9,8 @@ import type { ModelOutput } from '../inference/model-stage';
 
 export interface AlarmHook {
   name: string;
-  /** Every decoded reading, in event time, after features were computed for it. */
-  onReading?(reading: Reading, features: unknown): void;
+  /** Every decoded reading, in event time, in arrival order. */
+  onReading?(reading: Reading): void;
   /** A machine was discovered or its state or sensor quality changed. */
   onMachines?(machines: readonly Machine[]): void;
   /** Periodic view of the runtime's own health (broker, store, models) for system alarms. */
@@ -37,8 +37,8 @@ export class AlarmHooks {
     };
   }
 
-  reading(reading: Reading, features: unknown): void {
-    for (const hook of this.hooks) if (hook.onReading) this.guard(hook, () => hook.onReading!(reading, features));
+  reading(reading: Reading): void {
+    for (const hook of this.hooks) if (hook.onReading) this.guard(hook, () => hook.onReading!(reading));
   }
   machines(machines: readonly Machine[]): void {
     for (const hook of this.hooks) if (hook.onMachines) this.guard(hook, () => hook.onMachines!(machines));
