@@ -46,6 +46,9 @@ export interface AgentHostOptions {
   agents?: readonly Agent[];
 }
 
+/** Most grid steps one advance replays; beyond that event time jumps (about a week at 5 minutes). */
+const MAX_STEPS = 2016;
+
 export function createAgentHost(options: AgentHostOptions) {
   const { db, config } = options;
   const decisions = decisionLog(db);
@@ -155,6 +158,13 @@ export function createAgentHost(options: AgentHostOptions) {
   }
 
   const agents = options.agents ?? [createOptimizerAgent(), createMaintenanceAgent(), createProcurementAgent(), createEnergyAgent()];
+  const gridMs = Math.min(...agents.map((a) => a.periodMs));
+  let advancedTo = 0;
+  const step = (ts: number) => {
+    closeHours(ts);
+    scheduler.advance(ts);
+    advancedTo = ts;
+  };
   const scheduler: Scheduler = createScheduler({
     agents,
     budgetMs: 50,
@@ -236,9 +246,14 @@ export function createAgentHost(options: AgentHostOptions) {
     },
     /** Called with the event-time watermark; a zero watermark means nothing has arrived yet. */
     advance(watermark: number): void {
-      if (!(watermark > 0)) return;
-      closeHours(watermark);
-      scheduler.advance(watermark);
+      if (!(watermark > 0) || watermark <= advancedTo) return;
+      // Step through event time on the shortest period's grid, so that a replay at 1000x runs the
+      // agents at the same instants as living through it does. A jump of more than MAX_STEPS periods
+      // (a first reading, a long outage) is not replayed step by step.
+      let next = advancedTo > 0 ? (Math.floor(advancedTo / gridMs) + 1) * gridMs : watermark;
+      if ((watermark - next) / gridMs > MAX_STEPS) next = watermark;
+      for (; next < watermark; next += gridMs) step(next);
+      step(watermark);
       flushEvents();
     },
     status: () => scheduler.status(),

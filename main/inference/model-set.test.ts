@@ -124,6 +124,22 @@ describe('anomaly detection through the stage', () => {
     expect(flagged[0]).toMatchObject({ type: 'thermal', contributors: [expect.objectContaining({ sensor: 'temperature' }), expect.anything()] });
   });
 
+  it('with hysteresis (release < 1) keeps an episode open until the score falls well below the threshold', async () => {
+    const verdicts = async (release: number) => {
+      const models = await loadModels(MODELS_DIR);
+      const entry = models.get('anomaly').entry!;
+      entry.params = { ...(entry.params as object), release };
+      const rs = readings(700).map((r, i) => (i > 550 ? { ...r, metrics: { ...r.metrics, temperature: r.metrics.temperature! + Math.max(0, 12 - (i - 550) / 8) } } : r));
+      const out = (await run(new ModelStage({ models, tickMs: 0 }), rs)).filter((o) => o.model === 'anomaly').map((o) => o.output.state === 'anomaly');
+      return { first: out.indexOf(true), count: out.filter(Boolean).length };
+    };
+    const plain = await verdicts(1);
+    const held = await verdicts(0.5);
+    expect(plain.first).toBeGreaterThan(550);
+    expect(held.first).toBe(plain.first);
+    expect(held.count).toBeGreaterThan(plain.count);
+  });
+
   it('gives the same verdicts however the readings are batched', async () => {
     const models = await loadModels(MODELS_DIR);
     const rs = readings(700).map((r, i) => (i > 550 ? { ...r, metrics: { ...r.metrics, vibration: 4 } } : r));

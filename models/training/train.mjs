@@ -82,7 +82,7 @@ for (const subset of SUBSETS) {
     inputs: [spec('x', ['N', width], 'condition-normalised sensor units; per second of event time; cycles', 'main/inference/rul-input.ts: per sensor value, mean, std, slope over window, mean and slope over longWindow, mean over shortWindow; then cycles seen')],
     outputs: [spec('rul', ['N', 5], 'cycles', 'remaining useful life, one column per training seed, capped at params.cap')],
     training: { data: `../shared/data/cmapss/CMAPSSData/train_${subset}.txt; ${info.validationEngines} engines held out for early stopping and the band, then each seed refitted on all engines for its epoch count`, command: `node --import tsx scripts/models/export-cmapss.ts .cache/models/cmapss && python3 models/training/train_rul.py .cache/models/cmapss ${subset} models/${file} models/parity/${name}.json`, seeds: [1, 2, 3, 4, 5] },
-    params: { ...params, band: info.band, validationRmse: info.validationRmse, epochs: info.epochs },
+    params: { ...params, band: info.band, validationRmse: info.validationRmse, epochs: info.epochs, hidden: info.hidden },
   });
 }
 

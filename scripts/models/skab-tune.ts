@@ -3,7 +3,9 @@
  * combination of the grid is streamed through ModelStage (as models:eval does) and the verdict rule
  * (confirm: readings in a row above the threshold before an episode opens; release: the fraction of
  * the threshold the score must fall under to close it) is applied to the scores. The best valve1 F1
- * with valve1 FAR <= 5% wins. valve2 and other are never scored here.
+ * with valve1 FAR <= 5% wins. valve2 and other are never scored here (pass another folder prefix as
+ * the first argument only to look, not to choose). `release` is the detector's `release` param;
+ * `confirm` is only simulated here (the detector has no such param: confirm > 1 never won).
  *
  *   node --import tsx scripts/models/skab-tune.ts
  */

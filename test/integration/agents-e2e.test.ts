@@ -2,7 +2,7 @@
  * End to end on the simulator: a machine's bearing starts to wear (fault injected through the Plant
  * API), the alarm engine raises a vibration alarm, the condition signal climbs to high risk, the
  * maintenance agent opens a ticket, the procurement agent checks the parts and drafts an order that
- * waits for a supervisor's approval. Twenty-two hours of event time run in seconds.
+ * waits for a supervisor's approval. Twenty-six hours of event time run in seconds: the last hours after the ticket let the procurement agent run on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../common/contract';
@@ -26,7 +26,7 @@ beforeAll(async () => {
   runtime = await startRuntime(config, { log: () => {} });
   runtime.subscribe((name, payload) => events.push({ name, payload }));
   admin = await setupAdmin(runtime);
-  sim = await runSimulator({ brokerUrl: runtime.brokerUrl, machines: 6, rateHz: 1 / 30, speed: 0, startTs: T0, durationS: 22 * 3600, faultsPerMachinePerDay: 0, seed: 11, site: 'e2e' });
+  sim = await runSimulator({ brokerUrl: runtime.brokerUrl, machines: 6, rateHz: 1 / 30, speed: 0, startTs: T0, durationS: 26 * 3600, faultsPerMachinePerDay: 0, seed: 11, site: 'e2e' });
   const cnc = sim.plant.machines.find((m) => m.spec.type === 'cnc_mill')!;
   sim.plant.injectFault(cnc.id, 'bearing_wear', { startTs: T0 + 12 * HOUR, durationMs: 12 * HOUR });
   // Ingest names machines by their topic: site/area/id.
@@ -48,7 +48,7 @@ describe('agents on a degrading machine', () => {
     expect(ticket.costEstimate).toBeGreaterThan(0);
     expect(ticket.decisionId).toMatch(/^maintenance:/);
 
-    const alarms = await call(runtime, admin, 'alarms.history', { from: T0, to: T0 + 23 * HOUR, machineId });
+    const alarms = await call(runtime, admin, 'alarms.history', { from: T0, to: T0 + 27 * HOUR, machineId });
     expect(alarms.entries.some((e) => e.action === 'activate' && e.sensor === 'vibration')).toBe(true);
 
     // until() stops at the first truthy value, and an empty list is truthy: wait for a non-empty one
