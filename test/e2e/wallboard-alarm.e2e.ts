@@ -1,0 +1,109 @@
+import { mkdirSync } from 'node:fs';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, serveApp, type ServedApp } from './support';
+
+const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
+const PASSWORD = 'correct horse battery';
+const MACHINE = 'acme/Bakery/oven-7';
+/** The shortest rotation a board accepts (MIN_ROTATE_S in renderer/src/wallboard/wallboards.ts). */
+const ROTATE_S = 5;
+/** Generous: two busy cores run the host, its broker, Chromium and this test. */
+const SLOW = { timeout: 30_000 };
+
+const boardAttr = (page: Page, name: string) => page.getByTestId('wallboard').getAttribute(name);
+
+describe('a wallboard pauses its rotation when a new high-priority alarm arrives, in Chromium', () => {
+  let app: ServedApp;
+  let browser: Browser;
+  let page: Page;
+  let client: mqtt.MqttClient;
+
+  /** Device time only moves forward: readings older than the machine's last one are ignored by design. */
+  let lastTs = 0;
+  async function publishReadings(count: number, temperature: number) {
+    const start = Math.max(lastTs + 1000, Date.now() - count * 1000 - 2000);
+    for (let i = 0; i < count; i++) {
+      lastTs = start + i * 1000;
+      await client.publishAsync(`factory/${MACHINE}/telemetry`, JSON.stringify({ ts: lastTs, metrics: { temperature, power: 12 } }), { qos: 1 });
+    }
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    app = await serveApp({ simulator: { enabled: false } });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(app.url);
+    await page.getByTestId('setup-username').fill('chief');
+    await page.getByTestId('setup-password').fill(PASSWORD);
+    await page.getByTestId('setup-confirm').fill(PASSWORD);
+    await page.getByTestId('setup-submit').click();
+    await page.getByTestId('logout').waitFor(SLOW);
+
+    // One machine in area Bakery, within its limits (H=62, HH=72), so the board has an area page.
+    const health = (await (await fetch(new URL('/api/health', app.url))).json()) as { broker: { url: string } };
+    client = await mqtt.connectAsync(health.broker.url, { reconnectPeriod: 0 });
+    await client.publishAsync(`factory/${MACHINE}/meta`, JSON.stringify({ type: 'oven', name: 'Oven 7', limits: { temperature: { high: 62, highHigh: 72 } } }), { retain: true, qos: 1 });
+    await publishReadings(3, 50);
+    await page.getByTestId('machine-tile').first().waitFor(SLOW);
+  });
+  afterAll(async () => {
+    await client?.endAsync();
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('rotates between the overview and the area page while all is quiet', async () => {
+    // The session token is in sessionStorage, so the same tab stays logged in on the board's address.
+    await page.goto(new URL(`/wallboard/bakery?pages=overview,areas&rotate=${ROTATE_S}`, app.url).href);
+    await page.getByTestId('wallboard').waitFor(SLOW);
+    await page.waitForFunction(() => document.querySelector('[data-testid="alarm-banner"]')?.getAttribute('data-state') === 'none', null, SLOW);
+    await page.waitForFunction(() => /1\/2$/.test(document.querySelector('[data-testid="wallboard-page"]')?.textContent ?? ''), null, SLOW);
+    expect(await boardAttr(page, 'data-paused')).toBe('no');
+    expect(await page.getByTestId('rotation-state').textContent()).toContain(`Rotating every ${ROTATE_S} s`);
+
+    const first = await boardAttr(page, 'data-page');
+    await page.waitForFunction((p) => document.querySelector('[data-testid="wallboard"]')?.getAttribute('data-page') !== p, first, SLOW);
+    expect(await page.getByTestId('wallboard-page').textContent()).toMatch(/^(Plant overview|Area Bakery) · [12]\/2$/);
+    const second = await boardAttr(page, 'data-page');
+    await page.waitForFunction((p) => document.querySelector('[data-testid="wallboard"]')?.getAttribute('data-page') !== p, second, SLOW);
+  });
+
+  it('pauses on the current page when an HH limit alarm (high) becomes active, and shows it in the banner', async () => {
+    // 80 is above HH=72 for longer than the 3 s on-delay in device time: HH (high) and H (medium) activate.
+    await publishReadings(8, 80);
+    await page.waitForFunction(() => document.querySelector('[data-testid="wallboard"]')?.getAttribute('data-paused') === 'alarm', null, SLOW);
+    await page.waitForFunction(
+      () => /Oven 7/.test(document.querySelector('[data-testid="alarm-banner-top"]')?.textContent ?? '') && document.querySelector('[data-testid="alarm-count"][data-priority="high"]'),
+      null,
+      SLOW,
+    );
+    expect(await page.getByTestId('alarm-banner').getAttribute('data-state')).toBe('active');
+    expect(await page.getByTestId('alarm-banner').getAttribute('class')).toContain('banner-high');
+    // The most urgent alarm on top: the HH one (high), ahead of the H one (medium) on the same sensor.
+    expect(await page.getByTestId('alarm-banner-top').textContent()).toMatch(/Oven 7.*temperature high-high: 80 > 72.*UNACK/);
+    expect(await page.getByTestId('rotation-state').textContent()).toContain('Rotation paused: new high-priority alarm');
+    expect(await page.getByTestId('rotation-toggle').textContent()).toBe('Resume');
+
+    const pausedPage = await boardAttr(page, 'data-page');
+    const pausedLabel = await page.getByTestId('wallboard-page').textContent();
+
+    // Stays put for well over two rotation periods.
+    await page.waitForTimeout(ROTATE_S * 2_000 + 2_500);
+    expect(await boardAttr(page, 'data-page')).toBe(pausedPage);
+    expect(await page.getByTestId('wallboard-page').textContent()).toBe(pausedLabel);
+    expect(await boardAttr(page, 'data-paused')).toBe('alarm');
+    await page.screenshot({ path: `${SCREENSHOTS}wallboard-alarm-1920x1080.png` });
+  });
+
+  it('rotates again once someone resumes it', async () => {
+    const pausedPage = await boardAttr(page, 'data-page');
+    await page.getByTestId('rotation-toggle').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="wallboard"]')?.getAttribute('data-paused') === 'no', null, SLOW);
+    await page.waitForFunction((p) => document.querySelector('[data-testid="wallboard"]')?.getAttribute('data-page') !== p, pausedPage, SLOW);
+    // The banner still shows the alarm: resuming rotation does not acknowledge anything.
+    expect(await page.getByTestId('alarm-banner').getAttribute('data-state')).toBe('active');
+  });
+});
