@@ -1,15 +1,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveApp, type ServedApp } from './support';
+import { ADMIN_PASSWORD as PASSWORD, connectDevice, launchChromium, SCREENSHOTS, serveApp, setupFirstAdmin, SLOW, type Device, type ServedApp } from './support';
 
-const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
-const PASSWORD = 'correct horse battery';
 const MACHINE = 'acme/Bakery/oven-7';
 const ALARM_ID = `limit:${MACHINE}:temperature:H`;
-/** Generous: two busy cores run the host, its broker, Chromium and this test. */
-const SLOW = { timeout: 30_000 };
 
 const row = (page: Page, scope: string) => page.locator(`[data-testid="${scope}"] [data-testid="alarm-row"][data-alarm-id="${ALARM_ID}"]`);
 
@@ -17,40 +12,23 @@ describe('alarm, lock, voice and user screens on the headless host, in Chromium'
   let app: ServedApp;
   let browser: Browser;
   let page: Page;
-  let client: mqtt.MqttClient;
+  let device: Device;
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     app = await serveApp({ simulator: { enabled: false } });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
-    await page.goto(app.url);
-    await page.getByTestId('setup-username').fill('chief');
-    await page.getByTestId('setup-password').fill(PASSWORD);
-    await page.getByTestId('setup-confirm').fill(PASSWORD);
-    await page.getByTestId('setup-submit').click();
-    await page.getByTestId('logout').waitFor(SLOW);
+    await setupFirstAdmin(page, app.url);
 
     // A real limit alarm: the machine type's meta sets H=62 and HH=72, and readings at 67 hold for
     // longer than the 3 s on-delay in device time.
-    const health = (await (await fetch(new URL('/api/health', app.url))).json()) as { broker: { url: string } };
-    client = await mqtt.connectAsync(health.broker.url, { reconnectPeriod: 0 });
-    const base = `factory/${MACHINE}`;
-    await client.publishAsync(`${base}/meta`, JSON.stringify({ type: 'oven', name: 'Oven 7', limits: { temperature: { high: 62, highHigh: 72 } } }), { retain: true, qos: 1 });
-    await publishReadings(10, 67);
+    device = await connectDevice(app, MACHINE);
+    await device.meta({ type: 'oven', name: 'Oven 7', limits: { temperature: { high: 62, highHigh: 72 } } });
+    await device.readings(10, { temperature: 67, power: 12 });
   });
-
-  /** Device time only moves forward: readings older than the machine's last one are ignored by design. */
-  let lastTs = 0;
-  async function publishReadings(count: number, temperature: number) {
-    const start = Math.max(lastTs + 1000, Date.now() - count * 1000 - 2000);
-    for (let i = 0; i < count; i++) {
-      lastTs = start + i * 1000;
-      await client.publishAsync(`factory/${MACHINE}/telemetry`, JSON.stringify({ ts: lastTs, metrics: { temperature, power: 12 } }), { qos: 1 });
-    }
-  }
   afterAll(async () => {
-    await client?.endAsync();
+    await device?.close();
     await browser?.close();
     await app?.stop();
   });
@@ -180,7 +158,7 @@ describe('alarm, lock, voice and user screens on the headless host, in Chromium'
     await page.getByTestId('alarm-banner').waitFor();
 
     // Events still arrive while locked: a new alarm on another sensor shows in the banner.
-    await publishReadings(6, 80);
+    await device.readings(6, { temperature: 80, power: 12 });
     await page.waitForFunction(() => /Oven 7/.test(document.querySelector('[data-testid="alarm-banner-top"]')?.textContent ?? '') && document.querySelector('[data-testid="alarm-count"][data-priority="high"]'), null, SLOW);
     await page.screenshot({ path: `${SCREENSHOTS}alarms-locked-1920x1080.png` });
 

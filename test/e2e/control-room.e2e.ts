@@ -1,10 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveApp, type ServedApp } from './support';
+import { ADMIN_PASSWORD as PASSWORD, launchChromium, SCREENSHOTS, serveApp, setupFirstAdmin, type ServedApp } from './support';
 
-const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
-const PASSWORD = 'correct horse battery';
 const SIZES = [
   { width: 1920, height: 1080 },
   { width: 3840, height: 2160 },
@@ -40,12 +38,7 @@ describe('control room screens on the headless host, in Chromium', () => {
     app = await serveApp();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(app.url);
-    await page.getByTestId('setup-username').fill('chief');
-    await page.getByTestId('setup-password').fill(PASSWORD);
-    await page.getByTestId('setup-confirm').fill(PASSWORD);
-    await page.getByTestId('setup-submit').click();
-    await page.getByTestId('logout').waitFor();
+    await setupFirstAdmin(page, app.url);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="machine-tile"]').length >= 24, null, { timeout: 30_000 });
   });
   afterAll(async () => {

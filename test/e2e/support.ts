@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import mqtt from 'mqtt';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -65,3 +66,41 @@ export async function launchChromium(): Promise<Browser> {
     headless: true,
   });
 }
+
+export const ADMIN_PASSWORD = 'correct horse battery';
+/** Generous: two busy cores run the host, its broker, Chromium and the test. */
+export const SLOW = { timeout: 30_000 };
+export const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
+
+/** First run: creates the administrator "chief" through the setup form (there is no default account). */
+export async function setupFirstAdmin(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('setup-username').fill('chief');
+  await page.getByTestId('setup-password').fill(ADMIN_PASSWORD);
+  await page.getByTestId('setup-confirm').fill(ADMIN_PASSWORD);
+  await page.getByTestId('setup-submit').click();
+  await page.getByTestId('logout').waitFor(SLOW);
+}
+
+/**
+ * A device on the app's own broker (the address /api/health reports). Device time only moves
+ * forward: readings older than a machine's last one are ignored by design.
+ */
+export async function connectDevice(app: ServedApp, machine: string) {
+  const health = (await (await fetch(new URL('/api/health', app.url))).json()) as { broker: { url: string } };
+  const client = await mqtt.connectAsync(health.broker.url, { reconnectPeriod: 0 });
+  let lastTs = 0;
+  return {
+    meta: (meta: Record<string, unknown>) => client.publishAsync(`factory/${machine}/meta`, JSON.stringify(meta), { retain: true, qos: 1 }),
+    /** `count` readings one second apart in device time, ending about now. */
+    async readings(count: number, metrics: Record<string, number>) {
+      const start = Math.max(lastTs + 1000, Date.now() - count * 1000 - 2000);
+      for (let i = 0; i < count; i++) {
+        lastTs = start + i * 1000;
+        await client.publishAsync(`factory/${machine}/telemetry`, JSON.stringify({ ts: lastTs, metrics }), { qos: 1 });
+      }
+    },
+    close: () => client.endAsync(),
+  };
+}
+export type Device = Awaited<ReturnType<typeof connectDevice>>;

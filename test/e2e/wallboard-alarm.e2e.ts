@@ -1,16 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveApp, type ServedApp } from './support';
+import { connectDevice, launchChromium, SCREENSHOTS, serveApp, setupFirstAdmin, SLOW, type Device, type ServedApp } from './support';
 
-const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
-const PASSWORD = 'correct horse battery';
 const MACHINE = 'acme/Bakery/oven-7';
 /** The shortest rotation a board accepts (MIN_ROTATE_S in renderer/src/wallboard/wallboards.ts). */
 const ROTATE_S = 5;
-/** Generous: two busy cores run the host, its broker, Chromium and this test. */
-const SLOW = { timeout: 30_000 };
 
 const boardAttr = (page: Page, name: string) => page.getByTestId('wallboard').getAttribute(name);
 
@@ -18,39 +13,24 @@ describe('a wallboard pauses its rotation when a new high-priority alarm arrives
   let app: ServedApp;
   let browser: Browser;
   let page: Page;
-  let client: mqtt.MqttClient;
+  let device: Device;
 
-  /** Device time only moves forward: readings older than the machine's last one are ignored by design. */
-  let lastTs = 0;
-  async function publishReadings(count: number, temperature: number) {
-    const start = Math.max(lastTs + 1000, Date.now() - count * 1000 - 2000);
-    for (let i = 0; i < count; i++) {
-      lastTs = start + i * 1000;
-      await client.publishAsync(`factory/${MACHINE}/telemetry`, JSON.stringify({ ts: lastTs, metrics: { temperature, power: 12 } }), { qos: 1 });
-    }
-  }
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     app = await serveApp({ simulator: { enabled: false } });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    await page.goto(app.url);
-    await page.getByTestId('setup-username').fill('chief');
-    await page.getByTestId('setup-password').fill(PASSWORD);
-    await page.getByTestId('setup-confirm').fill(PASSWORD);
-    await page.getByTestId('setup-submit').click();
-    await page.getByTestId('logout').waitFor(SLOW);
+    await setupFirstAdmin(page, app.url);
 
     // One machine in area Bakery, within its limits (H=62, HH=72), so the board has an area page.
-    const health = (await (await fetch(new URL('/api/health', app.url))).json()) as { broker: { url: string } };
-    client = await mqtt.connectAsync(health.broker.url, { reconnectPeriod: 0 });
-    await client.publishAsync(`factory/${MACHINE}/meta`, JSON.stringify({ type: 'oven', name: 'Oven 7', limits: { temperature: { high: 62, highHigh: 72 } } }), { retain: true, qos: 1 });
-    await publishReadings(3, 50);
+    device = await connectDevice(app, MACHINE);
+    await device.meta({ type: 'oven', name: 'Oven 7', limits: { temperature: { high: 62, highHigh: 72 } } });
+    await device.readings(3, { temperature: 50, power: 12 });
     await page.getByTestId('machine-tile').first().waitFor(SLOW);
   });
   afterAll(async () => {
-    await client?.endAsync();
+    await device?.close();
     await browser?.close();
     await app?.stop();
   });
@@ -73,7 +53,7 @@ describe('a wallboard pauses its rotation when a new high-priority alarm arrives
 
   it('pauses on the current page when an HH limit alarm (high) becomes active, and shows it in the banner', async () => {
     // 80 is above HH=72 for longer than the 3 s on-delay in device time: HH (high) and H (medium) activate.
-    await publishReadings(8, 80);
+    await device.readings(8, { temperature: 80, power: 12 });
     await page.waitForFunction(() => document.querySelector('[data-testid="wallboard"]')?.getAttribute('data-paused') === 'alarm', null, SLOW);
     await page.waitForFunction(
       () => /Oven 7/.test(document.querySelector('[data-testid="alarm-banner-top"]')?.textContent ?? '') && document.querySelector('[data-testid="alarm-count"][data-priority="high"]'),
