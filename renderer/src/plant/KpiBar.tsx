@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { Machine } from '../../../common/telemetry';
+import { useCall } from '../analytics/use-call';
 import { useServices } from '../app/services-context';
-import { plantKpis, type PlantKpis } from './kpis';
+import { oeeOf, plantKpis, type PlantKpis } from './kpis';
 
 const REFRESH_MS = 1_000;
+const DAY = 86_400_000;
+
 
 /** Plant KPIs from what the console holds; each says "unknown" where the data does not support a figure. */
 export function KpiBar({ area }: { area?: string }) {
@@ -15,6 +18,8 @@ export function KpiBar({ area }: { area?: string }) {
   const alarmsAvailable = useStore(alarms, (s) => s.available);
   const factor = useStore(preferences, (s) => s.co2KgPerKwh);
   const [kpis, setKpis] = useState<PlantKpis | null>(null);
+  const [today] = useState(() => Math.floor(Date.now() / DAY) * DAY);
+  const kpiRows = useCall('reports.kpis', { from: today, to: today + DAY, bucket: 'day' }, `oee:${today}`);
 
   useEffect(() => {
     // Once a second is enough for a KPI and keeps 500 machines' worth of summing off every frame.
@@ -37,11 +42,18 @@ export function KpiBar({ area }: { area?: string }) {
   const alarmList = Object.values(alarmsById).filter((a) => area === undefined || byId[a.machineId]?.area === area);
   const unacked = alarmList.filter((a) => a.state === 'active-unacknowledged').length;
   const { machines: m } = kpis;
+  const oee = oeeOf(kpiRows.data, area === undefined ? null : new Set(Object.values(byId).filter((x) => x.area === area).map((x) => x.id)));
 
   return (
     <section className="kpis" data-testid="kpis" aria-label="Key figures">
       <Kpi name="Machines" id="machines" value={`${m.online}/${m.total} online`} detail={m.stale + m.offline > 0 ? `${m.stale} stale · ${m.offline} offline` : 'all reporting'} abnormal={m.stale + m.offline > 0} />
-      <Kpi name="OEE" id="oee" value="unknown" detail="needs planned time and ideal cycle times" unknown />
+      <Kpi
+        name="OEE today"
+        id="oee"
+        value={oee === null ? 'unknown' : `${(oee * 100).toFixed(0)} %`}
+        detail={oee === null ? 'no closed hour with production counts yet' : 'availability × performance × quality; performance against the best rate seen'}
+        unknown={oee === null}
+      />
       <Kpi
         name="Quality"
         id="quality"

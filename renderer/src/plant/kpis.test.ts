@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Machine } from '../../../common/telemetry';
 import type { LiveSensor } from '../state/live-telemetry';
-import { plantKpis } from './kpis';
+import { oeeOf, plantKpis } from './kpis';
 
 const machine = (id: string, state: Machine['state'], sensors: string[]): Machine => ({
   id,
@@ -53,5 +53,21 @@ describe('plantKpis', () => {
     const kpis = plantKpis([machine('a', 'online', []), machine('b', 'online', []), machine('c', 'online', [])], (id) => live.get(id), 0.5);
     expect(kpis.quality).toBeCloseTo(0.98);
     expect(kpis.qualityMachines).toBe(2);
+  });
+});
+
+describe('oeeOf', () => {
+  const row = (machineId: string | null, oee: number | null) => ({ bucket: 0, machineId, kwh: 0, co2Kg: 0, production: 0, parts: null, rejected: null, availability: null, performance: null, quality: null, oee });
+
+  it('is unknown without rows or without any OEE, never zero', () => {
+    expect(oeeOf(null, null)).toBeNull();
+    expect(oeeOf([row('a', null)], null)).toBeNull();
+  });
+
+  it("takes the plant's row for the plant and the mean of an area's machines for an area", () => {
+    const rows = [row(null, 0.7), row('a', 0.6), row('b', 0.9), row('c', null)];
+    expect(oeeOf(rows, null)).toBe(0.7);
+    expect(oeeOf(rows, new Set(['a', 'b', 'c']))).toBeCloseTo(0.75);
+    expect(oeeOf([row('a', 0.6), row('b', 0.8)], null)).toBeCloseTo(0.7);
   });
 });

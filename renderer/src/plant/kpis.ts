@@ -1,3 +1,4 @@
+import type { KpiRow } from '../../../common/contract-agents';
 import type { Machine } from '../../../common/telemetry';
 import type { LiveSensor } from '../state/live-telemetry';
 
@@ -59,4 +60,13 @@ export function plantKpis(machines: readonly Machine[], sensorsOf: SensorsOf, co
     quality: qualityMachines > 0 ? Math.max(0, (parts - rejected) / parts) : null,
     qualityMachines,
   };
+}
+
+/** Today's OEE from the optimizer's hourly KPIs: the plant's row, or the mean over an area's machines. */
+export function oeeOf(rows: readonly KpiRow[] | null, machineIds: ReadonlySet<string> | null): number | null {
+  if (!rows) return null;
+  const plant = machineIds === null ? rows.find((r) => r.machineId === null && r.oee !== null) : undefined;
+  if (plant) return plant.oee;
+  const values = rows.filter((r) => r.machineId !== null && r.oee !== null && (machineIds === null || machineIds.has(r.machineId))).map((r) => r.oee!);
+  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 }
