@@ -57,8 +57,11 @@ beforeEach(() => {
   root = createRoot(container);
   const bridge: Bridge = {
     invoke: (async () => ({ ok: false, error: { code: 'internal', message: 'not in this test' } })) as Bridge['invoke'],
-    onEvent: (listener) => ((emit = listener), () => undefined),
+    // Like the real bridges, any number of subscribers (services, screens) each get every event.
+    onEvent: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
   };
+  const listeners = new Set<(name: EventName, payload: unknown) => void>();
+  emit = (name, payload) => listeners.forEach((l) => l(name, payload));
   services = createServices(bridge, sessionTokenStore(sessionStorage), { schedule: (flush) => flush() });
   services.receiveMachines([machine('m1', 'air'), machine('m2', 'forming')], true);
   services.alarms.getState().replace([]);
