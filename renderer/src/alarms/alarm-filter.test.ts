@@ -1,30 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Alarm } from '../../../common/contract-alarms';
+import { alarmFixture } from '../test-fixtures';
 import { filterAlarms, needsAck, NO_FILTER } from './alarm-filter';
 
-const alarm = (id: string, patch: Partial<Alarm> = {}): Alarm => ({
-  id,
-  machineId: 'm1',
-  source: 'limit',
-  sensor: 'temperature',
-  level: 'H',
-  priority: 'medium',
-  state: 'active-unacknowledged',
-  active: true,
-  message: `${id} high`,
-  raisedAt: 1,
-  clearedAt: null,
-  ackedAt: null,
-  ackedBy: null,
-  note: null,
-  shelvedUntil: null,
-  modeBy: null,
-  modeReason: null,
-  value: 1,
-  limit: 0,
-  updatedAt: 1,
-  ...patch,
-});
+const alarm = alarmFixture;
 
 const machines = {
   areaOf: (id: string) => ({ m1: 'Stamping', m2: 'Baking' })[id],

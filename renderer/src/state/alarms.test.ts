@@ -1,30 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Alarm } from '../../../common/contract-alarms';
+import { alarmFixture } from '../test-fixtures';
 import { countByPriority, createAlarmsStore, sortAlarms, topPriorityByMachine } from './alarms';
 
-const alarm = (id: string, patch: Partial<Alarm> = {}): Alarm => ({
-  id,
-  machineId: 'm1',
-  source: 'limit',
-  sensor: 'temperature',
-  level: 'H',
-  priority: 'medium',
-  state: 'active-unacknowledged',
-  active: true,
-  message: `${id} high`,
-  raisedAt: 1,
-  clearedAt: null,
-  ackedAt: null,
-  ackedBy: null,
-  note: null,
-  shelvedUntil: null,
-  modeBy: null,
-  modeReason: null,
-  value: 1,
-  limit: 0,
-  updatedAt: 1,
-  ...patch,
-});
+const alarm = alarmFixture;
 
 describe('alarms store', () => {
   it('keeps alarms an operator must see and drops those that went back to normal or were shelved', () => {

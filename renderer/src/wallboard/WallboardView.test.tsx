@@ -7,6 +7,7 @@ import type { Alarm } from '../../../common/contract-alarms';
 import type { Machine } from '../../../common/telemetry';
 import { createServices, type Services } from '../app/services';
 import { ServicesContext } from '../app/services-context';
+import { alarmFixture } from '../test-fixtures';
 import '../test-dom';
 import { sessionTokenStore } from '../transport/session-token';
 import { WallboardView } from './WallboardView';
@@ -23,28 +24,7 @@ const machine = (id: string, area: string): Machine => ({
   state: 'online',
   sensors: {},
 });
-const alarm = (priority: Alarm['priority']): Alarm => ({
-  id: `a-${priority}`,
-  machineId: 'm1',
-  source: 'limit',
-  sensor: 'temperature',
-  level: 'HH',
-  priority,
-  state: 'active-unacknowledged',
-  active: true,
-  message: 'temperature high high',
-  raisedAt: 1,
-  clearedAt: null,
-  ackedAt: null,
-  ackedBy: null,
-  note: null,
-  shelvedUntil: null,
-  modeBy: null,
-  modeReason: null,
-  value: 80,
-  limit: 72,
-  updatedAt: 1,
-});
+const alarm = (priority: Alarm['priority']) => alarmFixture(`a-${priority}`, { priority, level: 'HH', message: 'temperature high high', value: 80, limit: 72 });
 
 let container: HTMLElement;
 let root: Root;
