@@ -110,6 +110,28 @@ describe('scoring ticks', () => {
   });
 });
 
+describe('latest outputs in the store', () => {
+  it('are written at most once per persistEveryMs, newest per machine and model, and all of them on persist()', async () => {
+    const saved: { machineId: string; model: string; ts: number }[][] = [];
+    const repository = { saveLatest: (rows: { machineId: string; model: string; ts: number }[]) => saved.push(rows.map(({ machineId, model, ts }) => ({ machineId, model, ts }))), calibrations: () => new Map(), saveCalibration: () => {} };
+    let clock = 0;
+    const stage = new ModelStage({ models: await loadModels(MODELS_DIR), tickMs: 0, persistEveryMs: 10_000, monotonic: () => clock, repository: repository as never });
+    const rs = readings(6);
+    await run(stage, rs.slice(0, 2));
+    clock = 5_000;
+    await run(stage, rs.slice(2, 4));
+    expect(saved).toEqual([]);
+    clock = 10_000;
+    await run(stage, rs.slice(4, 5));
+    expect(saved).toEqual([[expect.objectContaining({ machineId: 'm1', model: 'anomaly', ts: 5_000 })]]);
+    await run(stage, rs.slice(5));
+    stage.persist();
+    expect(saved[1]).toEqual([{ machineId: 'm1', model: 'anomaly', ts: 6_000 }]);
+    stage.persist();
+    expect(saved).toHaveLength(2);
+  });
+});
+
 describe('anomaly detection through the stage', () => {
   it('calibrates from the commissioning window, then flags a deviation with its sensor and type', async () => {
     const stage = new ModelStage({ models: await loadModels(MODELS_DIR) });

@@ -31,9 +31,18 @@ export interface ModelStageOptions {
    * most once per tick (default 50 ms). 0 scores at once on every call (evaluation, benchmark).
    */
   tickMs?: number;
+  /**
+   * Latest outputs reach the store at most this often (default 15 s), and on persist(). They only
+   * serve the machine screen after a restart, and writing every machine's outputs on every tick
+   * was the main thread's largest cost at plant-normal load.
+   */
+  persistEveryMs?: number;
+  /** Monotonic clock in ms; injected by tests. */
+  monotonic?: () => number;
 }
 
 export const DEFAULT_TICK_MS = 50;
+export const DEFAULT_PERSIST_EVERY_MS = 15_000;
 
 interface OpenEvent {
   id: number;
@@ -53,9 +62,14 @@ export class ModelStage {
   private chain: Promise<unknown> = Promise.resolve();
   private scheduled: Promise<ModelOutput[]> | null = null;
   private lastRunAt = Number.NEGATIVE_INFINITY;
+  private unsaved = new Map<string, ModelOutput>();
+  private lastPersistAt: number;
+  private readonly monotonic: () => number;
 
   constructor(private readonly options: ModelStageOptions) {
     const { models, repository } = options;
+    this.monotonic = options.monotonic ?? (() => performance.now());
+    this.lastPersistAt = this.monotonic();
     const anomalyModel = models.get(ANOMALY_MODEL);
     const ap = AnomalyParamsSchema.safeParse(anomalyModel.entry?.params);
     this.anomaly = ap.success
@@ -94,7 +108,7 @@ export class ModelStage {
     const tick = this.options.tickMs ?? DEFAULT_TICK_MS;
     if (tick <= 0) return this.runNow();
     if (this.scheduled) return this.scheduled;
-    const wait = Math.max(0, this.lastRunAt + tick - performance.now());
+    const wait = Math.max(0, this.lastRunAt + tick - this.monotonic());
     const scheduled = new Promise<ModelOutput[]>((resolve, reject) => {
       setTimeout(() => {
         this.scheduled = null;
@@ -106,7 +120,7 @@ export class ModelStage {
   }
 
   private runNow(): Promise<ModelOutput[]> {
-    this.lastRunAt = performance.now();
+    this.lastRunAt = this.monotonic();
     const failures = [...this.failureQueue.values()];
     this.failureQueue = new Map();
     const anomaly = this.anomaly?.flush() ?? Promise.resolve([]);
@@ -155,17 +169,25 @@ export class ModelStage {
     return bad.length === 0 ? { state: 'ok', detail: `${statuses.length} models loaded, hashes verified` } : { state: 'uncertain', detail: bad.map((s) => s.detail).join('; ') };
   }
 
+  /** Writes the latest outputs not yet in the store; the runtime calls it once more when it stops. */
+  persist(): void {
+    this.lastPersistAt = this.monotonic();
+    const repo = this.options.repository;
+    if (!repo || this.unsaved.size === 0) return;
+    repo.saveLatest([...this.unsaved.values()].map((o) => ({ machineId: o.output.machineId, model: o.model, ts: o.output.ts, state: o.output.state, output: o.output })));
+    this.unsaved = new Map();
+  }
+
   private record(outputs: readonly ModelOutput[]): void {
-    const last = new Map<string, ModelOutput>();
     for (const o of outputs) {
       const id = o.output.machineId;
       let m = this.latest.get(id);
       if (!m) this.latest.set(id, (m = new Map()));
       m.set(o.model, o.output);
-      last.set(`${id}\u0000${o.model}`, o);
+      this.unsaved.set(`${id}\u0000${o.model}`, o);
       if (o.model === 'anomaly') this.track(o.output);
     }
-    this.options.repository?.saveLatest([...last.values()].map((o) => ({ machineId: o.output.machineId, model: o.model, ts: o.output.ts, state: o.output.state, output: o.output })));
+    if (this.monotonic() - this.lastPersistAt >= (this.options.persistEveryMs ?? DEFAULT_PERSIST_EVERY_MS)) this.persist();
     this.options.onOutputs?.(outputs);
   }
 
