@@ -141,6 +141,48 @@ describe.each(brokers)('MqttSource against %s', (_name, brokerUrl) => {
   });
 });
 
+describe.each(brokers)('MqttSource acknowledgement against %s', (_name, brokerUrl) => {
+  it('acknowledges a QoS 1 message only once the gate says it is stored; the broker redelivers the rest after a crash', async () => {
+    const url = await brokerUrl();
+    const clientId = `fb-ack-${Math.random().toString(36).slice(2, 8)}`;
+    const site = clientId.replace(/-/g, '');
+    const held: (() => void)[] = [];
+    let handed = 0;
+    const seen: number[] = [];
+    const open = (gated: boolean) => {
+      const source = new MqttSource({
+        broker: { url, clientId, topics: [`factory/${site}/+/+/telemetry`] },
+        ingest: { maxPayloadBytes: 4096 },
+        quarantine: new Quarantine(10),
+        ...(gated && { ackGate: { mark: () => handed, whenStored: (_mark: number, ack: () => void) => void held.push(ack) } }),
+      });
+      source.onReadings((batch) => {
+        handed += batch.length;
+        seen.push(...batch.map((r) => r.metrics.n!));
+      });
+      cleanups.push(() => source.stop());
+      source.start();
+      return source;
+    };
+    const first = open(true);
+    await until(() => first.state === 'connected', 'first connect');
+    const pub = await publisher(url);
+    for (const n of [1, 2, 3]) await pub.publishAsync(`factory/${site}/a/m/telemetry`, JSON.stringify({ ts: Date.UTC(2026, 0, 1) + 1_000 * n, metrics: { n } }), { qos: 1 });
+    await until(() => held.length === 3, 'three held acknowledgements');
+    expect(seen).toEqual([1, 2, 3]);
+    held[0]!();
+    // The PUBACK for 1 must reach the broker before the crash.
+    await new Promise((r) => setTimeout(r, 200));
+    await first.stop();
+    seen.length = 0;
+    const second = open(false);
+    await until(() => seen.length >= 2, 'the unacknowledged messages again');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seen).toEqual([2, 3]);
+    await second.stop();
+  });
+});
+
 describe('MqttSource reconnect', () => {
   it('reconnects with back-off after the broker restarts and resumes delivery', async () => {
     let broker: EmbeddedBroker | null = await startEmbeddedBroker({ port: 0 });

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { BrokerState } from '../../common/contract';
 import type { QuarantineEntry, Reading } from '../../common/telemetry';
 import type { AppConfig } from '../config';
@@ -37,6 +37,23 @@ export interface MqttSourceOptions {
   /** How often Sparkplug reorder timeouts are checked. */
   tickMs?: number;
   readFile?: (path: string) => Buffer;
+  ackGate?: AckGate;
+}
+
+/** Tells mqtt.js not to send its own PUBACK; its publish handler then goes on with the next packet. */
+const ACK_HELD = new Error('PUBACK held until the message is stored');
+const noop = () => {};
+
+/**
+ * Where what a message yielded becomes durable. With one, a QoS 1 message is acknowledged to the
+ * broker only once its readings are stored: a crash before that leaves it with the broker, which
+ * redelivers it on our persistent session.
+ */
+export interface AckGate {
+  /** A mark covering everything handed on so far. */
+  mark(): number;
+  /** Calls ack once everything up to mark is stored; calls come in mark order. */
+  whenStored(mark: number, ack: () => void): void;
 }
 
 export interface PublishOptions {
@@ -167,6 +184,8 @@ export class MqttSource {
       this.meter.mark(now);
       this.router.route(topic, payload, now);
     });
+    // Runs after the 'message' listeners, so the mark covers what this message yielded.
+    if (this.options.ackGate) client.handleMessage = (packet, done) => this.holdAck(client, packet, done);
     client.on('error', (err) => {
       this.error = err.message;
     });
@@ -213,6 +232,17 @@ export class MqttSource {
       // 'connected' means data can flow, so it waits for the SUBACK; a refusal shows in lastError
       this.setState('connected');
     });
+  }
+
+  private holdAck(client: MqttClient, packet: IPublishPacket, done: (error?: Error) => void): void {
+    const gate = this.options.ackGate!;
+    const messageId = packet.messageId;
+    if (packet.qos !== 1 || messageId === undefined) return done();
+    gate.whenStored(gate.mark(), () => {
+      // A PUBACK belongs to the connection its PUBLISH came on; after a reconnect the broker redelivers instead.
+      if (client === this.client && client.connected) (client as unknown as { _sendPacket(packet: object, cb: () => void): void })._sendPacket({ cmd: 'puback', messageId }, noop);
+    });
+    done(ACK_HELD);
   }
 
   private scheduleRetry(): void {

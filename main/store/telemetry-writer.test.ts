@@ -117,6 +117,54 @@ describe('TelemetryWriter (worker thread)', () => {
     db.close();
   });
 
+  it('whenStored calls back, in order, only once the rows before the mark are committed, without waiting for the tick', async () => {
+    const w = await start({ flushMs: 60_000 });
+    const acked: string[] = [];
+    expect(w.appendedRows).toBe(0);
+    w.whenStored(w.appendedRows, () => acked.push('nothing pending'));
+    expect(acked).toEqual(['nothing pending']);
+    w.append(readings(3));
+    const first = w.appendedRows;
+    w.whenStored(first, () => acked.push(`first: ${stored()}`));
+    w.append(readings(2, 3));
+    w.whenStored(w.appendedRows, () => acked.push(`second: ${stored()}`));
+    expect(first).toBe(3);
+    expect(acked).toHaveLength(1);
+    await waitFor(() => acked.length === 3);
+    expect(acked.slice(1)).toEqual([expect.stringMatching(/^first: [35]$/), 'second: 5']);
+  });
+
+  it('whenStored does not hold acknowledgements back while the store is failing', async () => {
+    const w = await start({ busyTimeoutMs: 20, flushMs: 60_000 });
+    const blocker = openDatabase(dbPath);
+    blocker.exec('BEGIN EXCLUSIVE');
+    let held = 0;
+    w.append(readings(5));
+    w.whenStored(w.appendedRows, () => held++);
+    await waitFor(() => w.lastError !== null);
+    expect(held).toBe(1);
+    w.append(readings(5, 5));
+    w.whenStored(w.appendedRows, () => held++);
+    expect(held).toBe(2);
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    await w.flush();
+    expect(stored()).toBe(10);
+  });
+
+  it('whenStored treats rows dropped behind the batch in flight as settled, and releases marks in order', async () => {
+    const w = await start({ maxPendingRows: 100, flushMs: 60_000 });
+    const seen: string[] = [];
+    w.append(readings(60));
+    w.whenStored(w.appendedRows, () => seen.push(`first: ${stored()}`));
+    // Appended while the first batch is in flight: 160 of these 200 are dropped, the oldest first.
+    w.append(readings(200, 1000));
+    w.whenStored(w.appendedRows, () => seen.push(`second: ${stored()}`));
+    expect(w.droppedRows).toBe(160);
+    await waitFor(() => seen.length === 2);
+    expect(seen).toEqual(['first: 60', 'second: 100']);
+  });
+
   it('commits what is pending on close', async () => {
     const w = await start({ flushMs: 10_000 });
     w.append(readings(42));

@@ -34,9 +34,11 @@ interface Columns {
   ts: number[];
   metrics: string[];
   received: number[];
+  /** Append order of each row; whenStored() marks refer to it. */
+  pos: number[];
 }
 
-const emptyColumns = (): Columns => ({ machineIds: [], ts: [], metrics: [], received: [] });
+const emptyColumns = (): Columns => ({ machineIds: [], ts: [], metrics: [], received: [], pos: [] });
 /** A batch that follows a backlog is bigger, since bigger transactions write faster, but stays bounded. */
 const MAX_BATCH_FACTOR = 4;
 const RESPAWN_AFTER_MS = 1000;
@@ -69,6 +71,13 @@ export class TelemetryWriter {
   lastError: string | null = null;
   private queue = emptyColumns();
   private inFlight: (Columns & { id: number }) | null = null;
+  private appended = 0;
+  /**
+   * Every row appended before this position is committed, refused by the store, or dropped: rows
+   * leave in append order (batches from the head, drops right behind the batch in flight).
+   */
+  private storedPos = 0;
+  private storedWaiters: { mark: number; cb: () => void }[] = [];
   private nextId = 1;
   private dropped = 0;
   private rejected = 0;
@@ -124,9 +133,31 @@ export class TelemetryWriter {
       q.ts.push(r.ts);
       q.metrics.push(metrics);
       q.received.push(r.receivedAt);
+      q.pos.push(this.appended++);
     }
     this.enforceBound();
     if (!this.inFlight && q.ts.length >= this.batchRows) this.send();
+  }
+
+  /** Rows appended so far: the mark to pass to whenStored() for everything appended until now. */
+  get appendedRows(): number {
+    return this.appended;
+  }
+
+  /**
+   * Calls back, in mark order, once every row appended before `mark` is committed, so a caller can
+   * hold the broker's acknowledgement until then and lose nothing to a crash. While the store is
+   * failing it calls back at once: holding acknowledgements then would stop live data as well,
+   * and the rows still wait in the bounded queue for the store to return.
+   */
+  whenStored(mark: number, cb: () => void): void {
+    if (mark <= this.storedPos || this.lastError !== null) {
+      cb();
+      return;
+    }
+    this.storedWaiters.push({ mark, cb });
+    // Acknowledgements are waiting: commit now rather than at the next tick.
+    if (!this.inFlight) this.send();
   }
 
   get pendingRows(): number {
@@ -198,6 +229,7 @@ export class TelemetryWriter {
     if (n === 0 || !this.worker) return;
     const batch = {
       id: this.nextId++,
+      pos: q.pos.splice(0, n),
       machineIds: q.machineIds.splice(0, n),
       ts: q.ts.splice(0, n),
       metrics: q.metrics.splice(0, n),
@@ -234,6 +266,8 @@ export class TelemetryWriter {
         this.inFlight = null;
         this.lastError = null;
         this.rejected += msg.rejected;
+        this.storedPos = batch.pos[batch.pos.length - 1]! + 1;
+        this.releaseStored((w) => w.mark <= this.storedPos);
         let maxReceivedAt = -Infinity;
         for (const r of batch.received) if (r > maxReceivedAt) maxReceivedAt = r;
         const info: CommitInfo = { rows: msg.written, rejected: msg.rejected, maxReceivedAt, committedAt: msg.committedAt };
@@ -245,7 +279,7 @@ export class TelemetryWriter {
           }
         }
         if (this.queue.ts.length === 0) this.resolveWaiters();
-        else if (this.flushWaiters.length > 0 || this.queue.ts.length >= this.batchRows) this.send();
+        else if (this.flushWaiters.length > 0 || this.storedWaiters.length > 0 || this.queue.ts.length >= this.batchRows) this.send();
         return;
       }
       case 'failed':
@@ -272,6 +306,7 @@ export class TelemetryWriter {
       ts: batch.ts.concat(q.ts),
       metrics: batch.metrics.concat(q.metrics),
       received: batch.received.concat(q.received),
+      pos: batch.pos.concat(q.pos),
     };
     this.enforceBound();
   }
@@ -284,6 +319,7 @@ export class TelemetryWriter {
     q.ts.splice(0, excess);
     q.metrics.splice(0, excess);
     q.received.splice(0, excess);
+    q.pos.splice(0, excess);
     this.dropped += excess;
   }
 
@@ -306,11 +342,32 @@ export class TelemetryWriter {
 
   private report(error: string): void {
     this.lastError = error;
+    this.releaseStored(() => true);
+    this.notify(error);
+  }
+
+  private notify(error: string): void {
     for (const cb of this.errorListeners) {
       try {
         cb(error);
       } catch {
         // A broken error listener must not take the writer down with it.
+      }
+    }
+  }
+
+  private releaseStored(due: (w: { mark: number }) => boolean): void {
+    const waiters = this.storedWaiters;
+    let k = 0;
+    while (k < waiters.length && due(waiters[k]!)) k++;
+    if (k === 0) return;
+    this.storedWaiters = waiters.slice(k);
+    for (let i = 0; i < k; i++) {
+      try {
+        waiters[i]!.cb();
+      } catch (err) {
+        // One caller's failure must not keep the others' acknowledgements back; it is not a store error.
+        this.notify(`whenStored callback threw: ${(err as Error).message}`);
       }
     }
   }
