@@ -114,7 +114,8 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
   const quarantine = new Quarantine(config.ingest.quarantineSize);
   const registry = new MachineRegistry({ staleAfterMs: config.ingest.staleAfterMs });
   for (const m of machinesRepo.list()) registry.applyMeta({ id: m.id, site: m.site, area: m.area, type: m.type, name: m.name, protocol: m.protocol }, m.lastSeen);
-  const source = new MqttSource({ broker: { ...config.broker, url: brokerUrl }, ingest: config.ingest, quarantine });
+  // QoS 1 telemetry is acknowledged only once stored, so a crash loses none of it (the broker redelivers).
+  const source = new MqttSource({ broker: { ...config.broker, url: brokerUrl }, ingest: config.ingest, quarantine, ackGate: { mark: () => writer.appendedRows, whenStored: (mark, ack) => writer.whenStored(mark, ack) } });
 
   // --- pipeline
   const hooks = new AlarmHooks((hook, err) => log(`alarm hook ${hook} failed: ${(err as Error).message}`));
@@ -331,6 +332,11 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
       await alarmSync?.stop();
       await source.stop();
       await inference.flush().catch(() => undefined);
+      try {
+        inference.persist();
+      } catch (err) {
+        log(`store: latest model outputs not saved: ${(err as Error).message}`);
+      }
       await writer.close();
       persistMachines(registry.list());
       historyDb.close();
