@@ -5,12 +5,12 @@
  * queued in one batched model run. So results do not depend on how readings were batched.
  */
 import type { Reading } from '../../common/telemetry';
-import { FeatureEngine, type FeatureFrame } from '../pipeline/features/engine';
-import { SENSOR_FEATURE_COUNT, SENSOR_FEATURES } from '../pipeline/features/sensor-window';
 import { FEATURES_PER_SENSOR, type AnomalyParams } from './anomaly-params';
 import { classifyAnomaly, type AnomalyType, type Contribution } from './anomaly-type';
+import { AnomalyWindows } from './anomaly-windows';
 import { fitCalibration, scaleFloor, thresholdFrom, type Calibration } from './calibration';
 import type { LoadedModel } from './model-set';
+import { RowArena } from './row-arena';
 
 export interface AnomalyOutput {
   machineId: string;
@@ -29,20 +29,36 @@ export interface CalibrationStore {
 }
 
 const TOP_CONTRIBUTORS = 3;
-const MEAN = SENSOR_FEATURES.indexOf('mean');
-const STD = SENSOR_FEATURES.indexOf('std');
-const SLOPE = SENSOR_FEATURES.indexOf('slope');
+const NONE_FLAT: ReadonlySet<string> = new Set();
 
 interface Collecting {
-  sensors: string[];
+  /** The rows cover the first this many of the machine's sensors (rows taken earlier are shorter). */
+  sensors: number;
   rows: Float32Array[];
   ts: number[];
   seen: number;
 }
 
+/** Where the calibration's sensors sit in the machine's windows, while `known` sensors are known there. */
+interface Layout {
+  calibration: Calibration;
+  known: number;
+  positions: Int32Array;
+}
+
 interface MachineState {
+  // Own windows, not the pipeline's: their sizes are part of the model (manifest params).
+  windows: AnomalyWindows;
   calibration: Calibration | null;
   collecting: Collecting | null;
+  layout: Layout | null;
+}
+
+/** A model input row: x[at..] for the calibration's sensors. */
+interface ModelRow {
+  x: Float32Array;
+  at: number;
+  calibration: Calibration;
 }
 
 /** Verdict state per machine, advanced in scoring order (so it does not depend on batching). */
@@ -54,12 +70,11 @@ interface Verdict {
 type Item =
   | { kind: 'calibrating'; machineId: string; ts: number; seen: number }
   | { kind: 'finalize'; machineId: string; calibration: Calibration; rows: Float32Array[] }
-  | { kind: 'score'; machineId: string; ts: number; calibration: Calibration; x: Float32Array; flat: Set<string> };
+  | ({ kind: 'score'; machineId: string; ts: number; flat: ReadonlySet<string> } & ModelRow);
 
 export class AnomalyDetector {
-  private readonly short: FeatureEngine;
-  private readonly long: FeatureEngine;
   private readonly machines = new Map<string, MachineState>();
+  private readonly arena = new RowArena();
   private readonly verdicts = new Map<string, Verdict>();
   private queue: Item[] = [];
   private chain: Promise<unknown> = Promise.resolve();
@@ -70,16 +85,13 @@ export class AnomalyDetector {
     private readonly store?: CalibrationStore,
     saved: ReadonlyMap<string, Calibration> = new Map(),
   ) {
-    // Own engines, not the pipeline's: their windows are part of the model (manifest params).
-    this.short = new FeatureEngine({ window: params.shortWindow, machineFeatures: [] });
-    this.long = new FeatureEngine({ window: params.longWindow, machineFeatures: [] });
-    for (const [id, calibration] of saved) this.machines.set(id, { calibration, collecting: null });
+    for (const [id, calibration] of saved) this.machines.set(id, this.machine(calibration));
   }
 
   /** Starts a new commissioning window for the machine with its next reading. */
   recalibrate(machineId: string): void {
-    const m = this.machines.get(machineId) ?? { calibration: null, collecting: null };
-    m.collecting = { sensors: [], rows: [], ts: [], seen: 0 };
+    const m = this.machines.get(machineId) ?? this.machine(null);
+    m.collecting = collecting();
     this.machines.set(machineId, m);
   }
 
@@ -92,21 +104,22 @@ export class AnomalyDetector {
   }
 
   observe(reading: Reading): void {
-    const s = this.short.update(reading);
-    const l = this.long.update(reading);
-    if (!s || !l) return;
     let m = this.machines.get(reading.machineId);
     if (!m) {
-      m = { calibration: null, collecting: { sensors: [], rows: [], ts: [], seen: 0 } };
+      m = this.machine(null);
       this.machines.set(reading.machineId, m);
     }
+    const w = m.windows;
+    if (!w.observe(reading)) return;
+    // A machine's first accepted reading opens its first commissioning window.
+    if (m.calibration === null && m.collecting === null) m.collecting = collecting();
     const c = m.collecting;
     if (c) {
       c.seen++;
-      // Windows still filling describe the start-up, not the machine; they only warm the engines.
-      if (this.long.counters(reading.machineId).accepted >= this.params.longWindow) {
-        c.sensors = [...s.sensors];
-        c.rows.push(vector(c.sensors, s, l));
+      // Windows still filling describe the start-up, not the machine; they only warm the windows.
+      if (w.accepted >= this.params.longWindow) {
+        c.sensors = w.sensors.length;
+        c.rows.push(w.row());
         c.ts.push(reading.ts);
       }
       if (c.seen < this.params.calibrationRows) {
@@ -114,14 +127,19 @@ export class AnomalyDetector {
         return;
       }
       m.collecting = null;
-      const rows = c.rows.map((r) => pad(r, c.sensors.length * FEATURES_PER_SENSOR));
-      m.calibration = { ...fitCalibration({ sensors: c.sensors, rows, ts: c.ts }, this.params), threshold: Number.NaN };
+      const sensors = w.sensors.slice(0, c.sensors);
+      const rows = c.rows.map((r) => pad(r, sensors.length * FEATURES_PER_SENSOR));
+      m.calibration = { ...fitCalibration({ sensors, rows, ts: c.ts }, this.params), threshold: Number.NaN };
       this.queue.push({ kind: 'finalize', machineId: reading.machineId, calibration: m.calibration, rows });
       this.queue.push({ kind: 'calibrating', machineId: reading.machineId, ts: reading.ts, seen: c.seen });
       return;
     }
     const cal = m.calibration!;
-    this.queue.push({ kind: 'score', machineId: reading.machineId, ts: reading.ts, calibration: cal, x: vector(cal.sensors, s, l), flat: flatSensors(cal, l) });
+    const positions = layoutOf(m, cal).positions;
+    const at = this.arena.take(positions.length * FEATURES_PER_SENSOR);
+    const x = this.arena.x;
+    w.write(positions, x, at);
+    this.queue.push({ kind: 'score', machineId: reading.machineId, ts: reading.ts, calibration: cal, x, at, flat: flatSensors(cal, positions, w) });
   }
 
   get pending(): number {
@@ -142,7 +160,7 @@ export class AnomalyDetector {
     const scored = items.filter((i): i is Extract<Item, { kind: 'score' }> => i.kind === 'score');
     let result: Scores | string;
     try {
-      result = scored.length > 0 ? await this.run(scored.map((i) => ({ x: i.x, calibration: i.calibration }))) : { score: new Float32Array(), contrib: [] };
+      result = scored.length > 0 ? await this.run(scored) : { score: new Float32Array(), contrib: new Float32Array(), sensors: 0 };
     } catch (err) {
       result = (err as Error).message;
     }
@@ -165,7 +183,7 @@ export class AnomalyDetector {
       }
       const score = result.score[i]!;
       const ranked = item.calibration.sensors
-        .map((sensor, j) => ({ sensor, contribution: result.contrib[i]![j]! }))
+        .map((sensor, j) => ({ sensor, contribution: result.contrib[i * result.sensors + j]! }))
         .sort((a, b) => b.contribution - a.contribution);
       // Hysteresis (params.release): an open episode closes only when the score falls well below the
       // threshold. A new calibration starts closed.
@@ -189,7 +207,7 @@ export class AnomalyDetector {
 
   private async finalize(item: Extract<Item, { kind: 'finalize' }>): Promise<void> {
     try {
-      const { score } = await this.run(item.rows.map((x) => ({ x, calibration: item.calibration })));
+      const { score } = await this.run(item.rows.map((x) => ({ x, at: 0, calibration: item.calibration })));
       item.calibration.threshold = thresholdFrom(score, this.params);
       this.store?.save(item.machineId, item.calibration);
     } catch {
@@ -199,7 +217,7 @@ export class AnomalyDetector {
   }
 
   /** One batched model run; machines with fewer sensors are padded with slots that score 0. */
-  private async run(rows: { x: Float32Array; calibration: Calibration }[]): Promise<Scores> {
+  private async run(rows: readonly ModelRow[]): Promise<Scores> {
     const sensors = rows.reduce((max, r) => Math.max(max, r.calibration.sensors.length), 0);
     const d = sensors * FEATURES_PER_SENSOR;
     const n = rows.length;
@@ -210,7 +228,7 @@ export class AnomalyDetector {
     rows.forEach((r, i) => {
       const cal = r.calibration;
       for (let j = 0; j < cal.centre.length; j++) {
-        const v = r.x[j]!;
+        const v = r.x[r.at + j]!;
         const usable = Number.isFinite(v);
         x[i * d + j] = usable ? v : 0;
         centre[i * d + j] = usable ? cal.centre[j]! : 0;
@@ -220,31 +238,28 @@ export class AnomalyDetector {
     });
     const dims = [n, d];
     const out = await this.model.run({ x: { data: x, dims }, centre: { data: centre, dims }, scale: { data: scale, dims }, mask: { data: mask, dims } });
-    const score = out.score!.data;
-    const flat = out.contrib!.data;
-    const contrib = Array.from({ length: n }, (_, i) => flat.subarray(i * sensors, (i + 1) * sensors));
-    return { score, contrib };
+    return { score: out.score!.data, contrib: out.contrib!.data, sensors };
+  }
+
+  private machine(calibration: Calibration | null): MachineState {
+    return { windows: new AnomalyWindows(this.params.shortWindow, this.params.longWindow), calibration, collecting: null, layout: null };
   }
 }
 
 interface Scores {
   score: Float32Array;
-  contrib: Float32Array[];
+  /** Row i's contribution of sensor j is at [i * sensors + j]. */
+  contrib: Float32Array;
+  sensors: number;
 }
 
-const slotOf = (frame: FeatureFrame, sensor: string, feature: number) => {
-  const i = frame.sensors.indexOf(sensor);
-  return i < 0 ? Number.NaN : frame.values[frame.values.length - (frame.sensors.length - i) * SENSOR_FEATURE_COUNT + feature]!;
-};
+const collecting = (): Collecting => ({ sensors: 0, rows: [], ts: [], seen: 0 });
 
-/** The model input for these sensors: [short-window mean, long-window slope] per sensor. */
-function vector(sensors: readonly string[], short: FeatureFrame, long: FeatureFrame): Float32Array {
-  const x = new Float32Array(sensors.length * FEATURES_PER_SENSOR);
-  sensors.forEach((sensor, k) => {
-    x[k * FEATURES_PER_SENSOR] = slotOf(short, sensor, MEAN);
-    x[k * FEATURES_PER_SENSOR + 1] = slotOf(long, sensor, SLOPE);
-  });
-  return x;
+/** Rebuilt only when the calibration changes or the machine reports a new sensor. */
+function layoutOf(m: MachineState, calibration: Calibration): Layout {
+  const known = m.windows.sensors.length;
+  if (m.layout?.calibration !== calibration || m.layout.known !== known) m.layout = { calibration, known, positions: m.windows.positions(calibration.sensors) };
+  return m.layout;
 }
 
 function pad(row: Float32Array, length: number): Float32Array {
@@ -254,11 +269,14 @@ function pad(row: Float32Array, length: number): Float32Array {
   return out;
 }
 
-function flatSensors(cal: Calibration, long: FeatureFrame): Set<string> {
-  const flat = new Set<string>();
-  cal.sensors.forEach((sensor, k) => {
+/** Sensors now constant over the long window although their level moved during calibration. */
+function flatSensors(cal: Calibration, positions: Int32Array, windows: AnomalyWindows): ReadonlySet<string> {
+  let flat: Set<string> | null = null;
+  for (let k = 0; k < positions.length; k++) {
+    const p = positions[k]!;
     const j = k * FEATURES_PER_SENSOR;
-    if (slotOf(long, sensor, STD) === 0 && cal.scale[j]! > scaleFloor(cal.centre[j]!)) flat.add(sensor);
-  });
-  return flat;
+    if (p >= 0 && windows.flat(p) && cal.scale[j]! > scaleFloor(cal.centre[j]!)) (flat ??= new Set()).add(cal.sensors[k]!);
+  }
+  // Usually none: a shared empty set then saves an allocation per reading.
+  return flat ?? NONE_FLAT;
 }

@@ -16,7 +16,9 @@ export const CalibrationSchema = z.object({
   from: z.number(),
   to: z.number(),
   rows: z.number().int(),
-});
+})
+  // The detector reads centre, scale and mask by sensor position; a stored row of another length is corrupt.
+  .refine((c) => [c.centre, c.scale, c.mask].every((a) => a.length === c.sensors.length * FEATURES_PER_SENSOR), { message: 'centre, scale and mask must hold FEATURES_PER_SENSOR values per sensor' });
 export type Calibration = z.infer<typeof CalibrationSchema>;
 
 /** Rows of the window: one input vector per reading (NaN where a sensor had not reported yet). */
