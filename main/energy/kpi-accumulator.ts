@@ -39,7 +39,8 @@ export interface KpiAccumulatorOptions {
 
 function counterOf(metrics: Record<string, number>): string | null {
   if (metrics.parts_total !== undefined) return 'parts_total';
-  for (const name of Object.keys(metrics)) if (name.endsWith('_total') && name !== REJECTED) return name;
+  // Runs on every reading of a machine without a counter: no key array allocated for it.
+  for (const name in metrics) if (name.endsWith('_total') && name !== REJECTED) return name;
   return null;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Reading } from '../../common/telemetry';
 import { FEATURES_PER_SENSOR, type AnomalyParams } from './anomaly-params';
-import { classifyAnomaly, type AnomalyType, type Contribution } from './anomaly-type';
+import { classifyAnomaly, topContributions, type AnomalyType, type Contribution } from './anomaly-type';
 import { AnomalyWindows } from './anomaly-windows';
 import { fitCalibration, scaleFloor, thresholdFrom, type Calibration } from './calibration';
 import type { LoadedModel } from './model-set';
@@ -182,9 +182,8 @@ export class AnomalyDetector {
         continue;
       }
       const score = result.score[i]!;
-      const ranked = item.calibration.sensors
-        .map((sensor, j) => ({ sensor, contribution: result.contrib[i * result.sensors + j]! }))
-        .sort((a, b) => b.contribution - a.contribution);
+      // classifyAnomaly reads only the first two.
+      const ranked = topContributions(item.calibration.sensors, result.contrib, i * result.sensors, TOP_CONTRIBUTORS);
       // Hysteresis (params.release): an open episode closes only when the score falls well below the
       // threshold. A new calibration starts closed.
       const v = this.verdicts.get(item.machineId);
@@ -198,7 +197,7 @@ export class AnomalyDetector {
         score,
         threshold,
         type: anomalous ? classifyAnomaly(ranked, item.flat) : null,
-        contributors: ranked.slice(0, TOP_CONTRIBUTORS).filter((c) => c.contribution > 0),
+        contributors: ranked.filter((c) => c.contribution > 0),
         detail: null,
       });
     }

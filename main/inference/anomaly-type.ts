@@ -22,6 +22,23 @@ export interface Contribution {
   contribution: number;
 }
 
+/**
+ * The k largest contributions, largest first, ties in sensor order: what a stable sort of all of
+ * them would put first, without sorting (and allocating) every sensor of every reading.
+ */
+export function topContributions(sensors: readonly string[], contrib: ArrayLike<number>, offset: number, k: number): Contribution[] {
+  const top: Contribution[] = [];
+  for (let j = 0; j < sensors.length; j++) {
+    const c = contrib[offset + j]!;
+    let at = top.length;
+    while (at > 0 && c > top[at - 1]!.contribution) at--;
+    if (at >= k) continue;
+    top.splice(at, 0, { sensor: sensors[j]!, contribution: c });
+    if (top.length > k) top.pop();
+  }
+  return top;
+}
+
 /** One sensor this far out while every other stays this quiet is a broken sensor, not a broken process. */
 const LONE_SPIKE = 25;
 const QUIET = 1;
