@@ -203,6 +203,8 @@ export const KpiRowSchema = z.object({
   performance: z.number().nullable(),
   quality: z.number().nullable(),
   oee: z.number().nullable(),
+  /** Machine-hours observed with power below the machine's run level; a machine without a power sensor counts as running. */
+  downtimeH: z.number(),
 });
 export type KpiRow = z.infer<typeof KpiRowSchema>;
 

@@ -12,11 +12,11 @@ describe('reports', () => {
     expect(bucketStart(T0 - 1, 'week')).toBe(T0 - 7 * 24 * HOUR_MS);
   });
 
-  it('sums energy and production and computes plant OEE per bucket', () => {
+  it('sums energy, production and downtime and computes plant OEE per bucket', () => {
     const hours = [hour('a', 0), hour('a', 1, { runMs: HOUR_MS / 2, parts: 50, production: 50 }), hour('b', 25, { parts: null, rejected: null })];
     const rows = kpiRows(hours, 'day', 0.5);
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ bucket: T0, kwh: 20, co2Kg: 10, production: 150, parts: 150, rejected: 2, availability: 0.75, performance: 1 });
+    expect(rows[0]).toMatchObject({ bucket: T0, kwh: 20, co2Kg: 10, production: 150, parts: 150, rejected: 2, availability: 0.75, performance: 1, downtimeH: 0.5 });
     expect(rows[0]!.oee).toBeCloseTo(0.75 * (148 / 150));
     expect(rows[1]).toMatchObject({ parts: null, oee: null, kwh: 10 });
   });

@@ -39,9 +39,11 @@ export function kpiRows(hours: readonly MachineHour[], bucket: 'day' | 'week', c
       let observed = 0;
       let run = 0;
       let ideal = 0;
+      let downMs = 0;
       for (const h of hs) {
         kwh += h.kwh;
         production += h.production;
+        downMs += h.observedMs - h.runMs;
         const r = rate.get(h.machineId) ?? null;
         if (h.parts === null || r === null) continue;
         parts = (parts ?? 0) + h.parts;
@@ -54,7 +56,7 @@ export function kpiRows(hours: readonly MachineHour[], bucket: 'day' | 'week', c
       const performance = parts !== null && ideal > 0 ? Math.min(1, parts / ideal) : null;
       const quality = parts !== null && parts > 0 ? (parts - (rejected ?? 0)) / parts : null;
       const oee = availability !== null && performance !== null && quality !== null ? availability * performance * quality : null;
-      return { bucket: b, machineId, kwh, co2Kg: kwh * co2KgPerKwh, production, parts, rejected, availability, performance, quality, oee };
+      return { bucket: b, machineId, kwh, co2Kg: kwh * co2KgPerKwh, production, parts, rejected, availability, performance, quality, oee, downtimeH: downMs / HOUR_MS };
     });
 }
 
@@ -69,8 +71,8 @@ function file(name: string, format: 'csv' | 'pdf', csv: () => string, pdf: () =>
 }
 
 export function kpiExport(rows: readonly KpiRow[], bucket: 'day' | 'week'): ExportFile {
-  const header = [bucket === 'day' ? 'day' : 'week_starting', 'kwh', 'co2_kg', 'production', 'parts', 'rejected', 'availability_pct', 'performance_pct', 'quality_pct', 'oee_pct'];
-  const csv = toCsv(header, rows.map((r) => [iso(r.bucket).slice(0, 10), num(r.kwh), num(r.co2Kg), num(r.production, 0), r.parts, r.rejected, pct(r.availability), pct(r.performance), pct(r.quality), pct(r.oee)]));
+  const header = [bucket === 'day' ? 'day' : 'week_starting', 'kwh', 'co2_kg', 'production', 'parts', 'rejected', 'availability_pct', 'performance_pct', 'quality_pct', 'oee_pct', 'downtime_h'];
+  const csv = toCsv(header, rows.map((r) => [iso(r.bucket).slice(0, 10), num(r.kwh), num(r.co2Kg), num(r.production, 0), r.parts, r.rejected, pct(r.availability), pct(r.performance), pct(r.quality), pct(r.oee), num(r.downtimeH)]));
   return { filename: `kpis-by-${bucket}.csv`, mime: 'text/csv', encoding: 'utf8', content: csv };
 }
 

@@ -3,7 +3,7 @@ import { useStore } from 'zustand';
 import type { Machine } from '../../../common/telemetry';
 import { useCall } from '../analytics/use-call';
 import { useServices } from '../app/services-context';
-import { oeeOf, plantKpis, type PlantKpis } from './kpis';
+import { downtimeOf, oeeOf, plantKpis, type PlantKpis } from './kpis';
 
 const REFRESH_MS = 1_000;
 const DAY = 86_400_000;
@@ -42,7 +42,9 @@ export function KpiBar({ area }: { area?: string }) {
   const alarmList = Object.values(alarmsById).filter((a) => area === undefined || byId[a.machineId]?.area === area);
   const unacked = alarmList.filter((a) => a.state === 'active-unacknowledged').length;
   const { machines: m } = kpis;
-  const oee = oeeOf(kpiRows.data, area === undefined ? null : new Set(Object.values(byId).filter((x) => x.area === area).map((x) => x.id)));
+  const areaMachines = area === undefined ? null : new Set(Object.values(byId).filter((x) => x.area === area).map((x) => x.id));
+  const oee = oeeOf(kpiRows.data, areaMachines);
+  const downtime = downtimeOf(kpiRows.data, areaMachines);
 
   return (
     <section className="kpis" data-testid="kpis" aria-label="Key figures">
@@ -76,7 +78,13 @@ export function KpiBar({ area }: { area?: string }) {
         detail={alarmsAvailable ? `${unacked} unacknowledged` : 'alarm service not available'}
         unknown={!alarmsAvailable}
       />
-      <Kpi name="Downtime" id="downtime" value="unknown" detail="needs machine state history" unknown />
+      <Kpi
+        name="Downtime today"
+        id="downtime"
+        value={downtime === null ? 'unknown' : `${downtime.toFixed(1)} h`}
+        detail={downtime === null ? 'no closed hour yet' : 'machine-hours with power below the run level, closed hours'}
+        unknown={downtime === null}
+      />
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Machine } from '../../../common/telemetry';
 import type { LiveSensor } from '../state/live-telemetry';
-import { oeeOf, plantKpis } from './kpis';
+import { downtimeOf, oeeOf, plantKpis } from './kpis';
 
 const machine = (id: string, state: Machine['state'], sensors: string[]): Machine => ({
   id,
@@ -57,7 +57,7 @@ describe('plantKpis', () => {
 });
 
 describe('oeeOf', () => {
-  const row = (machineId: string | null, oee: number | null) => ({ bucket: 0, machineId, kwh: 0, co2Kg: 0, production: 0, parts: null, rejected: null, availability: null, performance: null, quality: null, oee });
+  const row = (machineId: string | null, oee: number | null) => ({ bucket: 0, machineId, kwh: 0, co2Kg: 0, production: 0, parts: null, rejected: null, availability: null, performance: null, quality: null, oee, downtimeH: 0 });
 
   it('is unknown without rows or without any OEE, never zero', () => {
     expect(oeeOf(null, null)).toBeNull();
@@ -69,5 +69,18 @@ describe('oeeOf', () => {
     expect(oeeOf(rows, null)).toBe(0.7);
     expect(oeeOf(rows, new Set(['a', 'b', 'c']))).toBeCloseTo(0.75);
     expect(oeeOf([row('a', 0.6), row('b', 0.8)], null)).toBeCloseTo(0.7);
+  });
+});
+
+describe('downtimeOf', () => {
+  const row = (machineId: string | null, downtimeH: number) => ({ bucket: 0, machineId, kwh: 0, co2Kg: 0, production: 0, parts: null, rejected: null, availability: null, performance: null, quality: null, oee: null, downtimeH });
+
+  it("is unknown without rows for what was asked, the plant's row for the plant, the sum of an area's machines for an area", () => {
+    expect(downtimeOf(null, null)).toBeNull();
+    expect(downtimeOf([], null)).toBeNull();
+    expect(downtimeOf([row(null, 2.5), row('a', 1)], null)).toBe(2.5);
+    expect(downtimeOf([row(null, 0)], null)).toBe(0);
+    expect(downtimeOf([row(null, 2.5), row('a', 1), row('b', 0.5), row('c', 4)], new Set(['a', 'b']))).toBe(1.5);
+    expect(downtimeOf([row(null, 2.5)], new Set(['a']))).toBeNull();
   });
 });

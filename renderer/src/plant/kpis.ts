@@ -63,6 +63,16 @@ export function plantKpis(machines: readonly Machine[], sensorsOf: SensorsOf, co
 }
 
 /** Today's OEE from the optimizer's hourly KPIs: the plant's row, or the mean over an area's machines. */
+/**
+ * Machine-hours of downtime in the rows: the plant's row for the plant, the sum of an area's
+ * machines for an area. Null without rows for what was asked (no closed hour yet), never zero.
+ */
+export function downtimeOf(rows: readonly KpiRow[] | null, machineIds: ReadonlySet<string> | null): number | null {
+  if (!rows) return null;
+  const picked = rows.filter((r) => (machineIds === null ? r.machineId === null : r.machineId !== null && machineIds.has(r.machineId)));
+  return picked.length === 0 ? null : picked.reduce((sum, r) => sum + r.downtimeH, 0);
+}
+
 export function oeeOf(rows: readonly KpiRow[] | null, machineIds: ReadonlySet<string> | null): number | null {
   if (!rows) return null;
   const plant = machineIds === null ? rows.find((r) => r.machineId === null && r.oee !== null) : undefined;
