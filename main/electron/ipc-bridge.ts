@@ -12,6 +12,12 @@ export interface IpcBridgeOptions {
   /** Only our own renderer's main frame may call; a frame from anywhere else gets a refusal. */
   isOwnUrl(url: string): boolean;
   sessionLive(token: string): boolean;
+  /**
+   * The window that plays voice alerts (the desk). One room hears one voice: every wallboard
+   * speaking the same announcement would echo. Without it, or while it is not logged in, the first
+   * logged-in window speaks.
+   */
+  speaker?(): Pick<WebContents, 'id'> | undefined;
 }
 
 export function registerIpcBridge(opts: IpcBridgeOptions) {
@@ -38,11 +44,16 @@ export function registerIpcBridge(opts: IpcBridgeOptions) {
   }
 
   return {
-    /** Pushes an event to every window whose session is live. */
+    /** Pushes an event to every window whose session is live; a voice event to one of them only. */
     broadcast(name: EventName, payload: unknown) {
-      for (const { contents, connection } of connections.values()) {
-        if (connection.token && opts.sessionLive(connection.token) && !contents.isDestroyed()) contents.send(ipcEventChannel, name, payload);
+      const live = [...connections.values()].filter(({ contents, connection }) => connection.token && opts.sessionLive(connection.token) && !contents.isDestroyed());
+      if (name === 'voice') {
+        const speaker = opts.speaker?.()?.id;
+        const one = live.find(({ contents }) => contents.id === speaker) ?? live[0];
+        one?.contents.send(ipcEventChannel, name, payload);
+        return;
       }
+      for (const { contents } of live) contents.send(ipcEventChannel, name, payload);
     },
     /** After a renderer crash the page reloads and must log in or resume again. */
     forget(contents: WebContents) {

@@ -56,11 +56,14 @@ async function main() {
     return new Response(new Uint8Array(file.body), { headers: { 'content-type': file.type, 'content-security-policy': CONTENT_SECURITY_POLICY } });
   });
 
+  // Set once the display windows exist; voice events before that go to the first logged-in window.
+  let desk: () => BrowserWindow | undefined = () => undefined;
   const bridge = registerIpcBridge({
     ipcMain,
     dispatch: runtime.dispatch,
     isOwnUrl: (url) => isOwnUrl(url, devServerUrl),
     sessionLive: runtime.sessionLive,
+    speaker: () => desk()?.webContents,
   });
   const unsubscribe = runtime.subscribe((name, payload) => bridge.broadcast(name, payload));
   // A control-room screen must never go dark on its own.
@@ -93,6 +96,7 @@ async function main() {
     open: createWindow,
     log: (message) => console.log(message),
   });
+  desk = () => displays.desk() as BrowserWindow | undefined;
   displays.start();
   app.on('second-instance', () => (displays.desk() as BrowserWindow | undefined)?.focus());
   app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && displays.sync());
