@@ -9,6 +9,9 @@ early-stopped (not refitted) 5-seed mean against the engines' true, uncapped RUL
 separately per bin of predicted RUL (a prediction near the cap covers engines far from failure,
 whose true RUL can be much longer than the cap).
 
+The target is min(RUL, cap) with the subset's cap from the exported params (scripts/models/cmapss-data.ts
+RUL_CAPS; FD002/FD004's chosen by select_rul_cap.py on validation engines only).
+
     python3 train_rul.py FEATURE_DIR SUBSET OUT.onnx PARITY.json
 """
 import json
@@ -21,13 +24,18 @@ from torch import nn
 
 SEEDS = [1, 2, 3, 4, 5]
 EPOCHS = 60
-BAND_EDGES = [25, 50, 75, 100, 115]
 BATCH = 512
 # Hidden width per subset, chosen by the 5-seed mean validation RMSE (held-out training engines):
 # 64 -> 128 gave FD001 9.12 -> 8.96, FD002 10.19 -> 10.12, FD003 10.29 -> 10.35, FD004 12.38 -> 12.65.
 HIDDEN = {'FD001': 128, 'FD002': 128, 'FD003': 64, 'FD004': 64}
 VALIDATION_FRACTION = 0.2
 SPLIT_SEED = 2008
+
+
+def band_edges(cap):
+    """Upper edges of the band's bins of predicted RUL: every 25 cycles, and 10 below the cap (125: 25, 50, 75, 100, 115).
+    A bin with fewer than 50 validation windows merges into the next."""
+    return [float(e) for e in range(25, int(cap) - 10, 25)] + [float(cap) - 10]
 
 
 class Member(nn.Module):
@@ -116,7 +124,7 @@ def main(feature_dir, subset, out_path, parity_path):
     residual = life[va] - pred
     band = {'low': float(np.quantile(residual, 0.1)), 'high': float(np.quantile(residual, 0.9)), 'coverage': 0.8, 'bins': []}
     lower = -np.inf
-    for upper in BAND_EDGES + [float('inf')]:
+    for upper in band_edges(params['cap']) + [float('inf')]:
         r = residual[(pred >= lower) & (pred < upper)]
         if len(r) >= 50:
             band['bins'].append({'upTo': upper if np.isfinite(upper) else 1e9, 'low': float(np.quantile(r, 0.1)), 'high': float(np.quantile(r, 0.9))})

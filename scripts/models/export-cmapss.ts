@@ -8,9 +8,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RulInput, rulInputWidth, type RulParams } from '../../main/inference/rul-input';
-import { CMAPSS_SENSORS, readEngines, SUBSETS, trainFile } from './cmapss-data';
+import { CMAPSS_SENSORS, readEngines, RUL_CAPS, SUBSETS, trainFile } from './cmapss-data';
 
-export const RUL_CAP = 125;
 export const RUL_WINDOW = 30;
 /** Extra windows (cycles): the 90-cycle mean and slope see the slow wear trend, the 10-cycle mean the latest level. */
 export const RUL_LONG_WINDOW = 90;
@@ -37,6 +36,7 @@ function main(out: string) {
   mkdirSync(out, { recursive: true });
   for (const subset of SUBSETS) {
     const engines = readEngines(trainFile(subset), subset);
+    const cap = RUL_CAPS[subset];
     const params: RulParams = {
       window: RUL_WINDOW,
       longWindow: RUL_LONG_WINDOW,
@@ -45,7 +45,7 @@ function main(out: string) {
       conditionMetric: 'setting1',
       conditions: conditionStats(engines.flatMap((e) => e.readings)),
       cycleMetric: 'cycle',
-      cap: RUL_CAP,
+      cap,
       band: { low: 0, high: 0, coverage: 0 },
     };
     const width = rulInputWidth(params);
@@ -60,7 +60,7 @@ function main(out: string) {
         const x = input.update(r);
         if (!x) continue;
         xs.push(x);
-        ys.push(Math.min(RUL_CAP, last - r.metrics.cycle!));
+        ys.push(Math.min(cap, last - r.metrics.cycle!));
         lives.push(last - r.metrics.cycle!);
         units.push(e.unit);
       }
