@@ -37,30 +37,45 @@ async function heapMb(cdp: CDPSession): Promise<number> {
   return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 1e6;
 }
 
-/** Installs the frame and long-task recorders in the page; the page keeps them in window.__bench. */
+type Trace = { intervals: number[]; work: number[]; longTasks: number[] };
+
+/** Installs the frame and long-task recorders in the page; window.__bench.stop() ends them and returns their figures. */
 async function startRecording(page: Page) {
   // A string, not a function: tsx would wrap named inner functions in a helper the page does not have.
   await page.evaluate(`(() => {
     const bench = { intervals: [], work: [], longTasks: [] };
-    window.__bench = bench;
-    new PerformanceObserver((list) => {
+    const observer = new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) bench.longTasks.push(entry.duration);
-    }).observe({ type: 'longtask' });
+    });
+    observer.observe({ type: 'longtask' });
     const channel = new MessageChannel();
     let frameStart = 0;
     channel.port1.onmessage = () => bench.work.push(performance.now() - frameStart);
     let last = 0;
+    let request = 0;
     const frame = (now) => {
       if (last) bench.intervals.push(now - last);
       last = now;
       frameStart = performance.now();
       // Runs as the first task after this frame's rendering: the gap is the frame's main-thread work.
       channel.port2.postMessage(0);
-      requestAnimationFrame(frame);
+      request = requestAnimationFrame(frame);
     };
-    requestAnimationFrame(frame);
+    request = requestAnimationFrame(frame);
+    window.__bench = {
+      stop() {
+        cancelAnimationFrame(request);
+        observer.disconnect();
+        channel.port1.close();
+        delete window.__bench;
+        return bench;
+      },
+    };
   })()`);
 }
+
+/** Left running after the trace, the recorder's arrays would grow some 80 kB a minute and count in the page's heap. */
+const stopRecording = (page: Page) => page.evaluate(() => (window as unknown as { __bench: { stop(): Trace } }).__bench.stop());
 
 async function main() {
   log(`bench:ui — ${MACHINES} machines x 1 Hz, ${CHARTS} live charts, ${TRACE_S} s frame trace, ${Math.round(TOTAL_S / 60)} min run`);
@@ -88,14 +103,14 @@ async function main() {
     log(`heap at 0 s: ${heap[0]!.mb.toFixed(1)} MB`);
     await startRecording(page);
     const started = Date.now();
-    let traced: { intervals: number[]; work: number[]; longTasks: number[] } | null = null;
+    let traced: Trace | null = null;
     while ((Date.now() - started) / 1000 < TOTAL_S) {
       const elapsedS = (Date.now() - started) / 1000;
       const nextSample = Math.min(TOTAL_S, (Math.floor(elapsedS / HEAP_SAMPLE_S) + 1) * HEAP_SAMPLE_S);
       const nextStop = !traced && TRACE_S < nextSample ? TRACE_S : nextSample;
       await page.waitForTimeout(Math.max(0, nextStop * 1000 - (Date.now() - started)));
       if (!traced && (Date.now() - started) / 1000 >= TRACE_S) {
-        traced = await page.evaluate(() => (window as unknown as { __bench: { intervals: number[]; work: number[]; longTasks: number[] } }).__bench);
+        traced = await stopRecording(page);
       }
       if (nextStop === nextSample) {
         const sample = { atS: Math.round((Date.now() - started) / 1000), mb: await heapMb(cdp) };
@@ -103,7 +118,7 @@ async function main() {
         log(`heap at ${sample.atS} s: ${sample.mb.toFixed(1)} MB`);
       }
     }
-    traced ??= await page.evaluate(() => (window as unknown as { __bench: { intervals: number[]; work: number[]; longTasks: number[] } }).__bench);
+    traced ??= await stopRecording(page);
     const trendsStillLive = await page.$$eval('[data-testid="trend"]', (trends) => trends.filter((t) => t.getAttribute('data-quality') === 'good').length);
 
     const workP95 = p(traced.work, 0.95);

@@ -42,6 +42,13 @@ const PENS = ['#27496d', '#4d4d4d', '#6a5a3a', '#3f6353'];
 const LIMIT_PEN = '#3a3a3a';
 const ZOOM_STEP = 1.5;
 const PAN_STEP = 0.25;
+/**
+ * Rows preallocated per second of live window: one reading a second (the simulator's and a typical
+ * gateway's rate) with room for gap rows. Faster sensors make the buffer grow once.
+ */
+const ROWS_PER_WINDOW_SECOND = 1.25;
+/** Beyond this a long window (hours, days) starts smaller and grows only as far as its data needs. */
+const MAX_PREALLOCATED_ROWS = 8_192;
 
 /**
  * One uPlot chart fed outside React: readings are buffered as they arrive and drawn at most once per
@@ -64,7 +71,8 @@ export class TrendChart {
     this.schedule = options.schedule ?? ((flush) => requestAnimationFrame(() => flush()));
     this.windowMs = options.windowMs;
     this.limits = options.limits ?? [];
-    this.buffer = new TrendBuffer(options.series.length, options.gapMs ?? 15_000);
+    const rows = Math.min(MAX_PREALLOCATED_ROWS, Math.ceil((options.windowMs / 1000) * ROWS_PER_WINDOW_SECOND));
+    this.buffer = new TrendBuffer(options.series.length, options.gapMs ?? 15_000, rows);
     const end = this.now();
     this.plot = new uPlot(this.plotOptions(), this.buffer.data(), options.target);
     this.setX(end - this.windowMs, end);
@@ -86,6 +94,11 @@ export class TrendChart {
 
   /** One live reading; drawn with the next frame together with whatever else arrives until then. */
   push(ts: number, values: readonly (number | null)[]): void {
+    // Trimmed here, not only when drawn: a hidden window gets no animation frames but keeps its readings.
+    if (this.following) this.buffer.trimBefore(this.now() - this.windowMs);
+    // Zoomed or panned, nothing is trimmed: a full buffer then drops live readings rather than grow
+    // for as long as the view is left alone. Going back to live reloads them (onViewChange(null)).
+    else if (this.buffer.full) return;
     if (!this.buffer.push(ts, values) || this.pending || this.destroyed) return;
     this.pending = true;
     this.schedule(() => {
@@ -130,7 +143,7 @@ export class TrendChart {
 
   private redraw(): void {
     const now = this.now();
-    if (this.following) this.buffer.trimBefore(now - this.windowMs * 1.2);
+    if (this.following) this.buffer.trimBefore(now - this.windowMs);
     this.plot.setData(this.buffer.data(), false);
     // Where the data ends, in the DOM: browser tests and a look in DevTools can tell a live chart from a frozen one.
     this.options.target.dataset['lastTs'] = String(this.buffer.last ?? '');

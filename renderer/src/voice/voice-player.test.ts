@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it, vi } from 'vitest';
 import type { VoiceEvent, VoicePriority } from '../../../common/contract-voice';
-import { VoicePlayer, type AudioLike, type VoicePlayerDeps } from './voice-player';
+import { MAX_QUEUED, VoicePlayer, type AudioLike, type VoicePlayerDeps } from './voice-player';
 
 class FakeAudio implements AudioLike {
   src = '';
@@ -118,6 +118,20 @@ describe('VoicePlayer', () => {
     expect(blocked).toEqual([true, false]);
     expect(audios).toHaveLength(2);
     expect(audios[1]!.src).toContain('UklGRg');
+    player.dispose();
+  });
+
+  it('keeps a bounded backlog while autoplay is refused, dropping the least urgent phrase that waited longest', async () => {
+    const { player, audios, refuse } = setup();
+    refuse(Object.assign(new Error('refused'), { name: 'NotAllowedError' }));
+    player.receive(speak('critical', 'critical', { audioBase64: 'critical' }));
+    await flush();
+    for (let i = 0; i < MAX_QUEUED + 4; i++) player.receive(speak(`low${i}`, 'low', { audioBase64: `low${i}` }));
+    refuse(null);
+    player.unlock();
+    for (let i = 1; i < audios.length; i++) audios[i]!.end();
+    const played = audios.slice(1).map((a) => a.src.split(',')[1]);
+    expect(played).toEqual(['critical', ...Array.from({ length: MAX_QUEUED - 1 }, (_, i) => `low${i + 5}`)]);
     player.dispose();
   });
 

@@ -36,6 +36,11 @@ export interface VoicePlayerDeps {
 const RANK: Record<VoicePriority, number> = { critical: 0, high: 1, medium: 2, low: 3, diagnostic: 4 };
 /** A phrase whose end never comes (a broken file, a stuck device) must not mute every later alarm. */
 const MAX_PHRASE_MS = 30_000;
+/**
+ * Refused autoplay holds phrases until someone clicks, which may be hours on an unattended wallboard,
+ * and a phrase can carry half a megabyte of audio. Past this many, the backlog is old news anyway.
+ */
+export const MAX_QUEUED = 16;
 
 export function browserVoiceDeps(win: Window, onBlocked: (blocked: boolean) => void): VoicePlayerDeps {
   return {
@@ -63,6 +68,7 @@ export class VoicePlayer {
     this.queue.push(event);
     // Stable: equal priorities keep their order of arrival.
     this.queue.sort((a, b) => RANK[a.priority] - RANK[b.priority]);
+    if (this.queue.length > MAX_QUEUED) this.dropLeastUrgent();
     this.next();
   }
 
@@ -87,6 +93,12 @@ export class VoicePlayer {
       this.finish();
       this.next();
     }
+  }
+
+  /** The least urgent phrase that has waited longest: the first of the last priority in line. */
+  private dropLeastUrgent(): void {
+    const rank = RANK[this.queue[this.queue.length - 1]!.priority];
+    this.queue.splice(this.queue.findIndex((e) => RANK[e.priority] === rank), 1);
   }
 
   private finish(): void {
