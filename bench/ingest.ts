@@ -4,7 +4,9 @@
  *  1. limit: a bare mqtt.js subscriber (QoS 0, TCP_NODELAY), publisher flat out;
  *  2. sustained: published -> decoded -> features -> stored (and queryable), publisher flat out;
  *  3. latency: publish -> stored p50/p99 at 5,000 messages/s;
- *  4. plant-normal load: CPU% of one core and RSS at 500 machines x 1 Hz.
+ *  4. plant-normal load: CPU% of one core (all the process's threads) and RSS at 500 machines x 1 Hz,
+ *     in the steady state: measured after a minute's warm-up, while V8 is still compiling the hot
+ *     code its helper threads add one or two per cent that a running plant does not pay.
  * The last line is one JSON object with every figure.
  */
 import { fork } from 'node:child_process';
@@ -24,7 +26,8 @@ const MACHINES = 500;
 const FLAT_OUT_COUNT = quick ? 60_000 : 300_000;
 const LATENCY_RATE = 5_000;
 const LATENCY_SECONDS = quick ? 8 : 20;
-const NORMAL_SECONDS = quick ? 10 : 30;
+const NORMAL_SECONDS = quick ? 10 : 60;
+const NORMAL_WARMUP_SECONDS = quick ? 5 : 60;
 const TARGETS = { sustainedRatio: 0.6, p99Ms: 250, normalCpuPct: 5 };
 
 function publish(job: Omit<PublisherJob, 'machines'>): Promise<{ sent: number; elapsedMs: number }> {
@@ -115,9 +118,9 @@ async function measureLatency(url: string) {
 
 async function measureNormalLoad(url: string) {
   return withRuntime(url, async (runtime) => {
-    const total = MACHINES * (NORMAL_SECONDS + 5);
+    const total = MACHINES * (NORMAL_SECONDS + NORMAL_WARMUP_SECONDS);
     const run = publish({ url, count: total, rate: MACHINES, clock: 'wall' });
-    await sleep(5_000);
+    await sleep(NORMAL_WARMUP_SECONDS * 1000);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await run;
@@ -139,7 +142,7 @@ try {
   const latency = await measureLatency(mosquitto.url);
   console.log(`latency at ${LATENCY_RATE}/s publish -> stored: p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms, max ${latency.max.toFixed(0)} ms (target p99 < ${TARGETS.p99Ms} ms)`);
   const normal = await measureNormalLoad(mosquitto.url);
-  console.log(`plant-normal ${MACHINES} machines x 1 Hz: CPU ${normal.cpuPct.toFixed(1)}% of one core (target < ${TARGETS.normalCpuPct}%), RSS ${normal.rssMb.toFixed(0)} MB`);
+  console.log(`plant-normal ${MACHINES} machines x 1 Hz (${NORMAL_SECONDS} s after ${NORMAL_WARMUP_SECONDS} s of warm-up): CPU ${normal.cpuPct.toFixed(1)}% of one core (target < ${TARGETS.normalCpuPct}%), RSS ${normal.rssMb.toFixed(0)} MB`);
   console.log(
     JSON.stringify({
       bench: 'ingest',

@@ -82,7 +82,7 @@ export const ConfigSchema = z
         minuteDays: z.number().positive().default(90),
         hourDays: z.number().positive().default(5 * 365),
         /** Telemetry batches are committed at least this often; at most this much is lost on power loss. */
-        flushMs: z.number().int().min(1).max(10_000).default(50),
+        flushMs: z.number().int().min(1).max(10_000).default(100),
         backupHourUtc: z.number().int().min(0).max(23).nullable().default(2),
         backupKeep: z.number().int().min(1).max(365).default(7),
       })
