@@ -23,7 +23,7 @@ import sys
 import numpy as np
 import torch
 
-from train_rul import HIDDEN, SEEDS, SPLIT_SEED, VALIDATION_FRACTION, train_member
+from train_rul import HIDDEN, SEEDS, load_features, train_member, validation_split
 
 TRUNCATIONS = 10
 CUT_SEED = 1225
@@ -35,13 +35,6 @@ MAX_RUL = {'FD001': 145, 'FD002': 194, 'FD003': 145, 'FD004': 195}
 
 def phm08(d):
     return float(np.sum(np.where(d < 0, np.exp(-d / 13) - 1, np.exp(d / 10) - 1)))
-
-
-def validation_split(unit):
-    units = np.unique(unit)
-    rng = np.random.default_rng(SPLIT_SEED)
-    val_units = rng.choice(units, size=int(len(units) * VALIDATION_FRACTION), replace=False)
-    return np.isin(unit, val_units), val_units
 
 
 def cuts(subset, unit, life, val_units):
@@ -59,10 +52,7 @@ def cuts(subset, unit, life, val_units):
 
 def main(feature_dir, subset, out_path, *caps):
     torch.set_num_threads(1)
-    params = json.load(open(os.path.join(feature_dir, f'{subset}.params.json')))
-    width = params['width']
-    x = np.fromfile(os.path.join(feature_dir, f'{subset}.x.bin'), dtype=np.float32).reshape(-1, width)
-    unit = np.fromfile(os.path.join(feature_dir, f'{subset}.unit.bin'), dtype=np.int32)
+    _, x, unit = load_features(feature_dir, subset)
     life = np.fromfile(os.path.join(feature_dir, f'{subset}.life.bin'), dtype=np.float32)
     va, val_units = validation_split(unit)
     rows = cuts(subset, unit, life, val_units)

@@ -90,17 +90,28 @@ def train_member(x_tr, y_tr, x_va, y_va, seed, hidden, epochs=EPOCHS):
     return model, best, best_epochs
 
 
-def main(feature_dir, subset, out_path, parity_path):
-    torch.set_num_threads(1)
+def load_features(feature_dir, subset):
+    """The exported params, input rows and engine of each row (written by scripts/models/export-cmapss.ts)."""
     params = json.load(open(os.path.join(feature_dir, f'{subset}.params.json')))
-    width = params['width']
-    x = np.fromfile(os.path.join(feature_dir, f'{subset}.x.bin'), dtype=np.float32).reshape(-1, width)
-    y = np.fromfile(os.path.join(feature_dir, f'{subset}.y.bin'), dtype=np.float32)
+    x = np.fromfile(os.path.join(feature_dir, f'{subset}.x.bin'), dtype=np.float32).reshape(-1, params['width'])
     unit = np.fromfile(os.path.join(feature_dir, f'{subset}.unit.bin'), dtype=np.int32)
+    return params, x, unit
+
+
+def validation_split(unit):
+    """Rows of the held-out engines (mask) and those engines: the split early stopping and the band use."""
     units = np.unique(unit)
     rng = np.random.default_rng(SPLIT_SEED)
     val_units = rng.choice(units, size=int(len(units) * VALIDATION_FRACTION), replace=False)
-    va = np.isin(unit, val_units)
+    return np.isin(unit, val_units), val_units
+
+
+def main(feature_dir, subset, out_path, parity_path):
+    torch.set_num_threads(1)
+    params, x, unit = load_features(feature_dir, subset)
+    width = params['width']
+    y = np.fromfile(os.path.join(feature_dir, f'{subset}.y.bin'), dtype=np.float32)
+    va, val_units = validation_split(unit)
     mean = x[~va].mean(0)
     std = np.maximum(x[~va].std(0), 1e-6)
     mean_all = x.mean(0)
