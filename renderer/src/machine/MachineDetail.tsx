@@ -10,6 +10,8 @@ import { sortAlarms } from '../state/alarms';
 import { describeFailure } from '../transport/client';
 import type { LimitLine } from '../trend/trend-chart';
 import { TrendPanel } from '../trend/TrendPanel';
+import { ConditionPanel } from './ConditionPanel';
+import { MaintenanceHistory } from './MaintenanceHistory';
 
 const RANGES = [
   { label: '15 min', ms: 15 * 60_000 },
@@ -24,11 +26,10 @@ type Loaded<T> = { state: 'loading' } | { state: 'ok'; value: T } | { state: 'un
 
 /** Level 3: one machine's trends for every sensor, its condition, and its alarm history. */
 export function MachineDetail({ machineId }: { machineId: string }) {
-  const { machines, alarms, health, call, preferences } = useServices();
+  const { machines, alarms, call, preferences } = useServices();
   const machine = useStore(machines, (s) => s.byId[machineId]);
   const loaded = useStore(machines, (s) => s.loaded);
   const alarmsById = useStore(alarms, (s) => s.byId);
-  const models = useStore(health, (s) => s.health?.models);
   const utc = useStore(preferences, (s) => s.timeZone === 'utc');
   const [rangeMs, setRangeMs] = useState<number>(RANGES[1].ms);
   const [limits, setLimits] = useState<Loaded<EffectiveLimit[]>>({ state: 'loading' });
@@ -83,13 +84,7 @@ export function MachineDetail({ machineId }: { machineId: string }) {
       </header>
 
       <div className="detail-panels">
-        <section className="panel" data-testid="condition">
-          <h3>Condition</h3>
-          <p className="unknown-note">
-            Health score, failure probability and remaining useful life: <strong>not available</strong> — the host does not publish model outputs yet
-            {models ? ` (inference: ${models.state.replace('_', ' ')})` : ''}.
-          </p>
-        </section>
+        <ConditionPanel machineId={machineId} />
         <section className="panel panel-wide" data-testid="machine-alarms">
           <h3>Alarms</h3>
           {active.length > 0 ? <AlarmTable alarms={active} showMachine={false} testId="machine-active-alarms" /> : <p className="unknown-note">No active alarm.</p>}
@@ -121,12 +116,7 @@ export function MachineDetail({ machineId }: { machineId: string }) {
               </table>
             ))}
         </section>
-        <section className="panel" data-testid="maintenance">
-          <h3>Maintenance</h3>
-          <p className="unknown-note">
-            Maintenance history: <strong>not available</strong> — no maintenance records are kept in this version.
-          </p>
-        </section>
+        <MaintenanceHistory machineId={machineId} />
       </div>
 
       {limits.state === 'unavailable' && <p className="unknown-note">Limit lines not shown: {limits.why}</p>}
