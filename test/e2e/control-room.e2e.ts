@@ -96,6 +96,10 @@ describe('control room screens on the headless host, in Chromium', () => {
     await page.waitForFunction(() => /calibrating: \d+ of \d+ readings/.test(document.querySelector('[data-testid="condition-anomaly"]')?.textContent ?? ''), null, { timeout: 10_000 });
     expect(await page.getByTestId('condition-failure').textContent()).toMatch(/no output/);
     expect(await page.getByTestId('condition-calibration').textContent()).toBe('commissioning window open');
+    // An administrator may start a new commissioning window; the host accepts it and the count starts again.
+    await page.getByTestId('recalibrate').click();
+    await page.waitForFunction(() => /calibrating: [0-9] of \d+ readings/.test(document.querySelector('[data-testid="condition-anomaly"]')?.textContent ?? ''), null, { timeout: 15_000 });
+    expect(await page.getByTestId('condition').textContent()).not.toMatch(/refused/);
     await page.waitForFunction(() => !/Loading tickets/.test(document.querySelector('[data-testid="maintenance"]')?.textContent ?? 'Loading tickets'), null, { timeout: 10_000 });
     expect((await page.getByTestId('maintenance').textContent())!.includes('No maintenance ticket for this machine.') || (await page.getByTestId('machine-tickets').count()) === 1).toBe(true);
   });

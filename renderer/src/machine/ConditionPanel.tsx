@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import type { CallResponse } from '../../../common/contract';
+import { roleAllows } from '../../../common/roles';
 import { useAction, useCall } from '../analytics/use-call';
 import { useServices } from '../app/services-context';
 import { formatTime } from '../plant/format';
@@ -42,8 +43,9 @@ export function rulLine(m: MachineModels): { text: string; unknown: boolean } {
 
 /** Level 3's condition: anomaly verdict with the sensors behind it, failure probability, remaining useful life, calibration. */
 export function ConditionPanel({ machineId }: { machineId: string }) {
-  const { preferences } = useServices();
+  const { preferences, session } = useServices();
   const utc = useStore(preferences, (s) => s.timeZone === 'utc');
+  const canRecalibrate = roleAllows(useStore(session, (s) => s.user?.role ?? null), 'supervise');
   const models = useCall('models.machine', { machineId }, machineId);
   const { run, error } = useAction();
   const { reload } = models;
@@ -78,10 +80,12 @@ export function ConditionPanel({ machineId }: { machineId: string }) {
           />
         </dl>
       )}
-      {/* After maintenance or a process change, "normal" is new; the host refuses roles below supervisor. */}
-      <button type="button" data-testid="recalibrate" onClick={() => void run('models.recalibrate', { machineId }, reload)}>
-        Recalibrate
-      </button>
+      {/* After maintenance or a process change, "normal" is new. The host enforces the role; the button only follows it. */}
+      {canRecalibrate && (
+        <button type="button" data-testid="recalibrate" onClick={() => void run('models.recalibrate', { machineId }, reload)}>
+          Recalibrate
+        </button>
+      )}
       {error && <p className="unknown-note">Recalibration refused: {error}</p>}
     </section>
   );
