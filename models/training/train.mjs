@@ -18,14 +18,15 @@ const py = (script, ...args) => run('nice', ['-n', '19', PYTHON, join(MODELS, 't
 const hash = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const spec = (name, shape, unit, description) => ({ name, shape, unit, description });
 
-const previous = existsSync(join(MODELS, 'manifest.json')) ? JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8')).models : {};
+const readModels = () => (existsSync(join(MODELS, 'manifest.json')) ? JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8')).models : {});
+const previous = readModels();
 // `--only anomaly|failure|rul` retrains one family and keeps the other entries as they are, so that
 // work on one model does not rerun (and wait on) the others' training.
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
 if (only !== undefined && !['anomaly', 'failure', 'rul'].includes(only)) throw new Error(`--only takes anomaly, failure or rul, not ${only}`);
 const wanted = (family) => only === undefined || only === family;
-const models = { ...(only === undefined ? {} : previous) };
+const models = {};
 function add(name, entry) {
   const sha256 = hash(join(MODELS, entry.file));
   const old = previous[name];
@@ -98,6 +99,8 @@ if (wanted('rul')) {
   }
 }
 
-const manifest = { manifestVersion: 1, models };
+// Other families' entries are read again here, not at the start, so that two `--only` runs side by
+// side do not undo each other.
+const manifest = { manifestVersion: 1, models: only === undefined ? models : { ...readModels(), ...models } };
 writeFileSync(join(MODELS, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-console.log(`models/manifest.json: ${Object.keys(models).join(', ')}`);
+console.log(`models/manifest.json: ${Object.keys(models).join(', ')} rebuilt`);
