@@ -45,7 +45,7 @@ CLASSES = ['none', 'TWF', 'HDF', 'PWF', 'OSF', 'RNF']
 PRIORITY = ['HDF', 'PWF', 'OSF', 'TWF', 'RNF']
 MODES = ['TWF', 'HDF', 'PWF', 'OSF', 'RNF']
 # Columns of physics(): 0 type, 1 air, 2 process, 3 rpm, 4 torque, 5 wear, 6 dT, 7 power, 8 strain,
-# 9 strain / type limit, 10 dT in 0.1 K steps (an exact integer, so no split falls between float32 roundings).
+# 9 strain / type limit, 10 dT in 0.1 K steps as float64 computes it (dt10_float64 below).
 FEATURES = {'TWF': [5], 'HDF': [10, 3], 'PWF': [7], 'OSF': [9], 'RNF': []}
 PARAMS = dict(n_estimators=50, learning_rate=0.1, max_depth=3)
 MODE_PARAMS = {'TWF': dict(max_depth=1, min_samples_leaf=100)}
@@ -63,12 +63,26 @@ def load():
     return x, y_bin, y_type, y_mode
 
 
+def dt10_float64(air, proc):
+    """Process - air temperature in 0.1 K steps, ordered as float64 orders it. The readings are on a
+    0.1 K grid; in float64 (the dataset generator's arithmetic) proc - air lands a few 1e-14 K above or
+    below the grid value k / 10 it should equal, and the comparison with a limit on that grid (HDF:
+    dT < 8.6) follows that side. Tree thresholds are float32, which cannot tell those apart, so the
+    side is kept as k + 0.25 * sign(float64 dT - k / 10): monotone in the float64 dT, an exact
+    float32 value. The graph computes the same from the float32 inputs (rounded to 0.1 K, then
+    float64); the model learns where to split, nothing here names a limit."""
+    kp = np.round(proc * np.float32(10)).astype(np.float64)
+    ka = np.round(air * np.float32(10)).astype(np.float64)
+    k = kp - ka
+    return (k + 0.25 * np.sign((kp / 10 - ka / 10) - k / 10)).astype(np.float32)
+
+
 def physics(x):
     """Mirror of the graph's derived columns, for fitting; the graph computes them itself at run time."""
     t, air, proc, rpm, nm, wear = (x[:, i] for i in range(6))
     power = nm * rpm * np.float32(2 * np.pi / 60)
     strain = wear * nm
-    dt10 = np.round(proc * np.float32(10)) - np.round(air * np.float32(10))
+    dt10 = dt10_float64(air, proc)
     return np.column_stack([x, proc - air, power, strain, strain / (np.float32(11000) + np.float32(1000) * t), dt10]).astype(np.float32)
 
 
@@ -150,11 +164,23 @@ def to_onnx(models, path):
         helper.make_node('Mul', ['t', 'k1000'], ['t1000']),
         helper.make_node('Add', ['t1000', 'k11000'], ['limit']),
         helper.make_node('Div', ['strain', 'limit'], ['strain_ratio']),
+        # dt10_float64: the 0.1 K grid values in float64, their difference's side of k / 10 as +-0.25.
         helper.make_node('Mul', ['proc', 'k10'], ['proc10']),
         helper.make_node('Round', ['proc10'], ['proc10r']),
+        helper.make_node('Cast', ['proc10r'], ['kp'], to=TensorProto.DOUBLE),
         helper.make_node('Mul', ['air', 'k10'], ['air10']),
         helper.make_node('Round', ['air10'], ['air10r']),
-        helper.make_node('Sub', ['proc10r', 'air10r'], ['dT10']),
+        helper.make_node('Cast', ['air10r'], ['ka'], to=TensorProto.DOUBLE),
+        helper.make_node('Sub', ['kp', 'ka'], ['k']),
+        helper.make_node('Div', ['kp', 'd10'], ['proc64']),
+        helper.make_node('Div', ['ka', 'd10'], ['air64']),
+        helper.make_node('Sub', ['proc64', 'air64'], ['dT64']),
+        helper.make_node('Div', ['k', 'd10'], ['grid64']),
+        helper.make_node('Sub', ['dT64', 'grid64'], ['residual']),
+        helper.make_node('Sign', ['residual'], ['side']),
+        helper.make_node('Mul', ['side', 'd025'], ['side025']),
+        helper.make_node('Add', ['k', 'side025'], ['dT10_64']),
+        helper.make_node('Cast', ['dT10_64'], ['dT10'], to=TensorProto.FLOAT),
         helper.make_node('Concat', ['x', 'dT', 'power', 'strain', 'strain_ratio', 'dT10'], ['features'], axis=1),
         tree_ensemble_node(trees, len(MODES), base, 'features', 'raw'),
         helper.make_node('Sigmoid', ['raw'], ['p_mode']),
@@ -173,6 +199,7 @@ def to_onnx(models, path):
         helper.make_node('Squeeze', ['p_fail_2d', 'axis1'], ['p_failure']),
     ]
     inits = [c('two_pi_60', float(np.float32(2 * np.pi / 60))), c('k1000', 1000.0), c('k11000', 11000.0), c('k10', 10.0), c('one', 1.0),
+             helper.make_tensor('d10', TensorProto.DOUBLE, [], [10.0]), helper.make_tensor('d025', TensorProto.DOUBLE, [], [0.25]),
              helper.make_tensor('axis1', TensorProto.INT64, [1], [1])]
     graph = helper.make_graph(nodes, 'failure_classifier', [helper.make_tensor_value_info('x', f, ['N', 6])],
                               [helper.make_tensor_value_info('p_failure', f, ['N']), helper.make_tensor_value_info('p_type', f, ['N', len(CLASSES)])],
@@ -192,6 +219,9 @@ def parity_rows(models):
                          rng.uniform(4, 77, n), rng.uniform(0, 250, n)]).astype(np.float32)
     # Temperatures on the dataset's 0.1 K grid, as real readings are; no value sits on a rounding edge.
     x[:, 1:3] = np.round(x[:, 1:3] * 10) / 10
+    # Two dataset rows whose 0.1 K readings both differ by 8.6 K: float64 puts 310.7 - 302.1 below 8.6
+    # (HDF flagged) and 310.6 - 302.0 above it (not flagged), so these check the graph's float64 path.
+    x = np.vstack([x, np.array([[2, 302.1, 310.7, 1294, 62.4, 101], [0, 302.0, 310.6, 1361, 46.7, 182]], dtype=np.float32)])
     p_failure, p_type = combine(mode_probabilities(models, physics(x)))
     return {'x': x.tolist(), 'p_failure': p_failure.tolist(), 'p_type': p_type.tolist()}
 
