@@ -41,7 +41,7 @@ import { BackupSchedule } from './store/backup-schedule';
 import { queryHistory } from './store/history';
 import { machineRepository } from './store/machines';
 import { modelOutputRepository } from './store/model-outputs';
-import { openDatabase } from './store/open-database';
+import { MAIN_CHECKPOINT_PAGES, openDatabase } from './store/open-database';
 import { chooseStore } from './store/open-store';
 import { userRepository } from './store/users';
 import { TelemetryWriter } from './store/telemetry-writer';
@@ -97,7 +97,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
   const dbPath = store.path;
 
   // --- store
-  const db = openDatabase(dbPath, { nativeBinding: options.sqliteBinding });
+  const db = openDatabase(dbPath, { nativeBinding: options.sqliteBinding, checkpointPages: MAIN_CHECKPOINT_PAGES });
   // History reads can be large; their own read-only connection never waits behind a write.
   const historyDb = openDatabase(dbPath, { readonly: true, nativeBinding: options.sqliteBinding });
   const writer = await TelemetryWriter.start({ dbPath, flushMs: config.store.flushMs, nativeBinding: options.sqliteBinding, retention: config.store });

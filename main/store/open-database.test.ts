@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from './open-database';
+import { MAIN_CHECKPOINT_PAGES, openDatabase, WRITER_CHECKPOINT_PAGES } from './open-database';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'fb-open-'))));
@@ -18,7 +18,15 @@ describe('openDatabase', () => {
     db.close();
     const fast = openDatabase(join(dir, 's.db'), { synchronous: 'NORMAL' });
     expect(fast.pragma('synchronous', { simple: true })).toBe(1);
+    expect(fast.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     fast.close();
+  });
+
+  it('checkpoints the WAL at the page count asked, the main connection later than the writer', () => {
+    const db = openDatabase(join(dir, 'c.db'), { checkpointPages: WRITER_CHECKPOINT_PAGES });
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(WRITER_CHECKPOINT_PAGES);
+    db.close();
+    expect(MAIN_CHECKPOINT_PAGES).toBeGreaterThan(WRITER_CHECKPOINT_PAGES);
   });
 
   it('reads through a read-only connection while a writer holds the file', () => {

@@ -3,7 +3,7 @@
  * pipeline runs on the second core. It never throws across the port; every failure is a message.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase, type Db } from './open-database';
+import { openDatabase, WRITER_CHECKPOINT_PAGES, type Db } from './open-database';
 import type { PruneBudget } from './retention';
 import { TelemetrySink } from './telemetry-sink';
 import type { FromWorker, ToWorker, WriterInit } from './writer-protocol';
@@ -19,7 +19,7 @@ const init = workerData as WriterInit;
 let db: Db | undefined;
 let sink: TelemetrySink | undefined;
 try {
-  db = openDatabase(init.dbPath, { nativeBinding: init.nativeBinding, busyTimeoutMs: init.busyTimeoutMs, synchronous: 'NORMAL' });
+  db = openDatabase(init.dbPath, { nativeBinding: init.nativeBinding, busyTimeoutMs: init.busyTimeoutMs, synchronous: 'NORMAL', checkpointPages: WRITER_CHECKPOINT_PAGES });
   sink = new TelemetrySink(db, { retention: init.retention, allowedLatenessMs: init.allowedLatenessMs });
 } catch (err) {
   db?.close();
