@@ -31,7 +31,8 @@ interface BucketParams {
  * were batched: a replay at any speed gives the same rollups as living through the day.
  */
 export class Rollups {
-  private dirty: Dirty = { minutes: new Map(), hours: new Map() };
+  private readonly dirty: Dirty = { minutes: new Map(), hours: new Map() };
+  private readonly undo: (() => void)[] = [];
   private readonly minuteStmt: Statement<[BucketParams], string>;
   private readonly hourStmt: Statement<[BucketParams & { sensor: string }]>;
 
@@ -88,6 +89,7 @@ export class Rollups {
       for (const bucket of buckets) {
         if (bucket + MINUTE_MS > watermark) continue;
         buckets.delete(bucket);
+        this.undo.push(() => this.note(machine, bucket));
         // Its raw rows may be partly pruned: recomputing would replace a complete aggregate with a partial one.
         if (bucket < rawCutoff) continue;
         const sensors = this.minuteStmt.all({ machine, bucket, end: bucket + MINUTE_MS });
@@ -101,6 +103,7 @@ export class Rollups {
       for (const [bucket, sensors] of hours) {
         if (bucket + HOUR_MS > watermark) continue;
         hours.delete(bucket);
+        this.undo.push(() => this.markHour(machine, bucket, [...sensors]));
         if (bucket < minuteCutoff) continue;
         for (const sensor of sensors) written += this.hourStmt.run({ machine, sensor, bucket, end: bucket + HOUR_MS }).changes;
       }
@@ -109,16 +112,19 @@ export class Rollups {
     return written;
   }
 
-  /** The dirty set must roll back with a failed transaction, or its buckets would never be written. */
-  snapshot(): Dirty {
-    const copy: Dirty = { minutes: new Map(), hours: new Map() };
-    for (const [m, s] of this.dirty.minutes) copy.minutes.set(m, new Set(s));
-    for (const [m, hours] of this.dirty.hours) copy.hours.set(m, new Map([...hours].map(([b, s]) => [b, new Set(s)])));
-    return copy;
+  /**
+   * Starts a transaction's record of the buckets `finalize` takes off the dirty set: if the
+   * transaction fails they must be dirty again, or they would never be written. Buckets marked
+   * during a failed transaction may stay: writing a bucket is a full recomputation.
+   */
+  begin(): void {
+    this.undo.length = 0;
   }
 
-  restore(snapshot: Dirty): void {
-    this.dirty = snapshot;
+  /** Puts back what `finalize` took since `begin`. */
+  rollback(): void {
+    for (const put of this.undo) put();
+    this.undo.length = 0;
   }
 
   private markHour(machine: string, bucket: number, sensors: readonly string[]): void {

@@ -72,7 +72,7 @@ export class TelemetrySink {
    * corrupt) rolls the whole batch back and throws, so the caller can retry it.
    */
   write(batch: RowBatch): WriteResult {
-    const snapshot = this.rollups.snapshot();
+    this.rollups.begin();
     const futureLimit = this.now() + this.maxFuture;
     let maxTs = this.maxTs;
     try {
@@ -104,7 +104,7 @@ export class TelemetrySink {
       this.maxTs = maxTs;
       return result;
     } catch (err) {
-      this.rollups.restore(snapshot);
+      this.rollups.rollback();
       throw err;
     }
   }
