@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IngestStats } from './ingest-stats';
 
@@ -22,6 +23,20 @@ describe('IngestStats', () => {
     stats.committed({ rows: 10, rejected: 0, committedAt: 1_000_030 });
     expect(stats.latencyPercentile(100, 'receipt')).toBe(30);
     expect(stats.latencyPercentile(100, 'device')).toBeGreaterThan(86_000_000);
+  });
+
+  it('gives the same percentiles as sorting the window, duplicates and all', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 300 }), fc.integer({ min: 0, max: 100 }), (lags, p) => {
+        const stats = new IngestStats(() => 0);
+        lags.forEach((lag, i) => {
+          stats.received(reading(i));
+          stats.committed({ rows: 1, rejected: 0, committedAt: i + lag });
+        });
+        const sorted = [...lags].sort((a, b) => a - b);
+        expect(stats.latencyPercentile(p, 'device')).toBe(sorted[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))]);
+      }),
+    );
   });
 
   it('never pops more than is pending', () => {

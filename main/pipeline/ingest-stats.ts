@@ -11,6 +11,33 @@ const LATENCY_WINDOW = 65_536;
  */
 export type LatencyBasis = 'receipt' | 'device';
 
+/** Shared scratch for selection: health asks for the p99 every 2 s, and a sort of the window cost more than the rest of the stats. */
+const scratch = new Float64Array(LATENCY_WINDOW);
+
+/** The k-th smallest of a[0..n) (Hoare's selection, expected linear time); reorders a. */
+function select(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k]!;
+}
+
 class LatencyWindow {
   private readonly values = new Float64Array(LATENCY_WINDOW);
   private count = 0;
@@ -20,8 +47,8 @@ class LatencyWindow {
   percentile(p: number): number {
     const n = Math.min(this.count, LATENCY_WINDOW);
     if (n === 0) return Number.NaN;
-    const sorted = this.values.slice(0, n).sort();
-    return sorted[Math.min(n - 1, Math.floor((p / 100) * n))]!;
+    scratch.set(this.values.subarray(0, n));
+    return select(scratch, n, Math.min(n - 1, Math.floor((p / 100) * n)));
   }
   reset() {
     this.count = 0;
