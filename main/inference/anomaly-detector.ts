@@ -8,6 +8,7 @@ import type { Reading } from '../../common/telemetry';
 import { FEATURES_PER_SENSOR, type AnomalyParams } from './anomaly-params';
 import { classifyAnomaly, topContributions, type AnomalyType, type Contribution } from './anomaly-type';
 import { AnomalyWindows } from './anomaly-windows';
+import { CalibrationRows } from './calibration-rows';
 import { fitCalibration, scaleFloor, thresholdFrom, type Calibration } from './calibration';
 import type { LoadedModel } from './model-set';
 import { RowArena } from './row-arena';
@@ -32,10 +33,7 @@ const TOP_CONTRIBUTORS = 3;
 const NONE_FLAT: ReadonlySet<string> = new Set();
 
 interface Collecting {
-  /** The rows cover the first this many of the machine's sensors (rows taken earlier are shorter). */
-  sensors: number;
-  rows: Float32Array[];
-  ts: number[];
+  rows: CalibrationRows;
   seen: number;
 }
 
@@ -69,7 +67,7 @@ interface Verdict {
 
 type Item =
   | { kind: 'calibrating'; machineId: string; ts: number; seen: number }
-  | { kind: 'finalize'; machineId: string; calibration: Calibration; rows: Float32Array[] }
+  | { kind: 'finalize'; machineId: string; calibration: Calibration; rows: CalibrationRows }
   | ({ kind: 'score'; machineId: string; ts: number; flat: ReadonlySet<string> } & ModelRow);
 
 export class AnomalyDetector {
@@ -91,7 +89,7 @@ export class AnomalyDetector {
   /** Starts a new commissioning window for the machine with its next reading. */
   recalibrate(machineId: string): void {
     const m = this.machines.get(machineId) ?? this.machine(null);
-    m.collecting = collecting();
+    m.collecting = this.collecting();
     this.machines.set(machineId, m);
   }
 
@@ -112,24 +110,24 @@ export class AnomalyDetector {
     const w = m.windows;
     if (!w.observe(reading)) return;
     // A machine's first accepted reading opens its first commissioning window.
-    if (m.calibration === null && m.collecting === null) m.collecting = collecting();
+    if (m.calibration === null && m.collecting === null) m.collecting = this.collecting();
     const c = m.collecting;
     if (c) {
       c.seen++;
       // Windows still filling describe the start-up, not the machine; they only warm the windows.
       if (w.accepted >= this.params.longWindow) {
-        c.sensors = w.sensors.length;
-        c.rows.push(w.row());
-        c.ts.push(reading.ts);
+        const at = c.rows.next(w.sensors.length * FEATURES_PER_SENSOR, reading.ts);
+        w.writeAll(c.rows.x, at);
       }
       if (c.seen < this.params.calibrationRows) {
         this.queue.push({ kind: 'calibrating', machineId: reading.machineId, ts: reading.ts, seen: c.seen });
         return;
       }
       m.collecting = null;
-      const sensors = w.sensors.slice(0, c.sensors);
-      const rows = c.rows.map((r) => pad(r, sensors.length * FEATURES_PER_SENSOR));
-      m.calibration = { ...fitCalibration({ sensors, rows, ts: c.ts }, this.params), threshold: Number.NaN };
+      const { rows } = c;
+      const sensors = w.sensors.slice(0, rows.stride / FEATURES_PER_SENSOR);
+      const views = Array.from({ length: rows.count }, (_, i) => rows.row(i));
+      m.calibration = { ...fitCalibration({ sensors, rows: views, ts: rows.ts }, this.params), threshold: Number.NaN };
       this.queue.push({ kind: 'finalize', machineId: reading.machineId, calibration: m.calibration, rows });
       this.queue.push({ kind: 'calibrating', machineId: reading.machineId, ts: reading.ts, seen: c.seen });
       return;
@@ -206,7 +204,8 @@ export class AnomalyDetector {
 
   private async finalize(item: Extract<Item, { kind: 'finalize' }>): Promise<void> {
     try {
-      const { score } = await this.run(item.rows.map((x) => ({ x, at: 0, calibration: item.calibration })));
+      const { rows, calibration } = item;
+      const { score } = await this.run(Array.from({ length: rows.count }, (_, i) => ({ x: rows.x, at: i * rows.stride, calibration })));
       item.calibration.threshold = thresholdFrom(score, this.params);
       this.store?.save(item.machineId, item.calibration);
     } catch {
@@ -240,6 +239,10 @@ export class AnomalyDetector {
     return { score: out.score!.data, contrib: out.contrib!.data, sensors };
   }
 
+  private collecting(): Collecting {
+    return { rows: new CalibrationRows(this.params.calibrationRows), seen: 0 };
+  }
+
   private machine(calibration: Calibration | null): MachineState {
     return { windows: new AnomalyWindows(this.params.shortWindow, this.params.longWindow), calibration, collecting: null, layout: null };
   }
@@ -252,20 +255,11 @@ interface Scores {
   sensors: number;
 }
 
-const collecting = (): Collecting => ({ sensors: 0, rows: [], ts: [], seen: 0 });
-
 /** Rebuilt only when the calibration changes or the machine reports a new sensor. */
 function layoutOf(m: MachineState, calibration: Calibration): Layout {
   const known = m.windows.sensors.length;
   if (m.layout?.calibration !== calibration || m.layout.known !== known) m.layout = { calibration, known, positions: m.windows.positions(calibration.sensors) };
   return m.layout;
-}
-
-function pad(row: Float32Array, length: number): Float32Array {
-  if (row.length === length) return row;
-  const out = new Float32Array(length).fill(Number.NaN);
-  out.set(row);
-  return out;
 }
 
 /** Sensors now constant over the long window although their level moved during calibration. */

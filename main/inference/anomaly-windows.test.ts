@@ -114,7 +114,9 @@ function compare(shortWindow: number, longWindow: number, seed: number): void {
     w.write(positions, x, 2);
     expect(x.subarray(0, 2), context).toEqual(new Float32Array([7, 7]));
     expect(bits(x.subarray(2)), context).toEqual(bits(ref.row(sensors)));
-    expect(bits(w.row()), context).toEqual(bits(ref.row(w.sensors)));
+    const all = new Float32Array(1 + w.sensors.length * FEATURES_PER_SENSOR).fill(7);
+    w.writeAll(all, 1);
+    expect(bits(all.subarray(1)), context).toEqual(bits(ref.row(w.sensors)));
     sensors.forEach((s, k) => {
       if (positions[k]! < 0) return;
       const flat = w.flat(positions[k]!);

@@ -80,11 +80,9 @@ export class AnomalyWindows {
     return Int32Array.from(sensors, (s) => this.index.get(s) ?? -1);
   }
 
-  /** A new model input row over all sensors so far, in their order. */
-  row(): Float32Array {
-    const x = new Float32Array(this.names.length * FEATURES_PER_SENSOR);
-    for (let k = 0; k < this.inputs.length; k++) this.put(k, x, k * FEATURES_PER_SENSOR);
-    return x;
+  /** Writes the model input row over all sensors so far, in their order, into x from `at`. */
+  writeAll(x: Float32Array, at: number): void {
+    for (let k = 0; k < this.inputs.length; k++) this.put(k, x, at + k * FEATURES_PER_SENSOR);
   }
 
   /** Writes the model input row of the sensors at `positions` into x from `at`; NaN for a -1. */
