@@ -62,7 +62,8 @@ export class ModelStage {
   private chain: Promise<unknown> = Promise.resolve();
   private scheduled: Promise<ModelOutput[]> | null = null;
   private lastRunAt = Number.NEGATIVE_INFINITY;
-  private unsaved = new Map<string, ModelOutput>();
+  /** Machines with outputs newer than the store's; persist() writes their latest of each model. */
+  private readonly unsaved = new Set<string>();
   private lastPersistAt: number;
   private readonly monotonic: () => number;
 
@@ -174,8 +175,10 @@ export class ModelStage {
     this.lastPersistAt = this.monotonic();
     const repo = this.options.repository;
     if (!repo || this.unsaved.size === 0) return;
-    repo.saveLatest([...this.unsaved.values()].map((o) => ({ machineId: o.output.machineId, model: o.model, ts: o.output.ts, state: o.output.state, output: o.output })));
-    this.unsaved = new Map();
+    const rows = [];
+    for (const machineId of this.unsaved) for (const [model, output] of this.latest.get(machineId) ?? []) rows.push({ machineId, model, ts: output.ts, state: output.state, output });
+    repo.saveLatest(rows);
+    this.unsaved.clear();
   }
 
   private record(outputs: readonly ModelOutput[]): void {
@@ -184,7 +187,7 @@ export class ModelStage {
       let m = this.latest.get(id);
       if (!m) this.latest.set(id, (m = new Map()));
       m.set(o.model, o.output);
-      this.unsaved.set(`${id}\u0000${o.model}`, o);
+      this.unsaved.add(id);
       if (o.model === 'anomaly') this.track(o.output);
     }
     if (this.monotonic() - this.lastPersistAt >= (this.options.persistEveryMs ?? DEFAULT_PERSIST_EVERY_MS)) this.persist();
