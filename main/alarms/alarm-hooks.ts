@@ -37,8 +37,16 @@ export class AlarmHooks {
     };
   }
 
+  /** Once per reading: no closure per hook, unlike the rarer calls. */
   reading(reading: Reading): void {
-    for (const hook of this.hooks) if (hook.onReading) this.guard(hook, () => hook.onReading!(reading));
+    for (const hook of this.hooks) {
+      if (!hook.onReading) continue;
+      try {
+        hook.onReading(reading);
+      } catch (err) {
+        this.failed(hook, err);
+      }
+    }
   }
   machines(machines: readonly Machine[]): void {
     for (const hook of this.hooks) if (hook.onMachines) this.guard(hook, () => hook.onMachines!(machines));
@@ -55,8 +63,12 @@ export class AlarmHooks {
     try {
       run();
     } catch (err) {
-      this.failures.set(hook.name, (this.failures.get(hook.name) ?? 0) + 1);
-      this.report(hook.name, err);
+      this.failed(hook, err);
     }
+  }
+
+  private failed(hook: AlarmHook, err: unknown) {
+    this.failures.set(hook.name, (this.failures.get(hook.name) ?? 0) + 1);
+    this.report(hook.name, err);
   }
 }
