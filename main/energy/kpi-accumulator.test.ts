@@ -31,4 +31,18 @@ describe('hourly KPI accumulator', () => {
     expect(hour).toMatchObject({ production: 15, parts: null, rejected: null });
     expect(hour!.kwh).toBeCloseTo(5 * (3 / 60));
   });
+
+  it('closes every hour once its grace has passed, also an hour opened after a later one closed', () => {
+    const acc = new KpiAccumulator({ graceMs: 60_000 });
+    const at = (machineId: string, ts: number) => acc.add({ machineId, ts, metrics: { power: 10 }, receivedAt: ts });
+    at('a', 1000);
+    at('a', H + 1000);
+    expect(acc.close(H + 59_999)).toEqual([]);
+    expect(acc.close(H + 60_000).map((h) => [h.machineId, h.hour])).toEqual([['a', 0]]);
+    // a machine first heard of now, with a reading from the hour that just closed for the others
+    at('b', 2000);
+    expect(acc.close(H + 60_001).map((h) => [h.machineId, h.hour])).toEqual([['b', 0]]);
+    expect(acc.close(2 * H + 59_999)).toEqual([]);
+    expect(acc.close(2 * H + 60_000).map((h) => [h.machineId, h.hour])).toEqual([['a', H]]);
+  });
 });

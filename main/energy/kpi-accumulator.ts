@@ -49,6 +49,8 @@ export class KpiAccumulator {
   private readonly maxGapMs: number;
   private readonly keepHours: number;
   private readonly graceMs: number;
+  /** The earliest watermark at which an open hour closes: close() is called several times a second and is nearly always a no-op. */
+  private nextClose = Number.POSITIVE_INFINITY;
 
   constructor(options: KpiAccumulatorOptions = {}) {
     this.maxGapMs = options.maxGapMs ?? 5 * 60_000;
@@ -74,7 +76,10 @@ export class KpiAccumulator {
     s.lastTs = reading.ts;
     const hour = Math.floor(reading.ts / HOUR_MS) * HOUR_MS;
     let b = s.open.get(hour);
-    if (!b) s.open.set(hour, (b = emptyBucket(reading.machineId, hour)));
+    if (!b) {
+      s.open.set(hour, (b = emptyBucket(reading.machineId, hour)));
+      this.nextClose = Math.min(this.nextClose, hour + HOUR_MS + this.graceMs);
+    }
 
     s.counterName ??= counterOf(m);
     const counter = s.counterName === null ? undefined : m[s.counterName];
@@ -114,9 +119,15 @@ export class KpiAccumulator {
   /** Closes every hour that ended more than the grace period before `watermark`; returns them. */
   close(watermark: number): MachineHour[] {
     const out: MachineHour[] = [];
+    if (watermark < this.nextClose) return out;
+    this.nextClose = Number.POSITIVE_INFINITY;
     for (const s of this.machines.values()) {
       for (const [hour, b] of s.open) {
-        if (hour + HOUR_MS + this.graceMs > watermark) continue;
+        const closesAt = hour + HOUR_MS + this.graceMs;
+        if (closesAt > watermark) {
+          this.nextClose = Math.min(this.nextClose, closesAt);
+          continue;
+        }
         s.open.delete(hour);
         const h = finish(b);
         out.push(h);
