@@ -27,17 +27,23 @@ export interface Contribution {
  * them would put first, without sorting (and allocating) every sensor of every reading.
  */
 export function topContributions(sensors: readonly string[], contrib: ArrayLike<number>, offset: number, k: number): Contribution[] {
-  const top: Contribution[] = [];
+  // Ranks positions first and makes objects only for the winners: this runs for every reading.
+  const best = rankScratch;
+  let n = 0;
   for (let j = 0; j < sensors.length; j++) {
     const c = contrib[offset + j]!;
-    let at = top.length;
-    while (at > 0 && c > top[at - 1]!.contribution) at--;
+    let at = n;
+    while (at > 0 && c > contrib[offset + best[at - 1]!]!) at--;
     if (at >= k) continue;
-    top.splice(at, 0, { sensor: sensors[j]!, contribution: c });
-    if (top.length > k) top.pop();
+    for (let m = Math.min(n, k - 1); m > at; m--) best[m] = best[m - 1]!;
+    best[at] = j;
+    if (n < k) n++;
   }
+  const top: Contribution[] = [];
+  for (let i = 0; i < n; i++) top.push({ sensor: sensors[best[i]!]!, contribution: contrib[offset + best[i]!]! });
   return top;
 }
+const rankScratch: number[] = [];
 
 /** One sensor this far out while every other stays this quiet is a broken sensor, not a broken process. */
 const LONE_SPIKE = 25;
