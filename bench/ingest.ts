@@ -4,9 +4,14 @@
  *  1. limit: a bare mqtt.js subscriber (QoS 0, TCP_NODELAY), publisher flat out;
  *  2. sustained: published -> decoded -> features -> stored (and queryable), publisher flat out;
  *  3. latency: publish -> stored p50/p99 at 5,000 messages/s;
- *  4. plant-normal load: CPU% of one core (all the process's threads) and RSS at 500 machines x 1 Hz,
- *     in the steady state: measured after a minute's warm-up, while V8 is still compiling the hot
- *     code its helper threads add one or two per cent that a running plant does not pay.
+ *  4. plant-normal load: CPU% of one core (all the process's threads) and RSS at 500 machines x 1 Hz
+ *     of normal (stationary) readings, twice, each measured after a minute's warm-up (while V8 is
+ *     still compiling the hot code its helper threads add one or two per cent that a running plant
+ *     does not pay):
+ *     a. a new plant: every machine in its commissioning window, as on the first day;
+ *     b. a commissioned plant: the commissioning window is replayed first in event time, so every
+ *        machine is calibrated and each reading is scored, as on every day after.
+ *     The target holds only if both are under it.
  * The last line is one JSON object with every figure.
  */
 import { fork } from 'node:child_process';
@@ -28,6 +33,8 @@ const LATENCY_RATE = 5_000;
 const LATENCY_SECONDS = quick ? 8 : 20;
 const NORMAL_SECONDS = quick ? 10 : 60;
 const NORMAL_WARMUP_SECONDS = quick ? 5 : 60;
+/** The publisher's machines (bench/publisher.ts). */
+const MACHINE_IDS = Array.from({ length: MACHINES }, (_, i) => `bench/line${i % 10}/M${String(i).padStart(4, '0')}`);
 const TARGETS = { sustainedRatio: 0.6, p99Ms: 250, normalCpuPct: 5 };
 
 function publish(job: Omit<PublisherJob, 'machines'>): Promise<{ sent: number; elapsedMs: number }> {
@@ -116,10 +123,20 @@ async function measureLatency(url: string) {
   });
 }
 
-async function measureNormalLoad(url: string) {
+/** Replays each machine's commissioning window flat out, ending about now, and waits until every machine is calibrated. */
+async function commission(url: string, runtime: Runtime): Promise<number> {
+  const rows = runtime.inference.calibrationRows() + 30;
+  await publish({ url, count: MACHINES * rows, rate: 0, clock: 'replay', replayStart: Date.now() - rows * 1000 });
+  const calibrated = () => MACHINE_IDS.every((id) => Number.isFinite(runtime.inference.anomaly?.calibration(id)?.threshold ?? Number.NaN));
+  await waitFor(calibrated, 120_000, 'every machine to be calibrated');
+  return MACHINES * rows;
+}
+
+async function measureNormalLoad(url: string, commissioned: boolean) {
   return withRuntime(url, async (runtime) => {
+    const firstIndex = commissioned ? await commission(url, runtime) : 0;
     const total = MACHINES * (NORMAL_SECONDS + NORMAL_WARMUP_SECONDS);
-    const run = publish({ url, count: total, rate: MACHINES, clock: 'wall' });
+    const run = publish({ url, count: total, rate: MACHINES, clock: 'wall', firstIndex });
     await sleep(NORMAL_WARMUP_SECONDS * 1000);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
@@ -127,7 +144,13 @@ async function measureNormalLoad(url: string) {
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const stored = runtime.stats.storedTotal;
-    return { cpuPct: ((cpu.user + cpu.system) / 1e6 / seconds) * 100, rssMb: process.memoryUsage().rss / 1e6, stored };
+    // What the anomaly detector made of the load at the end: a normal plant should read normal.
+    const states: Record<string, number> = {};
+    for (const id of MACHINE_IDS) {
+      const state = runtime.inference.latestOf(id).anomaly?.state ?? 'none';
+      states[state] = (states[state] ?? 0) + 1;
+    }
+    return { cpuPct: ((cpu.user + cpu.system) / 1e6 / seconds) * 100, rssMb: process.memoryUsage().rss / 1e6, stored, states };
   });
 }
 
@@ -141,8 +164,12 @@ try {
   console.log(`sustained:  ${Math.round(sustained.rate).toLocaleString('en-US')} messages/s stored = ${(ratio * 100).toFixed(0)}% of the limit (target >= ${TARGETS.sustainedRatio * 100}%)`);
   const latency = await measureLatency(mosquitto.url);
   console.log(`latency at ${LATENCY_RATE}/s publish -> stored: p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms, max ${latency.max.toFixed(0)} ms (target p99 < ${TARGETS.p99Ms} ms)`);
-  const normal = await measureNormalLoad(mosquitto.url);
-  console.log(`plant-normal ${MACHINES} machines x 1 Hz (${NORMAL_SECONDS} s after ${NORMAL_WARMUP_SECONDS} s of warm-up): CPU ${normal.cpuPct.toFixed(1)}% of one core (target < ${TARGETS.normalCpuPct}%), RSS ${normal.rssMb.toFixed(0)} MB`);
+  const fresh = await measureNormalLoad(mosquitto.url, false);
+  const normal = await measureNormalLoad(mosquitto.url, true);
+  const plant = (n: typeof normal) => `CPU ${n.cpuPct.toFixed(1)}% of one core, RSS ${n.rssMb.toFixed(0)} MB; detector: ${Object.entries(n.states).map(([k, v]) => `${v} ${k}`).join(', ')}`;
+  console.log(`plant-normal ${MACHINES} machines x 1 Hz (${NORMAL_SECONDS} s after ${NORMAL_WARMUP_SECONDS} s of warm-up), target CPU < ${TARGETS.normalCpuPct}% in both:`);
+  console.log(`  new plant, commissioning:   ${plant(fresh)}`);
+  console.log(`  commissioned plant, scored: ${plant(normal)}`);
   console.log(
     JSON.stringify({
       bench: 'ingest',
@@ -157,9 +184,11 @@ try {
       p50_ms: Math.round(latency.p50),
       p99_ms: Math.round(latency.p99),
       target_p99_ms: TARGETS.p99Ms,
-      normal_cpu_pct: Number(normal.cpuPct.toFixed(2)),
+      normal_cpu_pct: Number(Math.max(fresh.cpuPct, normal.cpuPct).toFixed(2)),
+      commissioning_cpu_pct: Number(fresh.cpuPct.toFixed(2)),
+      commissioned_cpu_pct: Number(normal.cpuPct.toFixed(2)),
       target_normal_cpu_pct: TARGETS.normalCpuPct,
-      normal_rss_mb: Math.round(normal.rssMb),
+      normal_rss_mb: Math.round(Math.max(fresh.rssMb, normal.rssMb)),
     }),
   );
 } finally {

@@ -11,8 +11,12 @@ export interface PublisherJob {
   count: number;
   /** Messages per second; 0 publishes as fast as the socket takes them. */
   rate: number;
-  /** 'wall': ts is the publish time (latency runs); 'replay': 1 Hz event time from a fixed start. */
+  /** 'wall': ts is the publish time (latency runs); 'replay': 1 Hz event time from replayStart. */
   clock: 'wall' | 'replay';
+  /** Event time of the first replayed reading, epoch ms (default 2026-01-01). */
+  replayStart?: number;
+  /** Index of the first message in the plant's whole stream, so that a later job carries on where an earlier one stopped (counters keep counting, values stay in step). */
+  firstIndex?: number;
 }
 
 const job = JSON.parse(process.argv[2]!) as PublisherJob;
@@ -21,11 +25,25 @@ const socket = client.stream as Socket;
 socket.setNoDelay(true);
 
 const topics = Array.from({ length: job.machines }, (_, i) => `factory/bench/line${i % 10}/M${String(i).padStart(4, '0')}/telemetry`);
-const replayStart = Date.UTC(2026, 0, 1);
-function payload(i: number): string {
-  const ts = job.clock === 'wall' ? Date.now() : replayStart + Math.floor(i / job.machines) * 1000;
-  const x = (i % 977) / 977;
-  return `{"ts":${ts},"metrics":{"temperature":${(60 + x * 5).toFixed(2)},"vibration":${(2 + x).toFixed(3)},"pressure":${(6 + x).toFixed(3)},"power":${(14 + x * 3).toFixed(2)},"speed":${(1480 + x * 9).toFixed(1)},"flow":${(70 + x * 4).toFixed(2)},"current":${(30 + x).toFixed(2)},"parts_total":${100000 + i}}}`.padEnd(170, ' ');
+const replayStart = job.replayStart ?? Date.UTC(2026, 0, 1);
+const firstIndex = job.firstIndex ?? 0;
+
+/** Uniform in [0, 1), a fixed function of (message, sensor): a machine running normally is noise around its levels. */
+function noise(i: number, sensor: number): number {
+  let h = Math.imul(i ^ Math.imul(sensor + 1, 0x9e3779b9), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+function payload(sent: number): string {
+  const i = firstIndex + sent;
+  const ts = job.clock === 'wall' ? Date.now() : replayStart + Math.floor(sent / job.machines) * 1000;
+  const x = (k: number) => noise(i, k);
+  // Each machine makes about a part a second of event time, not exactly on the second.
+  const parts = Math.floor((ts - Date.UTC(2026, 0, 1)) / 1000) + Math.floor(2 * x(7));
+  return `{"ts":${ts},"metrics":{"temperature":${(60 + x(0) * 5).toFixed(2)},"vibration":${(2 + x(1)).toFixed(3)},"pressure":${(6 + x(2)).toFixed(3)},"power":${(14 + x(3) * 3).toFixed(2)},"speed":${(1480 + x(4) * 9).toFixed(1)},"flow":${(70 + x(5) * 4).toFixed(2)},"current":${(30 + x(6)).toFixed(2)},"parts_total":${parts}}}`.padEnd(170, ' ');
 }
 
 const drain = () => new Promise<void>((resolve) => socket.once('drain', resolve));
