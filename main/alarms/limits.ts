@@ -76,35 +76,52 @@ interface PointState {
   reAlarmFrom: number | null;
 }
 
+/** A machine's settings as last evaluated, with each one's alarm id and point state in the same order. */
+interface MachinePoints {
+  limits: readonly LimitSetting[];
+  ids: string[];
+  points: PointState[];
+  lastTs: number;
+}
+
+const NO_CHANGES: readonly LimitChange[] = [];
+
 /** Per-point delay state; one instance per console, fed every reading in arrival order. */
 export class LimitEvaluator {
   private readonly points = new Map<string, PointState>();
-  private readonly lastTs = new Map<string, number>();
+  private readonly machines = new Map<string, MachinePoints>();
 
   /** Seeds the condition of a point from the store, so a restart does not raise it a second time. */
   seed(alarmId: string, active: boolean): void {
-    this.points.set(alarmId, { active, since: null, reAlarmFrom: null });
+    const p = this.point(alarmId);
+    p.active = active;
+    p.since = null;
+    p.reAlarmFrom = null;
   }
 
   /** The alarm was acknowledged: its re-alarm time runs from the machine's current event time. */
   acknowledged(alarmId: string, machineId: string): void {
     const p = this.points.get(alarmId);
-    const ts = this.lastTs.get(machineId);
-    if (p && ts !== undefined) p.reAlarmFrom = ts;
+    const m = this.machines.get(machineId);
+    if (p && m) p.reAlarmFrom = m.lastTs;
   }
 
-  evaluate(reading: Reading, limits: readonly LimitSetting[]): LimitChange[] {
-    const last = this.lastTs.get(reading.machineId);
+  /**
+   * Runs for every reading of a machine with limits: the alarm ids and point states of its settings
+   * are looked up once per settings list, not once per setting per reading.
+   */
+  evaluate(reading: Reading, limits: readonly LimitSetting[]): readonly LimitChange[] {
+    const m = this.machine(reading.machineId, limits);
     // A late reading is older than what the delays have already seen; judging it would run time backwards.
-    if (last !== undefined && reading.ts < last) return [];
-    this.lastTs.set(reading.machineId, reading.ts);
-    const out: LimitChange[] = [];
-    for (const setting of limits) {
+    if (reading.ts < m.lastTs) return NO_CHANGES;
+    m.lastTs = reading.ts;
+    let out: LimitChange[] | null = null;
+    for (let i = 0; i < limits.length; i++) {
+      const setting = limits[i]!;
       const value = reading.metrics[setting.sensor];
       if (value === undefined) continue;
-      const alarmId = limitAlarmId(reading.machineId, setting.sensor, setting.level);
-      let p = this.points.get(alarmId);
-      if (!p) this.points.set(alarmId, (p = { active: false, since: null, reAlarmFrom: null }));
+      const alarmId = m.ids[i]!;
+      const p = m.points[i]!;
       const high = isHighLevel(setting.level);
       const ts = reading.ts;
       if (!p.active) {
@@ -118,7 +135,7 @@ export class LimitEvaluator {
           p.active = true;
           p.since = null;
           p.reAlarmFrom = null;
-          out.push({ alarmId, setting, change: 'activate', at: ts, value });
+          (out ??= []).push({ alarmId, setting, change: 'activate', at: ts, value });
         }
       } else {
         const inside = !setting.enabled || (high ? value < setting.setpoint - setting.deadband : value > setting.setpoint + setting.deadband);
@@ -126,7 +143,7 @@ export class LimitEvaluator {
           p.since = null;
           if (setting.reAlarmMs > 0 && p.reAlarmFrom !== null && ts - p.reAlarmFrom >= setting.reAlarmMs) {
             p.reAlarmFrom = null;
-            out.push({ alarmId, setting, change: 'realarm', at: ts, value });
+            (out ??= []).push({ alarmId, setting, change: 'realarm', at: ts, value });
           }
           continue;
         }
@@ -135,10 +152,29 @@ export class LimitEvaluator {
           p.active = false;
           p.since = null;
           p.reAlarmFrom = null;
-          out.push({ alarmId, setting, change: 'clear', at: ts, value });
+          (out ??= []).push({ alarmId, setting, change: 'clear', at: ts, value });
         }
       }
     }
-    return out;
+    return out ?? NO_CHANGES;
+  }
+
+  private point(alarmId: string): PointState {
+    let p = this.points.get(alarmId);
+    if (!p) this.points.set(alarmId, (p = { active: false, since: null, reAlarmFrom: null }));
+    return p;
+  }
+
+  private machine(machineId: string, limits: readonly LimitSetting[]): MachinePoints {
+    let m = this.machines.get(machineId);
+    if (!m) this.machines.set(machineId, (m = { limits: NO_LIMITS, ids: [], points: [], lastTs: Number.NEGATIVE_INFINITY }));
+    if (m.limits !== limits) {
+      m.limits = limits;
+      m.ids = limits.map((s) => limitAlarmId(machineId, s.sensor, s.level));
+      m.points = m.ids.map((id) => this.point(id));
+    }
+    return m;
   }
 }
+
+const NO_LIMITS: readonly LimitSetting[] = [];
