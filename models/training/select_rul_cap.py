@@ -23,7 +23,7 @@ import sys
 import numpy as np
 import torch
 
-from train_rul import HIDDEN, SEEDS, load_features, train_member, validation_split
+from train_rul import CONFIG, SEEDS, load_features, train_member, validation_split
 
 TRUNCATIONS = 10
 CUT_SEED = 1225
@@ -68,7 +68,7 @@ def main(feature_dir, subset, out_path, *caps):
         y = np.minimum(life, top).astype(np.float32)
         rmse, rmse125, score, preds, epochs = [], [], [], [], []
         for seed in SEEDS:
-            m, _, n = train_member(z(x[~va]), y[~va], z(x[va]), y[va], seed, HIDDEN[subset])
+            m, _, n = train_member(z(x[~va]), y[~va], z(x[va]), y[va], seed, CONFIG[subset])
             with torch.no_grad():
                 p = np.clip(m(torch.from_numpy(z(x[rows]))).numpy()[:, 0], 0, top)
             d = p - truth
