@@ -13,7 +13,10 @@ const CACHE = join(ROOT, '.cache/models');
 const PYTHON = process.env.FACTORYBRAIN_PYTHON ?? '/usr/bin/python3';
 const SUBSETS = ['FD001', 'FD002', 'FD003', 'FD004'];
 
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, PYTHONHASHSEED: '0' } });
+// OMP_NUM_THREADS changes torch's per-thread numerics even with one torch thread (train_rul.py sets
+// that itself): with it set, the RUL files no longer retrain byte for byte.
+const { OMP_NUM_THREADS: _omp, ...inherited } = process.env;
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...inherited, PYTHONHASHSEED: '0' } });
 const py = (script, ...args) => run('nice', ['-n', '19', PYTHON, join(MODELS, 'training', script), ...args]);
 const hash = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const spec = (name, shape, unit, description) => ({ name, shape, unit, description });
