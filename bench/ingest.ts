@@ -5,7 +5,7 @@
  *  2. sustained: published -> decoded -> features -> stored (and queryable), publisher flat out;
  *  3. latency: publish -> stored p50/p99 at 5,000 messages/s;
  *  4. plant-normal load: CPU% of one core (all the process's threads) and RSS at 500 machines x 1 Hz
- *     of normal (stationary) readings, twice, each measured after a minute's warm-up (while V8 is
+ *     of normal (stationary) readings on machines with alarm limits, twice, each measured after a minute's warm-up (while V8 is
  *     still compiling the hot code its helper threads add one or two per cent that a running plant
  *     does not pay):
  *     a. a new plant: every machine in its commissioning window, as on the first day;
@@ -136,7 +136,7 @@ async function measureNormalLoad(url: string, commissioned: boolean) {
   return withRuntime(url, async (runtime) => {
     const firstIndex = commissioned ? await commission(url, runtime) : 0;
     const total = MACHINES * (NORMAL_SECONDS + NORMAL_WARMUP_SECONDS);
-    const run = publish({ url, count: total, rate: MACHINES, clock: 'wall', firstIndex });
+    const run = publish({ url, count: total, rate: MACHINES, clock: 'wall', firstIndex, meta: true });
     await sleep(NORMAL_WARMUP_SECONDS * 1000);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();

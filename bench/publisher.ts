@@ -17,6 +17,8 @@ export interface PublisherJob {
   replayStart?: number;
   /** Index of the first message in the plant's whole stream, so that a later job carries on where an earlier one stopped (counters keep counting, values stay in step). */
   firstIndex?: number;
+  /** Publishes each machine's meta first, with alarm limits on its sensors, as a configured plant has. */
+  meta?: boolean;
 }
 
 const job = JSON.parse(process.argv[2]!) as PublisherJob;
@@ -47,6 +49,11 @@ function payload(sent: number): string {
 }
 
 const drain = () => new Promise<void>((resolve) => socket.once('drain', resolve));
+if (job.meta) {
+  // Well outside the normal readings below, so a normal plant raises none of them.
+  const limits = { temperature: { high: 80, highHigh: 90 }, vibration: { high: 6, highHigh: 8 }, pressure: { low: 4, high: 9 }, current: { high: 40 } };
+  for (const topic of topics) await client.publishAsync(topic.replace(/telemetry$/, 'meta'), JSON.stringify({ type: 'pump', limits }), { qos: 1, retain: true });
+}
 const started = Date.now();
 let sent = 0;
 if (job.rate === 0) {
