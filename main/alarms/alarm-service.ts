@@ -175,7 +175,9 @@ export class AlarmService {
   reading(reading: Reading): void {
     const limits = this.limitsFor(reading.machineId);
     if (limits.length === 0) return;
-    for (const change of this.evaluator.evaluate(reading, limits)) {
+    const changes = this.evaluator.evaluate(reading, limits);
+    for (let i = 0; i < changes.length; i++) {
+      const change = changes[i]!;
       const point: AlarmPoint = { id: change.alarmId, machineId: reading.machineId, source: 'limit', sensor: change.setting.sensor, level: change.setting.level, priority: change.setting.priority, message: limitMessage(change), latching: change.setting.latching };
       const alarm = this.alarms.get(change.alarmId) ?? fresh(point, this.options.now());
       const update = change.change === 'activate' ? { priority: point.priority, message: point.message, latching: point.latching, value: change.value, limit: change.setting.setpoint } : { value: change.value };

@@ -59,6 +59,8 @@ export const THRESHOLDS = {
 /** Above/below a raise threshold, with a separate clear threshold; `wasActive` picks which applies. */
 const hysteresis = (wasActive: boolean, breached: boolean, recovered: boolean) => (wasActive ? !recovered : breached);
 
+const NO_CONDITIONS: readonly Condition[] = [];
+
 /** Alarm ids of a machine's model conditions, made once: the models judge every reading. */
 const modelAlarmIds = new Map<string, { anomaly: string; failure: string; rul: string }>();
 function alarmIdsOf(machineId: string) {
@@ -71,29 +73,29 @@ function alarmIdsOf(machineId: string) {
  * The conditions of a model output that change an alarm's state: a condition that stays as it was
  * changes nothing, and leaving it out spares building its message for nearly every reading.
  */
-export function modelConditions(out: ModelOutput, leadTimeHours: number, wasActive: (alarmId: string) => boolean): Condition[] {
+export function modelConditions(out: ModelOutput, leadTimeHours: number, wasActive: (alarmId: string) => boolean): readonly Condition[] {
   // An uncertain output is not evidence either way; the system alarm for the model says so.
-  if (out.uncertain) return [];
+  if (out.uncertain) return NO_CONDITIONS;
   const ids = alarmIdsOf(out.machineId);
-  const conditions: Condition[] = [];
+  let conditions: Condition[] | null = null;
   if (out.anomaly && out.anomaly.flag !== wasActive(ids.anomaly)) {
     const a = out.anomaly;
     const what = [a.type, a.contributors?.length ? `driven by ${a.contributors.slice(0, 3).join(', ')}` : null].filter(Boolean).join(', ');
-    conditions.push({ machineId: out.machineId, at: out.ts, alarmId: ids.anomaly, source: 'anomaly', priority: 'low', message: `Anomalous behaviour (score ${a.score.toFixed(2)})${what ? `: ${what}` : ''}`, active: a.flag, value: a.score, limit: null });
+    (conditions ??= []).push({ machineId: out.machineId, at: out.ts, alarmId: ids.anomaly, source: 'anomaly', priority: 'low', message: `Anomalous behaviour (score ${a.score.toFixed(2)})${what ? `: ${what}` : ''}`, active: a.flag, value: a.score, limit: null });
   }
   if (out.failureProbability !== undefined) {
     const was = wasActive(ids.failure);
     const p = out.failureProbability;
     const t = THRESHOLDS.failureProbability;
     const active = hysteresis(was, p > t.raise, p < t.clear);
-    if (active !== was) conditions.push({ machineId: out.machineId, at: out.ts, alarmId: ids.failure, source: 'predictive', priority: 'high', message: `Failure probability ${(p * 100).toFixed(0)}% (limit ${t.raise * 100}%)`, active, value: p, limit: t.raise });
+    if (active !== was) (conditions ??= []).push({ machineId: out.machineId, at: out.ts, alarmId: ids.failure, source: 'predictive', priority: 'high', message: `Failure probability ${(p * 100).toFixed(0)}% (limit ${t.raise * 100}%)`, active, value: p, limit: t.raise });
   }
   if (out.rulHours !== undefined) {
     const was = wasActive(ids.rul);
     const rul = out.rulHours;
     const active = hysteresis(was, rul < leadTimeHours, rul > leadTimeHours * THRESHOLDS.rulClearFactor);
     if (active !== was) {
-      conditions.push({
+      (conditions ??= []).push({
         machineId: out.machineId,
         at: out.ts,
         alarmId: ids.rul,
@@ -106,7 +108,7 @@ export function modelConditions(out: ModelOutput, leadTimeHours: number, wasActi
       });
     }
   }
-  return conditions;
+  return conditions ?? NO_CONDITIONS;
 }
 
 export function healthCondition(h: HealthScore, wasActive: (alarmId: string) => boolean): Condition {
