@@ -11,7 +11,8 @@
  *     a. a new plant: every machine in its commissioning window, as on the first day;
  *     b. a commissioned plant: the commissioning window is replayed first in event time, so every
  *        machine is calibrated and each reading is scored, as on every day after.
- *     The target holds only if both are under it.
+ *     The target holds only if both are under it. Beside them, the CPU of a bare mqtt.js subscriber
+ *     at the same load shows how fast the shared host was at the time.
  * The last line is one JSON object with every figure.
  */
 import { fork } from 'node:child_process';
@@ -123,6 +124,29 @@ async function measureLatency(url: string) {
   });
 }
 
+/**
+ * CPU of a bare mqtt.js subscriber at plant-normal load, in this process: what any MQTT client pays
+ * for the messages alone, measured beside the runtime so that a reader can tell the host's speed of
+ * the moment (it varies by half on these shared machines) from the runtime's own cost.
+ */
+async function measureBareNormal(url: string): Promise<number> {
+  const client = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+  let received = 0;
+  client.on('message', () => received++);
+  await client.subscribeAsync('factory/#', { qos: 0 });
+  const seconds = NORMAL_SECONDS / 2;
+  const run = publish({ url, count: MACHINES * (seconds + 10), rate: MACHINES, clock: 'wall' });
+  await sleep(10_000);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run;
+  const cpu = process.cpuUsage(cpu0);
+  const elapsed = (performance.now() - t0) / 1000;
+  await client.endAsync();
+  if (received === 0) throw new Error('the bare subscriber received nothing');
+  return ((cpu.user + cpu.system) / 1e6 / elapsed) * 100;
+}
+
 /** Replays each machine's commissioning window flat out, ending about now, and waits until every machine is calibrated. */
 async function commission(url: string, runtime: Runtime): Promise<number> {
   const rows = runtime.inference.calibrationRows() + 30;
@@ -164,12 +188,14 @@ try {
   console.log(`sustained:  ${Math.round(sustained.rate).toLocaleString('en-US')} messages/s stored = ${(ratio * 100).toFixed(0)}% of the limit (target >= ${TARGETS.sustainedRatio * 100}%)`);
   const latency = await measureLatency(mosquitto.url);
   console.log(`latency at ${LATENCY_RATE}/s publish -> stored: p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms, max ${latency.max.toFixed(0)} ms (target p99 < ${TARGETS.p99Ms} ms)`);
+  const bareNormal = await measureBareNormal(mosquitto.url);
   const fresh = await measureNormalLoad(mosquitto.url, false);
   const normal = await measureNormalLoad(mosquitto.url, true);
   const plant = (n: typeof normal) => `CPU ${n.cpuPct.toFixed(1)}% of one core, RSS ${n.rssMb.toFixed(0)} MB; detector: ${Object.entries(n.states).map(([k, v]) => `${v} ${k}`).join(', ')}`;
   console.log(`plant-normal ${MACHINES} machines x 1 Hz (${NORMAL_SECONDS} s after ${NORMAL_WARMUP_SECONDS} s of warm-up), target CPU < ${TARGETS.normalCpuPct}% in both:`);
   console.log(`  new plant, commissioning:   ${plant(fresh)}`);
   console.log(`  commissioned plant, scored: ${plant(normal)}`);
+  console.log(`  beside them, a bare mqtt.js subscriber at the same load: CPU ${bareNormal.toFixed(1)}% of one core`);
   console.log(
     JSON.stringify({
       bench: 'ingest',
@@ -189,6 +215,7 @@ try {
       commissioned_cpu_pct: Number(normal.cpuPct.toFixed(2)),
       target_normal_cpu_pct: TARGETS.normalCpuPct,
       normal_rss_mb: Math.round(Math.max(fresh.rssMb, normal.rssMb)),
+      bare_subscriber_normal_cpu_pct: Number(bareNormal.toFixed(2)),
     }),
   );
 } finally {
