@@ -5,9 +5,9 @@
  *  2. sustained: published -> decoded -> features -> stored (and queryable), publisher flat out;
  *  3. latency: publish -> stored p50/p99 at 5,000 messages/s;
  *  4. plant-normal load: CPU% of one core (all the process's threads) and RSS at 500 machines x 1 Hz
- *     of normal (stationary) readings on machines with alarm limits, twice, each measured after a minute's warm-up (while V8 is
- *     still compiling the hot code its helper threads add one or two per cent that a running plant
- *     does not pay):
+ *     of normal (stationary) readings on machines with alarm limits, twice, each measured after a
+ *     minute's warm-up (while V8 is still compiling the hot code its helper threads add one or two
+ *     per cent that a running plant does not pay):
  *     a. a new plant: every machine in its commissioning window, as on the first day;
  *     b. a commissioned plant: the commissioning window is replayed first in event time, so every
  *        machine is calibrated and each reading is scored, as on every day after.
@@ -25,6 +25,7 @@ import mqtt from 'mqtt';
 import { loadConfig } from '../main/config';
 import { startRuntime, type Runtime } from '../main/runtime';
 import { startMosquitto } from '../test/support/mosquitto';
+import { benchMachineId } from './plant';
 import type { PublisherJob } from './publisher';
 
 const quick = process.argv.includes('--quick');
@@ -34,8 +35,7 @@ const LATENCY_RATE = 5_000;
 const LATENCY_SECONDS = quick ? 8 : 20;
 const NORMAL_SECONDS = quick ? 10 : 60;
 const NORMAL_WARMUP_SECONDS = quick ? 5 : 60;
-/** The publisher's machines (bench/publisher.ts). */
-const MACHINE_IDS = Array.from({ length: MACHINES }, (_, i) => `bench/line${i % 10}/M${String(i).padStart(4, '0')}`);
+const MACHINE_IDS = Array.from({ length: MACHINES }, (_, i) => benchMachineId(i));
 const TARGETS = { sustainedRatio: 0.6, p99Ms: 250, normalCpuPct: 5 };
 
 function publish(job: Omit<PublisherJob, 'machines'>): Promise<{ sent: number; elapsedMs: number }> {
@@ -55,25 +55,29 @@ async function waitFor(check: () => boolean, timeoutMs: number, what: string) {
   }
 }
 
-async function measureLimit(url: string): Promise<number> {
+/** A bare mqtt.js subscriber to the plant's topics (QoS 0, TCP_NODELAY) that only counts what arrives. */
+async function bareSubscriber(url: string) {
   const client = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
   (client.stream as Socket).setNoDelay(true);
-  let received = 0;
-  let first = 0;
-  let last = 0;
+  const seen = { received: 0, first: 0, last: 0 };
   client.on('message', () => {
     const t = performance.now();
-    if (received === 0) first = t;
-    last = t;
-    received++;
+    if (seen.received === 0) seen.first = t;
+    seen.last = t;
+    seen.received++;
   });
   await client.subscribeAsync('factory/#', { qos: 0 });
+  return { seen, end: () => client.endAsync() };
+}
+
+async function measureLimit(url: string): Promise<number> {
+  const { seen, end } = await bareSubscriber(url);
   await publish({ url, count: FLAT_OUT_COUNT, rate: 0, clock: 'replay' });
-  await waitFor(() => received >= FLAT_OUT_COUNT, 60_000, 'the bare subscriber').catch(() => undefined);
+  await waitFor(() => seen.received >= FLAT_OUT_COUNT, 60_000, 'the bare subscriber').catch(() => undefined);
   await sleep(200);
-  await client.endAsync();
-  console.log(`limit: bare mqtt.js subscriber received ${received}/${FLAT_OUT_COUNT}`);
-  return received / ((last - first) / 1000);
+  await end();
+  console.log(`limit: bare mqtt.js subscriber received ${seen.received}/${FLAT_OUT_COUNT}`);
+  return seen.received / ((seen.last - seen.first) / 1000);
 }
 
 async function withRuntime<T>(url: string, body: (runtime: Runtime) => Promise<T>): Promise<T> {
@@ -130,10 +134,7 @@ async function measureLatency(url: string) {
  * the moment (it varies by half on these shared machines) from the runtime's own cost.
  */
 async function measureBareNormal(url: string): Promise<number> {
-  const client = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
-  let received = 0;
-  client.on('message', () => received++);
-  await client.subscribeAsync('factory/#', { qos: 0 });
+  const { seen, end } = await bareSubscriber(url);
   const seconds = NORMAL_SECONDS / 2;
   const run = publish({ url, count: MACHINES * (seconds + 10), rate: MACHINES, clock: 'wall' });
   await sleep(10_000);
@@ -142,8 +143,8 @@ async function measureBareNormal(url: string): Promise<number> {
   await run;
   const cpu = process.cpuUsage(cpu0);
   const elapsed = (performance.now() - t0) / 1000;
-  await client.endAsync();
-  if (received === 0) throw new Error('the bare subscriber received nothing');
+  await end();
+  if (seen.received === 0) throw new Error('the bare subscriber received nothing');
   return ((cpu.user + cpu.system) / 1e6 / elapsed) * 100;
 }
 

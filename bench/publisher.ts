@@ -4,6 +4,7 @@
  */
 import mqtt from 'mqtt';
 import type { Socket } from 'node:net';
+import { benchMachineId } from './plant';
 
 export interface PublisherJob {
   url: string;
@@ -26,8 +27,10 @@ const client = await mqtt.connectAsync(job.url, { reconnectPeriod: 0 });
 const socket = client.stream as Socket;
 socket.setNoDelay(true);
 
-const topics = Array.from({ length: job.machines }, (_, i) => `factory/bench/line${i % 10}/M${String(i).padStart(4, '0')}/telemetry`);
-const replayStart = job.replayStart ?? Date.UTC(2026, 0, 1);
+const topics = Array.from({ length: job.machines }, (_, i) => `factory/${benchMachineId(i)}/telemetry`);
+/** Default start of replayed event time, and the zero of the parts counters. */
+const EPOCH = Date.UTC(2026, 0, 1);
+const replayStart = job.replayStart ?? EPOCH;
 const firstIndex = job.firstIndex ?? 0;
 
 /** Uniform in [0, 1), a fixed function of (message, sensor): a machine running normally is noise around its levels. */
@@ -44,7 +47,7 @@ function payload(sent: number): string {
   const ts = job.clock === 'wall' ? Date.now() : replayStart + Math.floor(sent / job.machines) * 1000;
   const x = (k: number) => noise(i, k);
   // Each machine makes about a part a second of event time, not exactly on the second.
-  const parts = Math.floor((ts - Date.UTC(2026, 0, 1)) / 1000) + Math.floor(2 * x(7));
+  const parts = Math.floor((ts - EPOCH) / 1000) + Math.floor(2 * x(7));
   return `{"ts":${ts},"metrics":{"temperature":${(60 + x(0) * 5).toFixed(2)},"vibration":${(2 + x(1)).toFixed(3)},"pressure":${(6 + x(2)).toFixed(3)},"power":${(14 + x(3) * 3).toFixed(2)},"speed":${(1480 + x(4) * 9).toFixed(1)},"flow":${(70 + x(5) * 4).toFixed(2)},"current":${(30 + x(6)).toFixed(2)},"parts_total":${parts}}}`.padEnd(170, ' ');
 }
 

@@ -61,14 +61,6 @@ const hysteresis = (wasActive: boolean, breached: boolean, recovered: boolean) =
 
 const NO_CONDITIONS: readonly Condition[] = [];
 
-/** Alarm ids of a machine's model conditions, made once: the models judge every reading. */
-const modelAlarmIds = new Map<string, { anomaly: string; failure: string; rul: string }>();
-function alarmIdsOf(machineId: string) {
-  let ids = modelAlarmIds.get(machineId);
-  if (!ids) modelAlarmIds.set(machineId, (ids = { anomaly: `anomaly:${machineId}`, failure: `failure:${machineId}`, rul: `rul:${machineId}` }));
-  return ids;
-}
-
 /**
  * The conditions of a model output that change an alarm's state: a condition that stays as it was
  * changes nothing, and leaving it out spares building its message for nearly every reading.
@@ -76,29 +68,31 @@ function alarmIdsOf(machineId: string) {
 export function modelConditions(out: ModelOutput, leadTimeHours: number, wasActive: (alarmId: string) => boolean): readonly Condition[] {
   // An uncertain output is not evidence either way; the system alarm for the model says so.
   if (out.uncertain) return NO_CONDITIONS;
-  const ids = alarmIdsOf(out.machineId);
   let conditions: Condition[] | null = null;
-  if (out.anomaly && out.anomaly.flag !== wasActive(ids.anomaly)) {
+  const anomalyId = `anomaly:${out.machineId}`;
+  if (out.anomaly && out.anomaly.flag !== wasActive(anomalyId)) {
     const a = out.anomaly;
     const what = [a.type, a.contributors?.length ? `driven by ${a.contributors.slice(0, 3).join(', ')}` : null].filter(Boolean).join(', ');
-    (conditions ??= []).push({ machineId: out.machineId, at: out.ts, alarmId: ids.anomaly, source: 'anomaly', priority: 'low', message: `Anomalous behaviour (score ${a.score.toFixed(2)})${what ? `: ${what}` : ''}`, active: a.flag, value: a.score, limit: null });
+    (conditions ??= []).push({ machineId: out.machineId, at: out.ts, alarmId: anomalyId, source: 'anomaly', priority: 'low', message: `Anomalous behaviour (score ${a.score.toFixed(2)})${what ? `: ${what}` : ''}`, active: a.flag, value: a.score, limit: null });
   }
   if (out.failureProbability !== undefined) {
-    const was = wasActive(ids.failure);
+    const id = `failure:${out.machineId}`;
+    const was = wasActive(id);
     const p = out.failureProbability;
     const t = THRESHOLDS.failureProbability;
     const active = hysteresis(was, p > t.raise, p < t.clear);
-    if (active !== was) (conditions ??= []).push({ machineId: out.machineId, at: out.ts, alarmId: ids.failure, source: 'predictive', priority: 'high', message: `Failure probability ${(p * 100).toFixed(0)}% (limit ${t.raise * 100}%)`, active, value: p, limit: t.raise });
+    if (active !== was) (conditions ??= []).push({ machineId: out.machineId, at: out.ts, alarmId: id, source: 'predictive', priority: 'high', message: `Failure probability ${(p * 100).toFixed(0)}% (limit ${t.raise * 100}%)`, active, value: p, limit: t.raise });
   }
   if (out.rulHours !== undefined) {
-    const was = wasActive(ids.rul);
+    const id = `rul:${out.machineId}`;
+    const was = wasActive(id);
     const rul = out.rulHours;
     const active = hysteresis(was, rul < leadTimeHours, rul > leadTimeHours * THRESHOLDS.rulClearFactor);
     if (active !== was) {
       (conditions ??= []).push({
         machineId: out.machineId,
         at: out.ts,
-        alarmId: ids.rul,
+        alarmId: id,
         source: 'predictive',
         priority: 'medium',
         message: `Remaining useful life ${rul.toFixed(0)} h is under the spare-part lead time of ${leadTimeHours} h`,
