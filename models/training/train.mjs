@@ -27,7 +27,10 @@ const previous = readModels();
 // work on one model does not rerun (and wait on) the others' training.
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
-if (only !== undefined && !['anomaly', 'failure', 'rul'].includes(only)) throw new Error(`--only takes anomaly, failure or rul, not ${only}`);
+if (onlyAt >= 0 && !['anomaly', 'failure', 'rul'].includes(only)) {
+  console.error(`models:train: --only takes anomaly, failure or rul, not ${only ?? 'nothing'}`);
+  process.exit(2);
+}
 const wanted = (family) => only === undefined || only === family;
 const models = {};
 function add(name, entry) {
