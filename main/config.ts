@@ -73,6 +73,11 @@ export const ConfigSchema = z
         quarantineSize: z.number().int().min(10).max(100_000).default(1000),
         /** A sensor is stale when nothing arrived for this long (and for at least 3 of its own periods). */
         staleAfterMs: z.number().int().min(100).default(10_000),
+        /**
+         * At light traffic the broker connection is read at most this often, in bursts: one wake-up
+         * for many messages. Adds at most this much latency; 0 reads every message as it comes.
+         */
+        readCoalesceMs: z.number().int().min(0).max(1000).default(40),
       })
       .strict()
       .prefault({}),

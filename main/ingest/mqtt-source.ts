@@ -3,8 +3,8 @@
  * router. All the decisions live in the decoders; this file only does I/O.
  *
  * Delivery: onReadings is called synchronously, once per MQTT message that yielded readings
- * (usually a batch of one). Batching here would only add latency; the store and the screens
- * batch on their own clocks.
+ * (usually a batch of one). At light traffic the connection is read in bursts (ReadCoalescer), so
+ * those calls come many to a wake-up; the store and the screens batch on their own clocks.
  *
  * Reconnect is ours, not mqtt.js's (reconnectPeriod 0): jittered exponential back-off, and a fresh
  * client per attempt so TLS files and options are re-read each time.
@@ -21,11 +21,12 @@ import { Listeners } from './listeners';
 import { MessageRouter } from './message-router';
 import type { Quarantine } from './quarantine';
 import { RateMeter } from './rate-meter';
+import { ReadCoalescer, type PausableStream } from './read-coalescer';
 import { SparkplugDecoder, type SparkplugOptions } from './sparkplug';
 
 export interface MqttSourceOptions {
   broker: Pick<AppConfig['broker'], 'username' | 'password' | 'clientId' | 'tls' | 'topics'> & { url: string };
-  ingest: Pick<AppConfig['ingest'], 'maxPayloadBytes'>;
+  ingest: Pick<AppConfig['ingest'], 'maxPayloadBytes'> & Partial<Pick<AppConfig['ingest'], 'readCoalesceMs'>>;
   quarantine: Quarantine;
   /** Subscription QoS; 1 unless told otherwise, so a broker with a session can redeliver. */
   qos?: 0 | 1 | 2;
@@ -65,6 +66,7 @@ export class MqttSource {
   private stateNow: BrokerState = 'offline';
   private error: string | null = null;
   private client: MqttClient | null = null;
+  private coalescer: ReadCoalescer | null = null;
   private running = false;
   private everConnected = false;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -149,6 +151,8 @@ export class MqttSource {
     this.retryTimer = this.tickTimer = null;
     const client = this.client;
     this.client = null;
+    this.coalescer?.stop();
+    this.coalescer = null;
     this.setState('offline');
     if (client) await client.endAsync(!client.connected);
   }
@@ -177,6 +181,9 @@ export class MqttSource {
       this.backoff.reset();
       // mqtt.js leaves Nagle on: about 60 ms of p99 latency at a few thousand messages a second
       (client.stream as Partial<Socket>).setNoDelay?.(true);
+      this.coalescer?.stop();
+      const stream = client.stream as Partial<PausableStream>;
+      if (stream.pause && stream.resume) this.coalescer = new ReadCoalescer(stream as PausableStream, { windowMs: this.options.ingest.readCoalesceMs ?? 0 });
       this.subscribe(client);
     });
     client.on('message', (topic, payload) => {
@@ -192,6 +199,8 @@ export class MqttSource {
     client.on('close', () => {
       if (client !== this.client) return;
       this.client = null;
+      this.coalescer?.stop();
+      this.coalescer = null;
       client.end(true);
       if (!this.running) return;
       this.setState('reconnecting');

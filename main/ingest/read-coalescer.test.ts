@@ -1,0 +1,153 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { ReadCoalescer, type CoalescerEffects } from './read-coalescer';
+
+/** A socket as far as the coalescer sees it, recording what was done to it. */
+class FakeSocket extends EventEmitter {
+  log: string[] = [];
+  readStartResult = 0;
+  _handle = {
+    reading: true,
+    readStop: () => {
+      this.log.push('readStop');
+      return 0;
+    },
+    readStart: () => {
+      this.log.push('readStart');
+      return this.readStartResult;
+    },
+  };
+  destroyed: Error | null = null;
+  pause() {
+    this.log.push('pause');
+  }
+  resume() {
+    this.log.push('resume');
+  }
+  destroy(err?: Error) {
+    this.destroyed = err ?? new Error('destroyed');
+  }
+  receive(bytes: number) {
+    this.emit('data', Buffer.alloc(bytes));
+  }
+}
+
+/** Timers and the after-reads hook, run by hand. */
+function manualEffects() {
+  let afterReads: (() => void)[] = [];
+  const timers = new Map<number, { fn: () => void; ms: number }>();
+  let nextId = 1;
+  const effects: CoalescerEffects = {
+    setTimeout: (fn, ms) => {
+      timers.set(nextId, { fn, ms });
+      return nextId++;
+    },
+    clearTimeout: (id) => timers.delete(id as number),
+    afterReads: (fn) => afterReads.push(fn),
+  };
+  return {
+    effects,
+    timers,
+    endOfPoll() {
+      const run = afterReads;
+      afterReads = [];
+      for (const fn of run) fn();
+    },
+    fireTimers() {
+      const due = [...timers.entries()];
+      timers.clear();
+      for (const [, t] of due) t.fn();
+    },
+  };
+}
+
+describe('ReadCoalescer', () => {
+  it('after a light burst stops reading for the window, then reads again', () => {
+    const socket = new FakeSocket();
+    const clock = manualEffects();
+    new ReadCoalescer(socket, { windowMs: 40 }, clock.effects);
+    socket.receive(170);
+    socket.receive(170);
+    expect(socket.log).toEqual([]);
+    clock.endOfPoll();
+    expect(socket.log).toEqual(['pause', 'readStop']);
+    expect(socket._handle.reading).toBe(false);
+    expect([...clock.timers.values()].map((t) => t.ms)).toEqual([40]);
+
+    clock.fireTimers();
+    expect(socket.log).toEqual(['pause', 'readStop', 'readStart', 'resume']);
+    expect(socket._handle.reading).toBe(true);
+  });
+
+  it('keeps reading after a heavy burst, so a backlog is never held back', () => {
+    const socket = new FakeSocket();
+    const clock = manualEffects();
+    new ReadCoalescer(socket, { windowMs: 40, busyBytes: 1000 }, clock.effects);
+    for (let i = 0; i < 6; i++) socket.receive(170);
+    clock.endOfPoll();
+    expect(socket.log).toEqual([]);
+    expect(clock.timers.size).toBe(0);
+    // the next burst is judged on its own bytes
+    socket.receive(170);
+    clock.endOfPoll();
+    expect(socket.log).toEqual(['pause', 'readStop']);
+  });
+
+  it('counts what was buffered during the pause into the next burst', () => {
+    const socket = new FakeSocket();
+    const clock = manualEffects();
+    new ReadCoalescer(socket, { windowMs: 40, busyBytes: 1000 }, clock.effects);
+    socket.receive(100);
+    clock.endOfPoll();
+    clock.fireTimers();
+    socket.log = [];
+    // what Node had buffered comes out on resume, then the kernel's backlog: together a heavy burst
+    socket.receive(600);
+    socket.receive(600);
+    clock.endOfPoll();
+    expect(socket.log).toEqual([]);
+  });
+
+  it('on stop, reads again at once and lets go of the stream', () => {
+    const socket = new FakeSocket();
+    const clock = manualEffects();
+    const coalescer = new ReadCoalescer(socket, { windowMs: 40 }, clock.effects);
+    socket.receive(170);
+    clock.endOfPoll();
+    coalescer.stop();
+    expect(socket.log).toEqual(['pause', 'readStop', 'readStart', 'resume']);
+    expect(clock.timers.size).toBe(0);
+    expect(socket.listenerCount('data')).toBe(0);
+    coalescer.stop();
+    expect(socket.log).toHaveLength(4);
+  });
+
+  it('does nothing with a window of 0', () => {
+    const socket = new FakeSocket();
+    const clock = manualEffects();
+    new ReadCoalescer(socket, { windowMs: 0 }, clock.effects);
+    expect(socket.listenerCount('data')).toBe(0);
+  });
+
+  it('closes the connection when reads cannot restart, rather than leaving it silent', () => {
+    const socket = new FakeSocket();
+    const clock = manualEffects();
+    new ReadCoalescer(socket, { windowMs: 40 }, clock.effects);
+    socket.receive(170);
+    clock.endOfPoll();
+    socket.readStartResult = -9;
+    clock.fireTimers();
+    expect(socket.destroyed?.message).toMatch(/read failed to restart/);
+  });
+
+  it('pauses a stream without a socket handle as a plain stream', () => {
+    const socket = new FakeSocket();
+    (socket as { _handle: unknown })._handle = null;
+    const clock = manualEffects();
+    new ReadCoalescer(socket, { windowMs: 40 }, clock.effects);
+    socket.receive(170);
+    clock.endOfPoll();
+    clock.fireTimers();
+    expect(socket.log).toEqual(['pause', 'resume']);
+  });
+});
