@@ -11,6 +11,8 @@ const retention = { rawDays: 7, minuteDays: 90, hourDays: 1825 };
 const readings = (n: number, from = 0, machineId = 'm1'): Reading[] =>
   Array.from({ length: n }, (_, i) => ({ machineId, ts: T0 + (from + i) * 1000, metrics: { temp: i, rpm: 1200 }, receivedAt: 1_000_000 + from + i }));
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
@@ -67,6 +69,33 @@ describe('TelemetryWriter (worker thread)', () => {
     w.append(readings(3));
     await waitFor(() => rows === 3);
     expect(stored()).toBe(3);
+  });
+
+  it('under light load commits once per flushMs, not at every tick', async () => {
+    const w = await start({ flushMs: 400, busyFlushMs: 20, busyRowsPerSecond: 1000 });
+    const commits: number[] = [];
+    w.onCommitted((c) => commits.push(c.rows));
+    // 25 rows a second, for about a second
+    for (let i = 0; i < 25; i++) {
+      w.append([{ machineId: 'm1', ts: T0 + i * 1000, metrics: { a: i }, receivedAt: Date.now() }]);
+      await sleep(40);
+    }
+    await waitFor(() => commits.reduce((a, b) => a + b, 0) === 25);
+    // At one commit per 20 ms tick it would take about 25; a slow machine may add one or two.
+    expect(commits.length).toBeLessThanOrEqual(6);
+  });
+
+  it('under load commits at every busy tick, without waiting for flushMs', async () => {
+    const w = await start({ flushMs: 60_000, busyFlushMs: 20, busyRowsPerSecond: 1000 });
+    const commits: number[] = [];
+    w.onCommitted((c) => commits.push(c.rows));
+    // 5,000 rows a second for about 300 ms, then nothing: the last rows go too
+    for (let k = 0; k < 15; k++) {
+      w.append(readings(100, k * 100));
+      await sleep(20);
+    }
+    await waitFor(() => commits.reduce((a, b) => a + b, 0) === 1500, 5000);
+    expect(commits.length).toBeGreaterThanOrEqual(3);
   });
 
   it('survives bad rows: they are counted, the rest of the batch is stored', async () => {
