@@ -37,7 +37,9 @@ function manualEffects() {
   let afterReads: (() => void)[] = [];
   const timers = new Map<number, { fn: () => void; ms: number }>();
   let nextId = 1;
+  let now = 0;
   const effects: CoalescerEffects = {
+    now: () => now,
     setTimeout: (fn, ms) => {
       timers.set(nextId, { fn, ms });
       return nextId++;
@@ -48,6 +50,9 @@ function manualEffects() {
   return {
     effects,
     timers,
+    advance(ms: number) {
+      now += ms;
+    },
     endOfPoll() {
       const run = afterReads;
       afterReads = [];
@@ -91,6 +96,34 @@ describe('ReadCoalescer', () => {
     socket.receive(170);
     clock.endOfPoll();
     expect(socket.log).toEqual(['pause', 'readStop']);
+  });
+
+  it('keeps reading while the recent rate is busy, and pauses again once it falls', () => {
+    const socket = new FakeSocket();
+    const clock = manualEffects();
+    new ReadCoalescer(socket, { windowMs: 40, busyBytes: 1_000_000, busyBytesPerSecond: 100_000 }, clock.effects);
+    /** A link at bytesPerSecond for ms: reads every 5 ms, or one read of what a pause let pile up. */
+    const stream = (bytesPerSecond: number, ms: number) => {
+      let pauses = 0;
+      for (let t = 0; t < ms; ) {
+        const step = clock.timers.size > 0 ? 40 : 5;
+        if (clock.timers.size > 0) {
+          pauses++;
+          clock.fireTimers();
+        }
+        clock.advance(step);
+        t += step;
+        socket.receive((bytesPerSecond * step) / 1000);
+        clock.endOfPoll();
+      }
+      return pauses;
+    };
+    // 400 kB/s: a few pauses while the rate estimate rises, then none
+    expect(stream(400_000, 500)).toBeGreaterThan(0);
+    expect(stream(400_000, 2000)).toBe(0);
+    // 10 kB/s: light; within a few seconds every read is followed by a pause
+    stream(10_000, 3000);
+    expect(stream(10_000, 1000)).toBe(1000 / 40);
   });
 
   it('counts what was buffered during the pause into the next burst', () => {

@@ -2,10 +2,10 @@
  * Reads the broker connection in bursts when traffic is light. At plant rates (hundreds of small
  * messages a second, spread evenly) each message otherwise arrives on its own wake-up: a poll, a
  * read syscall and the whole pipeline running on cold caches, which cost several times what the
- * same work costs in a batch. After a light burst the socket is paused for `windowMs`; the kernel
- * holds what arrives meanwhile, and the next read takes it all at once. A heavy burst (a backlog,
- * or a busy link) resumes reading at once, so throughput is never capped: the pause only spreads
- * wake-ups, it never makes data wait behind more data.
+ * same work costs in a batch. After a burst the socket is paused for `windowMs`; the kernel holds
+ * what arrives meanwhile, and the next read takes it all at once. It pauses only while the link is
+ * light: a heavy burst (a backlog) or a busy link (a recent rate of busyBytesPerSecond or more)
+ * keeps reading, so neither throughput nor latency under load changes.
  */
 
 /** What the coalescer needs of a stream: net.Socket and tls.TLSSocket both fit. */
@@ -25,6 +25,8 @@ export interface PausableStream {
 }
 
 export interface CoalescerEffects {
+  /** Monotonic ms. */
+  now(): number;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
   /** Runs fn once the reads of this poll are handled (setImmediate). */
@@ -33,13 +35,20 @@ export interface CoalescerEffects {
 
 export interface ReadCoalescerOptions {
   windowMs: number;
-  /** A burst of at least this many bytes means the link is busy: read on without pausing. */
+  /** A burst of at least this many bytes is a backlog: read on without pausing. */
   busyBytes?: number;
+  /** At this recent rate or above the link is busy: read on without pausing. */
+  busyBytesPerSecond?: number;
 }
 
 const DEFAULT_BUSY_BYTES = 64 * 1024;
+/** About 1,500 messages of 170 bytes a second. */
+const DEFAULT_BUSY_BYTES_PER_SECOND = 256 * 1024;
+/** Time constant of the recent rate: a second. */
+const RATE_TAU_MS = 1000;
 
 const systemEffects: CoalescerEffects = {
+  now: () => performance.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
   afterReads: (fn) => setImmediate(fn),
@@ -50,7 +59,11 @@ export class ReadCoalescer {
   private deciding = false;
   private timer: unknown = null;
   private stopped = false;
+  /** Bytes per second, smoothed over about RATE_TAU_MS. */
+  private rate = 0;
+  private lastDecideAt: number;
   private readonly busyBytes: number;
+  private readonly busyRate: number;
   private readonly onData = (chunk: Buffer) => {
     this.burstBytes += chunk.length;
     if (this.deciding || this.timer !== null || this.stopped) return;
@@ -64,6 +77,8 @@ export class ReadCoalescer {
     private readonly effects: CoalescerEffects = systemEffects,
   ) {
     this.busyBytes = options.busyBytes ?? DEFAULT_BUSY_BYTES;
+    this.busyRate = options.busyBytesPerSecond ?? DEFAULT_BUSY_BYTES_PER_SECOND;
+    this.lastDecideAt = effects.now();
     if (options.windowMs > 0) stream.on('data', this.onData);
   }
 
@@ -84,7 +99,11 @@ export class ReadCoalescer {
     if (this.stopped) return;
     const bytes = this.burstBytes;
     this.burstBytes = 0;
-    if (bytes >= this.busyBytes) return;
+    const now = this.effects.now();
+    const dt = now - this.lastDecideAt;
+    this.lastDecideAt = now;
+    if (dt > 0) this.rate += (1 - Math.exp(-dt / RATE_TAU_MS)) * ((bytes * 1000) / dt - this.rate);
+    if (bytes >= this.busyBytes || this.rate >= this.busyRate) return;
     this.stream.pause();
     const handle = this.stream._handle;
     if (handle?.reading && handle.readStop && handle.readStart) {
