@@ -3,6 +3,7 @@
  * the limit measured in the same run on the same broker:
  *  1. limit: a bare mqtt.js subscriber (QoS 0, TCP_NODELAY), publisher flat out;
  *  2. sustained: published -> decoded -> features -> stored (and queryable), publisher flat out;
+ *     1 and 2 alternate three times, and the median pair's ratio is the figure;
  *  3. latency: publish -> stored p50/p99 at 5,000 messages/s;
  *  4. plant-normal load: CPU% of one core (all the process's threads) and RSS at 500 machines x 1 Hz
  *     of normal (stationary) readings on machines with alarm limits, twice, each measured after a
@@ -31,6 +32,7 @@ import type { PublisherJob } from './publisher';
 const quick = process.argv.includes('--quick');
 const MACHINES = 500;
 const FLAT_OUT_COUNT = quick ? 60_000 : 300_000;
+const SUSTAINED_PAIRS = quick ? 1 : 3;
 const LATENCY_RATE = 5_000;
 const LATENCY_SECONDS = quick ? 8 : 20;
 const NORMAL_SECONDS = quick ? 10 : 60;
@@ -182,11 +184,19 @@ async function measureNormalLoad(url: string, commissioned: boolean) {
 const mosquitto = await startMosquitto();
 try {
   console.log(`mosquitto at ${mosquitto.url}; ${MACHINES} machines, ~170-byte JSON messages, QoS 0${quick ? ' (quick run)' : ''}`);
-  const limit = await measureLimit(mosquitto.url);
-  console.log(`limit:      ${Math.round(limit).toLocaleString('en-US')} messages/s (bare mqtt.js subscriber, same broker, same run)`);
-  const sustained = await measureSustained(mosquitto.url);
-  const ratio = sustained.rate / limit;
-  console.log(`sustained:  ${Math.round(sustained.rate).toLocaleString('en-US')} messages/s stored = ${(ratio * 100).toFixed(0)}% of the limit (target >= ${TARGETS.sustainedRatio * 100}%)`);
+  // One pair of flat-out runs swings by 10 points with the host's speed of the moment, so the limit
+  // and the runtime take turns and the median pair's ratio is the figure.
+  const pairs: { limit: number; sustained: Awaited<ReturnType<typeof measureSustained>>; ratio: number }[] = [];
+  for (let i = 0; i < SUSTAINED_PAIRS; i++) {
+    const limit = await measureLimit(mosquitto.url);
+    const sustained = await measureSustained(mosquitto.url);
+    pairs.push({ limit, sustained, ratio: sustained.rate / limit });
+    console.log(
+      `pair ${i + 1}: limit ${Math.round(limit).toLocaleString('en-US')} messages/s (bare mqtt.js subscriber, same broker), sustained ${Math.round(sustained.rate).toLocaleString('en-US')} messages/s stored = ${((sustained.rate / limit) * 100).toFixed(0)}%`,
+    );
+  }
+  const { limit, sustained, ratio } = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(pairs.length / 2)]!;
+  console.log(`sustained:  median pair ${Math.round(sustained.rate).toLocaleString('en-US')} messages/s stored = ${(ratio * 100).toFixed(0)}% of the limit ${Math.round(limit).toLocaleString('en-US')} (target >= ${TARGETS.sustainedRatio * 100}%)`);
   const latency = await measureLatency(mosquitto.url);
   console.log(`latency at ${LATENCY_RATE}/s publish -> stored: p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms, max ${latency.max.toFixed(0)} ms (target p99 < ${TARGETS.p99Ms} ms)`);
   const bareNormal = await measureBareNormal(mosquitto.url);
@@ -203,6 +213,7 @@ try {
       limit_msgs_per_s: Math.round(limit),
       sustained_msgs_per_s: Math.round(sustained.rate),
       ratio: Number(ratio.toFixed(2)),
+      pair_ratios: pairs.map((p) => Number(p.ratio.toFixed(2))),
       target_ratio: TARGETS.sustainedRatio,
       stored: sustained.stored,
       published: FLAT_OUT_COUNT,
