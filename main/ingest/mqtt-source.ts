@@ -151,8 +151,7 @@ export class MqttSource {
     this.retryTimer = this.tickTimer = null;
     const client = this.client;
     this.client = null;
-    this.coalescer?.stop();
-    this.coalescer = null;
+    this.coalesce(null);
     this.setState('offline');
     if (client) await client.endAsync(!client.connected);
   }
@@ -181,9 +180,7 @@ export class MqttSource {
       this.backoff.reset();
       // mqtt.js leaves Nagle on: about 60 ms of p99 latency at a few thousand messages a second
       (client.stream as Partial<Socket>).setNoDelay?.(true);
-      this.coalescer?.stop();
-      const stream = client.stream as Partial<PausableStream>;
-      if (stream.pause && stream.resume) this.coalescer = new ReadCoalescer(stream as PausableStream, { windowMs: this.options.ingest.readCoalesceMs ?? 0 });
+      this.coalesce(client.stream as Partial<PausableStream>);
       this.subscribe(client);
     });
     client.on('message', (topic, payload) => {
@@ -199,8 +196,7 @@ export class MqttSource {
     client.on('close', () => {
       if (client !== this.client) return;
       this.client = null;
-      this.coalescer?.stop();
-      this.coalescer = null;
+      this.coalesce(null);
       client.end(true);
       if (!this.running) return;
       this.setState('reconnecting');
@@ -255,6 +251,12 @@ export class MqttSource {
       if (client === this.client && client.connected) (client as unknown as { _sendPacket(packet: object, cb: () => void): void })._sendPacket({ cmd: 'puback', messageId }, noop);
     });
     done(ACK_HELD);
+  }
+
+  /** Coalesces reads on the current connection's stream, leaving the previous one flowing; null for none. */
+  private coalesce(stream: Partial<PausableStream> | null): void {
+    this.coalescer?.stop();
+    this.coalescer = stream?.pause && stream.resume ? new ReadCoalescer(stream as PausableStream, { windowMs: this.options.ingest.readCoalesceMs ?? 0 }) : null;
   }
 
   private scheduleRetry(): void {
