@@ -30,7 +30,7 @@ export type MetaResult = { ok: true; meta: MachineMeta } | ({ ok: false } & Reje
 const reject = (reason: Rejection['reason'], detail: string): { ok: false } & Rejection => ({ ok: false, reason, detail });
 
 /** `<site>/<area>/<machine>` when the topic has exactly that shape around prefix and suffix, else null. */
-function machineIdOf(topic: string, suffix: string): string | null {
+function parseMachineId(topic: string, suffix: string): string | null {
   if (!topic.startsWith(PREFIX) || !topic.endsWith(suffix)) return null;
   const start = PREFIX.length;
   const end = topic.length - suffix.length;
@@ -40,6 +40,26 @@ function machineIdOf(topic: string, suffix: string): string | null {
   // exactly two separators inside, and no segment empty
   if (first <= start || second <= first + 1 || second >= end - 1 || topic.indexOf('/', second + 1) < end) return null;
   return topic.slice(start, end);
+}
+
+/** Telemetry topics seen lately; bounded, since topics come from the network. */
+const MAX_KNOWN_TOPICS = 65_536;
+const knownTopics = new Map<string, string>();
+
+/**
+ * parseMachineId for telemetry, giving the same string object for every message of a machine. Each
+ * message's topic is a new string, and an id sliced from it would be compared character by character
+ * in each of the pipeline's per-machine lookups and would keep that topic alive while the reading
+ * waits to be stored.
+ */
+function telemetryMachineId(topic: string): string | null {
+  const known = knownTopics.get(topic);
+  if (known !== undefined) return known;
+  const parsed = parseMachineId(topic, TELEMETRY_SUFFIX);
+  if (parsed === null) return null;
+  if (knownTopics.size >= MAX_KNOWN_TOPICS) knownTopics.clear();
+  knownTopics.set(topic, parsed);
+  return parsed;
 }
 
 export const isJsonTelemetryTopic = (topic: string) => topic.startsWith(PREFIX) && topic.endsWith(TELEMETRY_SUFFIX);
@@ -88,7 +108,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Decodes one telemetry message. `receivedAt` is the wall clock, used for receivedAt and the future-skew check. */
 export function decodeJsonTelemetry(topic: string, payload: Uint8Array, receivedAt: number, maxPayloadBytes: number): TelemetryResult {
   if (payload.byteLength > maxPayloadBytes) return reject('oversized', `${payload.byteLength} bytes > ${maxPayloadBytes}`);
-  const machineId = machineIdOf(topic, TELEMETRY_SUFFIX);
+  const machineId = telemetryMachineId(topic);
   if (machineId === null) return reject('unknown_topic', 'expected factory/<site>/<area>/<machine>/telemetry');
   let body: unknown;
   try {
@@ -114,7 +134,7 @@ const JsonMetaSchema = z.looseObject({ type: Segment, name: z.string().min(1).ma
 /** Decodes a (usually retained) meta message. An empty payload clears a retained message and is not given here. */
 export function decodeJsonMeta(topic: string, payload: Uint8Array, maxPayloadBytes: number): MetaResult {
   if (payload.byteLength > maxPayloadBytes) return reject('oversized', `${payload.byteLength} bytes > ${maxPayloadBytes}`);
-  const id = machineIdOf(topic, META_SUFFIX);
+  const id = parseMachineId(topic, META_SUFFIX);
   if (id === null) return reject('unknown_topic', 'expected factory/<site>/<area>/<machine>/meta');
   let body: unknown;
   try {
