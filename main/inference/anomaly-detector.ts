@@ -26,7 +26,8 @@ export interface AnomalyOutput {
 }
 
 export interface CalibrationStore {
-  save(machineId: string, calibration: Calibration): void;
+  /** Machines that finished commissioning in one flush; a new plant finishes hundreds at once. */
+  save(calibrations: ReadonlyMap<string, Calibration>): void;
 }
 
 const TOP_CONTRIBUTORS = 3;
@@ -50,6 +51,8 @@ interface MachineState {
   calibration: Calibration | null;
   collecting: Collecting | null;
   layout: Layout | null;
+  /** The machine's 'calibrating' item when it is the last item the machine has in `queue`. */
+  status: { item: Extract<Item, { kind: 'calibrating' }>; queue: Item[] } | null;
 }
 
 /** A model input row: x[at..] for the calibration's sensors. */
@@ -66,7 +69,8 @@ interface Verdict {
 }
 
 type Item =
-  | { kind: 'calibrating'; machineId: string; ts: number; seen: number }
+  /** No judgement yet: commissioning, or a calibrated machine's windows refilling after a restart. */
+  | { kind: 'calibrating'; machineId: string; ts: number; seen: number; refilling: boolean }
   | { kind: 'finalize'; machineId: string; calibration: Calibration; rows: CalibrationRows }
   | ({ kind: 'score'; machineId: string; ts: number; flat: ReadonlySet<string> } & ModelRow);
 
@@ -120,7 +124,7 @@ export class AnomalyDetector {
         w.writeAll(c.rows.x, at);
       }
       if (c.seen < this.params.calibrationRows) {
-        this.queue.push({ kind: 'calibrating', machineId: reading.machineId, ts: reading.ts, seen: c.seen });
+        this.status(m, reading, c.seen, false);
         return;
       }
       m.collecting = null;
@@ -128,8 +132,14 @@ export class AnomalyDetector {
       const sensors = w.sensors.slice(0, rows.stride / FEATURES_PER_SENSOR);
       const views = Array.from({ length: rows.count }, (_, i) => rows.row(i));
       m.calibration = { ...fitCalibration({ sensors, rows: views, ts: rows.ts }, this.params), threshold: Number.NaN };
-      this.queue.push({ kind: 'finalize', machineId: reading.machineId, calibration: m.calibration, rows });
-      this.queue.push({ kind: 'calibrating', machineId: reading.machineId, ts: reading.ts, seen: c.seen });
+      this.push(m, { kind: 'finalize', machineId: reading.machineId, calibration: m.calibration, rows });
+      this.status(m, reading, c.seen, false);
+      return;
+    }
+    if (w.accepted < this.params.longWindow) {
+      // A calibration loaded at start meets empty windows: a slope over a few samples is not the
+      // machine's, and scoring it raised false anomalies on every restart.
+      this.status(m, reading, w.accepted, true);
       return;
     }
     const cal = m.calibration!;
@@ -137,7 +147,32 @@ export class AnomalyDetector {
     const at = this.arena.take(positions.length * FEATURES_PER_SENSOR);
     const x = this.arena.x;
     w.write(positions, x, at);
-    this.queue.push({ kind: 'score', machineId: reading.machineId, ts: reading.ts, calibration: cal, x, at, flat: flatSensors(cal, positions, w) });
+    this.push(m, { kind: 'score', machineId: reading.machineId, ts: reading.ts, calibration: cal, x, at, flat: flatSensors(cal, positions, w) });
+  }
+
+  /**
+   * A reading without judgement. Its output says only how far the machine is, and nothing but the
+   * newest is read (screens show it, alarms skip it), so a machine's readings in a row share one
+   * item, updated in place: at a backlog's rate that is one output per machine and flush instead
+   * of one per reading.
+   */
+  private status(m: MachineState, reading: Reading, seen: number, refilling: boolean): void {
+    const pending = m.status;
+    if (pending !== null && pending.queue === this.queue) {
+      pending.item.ts = reading.ts;
+      pending.item.seen = seen;
+      pending.item.refilling = refilling;
+      return;
+    }
+    const item = { kind: 'calibrating' as const, machineId: reading.machineId, ts: reading.ts, seen, refilling };
+    this.queue.push(item);
+    m.status = { item, queue: this.queue };
+  }
+
+  /** Any other item ends the machine's run of status readings, so outputs keep each machine's order. */
+  private push(m: MachineState, item: Item): void {
+    this.queue.push(item);
+    m.status = null;
   }
 
   get pending(): number {
@@ -154,7 +189,9 @@ export class AnomalyDetector {
   }
 
   private async score(items: Item[]): Promise<AnomalyOutput[]> {
-    for (const item of items) if (item.kind === 'finalize') await this.finalize(item);
+    const finalized = new Map<string, Calibration>();
+    for (const item of items) if (item.kind === 'finalize' && (await this.finalize(item))) finalized.set(item.machineId, item.calibration);
+    this.save(finalized);
     const scored = items.filter((i): i is Extract<Item, { kind: 'score' }> => i.kind === 'score');
     let result: Scores | string;
     try {
@@ -167,7 +204,7 @@ export class AnomalyDetector {
     for (const item of items) {
       if (item.kind === 'finalize') continue;
       if (item.kind === 'calibrating') {
-        const detail = `calibrating: ${item.seen} of ${this.params.calibrationRows} readings`;
+        const detail = item.refilling ? `windows filling after a restart: ${item.seen} of ${this.params.longWindow} readings` : `calibrating: ${item.seen} of ${this.params.calibrationRows} readings`;
         out.push({ machineId: item.machineId, ts: item.ts, state: 'calibrating', score: null, threshold: null, type: null, contributors: [], detail });
         continue;
       }
@@ -202,15 +239,28 @@ export class AnomalyDetector {
     return out;
   }
 
-  private async finalize(item: Extract<Item, { kind: 'finalize' }>): Promise<void> {
+  /** Sets the calibration's threshold; false when it cannot, and the machine commissions again. */
+  private async finalize(item: Extract<Item, { kind: 'finalize' }>): Promise<boolean> {
     try {
       const { rows, calibration } = item;
       const { score } = await this.run(Array.from({ length: rows.count }, (_, i) => ({ x: rows.x, at: i * rows.stride, calibration })));
       item.calibration.threshold = thresholdFrom(score, this.params);
-      this.store?.save(item.machineId, item.calibration);
+      return true;
     } catch {
       // The machine stays uncertain and commissions again, rather than judging without a limit.
       this.recalibrate(item.machineId);
+      return false;
+    }
+  }
+
+  /** One write for the flush: each is a synchronous commit on the main thread. */
+  private save(calibrations: ReadonlyMap<string, Calibration>): void {
+    if (!this.store || calibrations.size === 0) return;
+    try {
+      this.store.save(calibrations);
+    } catch {
+      // As a failed threshold: a calibration that would be lost on restart is not kept either.
+      for (const id of calibrations.keys()) this.recalibrate(id);
     }
   }
 
@@ -244,7 +294,7 @@ export class AnomalyDetector {
   }
 
   private machine(calibration: Calibration | null): MachineState {
-    return { windows: new AnomalyWindows(this.params.shortWindow, this.params.longWindow), calibration, collecting: null, layout: null };
+    return { windows: new AnomalyWindows(this.params.shortWindow, this.params.longWindow), calibration, collecting: null, layout: null, status: null };
   }
 }
 

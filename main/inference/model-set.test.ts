@@ -113,7 +113,7 @@ describe('scoring ticks', () => {
 describe('latest outputs in the store', () => {
   it('are written at most once per persistEveryMs, newest per machine and model, and all of them on persist()', async () => {
     const saved: { machineId: string; model: string; ts: number }[][] = [];
-    const repository = { saveLatest: (rows: { machineId: string; model: string; ts: number }[]) => saved.push(rows.map(({ machineId, model, ts }) => ({ machineId, model, ts }))), calibrations: () => new Map(), saveCalibration: () => {} };
+    const repository = { saveLatest: (rows: { machineId: string; model: string; ts: number }[]) => saved.push(rows.map(({ machineId, model, ts }) => ({ machineId, model, ts }))), calibrations: () => new Map(), saveCalibrations: () => {} };
     let clock = 0;
     const stage = new ModelStage({ models: await loadModels(MODELS_DIR), tickMs: 0, persistEveryMs: 10_000, monotonic: () => clock, repository: repository as never });
     const rs = readings(6);
@@ -138,12 +138,44 @@ describe('anomaly detection through the stage', () => {
     const normal = readings(600);
     const hot = normal.slice(500).map((r) => ({ ...r, metrics: { ...r.metrics, temperature: r.metrics.temperature! + 15 } }));
     const outputs = (await run(stage, [...normal.slice(0, 500), ...hot])).filter((o) => o.model === 'anomaly').map((o) => o.output);
-    expect(outputs.slice(0, 400).every((o) => o.state === 'calibrating')).toBe(true);
+    // The 400 commissioning readings give one status each time another item breaks their run; every later reading is judged.
+    const judged = outputs.filter((o) => o.state !== 'calibrating');
+    expect(judged).toHaveLength(200);
+    expect(outputs.slice(0, outputs.length - 200).map((o) => o.detail)).toEqual(['calibrating: 399 of 400 readings', 'calibrating: 400 of 400 readings']);
     expect(stage.anomaly!.calibration('m1')).toMatchObject({ sensors: ['temperature', 'vibration'] });
-    expect(outputs.slice(400, 500).every((o) => o.state === 'normal')).toBe(true);
-    const flagged = outputs.slice(500).filter((o) => o.state === 'anomaly');
+    expect(judged.slice(0, 100).every((o) => o.state === 'normal')).toBe(true);
+    const flagged = judged.slice(100).filter((o) => o.state === 'anomaly');
     expect(flagged.length).toBeGreaterThan(50);
     expect(flagged[0]).toMatchObject({ type: 'thermal', contributors: [expect.objectContaining({ sensor: 'temperature' }), expect.anything()] });
+  });
+
+  it('saves the calibrations that finish in one flush together, and a stage built on them scores without commissioning', async () => {
+    const saves: Map<string, unknown>[] = [];
+    const store = new Map();
+    const repository = { saveLatest: () => {}, openEvent: () => 1, updateEvent: () => {}, calibrations: () => store, saveCalibrations: (_model: string, c: Map<string, unknown>) => (saves.push(new Map(c)), c.forEach((v, k) => store.set(k, v))) };
+    const stage = new ModelStage({ models: await loadModels(MODELS_DIR), tickMs: 0, repository: repository as never });
+    const both = readings(450).flatMap((r) => [r, { ...r, machineId: 'm2' }]);
+    await run(stage, both);
+    expect(saves.map((s) => [...s.keys()])).toEqual([['m1', 'm2']]);
+    expect(store.get('m1')).toEqual(stage.anomaly!.calibration('m1'));
+    const restarted = new ModelStage({ models: await loadModels(MODELS_DIR), tickMs: 0, repository: repository as never });
+    const outputs = (await run(restarted, readings(520).slice(450))).filter((o) => o.model === 'anomaly').map((o) => o.output);
+    // No commissioning window: the windows refill (longWindow readings, without judgement, since
+    // slopes over a few samples raised false anomalies), and scoring goes on with the saved limit.
+    const longWindow = (stage.anomaly as unknown as { params: { longWindow: number } }).params.longWindow;
+    expect(outputs[0]).toMatchObject({ state: 'calibrating', detail: `windows filling after a restart: ${longWindow - 1} of ${longWindow} readings` });
+    expect(outputs.slice(1).map((o) => o.state)).toEqual(Array(70 - (longWindow - 1)).fill('normal'));
+    expect(outputs.at(-1)!.threshold).toBe(store.get('m1').threshold);
+  });
+
+  it('a machine whose calibration cannot be saved commissions again instead of judging with a limit it would lose', async () => {
+    const repository = { saveLatest: () => {}, calibrations: () => new Map(), saveCalibrations: () => { throw new Error('disk full'); } };
+    const stage = new ModelStage({ models: await loadModels(MODELS_DIR), tickMs: 0, repository: repository as never });
+    const rs = readings(500);
+    await run(stage, rs.slice(0, 450));
+    expect(stage.anomaly!.calibrating('m1')).toBe(true);
+    const after = (await run(stage, rs.slice(450))).filter((o) => o.model === 'anomaly').map((o) => o.output);
+    expect(after).toEqual([expect.objectContaining({ state: 'calibrating', detail: 'calibrating: 50 of 400 readings' })]);
   });
 
   it('with hysteresis (release < 1) keeps an episode open until the score falls well below the threshold', async () => {
@@ -152,8 +184,9 @@ describe('anomaly detection through the stage', () => {
       const entry = models.get('anomaly').entry!;
       entry.params = { ...(entry.params as object), release };
       const rs = readings(700).map((r, i) => (i > 550 ? { ...r, metrics: { ...r.metrics, temperature: r.metrics.temperature! + Math.max(0, 12 - (i - 550) / 8) } } : r));
-      const out = (await run(new ModelStage({ models, tickMs: 0 }), rs)).filter((o) => o.model === 'anomaly').map((o) => o.output.state === 'anomaly');
-      return { first: out.indexOf(true), count: out.filter(Boolean).length };
+      const flagged = (await run(new ModelStage({ models, tickMs: 0 }), rs)).filter((o) => o.model === 'anomaly' && o.output.state === 'anomaly');
+      // readings(n) puts reading i at ts 1000 * (i + 1)
+      return { first: flagged[0]!.output.ts / 1000 - 1, count: flagged.length };
     };
     const plain = await verdicts(1);
     const held = await verdicts(0.5);
@@ -162,13 +195,19 @@ describe('anomaly detection through the stage', () => {
     expect(held.count).toBeGreaterThan(plain.count);
   });
 
-  it('gives the same verdicts however the readings are batched', async () => {
+  it('gives the same verdicts however the readings are batched (status outputs: one per machine and flush)', async () => {
     const models = await loadModels(MODELS_DIR);
     const rs = readings(700).map((r, i) => (i > 550 ? { ...r, metrics: { ...r.metrics, vibration: 4 } } : r));
+    const judged = (outputs: ModelOutput[]) => outputs.filter((o) => o.model !== 'anomaly' || o.output.state !== 'calibrating');
     const whole = await run(new ModelStage({ models, tickMs: 0 }), rs);
     const stage = new ModelStage({ models, tickMs: 0 });
     const pieces: ModelOutput[] = [];
     for (let i = 0; i < rs.length; i += 37) pieces.push(...(await run(stage, rs.slice(i, i + 37))));
-    expect(pieces).toEqual(whole);
+    expect(judged(pieces)).toEqual(judged(whole));
+    expect(judged(whole).filter((o) => o.model === 'anomaly')).toHaveLength(300);
+    // each flush of the commissioning window reports where it stands, the last at reading 400
+    const statuses = pieces.filter((o) => o.model === 'anomaly' && o.output.state === 'calibrating').map((o) => o.output.detail);
+    expect(statuses).toHaveLength(Math.ceil(400 / 37) + 1);
+    expect(statuses.at(-1)).toBe('calibrating: 400 of 400 readings');
   });
 });

@@ -74,7 +74,7 @@ export class ModelStage {
     const anomalyModel = models.get(ANOMALY_MODEL);
     const ap = AnomalyParamsSchema.safeParse(anomalyModel.entry?.params);
     this.anomaly = ap.success
-      ? new AnomalyDetector(anomalyModel, ap.data, repository && { save: (id, c) => repository.saveCalibration(id, ANOMALY_MODEL, c) }, repository?.calibrations(ANOMALY_MODEL))
+      ? new AnomalyDetector(anomalyModel, ap.data, repository && { save: (calibrations) => repository.saveCalibrations(ANOMALY_MODEL, calibrations) }, repository?.calibrations(ANOMALY_MODEL))
       : this.problem(ANOMALY_MODEL, ap.error);
     const failureModel = models.get(FAILURE_MODEL);
     const fp = FailureParamsSchema.safeParse(failureModel.entry?.params);

@@ -27,13 +27,13 @@ interface EventRecord {
 
 export function modelOutputRepository(db: Db, now: () => number) {
   return {
-    saveCalibration(machineId: string, model: string, calibration: Calibration): void {
-      prepared(db, 'INSERT INTO model_calibrations (machine_id, model, calibration, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (machine_id, model) DO UPDATE SET calibration = excluded.calibration, updated_at = excluded.updated_at').run(
-        machineId,
-        model,
-        JSON.stringify(calibration),
-        now(),
-      );
+    /** In one transaction: the main connection syncs every commit to disk. */
+    saveCalibrations(model: string, calibrations: ReadonlyMap<string, Calibration>): void {
+      const stmt = prepared(db, 'INSERT INTO model_calibrations (machine_id, model, calibration, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (machine_id, model) DO UPDATE SET calibration = excluded.calibration, updated_at = excluded.updated_at');
+      const at = now();
+      db.transaction(() => {
+        for (const [machineId, calibration] of calibrations) stmt.run(machineId, model, JSON.stringify(calibration), at);
+      })();
     },
     /** Calibrations that still parse; one that does not is dropped so its machine commissions again. */
     calibrations(model: string): Map<string, Calibration> {
