@@ -29,6 +29,16 @@ describe('decodeJsonTelemetry', () => {
     }
   });
 
+  it('gives each topic its own machine id however many topics it has seen (its topic cache is bounded)', () => {
+    const payload = { ts: NOW, metrics: { t: 1 } };
+    for (let i = 0; i < 70_000; i++) {
+      const r = decode(payload, `factory/s/a/m${i}/telemetry`);
+      if (!r.ok || r.reading.machineId !== `s/a/m${i}`) throw new Error(`topic ${i}: ${JSON.stringify(r)}`);
+    }
+    expect(decode(payload, 'factory/s/a/m0/telemetry')).toMatchObject({ ok: true, reading: { machineId: 's/a/m0' } });
+    expect(reasonOf(payload, 'factory/s/a/m0/x/telemetry')).toBe('unknown_topic');
+  });
+
   it('rejects an oversized payload before parsing it', () => {
     const r = decodeJsonTelemetry(TOPIC, Buffer.alloc(MAX + 1, '{'), NOW, MAX);
     expect(r).toMatchObject({ ok: false, reason: 'oversized' });
