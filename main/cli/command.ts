@@ -24,15 +24,25 @@ export function stringFlag(values: FlagValues, name: string): string | undefined
   return typeof raw === 'string' ? raw : undefined;
 }
 
-/** Resolves when the process is asked to stop (Ctrl-C, service manager). */
+/** A repeat of the stop signal within this long is the same request arriving twice. */
+export const SIGNAL_ECHO_MS = 1000;
+
+/**
+ * Resolves when the process is asked to stop (Ctrl-C, service manager). The request often arrives
+ * twice at once: from the terminal or service manager, which signal the whole process group, and
+ * from `factorybrain serve`'s parent passing it on (bin/factorybrain.mjs). A repeat within
+ * SIGNAL_ECHO_MS is ignored, so it cannot kill a shutdown that is storing the last readings; a later
+ * one is a second Ctrl-C, and ends the process as usual.
+ */
 export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
+    const echo = () => {};
     const on = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
+      process.off('SIGINT', on).off('SIGTERM', on);
+      process.on('SIGINT', echo).on('SIGTERM', echo);
+      setTimeout(() => process.off('SIGINT', echo).off('SIGTERM', echo), SIGNAL_ECHO_MS).unref();
       resolve(signal);
     };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
+    process.on('SIGINT', on).on('SIGTERM', on);
   });
 }

@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SIGNAL_ECHO_MS } from './command';
+
+const dir = mkdtempSync(join(tmpdir(), 'fb-signal-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A process that waits for untilSignal(), then takes `shutdownMs` to shut down and says so. */
+async function stopping(shutdownMs: number) {
+  const script = join(dir, `stop-${shutdownMs}.mts`);
+  // the interval stands for the server that keeps a real host's event loop alive
+  writeFileSync(script, `import { untilSignal } from ${JSON.stringify(join(import.meta.dirname, 'command.ts'))};\nconst alive = setInterval(() => {}, 1000);\nprocess.stdout.write('ready\\n');\nconst s = await untilSignal();\nawait new Promise((r) => setTimeout(r, ${shutdownMs}));\nclearInterval(alive);\nprocess.stdout.write('stopped on ' + s + '\\n');\n`);
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  while (!out.includes('ready')) {
+    if (exited) throw new Error('the stopping process exited before it was ready');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { child, out: () => out };
+}
+
+describe('untilSignal', () => {
+  it('takes the same stop request arriving twice within a moment (process group and parent) as one, and shuts down cleanly', async () => {
+    const { child, out } = await stopping(500);
+    child.kill('SIGINT');
+    // a second SIGINT sent at once would merge with the first while it is pending
+    await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    const [code, signal] = await once(child, 'exit');
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(out()).toContain('stopped on SIGINT');
+  });
+
+  it('lets a second Ctrl-C after the echo window end a shutdown that hangs', async () => {
+    const { child, out } = await stopping(60_000);
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, SIGNAL_ECHO_MS + 300));
+    child.kill('SIGINT');
+    const [code, signal] = await once(child, 'exit');
+    expect({ code, signal }).toEqual({ code: null, signal: 'SIGINT' });
+    expect(out()).not.toContain('stopped');
+  });
+});
