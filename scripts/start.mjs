@@ -3,6 +3,10 @@ import { spawn, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { findElectron } from './electron-runtime.mjs';
 import { prepareElectronNative } from './prepare-electron-native.mjs';
+import { register } from 'tsx/esm/api';
+
+register();
+const { RUNTIME_V8_FLAGS } = await import('../main/v8-flags.ts');
 
 const root = join(import.meta.dirname, '..');
 const bin = (name) => join(root, 'node_modules/.bin', name);
@@ -18,9 +22,10 @@ function run(command, args, env = process.env) {
 if (electron) {
   prepareElectronNative(electron.version);
   execFileSync(bin('electron-vite'), ['build'], { cwd: root, stdio: 'inherit' });
-  run(electron.binary, ['.', ...extraArgs], { ...process.env, FACTORYBRAIN_SQLITE_BINDING: join(root, '.cache/electron-native/better_sqlite3.node') });
+  // Given here, the main process need not start itself again to get them (main/v8-flags.ts).
+  run(electron.binary, ['.', `--js-flags=${RUNTIME_V8_FLAGS.join(' ')}`, ...extraArgs], { ...process.env, FACTORYBRAIN_SQLITE_BINDING: join(root, '.cache/electron-native/better_sqlite3.node') });
 } else {
   console.log('Electron runtime is not installed on this machine (node_modules/electron has no binary); starting the headless host instead.');
   execFileSync(bin('vite'), ['build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-  run(process.execPath, [join(root, 'bin/factorybrain.mjs'), 'serve', ...extraArgs]);
+  run(process.execPath, [...RUNTIME_V8_FLAGS, join(root, 'bin/factorybrain.mjs'), 'serve', ...extraArgs]);
 }

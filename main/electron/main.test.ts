@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CALL_NAMES, ipcChannel } from '../../common/contract';
 import { CONTENT_SECURITY_POLICY } from '../server/security-headers';
+import { RUNTIME_V8_FLAGS } from '../v8-flags';
 
 const userData = mkdtempSync(join(tmpdir(), 'fb-electron-'));
 afterAll(() => rmSync(userData, { recursive: true, force: true }));
@@ -25,7 +26,7 @@ const h = vi.hoisted(() => {
   const runtime = { dispatch: vi.fn(), sessionLive: vi.fn(), subscribe: vi.fn(() => () => {}), stop: vi.fn(async () => {}) };
   const windows: { options: unknown; webContents: ReturnType<typeof on> & Record<string, unknown>; events: ReturnType<typeof on> & Record<string, unknown> }[] = [];
   const display = { id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 } };
-  return { on, appEvents, runtime, windows, display, lock: { value: true }, ready: { resolve: () => {} } };
+  return { on, appEvents, runtime, windows, display, lock: { value: true }, ready: { resolve: () => {} }, jsFlags: { value: '--max-semi-space-size=64' } };
 });
 
 vi.mock('electron', () => {
@@ -61,6 +62,8 @@ vi.mock('electron', () => {
   return {
     app: {
       isPackaged: true,
+      commandLine: { getSwitchValue: vi.fn((name: string) => (name === 'js-flags' ? h.jsFlags.value : '')) },
+      relaunch: vi.fn(),
       requestSingleInstanceLock: vi.fn(() => h.lock.value),
       enableSandbox: vi.fn(),
       whenReady: vi.fn(() => new Promise<void>((resolve) => (h.ready.resolve = resolve))),
@@ -110,12 +113,29 @@ describe('Electron main process', () => {
     h.appEvents.handlers.clear();
     h.windows.length = 0;
     h.lock.value = true;
+    h.jsFlags.value = RUNTIME_V8_FLAGS.join(' ');
+  });
+
+  it('started without the runtime\'s V8 flags, starts itself again with them (and its own) before anything else', async () => {
+    h.jsFlags.value = '--expose-gc';
+    const argv = process.argv;
+    process.argv = ['/opt/FactoryBrain/factorybrain', '--kiosk'];
+    try {
+      await startMain();
+    } finally {
+      process.argv = argv;
+    }
+    expect(app.relaunch).toHaveBeenCalledWith({ args: ['--kiosk', `--js-flags=--expose-gc ${RUNTIME_V8_FLAGS.join(' ')}`] });
+    expect(app.exit).toHaveBeenCalledWith(0);
+    expect(app.requestSingleInstanceLock).not.toHaveBeenCalled();
+    expect(startRuntime).not.toHaveBeenCalled();
   });
 
   it('quits at once when another instance holds the single-instance lock', async () => {
     h.lock.value = false;
     await startMain();
     expect(app.requestSingleInstanceLock).toHaveBeenCalled();
+    expect(app.relaunch).not.toHaveBeenCalled();
     expect(app.quit).toHaveBeenCalled();
     expect(app.enableSandbox).not.toHaveBeenCalled();
     expect(startRuntime).not.toHaveBeenCalled();

@@ -9,6 +9,7 @@ import { loadConfig } from '../config';
 import { startRuntime, type Runtime } from '../runtime';
 import { CONTENT_SECURITY_POLICY } from '../server/security-headers';
 import { readStatic } from '../server/static-files';
+import { jsFlagsToRelaunchWith } from '../v8-flags';
 import { DisplayWindows, windowPlacement, type PlannedWindow } from './displays';
 import { registerIpcBridge } from './ipc-bridge';
 import { BROKER_PASSWORD, createSecretStore } from './secret-store';
@@ -27,6 +28,14 @@ function electronSqliteBinding(): string | undefined {
 }
 
 async function main() {
+  // The runtime's V8 flags reach the main process only from its own command line: a packaged app
+  // started without them starts once more with them (npm start passes them).
+  const jsFlags = jsFlagsToRelaunchWith(app.commandLine.getSwitchValue('js-flags'));
+  if (jsFlags !== null) {
+    app.relaunch({ args: [...process.argv.slice(1), `--js-flags=${jsFlags}`] });
+    app.exit(0);
+    return;
+  }
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
