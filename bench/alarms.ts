@@ -7,6 +7,7 @@
  *
  * Beside it, publish -> AlarmService.onAnnunciate, the hook the announcer starts speaking from;
  * the speech engine's own start-up time is the voice benchmark's half.
+ * The runtime runs with the V8 flags its hosts start it with (main/v8-flags.ts).
  * The last line is one JSON object with every figure.
  */
 import { fork } from 'node:child_process';
@@ -22,8 +23,11 @@ import type { CallResult, WsServerFrame } from '../common/contract';
 import { loadConfig } from '../main/config';
 import { startRuntime } from '../main/runtime';
 import { startHeadlessHost } from '../main/server/headless-host';
+import { hasRuntimeV8Flags, rerunWithRuntimeV8Flags } from '../main/v8-flags';
 import { startMosquitto } from '../test/support/mosquitto';
 import type { PublisherJob } from './publisher';
+
+if (!hasRuntimeV8Flags()) process.exit(await rerunWithRuntimeV8Flags(import.meta.filename, process.argv.slice(2)));
 
 const quick = process.argv.includes('--quick');
 const SAMPLES = quick ? 100 : 400;

@@ -14,20 +14,24 @@
  *        machine is calibrated and each reading is scored, as on every day after.
  *     The target holds only if both are under it. Beside them, the CPU of a bare mqtt.js subscriber
  *     at the same load shows how fast the shared host was at the time.
+ * The runtime runs in this process with the V8 flags its hosts start it with (main/v8-flags.ts); the
+ * bare subscriber runs in a process of its own with Node's defaults (bench/bare-subscriber.ts).
  * The last line is one JSON object with every figure.
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import mqtt from 'mqtt';
 import { loadConfig } from '../main/config';
 import { startRuntime, type Runtime } from '../main/runtime';
+import { hasRuntimeV8Flags, rerunWithRuntimeV8Flags, RUNTIME_V8_FLAGS } from '../main/v8-flags';
 import { startMosquitto } from '../test/support/mosquitto';
 import { benchMachineId } from './plant';
+import type { BareReport } from './bare-subscriber';
 import type { PublisherJob } from './publisher';
+
+if (!hasRuntimeV8Flags()) process.exit(await rerunWithRuntimeV8Flags(import.meta.filename, process.argv.slice(2)));
 
 const quick = process.argv.includes('--quick');
 const MACHINES = 500;
@@ -57,27 +61,26 @@ async function waitFor(check: () => boolean, timeoutMs: number, what: string) {
   }
 }
 
-/** A bare mqtt.js subscriber to the plant's topics (QoS 0, TCP_NODELAY) that only counts what arrives. */
-async function bareSubscriber(url: string) {
-  const client = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
-  (client.stream as Socket).setNoDelay(true);
-  const seen = { received: 0, first: 0, last: 0 };
-  client.on('message', () => {
-    const t = performance.now();
-    if (seen.received === 0) seen.first = t;
-    seen.last = t;
-    seen.received++;
+/** The bare subscriber's process (Node's default flags: an explicit execArgv, not this process's), once it has subscribed. */
+async function bareSubscriber(url: string): Promise<{ child: ChildProcess; report: (expected: number) => Promise<BareReport> }> {
+  const child = fork(join(import.meta.dirname, 'bare-subscriber.ts'), [url], { execArgv: ['--import', 'tsx'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`bare subscriber exited with ${code}`)));
   });
-  await client.subscribeAsync('factory/#', { qos: 0 });
-  return { seen, end: () => client.endAsync() };
+  /** What it counted, once it has `expected` messages or gave up waiting for them. */
+  const report = (expected: number) =>
+    new Promise<BareReport>((resolve) => {
+      child.once('message', (m) => resolve(m as BareReport));
+      child.send({ report: expected });
+    });
+  return { child, report };
 }
 
 async function measureLimit(url: string): Promise<number> {
-  const { seen, end } = await bareSubscriber(url);
+  const { report } = await bareSubscriber(url);
   await publish({ url, count: FLAT_OUT_COUNT, rate: 0, clock: 'replay' });
-  await waitFor(() => seen.received >= FLAT_OUT_COUNT, 60_000, 'the bare subscriber').catch(() => undefined);
-  await sleep(200);
-  await end();
+  const seen = await report(FLAT_OUT_COUNT);
   console.log(`limit: bare mqtt.js subscriber received ${seen.received}/${FLAT_OUT_COUNT}`);
   return seen.received / ((seen.last - seen.first) / 1000);
 }
@@ -131,23 +134,20 @@ async function measureLatency(url: string) {
 }
 
 /**
- * CPU of a bare mqtt.js subscriber at plant-normal load, in this process: what any MQTT client pays
+ * CPU of a bare mqtt.js subscriber at plant-normal load, in its own process: what any MQTT client pays
  * for the messages alone, measured beside the runtime so that a reader can tell the host's speed of
  * the moment (it varies by half on these shared machines) from the runtime's own cost.
  */
 async function measureBareNormal(url: string): Promise<number> {
-  const { seen, end } = await bareSubscriber(url);
+  const { child, report } = await bareSubscriber(url);
   const seconds = NORMAL_SECONDS / 2;
   const run = publish({ url, count: MACHINES * (seconds + 10), rate: MACHINES, clock: 'wall' });
   await sleep(10_000);
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
+  child.send('cpu');
   await run;
-  const cpu = process.cpuUsage(cpu0);
-  const elapsed = (performance.now() - t0) / 1000;
-  await end();
-  if (seen.received === 0) throw new Error('the bare subscriber received nothing');
-  return ((cpu.user + cpu.system) / 1e6 / elapsed) * 100;
+  const seen = await report(0);
+  if (seen.received === 0 || seen.cpuPct === null) throw new Error('the bare subscriber received nothing');
+  return seen.cpuPct;
 }
 
 /** Replays each machine's commissioning window flat out, ending about now, and waits until every machine is calibrated. */
@@ -183,7 +183,7 @@ async function measureNormalLoad(url: string, commissioned: boolean) {
 
 const mosquitto = await startMosquitto();
 try {
-  console.log(`mosquitto at ${mosquitto.url}; ${MACHINES} machines, ~170-byte JSON messages, QoS 0${quick ? ' (quick run)' : ''}`);
+  console.log(`mosquitto at ${mosquitto.url}; ${MACHINES} machines, ~170-byte JSON messages, QoS 0${quick ? ' (quick run)' : ''}; runtime with V8 flags ${RUNTIME_V8_FLAGS.join(' ')}, bare subscriber with Node's defaults`);
   // One pair of flat-out runs swings by 10 points with the host's speed of the moment, so the limit
   // and the runtime take turns and the median pair's ratio is the figure.
   const pairs: { limit: number; sustained: Awaited<ReturnType<typeof measureSustained>>; ratio: number }[] = [];
