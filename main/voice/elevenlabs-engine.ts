@@ -2,7 +2,7 @@
  * ElevenLabs through its SDK. Only used with an API key; `baseUrl` points it elsewhere (the tests'
  * fake server, or a plant's proxy). MP3 at 64 kbit/s keeps a phrase near 8 kB a second on the wire.
  */
-import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
+import type { ElevenLabsClient } from '@elevenlabs/elevenlabs-js';
 import type { VoiceStyle } from '../../common/contract-voice';
 import type { SpeechAudio, SpeechEngine } from './engine';
 
@@ -21,17 +21,23 @@ export class ElevenLabsEngine implements SpeechEngine {
   readonly id = 'elevenlabs';
   readonly voice: string;
   readonly format: string;
-  private readonly client: ElevenLabsClient;
+  /** The SDK takes about 0.7 s of CPU to load: it is loaded when a key is configured, not on every start. */
+  private readonly client: Promise<ElevenLabsClient>;
 
   constructor(private readonly options: ElevenLabsOptions) {
     this.voice = options.voiceId;
     this.format = `${options.modelId}/${OUTPUT_FORMAT}`;
     // No retries: a phrase that is late is spoken by the offline voice instead (FallbackEngine).
-    this.client = new ElevenLabsClient({ apiKey: options.apiKey, baseUrl: options.baseUrl, maxRetries: 0, timeoutInSeconds: (options.timeoutMs ?? 10_000) / 1000 });
+    this.client = import('@elevenlabs/elevenlabs-js').then(
+      ({ ElevenLabsClient }) => new ElevenLabsClient({ apiKey: options.apiKey, baseUrl: options.baseUrl, maxRetries: 0, timeoutInSeconds: (options.timeoutMs ?? 10_000) / 1000 }),
+    );
+    // A failed load surfaces in synthesize(); until then it is not an unhandled rejection.
+    this.client.catch(() => undefined);
   }
 
   async synthesize(text: string, style: VoiceStyle): Promise<SpeechAudio> {
-    const stream = await this.client.textToSpeech.convert(this.options.voiceId, {
+    const client = await this.client;
+    const stream = await client.textToSpeech.convert(this.options.voiceId, {
       text,
       modelId: this.options.modelId,
       outputFormat: OUTPUT_FORMAT,
