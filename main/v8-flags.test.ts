@@ -8,9 +8,15 @@ const dir = mkdtempSync(join(tmpdir(), 'fb-v8flags-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('runtime V8 flags', () => {
-  it('are recognised on a Node command line only when all are there', () => {
-    expect(hasRuntimeV8Flags(['--import', 'tsx'])).toBe(false);
-    expect(hasRuntimeV8Flags(['--import', 'tsx', ...RUNTIME_V8_FLAGS])).toBe(true);
+  it('are recognised on a Node command line or in NODE_OPTIONS, only when all are there', () => {
+    expect(hasRuntimeV8Flags(['--import', 'tsx'], '')).toBe(false);
+    expect(hasRuntimeV8Flags(['--import', 'tsx', ...RUNTIME_V8_FLAGS], '')).toBe(true);
+    expect(hasRuntimeV8Flags([], `--enable-source-maps ${RUNTIME_V8_FLAGS.join(' ')}`)).toBe(true);
+  });
+
+  it('are the ones npm run serve gives Node', () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['serve']).toBe(`node ${RUNTIME_V8_FLAGS.join(' ')} bin/factorybrain.mjs serve`);
   });
 
   it('give the Electron main process the js-flags it lacks, keeping the ones it was started with', () => {
@@ -25,7 +31,7 @@ describe('runtime V8 flags', () => {
     writeFileSync(script, "import { writeFileSync } from 'node:fs'; writeFileSync(process.argv[2], JSON.stringify({ execArgv: process.execArgv, args: process.argv.slice(2) })); process.exit(3);");
     expect(await rerunWithRuntimeV8Flags(script, [out, 'serve', '--port', '0'])).toBe(3);
     const seen = JSON.parse(readFileSync(out, 'utf8')) as { execArgv: string[]; args: string[] };
-    expect(hasRuntimeV8Flags(seen.execArgv)).toBe(true);
+    expect(hasRuntimeV8Flags(seen.execArgv, '')).toBe(true);
     expect(seen.args).toEqual([out, 'serve', '--port', '0']);
   });
 });

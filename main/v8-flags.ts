@@ -1,7 +1,9 @@
 /**
  * V8 flags for the process that hosts the runtime: the headless host, the Electron main process and
- * the ingest benchmark. V8 reads them only when the process starts, so each host puts them on its
- * command line, or starts itself once more with them.
+ * the benchmarks that host it. V8 reads them only when the process starts: npm start and npm run
+ * serve put them on Node's command line (package.json is checked against this list by a test),
+ * a packaged Electron app relaunches itself once with them, and the benchmarks run themselves
+ * again with them. A bare `factorybrain serve` runs without them and says so.
  *
  * --max-semi-space-size=64 (MB; Node 20 grows the young generation to 16 MB): during a backlog the
  * pipeline holds each reading's objects until the next model flush and the writer's next batch,
@@ -16,9 +18,10 @@ import { spawn } from 'node:child_process';
 
 export const RUNTIME_V8_FLAGS: readonly string[] = ['--max-semi-space-size=64'];
 
-/** Whether this Node process was started with every runtime flag. */
-export function hasRuntimeV8Flags(execArgv: readonly string[] = process.execArgv): boolean {
-  return RUNTIME_V8_FLAGS.every((flag) => execArgv.includes(flag));
+/** Whether this Node process was started with every runtime flag, on its command line or in NODE_OPTIONS. */
+export function hasRuntimeV8Flags(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env['NODE_OPTIONS'] ?? ''): boolean {
+  const given = [...execArgv, ...nodeOptions.split(/\s+/)];
+  return RUNTIME_V8_FLAGS.every((flag) => given.includes(flag));
 }
 
 /**

@@ -27,7 +27,7 @@ async function stopping(shutdownMs: number) {
 }
 
 describe('untilSignal', () => {
-  it('takes the same stop request arriving twice within a moment (process group and parent) as one, and shuts down cleanly', async () => {
+  it('takes the same stop request arriving twice within a moment (process group and npm start) as one, and shuts down cleanly', async () => {
     const { child, out } = await stopping(500);
     child.kill('SIGINT');
     // a second SIGINT sent at once would merge with the first while it is pending

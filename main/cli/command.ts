@@ -30,7 +30,7 @@ export const SIGNAL_ECHO_MS = 1000;
 /**
  * Resolves when the process is asked to stop (Ctrl-C, service manager). The request often arrives
  * twice at once: from the terminal or service manager, which signal the whole process group, and
- * from `factorybrain serve`'s parent passing it on (bin/factorybrain.mjs). A repeat within
+ * from a parent that passes it on (npm start's scripts/start.mjs). A repeat within
  * SIGNAL_ECHO_MS is ignored, so it cannot kill a shutdown that is storing the last readings; a later
  * one is a second Ctrl-C, and ends the process as usual.
  */

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import electronViteConfig from '../../electron.vite.config';
 import rendererConfig from '../../renderer/vite.config';
+import { RUNTIME_V8_FLAGS } from '../../main/v8-flags';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
@@ -40,8 +41,9 @@ async function runWithFakeElectron(entry: string): Promise<string> {
     `const calls = [];
 const done = () => console.log('CALLS ' + JSON.stringify(calls));
 const rec = (name, ret) => (...args) => { calls.push(name); return ret; };
-// A second instance: main() quits right after the module has been evaluated.
-export const app = { isPackaged: true, requestSingleInstanceLock: rec('requestSingleInstanceLock', false), quit: () => { calls.push('quit'); done(); }, exit: rec('exit') };
+// Started with the runtime's V8 flags (npm start passes them) and as a second instance: main()
+// quits right after the module has been evaluated.
+export const app = { isPackaged: true, commandLine: { getSwitchValue: (name) => (name === 'js-flags' ? ${JSON.stringify(RUNTIME_V8_FLAGS.join(' '))} : '') }, relaunch: rec('relaunch'), requestSingleInstanceLock: rec('requestSingleInstanceLock', false), quit: () => { calls.push('quit'); done(); }, exit: rec('exit') };
 export const protocol = { registerSchemesAsPrivileged: (schemes) => calls.push('registerSchemesAsPrivileged:' + schemes.map((s) => s.scheme).join()) };
 export const BrowserWindow = class {};
 export const ipcMain = {};
