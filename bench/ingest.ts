@@ -70,8 +70,13 @@ async function bareSubscriber(url: string): Promise<{ child: ChildProcess; repor
   });
   /** What it counted, once it has `expected` messages or gave up waiting for them. */
   const report = (expected: number) =>
-    new Promise<BareReport>((resolve) => {
-      child.once('message', (m) => resolve(m as BareReport));
+    new Promise<BareReport>((resolve, reject) => {
+      const died = (code: number | null) => reject(new Error(`bare subscriber exited with ${code} before it reported`));
+      child.once('exit', died);
+      child.once('message', (m) => {
+        child.off('exit', died);
+        resolve(m as BareReport);
+      });
       child.send({ report: expected });
     });
   return { child, report };
