@@ -140,7 +140,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
     name: 'alarms',
     onReading: (reading) => alarms.reading(reading),
     onMachines: (changed) => alarms.machines(changed),
-    onHealth: (h) => alarms.system({ health: h, ingestLatencyMs: stats.latencyPercentile(99, 'receipt'), diskFreeRatio: diskFreeRatio() }),
+    onHealth: (h) => alarms.system({ health: h, ingestLatencyMs: stats.latencyPercentile(99, 'receipt'), commitWaitMs: config.store.flushMs, diskFreeRatio: diskFreeRatio() }),
     onModelOutput: (outputs) => {
       for (const out of outputs) {
         const input = alarmInputFromModel(out);

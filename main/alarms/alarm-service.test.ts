@@ -179,10 +179,26 @@ describe('AlarmService', () => {
     expect(alarms.get(`health:${M}`)).toMatchObject({ active: true, source: 'health' });
 
     const health = { status: 'degraded', broker: { url: 'mqtt://x', state: 'reconnecting', lastError: 'ECONNREFUSED', embedded: false }, store: { lastError: null }, models: { state: 'uncertain', detail: 'model file missing' } } as unknown as Health;
-    alarms.system({ health, ingestLatencyMs: 800, diskFreeRatio: 0.05 });
+    alarms.system({ health, ingestLatencyMs: 800, commitWaitMs: 100, diskFreeRatio: 0.05 });
     for (const id of ['system:broker', 'system:model', 'system:ingest-latency', 'system:disk']) expect(alarms.get(id), id).toMatchObject({ active: true, source: 'system', machineId: '' });
+    expect(alarms.get('system:ingest-latency')?.message).toBe('Ingest latency 800 ms (limit 600 ms)');
     expect(alarms.get('system:store')).toBeUndefined();
     expect(alarms.get('system:broker')?.message).toContain('ECONNREFUSED');
+  });
+
+  it('judges ingest latency beyond the commit wait the store is configured with, with hysteresis', () => {
+    const { alarms } = service();
+    const health = { status: 'ok', broker: { url: 'mqtt://x', state: 'connected', lastError: null, embedded: false }, store: { lastError: null }, models: { state: 'ok', detail: '' } } as unknown as Health;
+    const latency = (ms: number) => {
+      alarms.system({ health, ingestLatencyMs: ms, commitWaitMs: 1000, diskFreeRatio: 0.5 });
+      return alarms.get('system:ingest-latency')?.active ?? false;
+    };
+    // a light-load plant commits once a second: readings wait about that long, and that is no alarm
+    expect(latency(1100)).toBe(false);
+    expect(latency(1600)).toBe(true);
+    expect(alarms.get('system:ingest-latency')?.message).toBe('Ingest latency 1600 ms (limit 1500 ms)');
+    expect(latency(1300)).toBe(true);
+    expect(latency(1200)).toBe(false);
   });
 
   it('suppresses an offline machine’s alarms by design and brings them back when it returns', () => {

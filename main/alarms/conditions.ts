@@ -31,6 +31,12 @@ export interface SystemSample {
   health: Health;
   /** p99 of receipt-to-stored latency (our own pipeline, whatever the device clocks say), ms; NaN or null before any commit. */
   ingestLatencyMs: number | null;
+  /**
+   * How long a reading waits for its commit by design (the store's flushMs at light load), ms. The
+   * latency alarm counts from there: it is about the pipeline falling behind, not about the wait
+   * the plant configured.
+   */
+  commitWaitMs: number;
   /** Free fraction of the data directory's file system, 0..1; null when unknown. */
   diskFreeRatio: number | null;
 }
@@ -52,6 +58,7 @@ export const THRESHOLDS = {
   /** RUL clears once it is this much above the lead time again. */
   rulClearFactor: 1.1,
   health: { raise: 70, clear: 75 },
+  /** Beyond SystemSample.commitWaitMs. */
   ingestLatencyMs: { raise: 500, clear: 250 },
   diskFree: { raise: 0.1, clear: 0.12 },
 } as const;
@@ -123,7 +130,9 @@ export function systemConditions(s: SystemSample, at: number, wasActive: (alarmI
   const latency = s.ingestLatencyMs;
   if (latency !== null && Number.isFinite(latency)) {
     const t = THRESHOLDS.ingestLatencyMs;
-    out.push(sys('system:ingest-latency', 'low', hysteresis(wasActive('system:ingest-latency'), latency > t.raise, latency < t.clear), `Ingest latency ${latency.toFixed(0)} ms (limit ${t.raise} ms)`, latency, t.raise));
+    const raise = s.commitWaitMs + t.raise;
+    const clear = s.commitWaitMs + t.clear;
+    out.push(sys('system:ingest-latency', 'low', hysteresis(wasActive('system:ingest-latency'), latency > raise, latency < clear), `Ingest latency ${latency.toFixed(0)} ms (limit ${raise} ms)`, latency, raise));
   }
   if (s.diskFreeRatio !== null) {
     const t = THRESHOLDS.diskFree;
