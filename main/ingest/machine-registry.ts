@@ -15,6 +15,9 @@ import type { MachineMeta, Protocol } from './decoded';
 const INTERVALS = 16;
 
 interface SensorRecord {
+  /** Place in the machine's `order`. */
+  index: number;
+  name: string;
   value: number;
   ts: number;
   quality: SensorStatus['quality'];
@@ -36,6 +39,8 @@ interface MachineRecord {
   /** The source said it is gone (Sparkplug death); cleared by the next reading. */
   offline: boolean;
   sensors: Map<string, SensorRecord>;
+  /** The same records in first-seen order: a device sends its metrics in the same order every time. */
+  order: SensorRecord[];
 }
 
 const scratch = new Float64Array(INTERVALS);
@@ -83,15 +88,22 @@ export class MachineRegistry {
     let qualityChanged = machine.offline;
     machine.offline = false;
     const metrics = reading.metrics;
+    const order = machine.order;
+    // The sensor after the previous one is nearly always the right one, without a map lookup.
+    let next = 0;
     for (const name in metrics) {
       const value = metrics[name] as number;
-      let sensor = machine.sensors.get(name);
+      const guess = order[next];
+      const sensor = guess !== undefined && guess.name === name ? guess : machine.sensors.get(name);
       if (!sensor) {
-        sensor = { value, ts: reading.ts, quality: 'good', lastReceived: now, intervals: new Float64Array(INTERVALS), intervalCount: 0 };
-        machine.sensors.set(name, sensor);
+        const added: SensorRecord = { index: order.length, name, value, ts: reading.ts, quality: 'good', lastReceived: now, intervals: new Float64Array(INTERVALS), intervalCount: 0 };
+        machine.sensors.set(name, added);
+        order.push(added);
+        next = order.length;
         qualityChanged = true;
         continue;
       }
+      next = sensor.index + 1;
       const interval = now - sensor.lastReceived;
       if (interval > 0) sensor.intervals[sensor.intervalCount++ % INTERVALS] = interval;
       sensor.lastReceived = now;
@@ -171,7 +183,7 @@ export class MachineRegistry {
   }
 
   private discover(id: string, protocol: Protocol, now: number): MachineRecord {
-    const machine: MachineRecord = { id, ...placeOf(id), type: 'unknown', protocol, firstSeen: now, lastSeen: now, state: 'stale', offline: false, sensors: new Map() };
+    const machine: MachineRecord = { id, ...placeOf(id), type: 'unknown', protocol, firstSeen: now, lastSeen: now, state: 'stale', offline: false, sensors: new Map(), order: [] };
     this.machines.set(id, machine);
     this.changed.add(machine);
     return machine;
