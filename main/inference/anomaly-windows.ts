@@ -1,40 +1,34 @@
 /**
  * The anomaly model's inputs for one machine, kept incrementally: per sensor the short-window mean,
  * the long-window slope and whether the long window is flat. These are the numbers FeatureEngine
- * frames of those windows give, bit for bit (same WindowSums, same skipping of duplicate, out-of-order
- * and non-finite values, same sensor order), without the frame, min/max deques and crossings that the
- * detector never reads.
+ * frames of those windows give, bit for bit (the same window arithmetic, the same skipping of
+ * duplicate, out-of-order and non-finite values, the same sensor order), without the frame, min/max
+ * deques and crossings that the detector never reads.
+ *
+ * All of a machine's windows live in one Float64Array: every sensor's sums side by side, then each ring
+ * stored slot by slot with the machine's sensors next to each other. A reading then touches a few
+ * adjacent cache lines. With hundreds of machines interleaved nothing of a machine stays in cache
+ * between its readings, and an object, two rings and boxed sums per sensor and window made memory
+ * traffic, not arithmetic, most of the detector's cost.
  */
 import type { Reading } from '../../common/telemetry';
-import { WindowSums } from '../pipeline/features/window-sums';
+import { addToWindow, checkWindowSize, LEVEL_ONLY, WINDOW_SUMS, windowCount, windowMean, windowRawVariance, windowSlope } from '../pipeline/features/window-sums';
 import { FEATURES_PER_SENSOR } from './anomaly-params';
 
-class SensorInputs {
-  readonly short: WindowSums;
-  readonly long: WindowSums;
-  /** Latest samples in a row that are equal: the long window is constant once this covers it. */
-  private run = 0;
-  private last = Number.NaN;
+// Per sensor: the run of equal latest values, then the short and the long window's sums. Only the
+// short window's mean is read, so it keeps no times.
+const RUN = 0;
+const LAST = 1;
+const SHORT = 2;
+const LONG = SHORT + WINDOW_SUMS;
+const PER_SENSOR = LONG + WINDOW_SUMS;
 
-  constructor(shortWindow: number, longWindow: number) {
-    this.short = new WindowSums(shortWindow);
-    this.long = new WindowSums(longWindow);
-  }
-
-  add(value: number, ts: number): void {
-    this.short.add(value, ts);
-    this.long.add(value, ts);
-    this.run = value === this.last ? this.run + 1 : 1;
-    this.last = value;
-  }
-
-  /**
-   * Whether SensorWindow would report std 0 over the long window: its min equals its max, or the sums
-   * leave no positive variance (a rounding residue on a nearly constant window).
-   */
-  flat(): boolean {
-    return this.run >= this.long.count || !(this.long.rawVariance() > 0);
-  }
+/** Where each ring starts in the state of a machine with `sensors` sensors. */
+function layout(sensors: number, shortWindow: number, longWindow: number) {
+  const shortValues = sensors * PER_SENSOR;
+  const longValues = shortValues + shortWindow * sensors;
+  const longTimes = longValues + longWindow * sensors;
+  return { shortValues, longValues, longTimes, length: longTimes + longWindow * sensors };
 }
 
 export class AnomalyWindows {
@@ -43,13 +37,17 @@ export class AnomalyWindows {
   private lastTs = Number.NEGATIVE_INFINITY;
   /** In order of each sensor's first finite value, as FeatureEngine places them; only ever appended to. */
   private readonly names: string[] = [];
-  private readonly inputs: SensorInputs[] = [];
   private readonly index = new Map<string, number>();
+  private state = new Float64Array(0);
+  private rings = layout(0, 0, 0);
 
   constructor(
     private readonly shortWindow: number,
     private readonly longWindow: number,
-  ) {}
+  ) {
+    checkWindowSize(shortWindow);
+    checkWindowSize(longWindow);
+  }
 
   get sensors(): readonly string[] {
     return this.names;
@@ -69,7 +67,7 @@ export class AnomalyWindows {
       const value = metrics[name]!;
       if (!Number.isFinite(value)) continue;
       const k = this.names[next] === name ? next : this.position(name);
-      this.inputs[k]!.add(value, ts);
+      this.add(k, value, ts);
       next = k + 1;
     }
     return true;
@@ -82,7 +80,7 @@ export class AnomalyWindows {
 
   /** Writes the model input row over all sensors so far, in their order, into x from `at`. */
   writeAll(x: Float32Array, at: number): void {
-    for (let k = 0; k < this.inputs.length; k++) this.put(k, x, at + k * FEATURES_PER_SENSOR);
+    for (let k = 0; k < this.names.length; k++) this.put(k, x, at + k * FEATURES_PER_SENSOR);
   }
 
   /** Writes the model input row of the sensors at `positions` into x from `at`; NaN for a -1. */
@@ -99,25 +97,54 @@ export class AnomalyWindows {
     }
   }
 
+  /**
+   * Whether SensorWindow would report std 0 over the long window: its min equals its max, or the sums
+   * leave no positive variance (a rounding residue on a nearly constant window).
+   */
   flat(position: number): boolean {
-    return this.inputs[position]!.flat();
+    const h = position * PER_SENSOR;
+    return this.state[h + RUN]! >= windowCount(this.state, h + LONG, this.longWindow) || !(windowRawVariance(this.state, h + LONG, this.longWindow) > 0);
   }
 
   /** [short-window mean, long-window slope]: the anomaly params' FEATURES_PER_SENSOR slots. */
   private put(k: number, x: Float32Array, i: number): void {
-    const s = this.inputs[k]!;
-    x[i] = s.short.mean();
-    x[i + 1] = s.long.slope();
+    const h = k * PER_SENSOR;
+    x[i] = windowMean(this.state, h + SHORT, this.shortWindow);
+    x[i + 1] = windowSlope(this.state, h + LONG, this.longWindow);
   }
 
+  private add(k: number, value: number, ts: number): void {
+    const s = this.state;
+    const r = this.rings;
+    const stride = this.names.length;
+    const h = k * PER_SENSOR;
+    s[h + RUN] = value === s[h + LAST] ? s[h + RUN]! + 1 : 1;
+    s[h + LAST] = value;
+    addToWindow(s, h + SHORT, r.shortValues + k, LEVEL_ONLY, stride, this.shortWindow, value, ts);
+    addToWindow(s, h + LONG, r.longValues + k, r.longTimes + k, stride, this.longWindow, value, ts);
+  }
+
+  /** A new sensor widens every ring by one column: rare (a machine's first readings), so it copies. */
   private position(sensor: string): number {
-    let k = this.index.get(sensor);
-    if (k === undefined) {
-      k = this.names.length;
-      this.names.push(sensor);
-      this.inputs.push(new SensorInputs(this.shortWindow, this.longWindow));
-      this.index.set(sensor, k);
-    }
+    const known = this.index.get(sensor);
+    if (known !== undefined) return known;
+    const k = this.names.length;
+    const from = this.rings;
+    const to = layout(k + 1, this.shortWindow, this.longWindow);
+    const before = this.state;
+    const after = new Float64Array(to.length);
+    after.set(before.subarray(0, k * PER_SENSOR));
+    after[k * PER_SENSOR + LAST] = Number.NaN;
+    const widen = (src: number, dst: number, slots: number) => {
+      for (let i = 0; i < slots; i++) after.set(before.subarray(src + i * k, src + (i + 1) * k), dst + i * (k + 1));
+    };
+    widen(from.shortValues, to.shortValues, this.shortWindow);
+    widen(from.longValues, to.longValues, this.longWindow);
+    widen(from.longTimes, to.longTimes, this.longWindow);
+    this.state = after;
+    this.rings = to;
+    this.names.push(sensor);
+    this.index.set(sensor, k);
     return k;
   }
 }
