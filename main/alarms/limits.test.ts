@@ -99,4 +99,41 @@ describe('LimitEvaluator', () => {
     e.seed(limitAlarmId(M, 'temperature', 'H'), true);
     expect(feed(e, [high()], [[0, 80], [1, 60]])).toEqual(['clear@1']);
   });
+
+  it('judges a reading with nothing pending on its packed setpoints exactly as by the full rules', () => {
+    // The same stream twice: once with one settings array (the packed flags carry over between
+    // readings), once with a fresh copy per reading (everything rebuilt from the points each time).
+    const limits = [
+      high({ setpoint: 70, deadband: 2, onDelayMs: 2000, offDelayMs: 1000 }),
+      high({ level: 'HH', setpoint: 80, deadband: 1, onDelayMs: 0, offDelayMs: 3000, reAlarmMs: 4000 }),
+      high({ level: 'L', setpoint: 40, deadband: 2, onDelayMs: 1000 }),
+      high({ level: 'LL', setpoint: 30, enabled: false }),
+      high({ sensor: 'absent', setpoint: 1 }),
+    ];
+    let x = 3;
+    const r = () => (x = (x * 48271) % 2147483647) / 2147483647;
+    const stream: [number, number][] = [];
+    let level = 60;
+    for (let i = 0; i < 3000; i++) {
+      level += (r() - 0.5) * 8;
+      level = Math.min(95, Math.max(20, level));
+      stream.push([i * 500 + (r() < 0.03 ? -2000 : 0), r() < 0.01 ? Number.NaN : level]);
+    }
+    const packed = new LimitEvaluator();
+    const rebuilt = new LimitEvaluator();
+    const a: string[] = [];
+    const b: string[] = [];
+    for (const [i, [ts, v]] of stream.entries()) {
+      if (i === 1500) {
+        packed.acknowledged(limitAlarmId(M, 'temperature', 'HH'), M);
+        rebuilt.acknowledged(limitAlarmId(M, 'temperature', 'HH'), M);
+        packed.seed(limitAlarmId(M, 'temperature', 'L'), true);
+        rebuilt.seed(limitAlarmId(M, 'temperature', 'L'), true);
+      }
+      a.push(...packed.evaluate(reading(ts, v), limits).map((c) => `${c.alarmId} ${c.change}@${c.at}`));
+      b.push(...rebuilt.evaluate(reading(ts, v), limits.map((l) => ({ ...l }))).map((c) => `${c.alarmId} ${c.change}@${c.at}`));
+    }
+    expect(new Set(a.map((c) => c.split(' ')[1]!.split('@')[0])).size).toBe(3);
+    expect(a).toEqual(b);
+  });
 });
