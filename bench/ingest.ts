@@ -17,6 +17,8 @@
  *     at the same load shows how fast the shared host was at the time.
  * The runtime runs in this process with the V8 flags its hosts start it with (main/v8-flags.ts); the
  * bare subscriber runs in a process of its own with Node's defaults (bench/bare-subscriber.ts).
+ * `-- --limits` publishes every machine's meta with alarm limits (retained) first, so the flat-out runs
+ * measure a configured plant that judges every reading against its limits.
  * The last line is one JSON object with every figure.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -35,6 +37,8 @@ import type { PublisherJob } from './publisher';
 if (!hasRuntimeV8Flags()) process.exit(await rerunWithRuntimeV8Flags(import.meta.filename, process.argv.slice(2)));
 
 const quick = process.argv.includes('--quick');
+/** Every machine's meta with alarm limits goes out first, so the flat-out runs judge every reading against limits too. */
+const withLimits = process.argv.includes('--limits');
 const MACHINES = 500;
 const FLAT_OUT_COUNT = quick ? 60_000 : 300_000;
 const SUSTAINED_PAIRS = quick ? 1 : 5;
@@ -189,7 +193,8 @@ async function measureNormalLoad(url: string, commissioned: boolean) {
 
 const mosquitto = await startMosquitto();
 try {
-  console.log(`mosquitto at ${mosquitto.url}; ${MACHINES} machines, ~170-byte JSON messages, QoS 0${quick ? ' (quick run)' : ''}; runtime with V8 flags ${RUNTIME_V8_FLAGS.join(' ')}, bare subscriber with Node's defaults`);
+  console.log(`mosquitto at ${mosquitto.url}; ${MACHINES} machines, ~170-byte JSON messages, QoS 0${quick ? ' (quick run)' : ''}${withLimits ? '; every machine with alarm limits from its retained meta' : ''}; runtime with V8 flags ${RUNTIME_V8_FLAGS.join(' ')}, bare subscriber with Node's defaults`);
+  if (withLimits) await publish({ url: mosquitto.url, count: 0, rate: 0, clock: 'replay', meta: true });
   // One pair of flat-out runs swings by 10 points with the host's speed of the moment, so the limit
   // and the runtime take turns and the median pair's ratio is the figure.
   const pairs: { limit: number; sustained: Awaited<ReturnType<typeof measureSustained>>; ratio: number }[] = [];
@@ -216,6 +221,7 @@ try {
   console.log(
     JSON.stringify({
       bench: 'ingest',
+      alarm_limits: withLimits,
       limit_msgs_per_s: Math.round(limit),
       sustained_msgs_per_s: Math.round(sustained.rate),
       ratio: Number(ratio.toFixed(2)),
