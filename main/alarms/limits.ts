@@ -19,6 +19,8 @@ const DEFAULT_ON_DELAY_MS = 3_000;
 const DEFAULT_OFF_DELAY_MS = 5_000;
 
 export const isHighLevel = (level: LimitLevel) => level === 'HH' || level === 'H';
+/** Past the setpoint in the alarm's direction; false for NaN. */
+const past = (high: boolean, value: number, setpoint: number) => (high ? value > setpoint : value < setpoint);
 export const limitAlarmId = (machineId: string, sensor: string, level: LimitLevel) => `limit:${machineId}:${sensor}:${level}`;
 
 export function defaultLimits(meta: MetaLimits): LimitSetting[] {
@@ -139,7 +141,7 @@ export class LimitEvaluator {
       if (value === undefined) continue;
       const f = flags[i]!;
       // The common reading: nothing pending and the value on the right side (NaN included) changes nothing.
-      if (f & QUIET && (!(f & ENABLED) || (f & HIGH ? !(value > setpoints[i]!) : !(value < setpoints[i]!)))) continue;
+      if (f & QUIET && !(f & ENABLED && past((f & HIGH) !== 0, value, setpoints[i]!))) continue;
       const changes = this.judge(m, i, value, reading.ts);
       if (changes) (out ??= []).push(changes);
       const p = m.points[i]!;
@@ -155,7 +157,7 @@ export class LimitEvaluator {
     const p = m.points[i]!;
     const high = isHighLevel(setting.level);
     if (!p.active) {
-      const beyond = setting.enabled && (high ? value > setting.setpoint : value < setting.setpoint);
+      const beyond = setting.enabled && past(high, value, setting.setpoint);
       if (!beyond) {
         p.since = null;
         return null;

@@ -12,6 +12,7 @@
  * traffic, not arithmetic, most of the detector's cost.
  */
 import type { Reading } from '../../common/telemetry';
+import { FirstSeenOrder } from '../ingest/first-seen-order';
 import { addToWindow, checkWindowSize, LEVEL_ONLY, WINDOW_SUMS, windowCount, windowMean, windowRawVariance, windowSlope } from '../pipeline/features/window-sums';
 import { FEATURES_PER_SENSOR } from './anomaly-params';
 
@@ -36,8 +37,7 @@ export class AnomalyWindows {
   accepted = 0;
   private lastTs = Number.NEGATIVE_INFINITY;
   /** In order of each sensor's first finite value, as FeatureEngine places them; only ever appended to. */
-  private readonly names: string[] = [];
-  private readonly index = new Map<string, number>();
+  private readonly order = new FirstSeenOrder();
   private state = new Float64Array(0);
   private rings = layout(0, 0, 0);
 
@@ -50,7 +50,7 @@ export class AnomalyWindows {
   }
 
   get sensors(): readonly string[] {
-    return this.names;
+    return this.order.names;
   }
 
   /** Folds the reading in; false when it was skipped (its ts is not after the last accepted one). */
@@ -60,13 +60,12 @@ export class AnomalyWindows {
     this.lastTs = ts;
     this.accepted++;
     const metrics = reading.metrics;
-    // A device sends its metrics in the same order every time, so the sensor after the previous one is
-    // nearly always right, without a map lookup.
     let next = 0;
     for (const name in metrics) {
       const value = metrics[name]!;
       if (!Number.isFinite(value)) continue;
-      const k = this.names[next] === name ? next : this.position(name);
+      let k = this.order.find(name, next);
+      if (k < 0) k = this.addSensor(name);
       this.add(k, value, ts);
       next = k + 1;
     }
@@ -75,12 +74,12 @@ export class AnomalyWindows {
 
   /** Where each of these sensors sits here; -1 for one without a finite value yet. */
   positions(sensors: readonly string[]): Int32Array {
-    return Int32Array.from(sensors, (s) => this.index.get(s) ?? -1);
+    return Int32Array.from(sensors, (s) => this.order.find(s, -1));
   }
 
   /** Writes the model input row over all sensors so far, in their order, into x from `at`. */
   writeAll(x: Float32Array, at: number): void {
-    for (let k = 0; k < this.names.length; k++) this.put(k, x, at + k * FEATURES_PER_SENSOR);
+    for (let k = 0; k < this.order.names.length; k++) this.put(k, x, at + k * FEATURES_PER_SENSOR);
   }
 
   /** Writes the model input row of the sensors at `positions` into x from `at`; NaN for a -1. */
@@ -116,7 +115,7 @@ export class AnomalyWindows {
   private add(k: number, value: number, ts: number): void {
     const s = this.state;
     const r = this.rings;
-    const stride = this.names.length;
+    const stride = this.order.names.length;
     const h = k * PER_SENSOR;
     s[h + RUN] = value === s[h + LAST] ? s[h + RUN]! + 1 : 1;
     s[h + LAST] = value;
@@ -125,10 +124,8 @@ export class AnomalyWindows {
   }
 
   /** A new sensor widens every ring by one column: rare (a machine's first readings), so it copies. */
-  private position(sensor: string): number {
-    const known = this.index.get(sensor);
-    if (known !== undefined) return known;
-    const k = this.names.length;
+  private addSensor(sensor: string): number {
+    const k = this.order.names.length;
     const from = this.rings;
     const to = layout(k + 1, this.shortWindow, this.longWindow);
     const before = this.state;
@@ -143,8 +140,6 @@ export class AnomalyWindows {
     widen(from.longTimes, to.longTimes, this.longWindow);
     this.state = after;
     this.rings = to;
-    this.names.push(sensor);
-    this.index.set(sensor, k);
-    return k;
+    return this.order.add(sensor);
   }
 }

@@ -9,15 +9,13 @@
  * screens at the tick rate rather than once per message.
  */
 import type { Machine, MachineState, Reading, SensorStatus } from '../../common/telemetry';
+import { FirstSeenOrder } from './first-seen-order';
 import type { MachineMeta, Protocol } from './decoded';
 
 /** Receive intervals remembered per sensor for its median period. */
 const INTERVALS = 16;
 
 interface SensorRecord {
-  /** Place in the machine's `order`. */
-  index: number;
-  name: string;
   value: number;
   ts: number;
   quality: SensorStatus['quality'];
@@ -38,9 +36,9 @@ interface MachineRecord {
   state: MachineState;
   /** The source said it is gone (Sparkplug death); cleared by the next reading. */
   offline: boolean;
-  sensors: Map<string, SensorRecord>;
-  /** The same records in first-seen order: a device sends its metrics in the same order every time. */
-  order: SensorRecord[];
+  /** Sensor names; `sensors[k]` is the record of the name at position k. */
+  order: FirstSeenOrder;
+  sensors: SensorRecord[];
 }
 
 const scratch = new Float64Array(INTERVALS);
@@ -55,14 +53,14 @@ function medianInterval(sensor: SensorRecord): number {
 
 function stateOf(machine: MachineRecord): MachineState {
   if (machine.offline) return 'offline';
-  for (const sensor of machine.sensors.values()) if (sensor.quality === 'good') return 'online';
+  for (const sensor of machine.sensors) if (sensor.quality === 'good') return 'online';
   // includes a machine known only from its meta: nothing says it is alive
   return 'stale';
 }
 
 function snapshot(m: MachineRecord): Machine {
   const sensors: Record<string, SensorStatus> = {};
-  for (const [name, s] of m.sensors) sensors[name] = { value: s.value, ts: s.ts, quality: s.quality };
+  m.sensors.forEach((s, k) => (sensors[m.order.names[k]!] = { value: s.value, ts: s.ts, quality: s.quality }));
   return { id: m.id, name: m.name, site: m.site, area: m.area, type: m.type, protocol: m.protocol, firstSeen: m.firstSeen, lastSeen: m.lastSeen, state: m.state, sensors };
 }
 
@@ -88,22 +86,19 @@ export class MachineRegistry {
     let qualityChanged = machine.offline;
     machine.offline = false;
     const metrics = reading.metrics;
-    const order = machine.order;
-    // The sensor after the previous one is nearly always the right one, without a map lookup.
     let next = 0;
     for (const name in metrics) {
       const value = metrics[name] as number;
-      const guess = order[next];
-      const sensor = guess !== undefined && guess.name === name ? guess : machine.sensors.get(name);
-      if (!sensor) {
-        const added: SensorRecord = { index: order.length, name, value, ts: reading.ts, quality: 'good', lastReceived: now, intervals: new Float64Array(INTERVALS), intervalCount: 0 };
-        machine.sensors.set(name, added);
-        order.push(added);
-        next = order.length;
+      const k = machine.order.find(name, next);
+      if (k < 0) {
+        machine.order.add(name);
+        machine.sensors.push({ value, ts: reading.ts, quality: 'good', lastReceived: now, intervals: new Float64Array(INTERVALS), intervalCount: 0 });
+        next = machine.sensors.length;
         qualityChanged = true;
         continue;
       }
-      next = sensor.index + 1;
+      next = k + 1;
+      const sensor = machine.sensors[k]!;
       const interval = now - sensor.lastReceived;
       if (interval > 0) sensor.intervals[sensor.intervalCount++ % INTERVALS] = interval;
       sensor.lastReceived = now;
@@ -136,7 +131,7 @@ export class MachineRegistry {
     const machine = this.machines.get(machineId);
     if (!machine || machine.offline) return;
     machine.offline = true;
-    for (const sensor of machine.sensors.values()) sensor.quality = 'offline';
+    for (const sensor of machine.sensors) sensor.quality = 'offline';
     this.restate(machine);
   }
 
@@ -144,7 +139,7 @@ export class MachineRegistry {
   markAllStale(): void {
     for (const machine of this.machines.values()) {
       if (machine.offline || machine.state === 'stale') continue;
-      for (const sensor of machine.sensors.values()) if (sensor.quality === 'good') sensor.quality = 'stale';
+      for (const sensor of machine.sensors) if (sensor.quality === 'good') sensor.quality = 'stale';
       this.restate(machine);
     }
   }
@@ -154,7 +149,7 @@ export class MachineRegistry {
     const staleAfterMs = this.options.staleAfterMs;
     for (const machine of this.machines.values()) {
       let qualityChanged = false;
-      for (const sensor of machine.sensors.values()) {
+      for (const sensor of machine.sensors) {
         const silent = now - sensor.lastReceived;
         if (sensor.quality !== 'good' || silent <= staleAfterMs) continue;
         if (silent > Math.max(staleAfterMs, 3 * medianInterval(sensor))) {
@@ -183,7 +178,7 @@ export class MachineRegistry {
   }
 
   private discover(id: string, protocol: Protocol, now: number): MachineRecord {
-    const machine: MachineRecord = { id, ...placeOf(id), type: 'unknown', protocol, firstSeen: now, lastSeen: now, state: 'stale', offline: false, sensors: new Map(), order: [] };
+    const machine: MachineRecord = { id, ...placeOf(id), type: 'unknown', protocol, firstSeen: now, lastSeen: now, state: 'stale', offline: false, order: new FirstSeenOrder(), sensors: [] };
     this.machines.set(id, machine);
     this.changed.add(machine);
     return machine;

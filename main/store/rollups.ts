@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { FirstSeenOrder } from '../ingest/first-seen-order';
 import type { Db } from './open-database';
 
 export const MINUTE_MS = 60_000;
@@ -25,10 +26,8 @@ interface Dirty {
  * not numbers, count for nothing, as in SQL over json_each.
  */
 export class MinuteAggregate {
-  /** Sensors in first-seen order: every row of a device lists them in the same order. */
-  private readonly sensors: string[] = [];
+  private readonly order = new FirstSeenOrder();
   private readonly sums: SensorSum[] = [];
-  private readonly index = new Map<string, number>();
 
   add(text: string): void {
     let parsed: unknown;
@@ -43,7 +42,11 @@ export class MinuteAggregate {
     for (const name in metrics) {
       const value = metrics[name];
       if (typeof value !== 'number') continue;
-      const k = this.sensors[next] === name ? next : this.position(name);
+      let k = this.order.find(name, next);
+      if (k < 0) {
+        k = this.order.add(name);
+        this.sums.push(new SensorSum());
+      }
       this.sums[k]!.add(value);
       next = k + 1;
     }
@@ -51,22 +54,12 @@ export class MinuteAggregate {
 
   /** Calls put for each sensor with a value; returns those sensors. */
   write(put: (sensor: string, n: number, avg: number, min: number, max: number) => void): string[] {
-    for (let k = 0; k < this.sensors.length; k++) {
+    const sensors = this.order.names;
+    for (let k = 0; k < sensors.length; k++) {
       const s = this.sums[k]!;
-      put(this.sensors[k]!, s.n, s.average(), s.min, s.max);
+      put(sensors[k]!, s.n, s.average(), s.min, s.max);
     }
-    return this.sensors;
-  }
-
-  private position(name: string): number {
-    let k = this.index.get(name);
-    if (k === undefined) {
-      k = this.sensors.length;
-      this.sensors.push(name);
-      this.sums.push(new SensorSum());
-      this.index.set(name, k);
-    }
-    return k;
+    return sensors;
   }
 }
 
