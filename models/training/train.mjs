@@ -56,8 +56,8 @@ if (wanted('anomaly')) {
     ],
     training: { data: 'none offline: calibrated per machine from its own commissioning window (main/inference/calibration.ts)', command: 'python3 models/training/build_anomaly.py models/anomaly.onnx', seeds: [] },
     // Chosen on SKAB valve1 only (a numpy prototype of the same rule). scripts/models/skab-tune.ts's
-    // valve1 pick with hysteresis (factor 3.5, release 0.6: valve1 F1 0.783, FAR 4.92%) was rejected:
-    // on the held-out files its FAR was 14.3% against 9.7% for these (models/README.md).
+    // valve1 pick (drift limit off, 30/45, factor 3.25, release 0.8: valve1 F1 0.840, FAR 4.68%) was
+    // rejected: on the held-out files its FAR was 17.9% against 9.7% for these (models/README.md).
     params: { shortWindow: 15, longWindow: 60, calibrationRows: 400, quantile: 0.99, factor: 3, driftK: 3, release: 1 },
   });
 }
