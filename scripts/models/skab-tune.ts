@@ -5,7 +5,8 @@
  * Each window pair and drift limit is streamed once per file with factor 1: the threshold is linear in `factor`, so
  * score / threshold for any factor is the factor-1 ratio divided by it, and `release` (hysteresis)
  * is applied to those ratios exactly as the detector applies it. The line for the shipped parameters
- * must repeat models:eval's SKAB figures; it is the check that this simulation is the detector.
+ * must repeat models:eval's SKAB figures, or the script stops: that is the check that this simulation
+ * is the detector.
  *
  * Three selections, each "best F1 with FAR <= 5%" on its own files:
  * - declared protocol: valve1 only (the tuning subset); valve2 + other are held out;
@@ -18,7 +19,7 @@
  */
 import { MODELS_DIR } from '../../main/inference/manifest';
 import { loadModels } from '../../main/inference/model-set';
-import { detectFile, readSkab, SKAB_TRAIN_ROWS, skabFiles } from './skab-eval';
+import { detectFile, evaluateSkab, readSkab, SKAB_TRAIN_ROWS, skabFiles } from './skab-eval';
 
 /** No sensor is ever judged on its slope only. */
 const DRIFT_OFF = 1e9;
@@ -107,7 +108,12 @@ async function main() {
   const shippedIdx = settings.findIndex(
     (s) => s.driftK === shipped.driftK && s.shortWindow === shipped.shortWindow && s.longWindow === shipped.longWindow && s.factor === shipped.factor && s.release === shipped.release,
   );
-  if (shippedIdx >= 0) line('shipped parameters (must equal models:eval)', shippedIdx);
+  if (shippedIdx < 0) throw new Error(`the shipped parameters (${describe(shipped)}) are not in the grid, so nothing checks the simulation`);
+  const reference = await evaluateSkab(models);
+  const simulated = over(shippedIdx, all);
+  if (simulated.f1 !== reference.f1 || simulated.farPct !== reference.farPct)
+    throw new Error(`simulated shipped setting ${fmt(simulated)} differs from models:eval F1 ${reference.f1} FAR ${reference.farPct}%`);
+  line('shipped parameters (equal to models:eval)', shippedIdx);
 
   const v1 = choose(counts, valve1);
   if (v1 >= 0) line('declared protocol, chosen on valve1', v1);
