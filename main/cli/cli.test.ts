@@ -51,7 +51,7 @@ describe('usage errors', () => {
     [['serve', '--port', 'notanumber'], /^factorybrain serve: --port notanumber is not a valid value$/],
     [['serve', '--port', '80.5'], /^factorybrain serve: --port 80\.5 is not a valid value$/],
     [['serve', '--no-such-flag'], /^factorybrain serve: .*no-such-flag/],
-    [['export'], /^factorybrain export: name what to export: machines, readings, alarms, tickets, orders$/],
+    [['export'], /^factorybrain export: name what to export: machines, readings, alarms, alarm-events, tickets, orders$/],
     [['export', 'readings', '--format', 'xml'], /^factorybrain export: --format must be csv or json$/],
     [['simulate'], /^factorybrain simulate: --broker <url> is required/],
     [['simulate', '--broker', 'mqtt://127.0.0.1:1', '--machines', '0'], /^factorybrain simulate: --machines 0 is not a valid value$/],

@@ -12,7 +12,7 @@ import { openDatabase } from '../store/open-database';
 import { stringFlag, UsageError, type Command, type FlagValues } from './command';
 import { progressReporter } from './progress';
 
-const EXPORT_KINDS: readonly ExportKind[] = ['machines', 'readings', 'alarms', 'tickets', 'orders'];
+const EXPORT_KINDS: readonly ExportKind[] = ['machines', 'readings', 'alarms', 'alarm-events', 'tickets', 'orders'];
 
 export function databasePath(values: FlagValues): string {
   const config = loadConfig({ file: stringFlag(values, 'config'), overrides: { dataDir: stringFlag(values, 'data-dir') } });
@@ -32,7 +32,7 @@ function time(values: FlagValues, name: string): number | undefined {
 export const dataFlags = { 'data-dir': { type: 'string' }, config: { type: 'string' } } as const;
 
 export const exportCommand: Command = {
-  summary: 'write machines, readings, alarms, tickets or orders as CSV or JSON',
+  summary: 'write machines, readings, alarms, the alarm journal (alarm-events), tickets or orders as CSV or JSON',
   usage: `<${EXPORT_KINDS.join('|')}> [--format csv|json] [--out FILE] [--machine ID] [--from TIME] [--to TIME] [--data-dir DIR]`,
   flags: { ...dataFlags, format: { type: 'string' }, out: { type: 'string' }, machine: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
   async run(values, positionals) {
@@ -40,14 +40,17 @@ export const exportCommand: Command = {
     if (!kind || !EXPORT_KINDS.includes(kind)) throw new UsageError(`name what to export: ${EXPORT_KINDS.join(', ')}`);
     const format = stringFlag(values, 'format') ?? 'csv';
     if (format !== 'csv' && format !== 'json') throw new UsageError('--format must be csv or json');
+    const from = time(values, 'from');
+    const to = time(values, 'to');
+    if (from !== undefined && to !== undefined && from > to) throw new UsageError('--from is after --to');
     const db = openDatabase(databasePath(values), { readonly: true });
     const outFile = stringFlag(values, 'out');
     const out = outFile ? createWriteStream(outFile) : process.stdout;
     try {
       const rows = await exportRows(db, kind, format, out, {
         machineId: stringFlag(values, 'machine'),
-        from: time(values, 'from'),
-        to: time(values, 'to'),
+        from,
+        to,
         onProgress: progressReporter(`exporting ${kind}`),
       });
       if (outFile) {

@@ -132,6 +132,13 @@ const journalFromRow = (r: JournalRow): AlarmJournalEntry => ({
 
 export type NewJournalEntry = Omit<AlarmJournalEntry, 'seq'>;
 
+/**
+ * The process value and limit that an activate or clear happened at, from the alarm as committed
+ * with it; other events (operator actions, timers) would only repeat a stale value, so they get none.
+ */
+const journalValues = (alarm: StoredAlarm, entry: NewJournalEntry) =>
+  entry.action === 'activate' || entry.action === 'clear' ? { value: alarm.value, limitValue: alarm.limit } : { value: null, limitValue: null };
+
 export interface JournalQuery {
   from: number;
   to: number;
@@ -164,10 +171,10 @@ export function alarmStore(db: Db, audit: AuditSink) {
     if (entry) {
       const inserted = prepared<[Record<string, unknown>]>(
         db,
-        `INSERT INTO alarm_journal (event_id, alarm_id, machine_id, source, sensor, priority, at, action, from_state, to_state, active, username, console, note, message, recorded_at)
-         VALUES (@eventId, @alarmId, @machineId, @source, @sensor, @priority, @at, @action, @from, @to, @active, @username, @console, @note, @message, @recordedAt)
+        `INSERT INTO alarm_journal (event_id, alarm_id, machine_id, source, sensor, priority, at, action, from_state, to_state, active, username, console, note, message, recorded_at, value, limit_value)
+         VALUES (@eventId, @alarmId, @machineId, @source, @sensor, @priority, @at, @action, @from, @to, @active, @username, @console, @note, @message, @recordedAt, @value, @limitValue)
          ON CONFLICT (event_id) DO NOTHING`,
-      ).run({ ...entry, active: entry.active ? 1 : 0, recordedAt: auditEntry?.at ?? entry.at });
+      ).run({ ...entry, active: entry.active ? 1 : 0, recordedAt: auditEntry?.at ?? entry.at, ...journalValues(alarm, entry) });
       if (inserted.changes === 0) return false;
     }
     upsert(alarm);

@@ -2,12 +2,12 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Db } from './open-database';
 
-export type ExportKind = 'machines' | 'readings' | 'alarms' | 'tickets' | 'orders';
+export type ExportKind = 'machines' | 'readings' | 'alarms' | 'alarm-events' | 'tickets' | 'orders';
 export type ExportFormat = 'csv' | 'json';
 
 export interface ExportOptions {
   machineId?: string;
-  /** Inclusive event-time range: readings by ts, alarms by raised_at, tickets and orders by created_at. */
+  /** Inclusive event-time range: readings by ts, alarms by raised_at, alarm events by their time, tickets and orders by created_at. */
   from?: number;
   to?: number;
   onProgress?: (rows: number) => void;
@@ -20,7 +20,7 @@ interface Spec {
   timeColumn: string | null;
 }
 
-const SPECS: Record<Exclude<ExportKind, 'readings'>, Spec> = {
+const SPECS: Record<Exclude<ExportKind, 'readings' | 'alarm-events'>, Spec> = {
   machines: { table: 'machines', columns: ['id', 'name', 'site', 'area', 'type', 'protocol', 'first_seen', 'last_seen'], machineColumn: 'id', timeColumn: null },
   alarms: {
     table: 'alarms',
@@ -45,6 +45,36 @@ const SPECS: Record<Exclude<ExportKind, 'readings'>, Spec> = {
 /** Rows per page: each page is one short synchronous read, so the connection is free between pages. */
 const PAGE = 2000;
 const READINGS_CSV_COLUMNS = ['machine_id', 'ts', 'time', 'sensor', 'value'] as const;
+/**
+ * The alarm journal, one row per event (activate, clear, ack, shelve, shelf expiry, out of service...)
+ * in the order it was recorded, for alarm-management reviews (EEMUA 191, ISA-18.2). `time` is the
+ * event time in ISO-8601 UTC and `at` the same in epoch ms; `from_state` and `to_state` are the ISA-18.2
+ * states around the event, `active` whether the process condition was active after it; `note` holds
+ * the operator's note or the reason for a shelve or removal from service; `value` and `limit` are the
+ * process value and setpoint of an activate or clear, empty for other events and for journal rows
+ * written before the store kept them.
+ */
+export const ALARM_EVENT_COLUMNS = [
+  'time',
+  'at',
+  'alarm_id',
+  'machine_id',
+  'source',
+  'sensor',
+  'priority',
+  'action',
+  'from_state',
+  'to_state',
+  'active',
+  'username',
+  'console',
+  'value',
+  'limit',
+  'note',
+  'message',
+  'event_id',
+  'seq',
+] as const;
 
 /**
  * One CSV field. Quotes when needed (RFC 4180), and defuses text a spreadsheet would run as a
@@ -80,9 +110,10 @@ export async function exportRows(db: Db, kind: ExportKind, format: ExportFormat,
     opts.onProgress?.(count);
   };
 
-  const header = kind === 'readings' ? READINGS_CSV_COLUMNS : SPECS[kind].columns;
+  const header = kind === 'readings' ? READINGS_CSV_COLUMNS : kind === 'alarm-events' ? ALARM_EVENT_COLUMNS : SPECS[kind].columns;
   await write(format === 'csv' ? csvLine(header) : '[');
-  for (const page of kind === 'readings' ? readingPages(db, opts) : tablePages(db, SPECS[kind], opts)) {
+  const pages = kind === 'readings' ? readingPages(db, opts) : kind === 'alarm-events' ? alarmEventPages(db, opts) : tablePages(db, SPECS[kind], opts);
+  for (const page of pages) {
     const lines: string[] = [];
     for (const row of page) {
       if (format === 'json') {
@@ -123,6 +154,51 @@ function* tablePages(db: Db, spec: Spec, opts: ExportOptions): Generator<Row[]> 
   }
 }
 
+/**
+ * Journal rows by seq, the order they were committed in. A store not yet migrated to the journal's
+ * value columns (a read-only export of an older database) gives them empty.
+ */
+function* alarmEventPages(db: Db, opts: ExportOptions): Generator<Row[]> {
+  const columns = new Set(db.prepare<[], string>("SELECT name FROM pragma_table_info('alarm_journal')").pluck().all());
+  if (columns.size === 0) return;
+  const valueColumns = columns.has('value') && columns.has('limit_value') ? 'value, limit_value' : 'NULL AS value, NULL AS limit_value';
+  const where = ['seq > @after'];
+  if (opts.machineId !== undefined) where.push('machine_id = @machineId');
+  if (opts.from !== undefined) where.push('at >= @from');
+  if (opts.to !== undefined) where.push('at <= @to');
+  const stmt = db.prepare<[Row], Row>(
+    `SELECT seq, event_id, at, alarm_id, machine_id, source, sensor, priority, action, from_state, to_state, active, username, console, note, message, ${valueColumns}
+     FROM alarm_journal WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ${PAGE}`,
+  );
+  const params: Row = { machineId: opts.machineId, from: opts.from, to: opts.to };
+  for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+    const rows = [...stmt.iterate({ ...params, after })];
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1]?.seq as number;
+    yield rows.map((r) => ({
+      time: isoTime(r.at),
+      at: r.at,
+      alarm_id: r.alarm_id,
+      machine_id: r.machine_id,
+      source: r.source,
+      sensor: r.sensor,
+      priority: r.priority,
+      action: r.action,
+      from_state: r.from_state,
+      to_state: r.to_state,
+      active: r.active === 1,
+      username: r.username,
+      console: r.console,
+      value: r.value,
+      limit: r.limit_value,
+      note: r.note,
+      message: r.message,
+      event_id: r.event_id,
+      seq: r.seq,
+    }));
+  }
+}
+
 function* readingPages(db: Db, opts: ExportOptions): Generator<Row[]> {
   const range = 'ts >= @from AND ts <= @to';
   const stmt =
@@ -138,6 +214,11 @@ function* readingPages(db: Db, opts: ExportOptions): Generator<Row[]> {
     afterTs = last.ts as number;
     yield rows;
   }
+}
+
+function isoTime(ms: unknown): string | null {
+  const d = new Date(typeof ms === 'number' ? ms : Number.NaN);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
 function parseObject(json: string): Record<string, unknown> {

@@ -357,6 +357,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX maintenance_tickets_machine ON maintenance_tickets (machine_id, failure_type);
     `,
   },
+  {
+    // The alarm journal keeps the process value and limit of each activate and clear, for the
+    // alarm-management export (`factorybrain export alarm-events`); older rows stay NULL.
+    version: 7,
+    sql: `
+      ALTER TABLE alarm_journal ADD COLUMN value REAL;
+      ALTER TABLE alarm_journal ADD COLUMN limit_value REAL;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);
