@@ -64,5 +64,6 @@ export function conditionRisk(history: readonly MachineHour[]): Prediction | nul
     failureType: byVibration ? 'bearing_wear' : 'overheating',
     rulHours: null,
     riskLevel: byVibration ? level(vibRatio, VIBRATION_MEDIUM, VIBRATION_HIGH) : level(tempRise, TEMPERATURE_MEDIUM, TEMPERATURE_HIGH),
+    source: 'heuristic',
   };
 }

@@ -25,6 +25,8 @@ export interface Prediction {
   /** Lower edge of the RUL band, where the model gives one: procurement plans against it. */
   rulLowHours?: number | null;
   riskLevel: RiskLevel;
+  /** Which model spoke: the machine's own condition monitor, the AI4I failure model, or the hourly heuristic (the fallback). */
+  source?: 'condition-monitor' | 'failure-model' | 'heuristic';
 }
 
 /** One machine over one event-time hour, as the host accumulated it from readings. */

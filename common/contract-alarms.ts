@@ -25,7 +25,7 @@ export const ALARM_PRIORITIES = ['critical', 'high', 'medium', 'low', 'diagnosti
 export const AlarmPrioritySchema = z.enum(ALARM_PRIORITIES);
 export type AlarmPriority = z.infer<typeof AlarmPrioritySchema>;
 
-export const ALARM_SOURCES = ['limit', 'anomaly', 'predictive', 'health', 'system'] as const;
+export const ALARM_SOURCES = ['limit', 'anomaly', 'predictive', 'health', 'communication', 'sensor', 'system'] as const;
 export const AlarmSourceSchema = z.enum(ALARM_SOURCES);
 export type AlarmSource = z.infer<typeof AlarmSourceSchema>;
 

@@ -50,6 +50,71 @@ export const AnomalyEventSchema = z.object({
 });
 const MachineId = z.string().min(1).max(256);
 
+/** What a machine is doing, recognised from its own state signal; off and idle are states, never anomalies. */
+export const OPERATING_STATES = ['off', 'idle', 'running', 'unknown'] as const;
+export const OperatingStateSchema = z.enum(OPERATING_STATES);
+export type OperatingState = z.infer<typeof OperatingStateSchema>;
+/** Load bands within running, from the machine's own range of its state signal. */
+export const LOAD_BANDS = ['idle', 'low', 'mid', 'high'] as const;
+
+export const ConditionOutputSchema = z.object({
+  machineId: z.string(),
+  /** Event time of the newest reading judged. */
+  ts: z.number(),
+  operatingState: OperatingStateSchema,
+  /** Index into LOAD_BANDS; null when off or unknown. */
+  band: z.number().int().min(0).max(3).nullable(),
+  /** The metric the state is read from, and whether an engineer named it (meta) or it was found in the data. */
+  stateSignal: z.string().nullable(),
+  stateSignalFrom: z.enum(['meta', 'name', 'data']).nullable(),
+  /** learning: the normal model is not yet fitted; monitoring: judged against it. */
+  phase: z.enum(['learning', 'monitoring']),
+  learning: z.object({
+    /** Event time of the machine's first reading, and hours of each band seen so far. */
+    since: z.number().nullable(),
+    hoursSeen: z.number(),
+    hoursNeeded: z.number(),
+    bands: z.array(z.object({ band: z.enum(LOAD_BANDS), hours: z.number(), ready: z.boolean() })),
+    /** Version of the fitted normal model in use, 0 while none. */
+    version: z.number().int(),
+  }),
+  /** Anomaly episode: raised once, cleared with hysteresis. score is in units of the machine's own threshold (1 = at the limit). */
+  anomaly: z.object({
+    active: z.boolean(),
+    score: z.number().nullable(),
+    type: z.enum(ANOMALY_TYPE_VALUES).nullable(),
+    contributors: z.array(Contributor),
+    since: z.number().nullable(),
+  }),
+  /** 0..100 from the smoothed deviation against the normal model; null while learning. */
+  health: z.number().nullable(),
+  /** Health points per hour over the trend window (negative = degrading); null without a trend. */
+  healthTrendPerHour: z.number().nullable(),
+  /** Remaining useful life in hours with an 80 % band, only while the degradation trend is significant. */
+  rul: z.object({ hours: z.number(), low: z.number(), high: z.number() }).nullable(),
+  /** Probability of reaching the failure level within horizonHours. */
+  failureProbability: z.number().nullable(),
+  horizonHours: z.number(),
+  /** Sensors that stopped varying while the machine runs. */
+  stuckSensors: z.array(z.string()),
+  /** The machine fell silent for longer than its own reporting period allows (judged in event time). */
+  communicationLost: z.boolean(),
+  /** Why there is no judgement, or what the prediction rests on ('no degradation trend'). */
+  detail: z.string().nullable(),
+});
+export type ConditionOutput = z.infer<typeof ConditionOutputSchema>;
+
+/** One line per machine for tiles and the dashboard. */
+export const ConditionSummarySchema = ConditionOutputSchema.pick({ machineId: true, ts: true, operatingState: true, phase: true, learning: true, health: true, rul: true, failureProbability: true, communicationLost: true }).extend({
+  anomalyActive: z.boolean(),
+});
+export type ConditionSummary = z.infer<typeof ConditionSummarySchema>;
+
+export const HealthPointSchema = z.object({ ts: z.number(), health: z.number(), rulHours: z.number().nullable() });
+export const StateSpanSchema = z.object({ from: z.number(), to: z.number(), state: OperatingStateSchema });
+/** The shares of a time range by operating state: availability and downtime come from these. */
+export const StateTotalsSchema = z.object({ machineId: z.string(), from: z.number(), to: z.number(), hours: z.record(OperatingStateSchema, z.number()) });
+
 export const modelCalls = {
   'models.status': spec({
     request: z.object({}).strict(),
@@ -62,6 +127,8 @@ export const modelCalls = {
     request: z.object({ machineId: MachineId }).strict(),
     response: z.object({
       anomaly: AnomalyOutputSchema.nullable(),
+      /** The machine's own condition monitor: state, health, failure probability and RUL in hours. */
+      condition: ConditionOutputSchema.nullable(),
       failure: FailureOutputSchema.nullable(),
       rul: RulOutputSchema.nullable(),
       calibration: z.object({
@@ -80,6 +147,37 @@ export const modelCalls = {
     response: z.array(AnomalyEventSchema),
     permission: 'view',
     audited: false,
+  }),
+  /** Every machine's latest condition: the overview's tiles and the dashboard's plant health. */
+  'models.conditions': spec({
+    request: z.object({}).strict(),
+    response: z.array(ConditionSummarySchema),
+    permission: 'view',
+    audited: false,
+  }),
+  /** Health score history (one point per minute at most) for the machine screen's trend. */
+  'models.healthHistory': spec({
+    request: z.object({ machineId: MachineId, from: z.number().int(), to: z.number().int() }).strict().refine((r) => r.to > r.from, { message: 'to must be after from' }),
+    response: z.array(HealthPointSchema),
+    permission: 'view',
+    audited: false,
+  }),
+  /** Operating-state history: spans in event time, and hours per state over the range. */
+  'models.stateHistory': spec({
+    request: z.object({ machineId: MachineId, from: z.number().int(), to: z.number().int() }).strict().refine((r) => r.to > r.from, { message: 'to must be after from' }),
+    response: z.object({ spans: z.array(StateSpanSchema), totals: StateTotalsSchema }),
+    permission: 'view',
+    audited: false,
+  }),
+  /**
+   * "This was normal operation": the machine's current (or last) anomaly episode becomes training data
+   * for its state, and the normal model is refitted with it. Audited; needs a supervisor.
+   */
+  'models.markNormal': spec({
+    request: z.object({ machineId: MachineId, note: z.string().trim().min(3).max(500) }).strict(),
+    response: z.object({ ok: z.literal(true), version: z.number().int(), from: z.number(), to: z.number() }),
+    permission: 'supervise',
+    audited: true,
   }),
   /** Starts a new commissioning window: after maintenance or a process change, "normal" is new. */
   'models.recalibrate': spec({

@@ -41,6 +41,8 @@ import { BackupSchedule } from './store/backup-schedule';
 import { queryHistory } from './store/history';
 import { machineRepository } from './store/machines';
 import { modelOutputRepository } from './store/model-outputs';
+import { conditionRepository } from './inference/condition/condition-repository';
+import { predictionOfCondition } from './agents-host/predictions';
 import { MAIN_CHECKPOINT_PAGES, openDatabase } from './store/open-database';
 import { chooseStore } from './store/open-store';
 import { userRepository } from './store/users';
@@ -120,7 +122,8 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
   // --- pipeline
   const hooks = new AlarmHooks((hook, err) => log(`alarm hook ${hook} failed: ${(err as Error).message}`));
   const modelRepo = modelOutputRepository(db, now);
-  const inference = new ModelStage({ models: await loadModels(options.modelsDir ?? MODELS_DIR, LIVE_MODELS), repository: modelRepo, onOutputs: (outputs) => hooks.modelOutputs(outputs) });
+  const conditionRepo = conditionRepository(db, now);
+  const inference = new ModelStage({ models: await loadModels(options.modelsDir ?? MODELS_DIR, LIVE_MODELS), repository: modelRepo, conditionStore: conditionRepo, onOutputs: (outputs) => hooks.modelOutputs(outputs) });
   if (inference.health().state !== 'ok') log(`models: ${inference.health().detail}`);
   const live = new LiveTelemetry();
   const listeners = new Set<(name: EventName, payload: unknown) => void>();
@@ -143,6 +146,11 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
     onHealth: (h) => alarms.system({ health: h, ingestLatencyMs: stats.latencyPercentile(99, 'receipt'), commitWaitMs: config.store.flushMs, diskFreeRatio: diskFreeRatio() }),
     onModelOutput: (outputs) => {
       for (const out of outputs) {
+        if (out.model === 'condition') {
+          alarms.operatingState(out.output.machineId, out.output.operatingState);
+          alarms.conditionOutput(out.output);
+          continue;
+        }
         const input = alarmInputFromModel(out);
         if (input) alarms.modelOutput(input);
       }
@@ -172,9 +180,14 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
     // The failure model gives a probability and a likely type; its RUL is in cycles, not hours, so none is passed on.
     onModelOutput: (outputs) => {
       for (const o of outputs) {
+        if (o.model === 'condition') {
+          const prediction = predictionOfCondition(o.output);
+          if (prediction) agents.predict(prediction);
+          continue;
+        }
         if (o.model !== 'failure' || o.output.state !== 'ok' || o.output.pFailure === null) continue;
         const p = o.output.pFailure;
-        agents.predict({ machineId: o.output.machineId, ts: o.output.ts, failureProbability: p, failureType: o.output.likelyType ?? 'unclassified', rulHours: null, riskLevel: riskOf(p) });
+        agents.predict({ machineId: o.output.machineId, ts: o.output.ts, failureProbability: p, failureType: o.output.likelyType ?? 'unclassified', rulHours: null, riskLevel: riskOf(p), source: 'failure-model' });
       }
     },
   });
@@ -192,6 +205,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
   source.onMeta((meta) => {
     registry.applyMeta(meta, now());
     alarms.applyMeta(meta.id, meta.limits);
+    if (meta.stateSignal !== undefined) inference.condition?.setStateSignal(meta.id, meta.stateSignal);
   });
   source.onOffline((id) => registry.markOffline(id));
   source.onState((state) => {
@@ -293,7 +307,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
       machines: () => registry.list(),
       history: (request) => queryHistory(historyDb, request),
       quarantine,
-      models: createModelService(inference, modelRepo, (id) => registry.get(id) !== undefined),
+      models: createModelService(inference, modelRepo, (id) => registry.get(id) !== undefined, conditionRepo),
       alarms,
       voice,
       users: createUserAdmin({ users: userRepository(db), sessions, now }),

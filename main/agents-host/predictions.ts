@@ -4,6 +4,7 @@
  * not grow memory with the reading rate.
  */
 import { DAY_MS, HOUR_MS, riskRank, type Prediction, type RiskLevel } from '../../agents/model';
+import type { ConditionOutput } from '../../common/contract-models';
 
 /** Failure-probability bands of the risk levels; the alarm engine raises its predictive alarm at 0.7 too. */
 export const riskOf = (p: number): RiskLevel => (p >= 0.7 ? 'high' : p >= 0.4 ? 'medium' : 'low');
@@ -33,4 +34,27 @@ export class PredictionWindow {
     }
     return out;
   }
+}
+
+/** What the failure type of a degrading machine is, from the sensors that drive its deviation. */
+const TYPE_OF_ANOMALY: Record<string, string> = { thermal: 'overheating', vibration_bearing: 'bearing_wear', pressure_flow: 'leak', electrical: 'electrical', sensor_fault: 'sensor_fault' };
+
+/**
+ * The condition monitor's prognosis as the agents' prediction: its failure probability within the
+ * horizon and the remaining life with its band. Nothing while the machine is learning.
+ */
+export function predictionOfCondition(o: ConditionOutput): Prediction | null {
+  if (o.phase !== 'monitoring' || o.failureProbability === null || o.communicationLost) return null;
+  const p = o.failureProbability;
+  const driver = o.anomaly.type;
+  return {
+    machineId: o.machineId,
+    ts: o.ts,
+    failureProbability: p,
+    failureType: (driver && TYPE_OF_ANOMALY[driver]) ?? 'degradation',
+    rulHours: o.rul?.hours ?? null,
+    rulLowHours: o.rul?.low ?? null,
+    riskLevel: riskOf(p),
+    source: 'condition-monitor',
+  };
 }

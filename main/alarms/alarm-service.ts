@@ -16,9 +16,11 @@ import type { AuditEntry } from '../audit/audit-port';
 import { Listeners } from '../ingest/listeners';
 import { CallFailure } from '../ipc/call-failure';
 import type { AlarmStore, NewJournalEntry, StoredAlarm } from '../store/alarm-store';
+import type { ConditionOutput, OperatingState } from '../../common/contract-models';
+import { conditionAlarms, HEALTH_LIMIT_DEFAULT } from './from-condition';
 import { healthCondition, modelConditions, systemConditions, type Condition, type HealthScore, type ModelOutput, type SystemSample } from './conditions';
 import { computeKpis, consoleOf, detectFloods, isAnnunciation, TEN_MINUTES } from './kpis';
-import { defaultLimits, effectiveLimits, LimitEvaluator, type LimitChange, type MetaLimits, type StoredLimit } from './limits';
+import { defaultLimits, effectiveLimits, isHighLevel, LimitEvaluator, type LimitChange, type MetaLimits, type StoredLimit } from './limits';
 import { transition, type AlarmEvent, type AlarmStatus, type AnnunciateReason } from './state-machine';
 
 export interface AlarmUser {
@@ -59,6 +61,8 @@ export interface AlarmServiceOptions {
   newId?: () => string;
   /** Spare-part lead time for a machine, hours: RUL under it raises a predictive alarm. */
   leadTimeHours?: (machineId: string) => number;
+  /** Health alarm limit (a setting, default 70). */
+  healthLimit?: () => number;
   maxShelveMs?: number;
 }
 
@@ -125,6 +129,8 @@ export class AlarmService {
   private readonly metaDefaults = new Map<string, LimitSetting[]>();
   private readonly engineered = new Map<string, StoredLimit[]>();
   private readonly effective = new Map<string, LimitSetting[]>();
+  /** Machines that are off or idle: their low limits are out of play. */
+  private readonly standing = new Set<string>();
   /** Acks from another console for an occurrence this console has not raised yet. */
   private readonly pendingAcks = new Map<string, OperatorAction>();
   private readonly pendingChanges = new Map<string, Alarm>();
@@ -190,12 +196,30 @@ export class AlarmService {
     for (const c of modelConditions(out, lead, this.wasActive)) this.condition(c);
   }
 
+  /** The condition monitor's output: episodes, communication, stuck sensors, health and prognosis. */
+  conditionOutput(out: ConditionOutput): void {
+    for (const c of conditionAlarms(out, this.wasActive, this.options.healthLimit?.() ?? HEALTH_LIMIT_DEFAULT)) this.condition(c);
+  }
+
   healthScore(score: HealthScore): void {
     this.condition(healthCondition(score, this.wasActive));
   }
 
   system(sample: SystemSample): void {
     for (const c of systemConditions(sample, this.options.now(), this.wasActive)) this.condition(c);
+  }
+
+  /**
+   * State-based alarming (ISA-18.2): a stopped or idling machine's pressure, flow and temperature
+   * fall by design, so its low and low-low limits are out of play until it runs again; an active one
+   * returns to normal. High limits stay: a stopped machine can still be too hot.
+   */
+  operatingState(machineId: string, state: OperatingState): void {
+    const standing = state === 'off' || state === 'idle';
+    if (standing === this.standing.has(machineId)) return;
+    if (standing) this.standing.add(machineId);
+    else this.standing.delete(machineId);
+    this.effective.delete(machineId);
   }
 
   /** An offline machine's alarms are suppressed by design: its values mean nothing while it is gone. */
@@ -353,6 +377,7 @@ export class AlarmService {
     let limits = this.effective.get(machineId);
     if (!limits) {
       limits = this.limits(machineId).limits;
+      if (this.standing.has(machineId)) limits = limits.map((l) => (isHighLevel(l.level) ? l : { ...l, enabled: false }));
       this.effective.set(machineId, limits);
     }
     return limits;

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { alarmInputFromModel } from './from-models';
 
 describe('alarmInputFromModel', () => {
-  it('passes an anomaly with its type and contributing sensors', () => {
+  it('raises nothing from the commissioning-window detector: the condition monitor owns the anomaly alarm', () => {
     const out = alarmInputFromModel({
       model: 'anomaly',
       output: { machineId: 'm', ts: 5, state: 'anomaly', score: 9, threshold: 4, type: 'thermal', contributors: [{ sensor: 'temperature', contribution: 7 }], detail: null },
     });
-    expect(out).toEqual({ machineId: 'm', ts: 5, uncertain: false, anomaly: { score: 9, flag: true, type: 'thermal', contributors: ['temperature'] } });
+    expect(out).toBeNull();
   });
 
   it('keeps an uncertain model uncertain, never normal', () => {

@@ -4,16 +4,13 @@ import type { ModelOutput } from './conditions';
 
 export function alarmInputFromModel(out: InferenceOutput): ModelOutput | null {
   switch (out.model) {
-    case 'anomaly': {
-      const a = out.output;
-      if (a.state === 'calibrating') return null; // no judgement yet: neither normal nor uncertain
-      return {
-        machineId: a.machineId,
-        ts: a.ts,
-        uncertain: a.state === 'uncertain',
-        anomaly: { score: a.score ?? 0, flag: a.state === 'anomaly', type: a.type ?? undefined, contributors: a.contributors.map((c) => c.sensor) },
-      };
-    }
+    case 'anomaly':
+      // The commissioning-window detector (SKAB-tuned) judges a machine against a few minutes of its
+      // first data, which never saw its other operating states: it is shown beside the condition
+      // monitor but raises no alarm. The condition monitor's episodes do (AlarmService.conditionOutput).
+      return null;
+    case 'condition':
+      return null;
     case 'failure': {
       const f = out.output;
       return { machineId: f.machineId, ts: f.ts, uncertain: f.state === 'uncertain', failureProbability: f.pFailure ?? undefined };

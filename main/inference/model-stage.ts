@@ -4,7 +4,11 @@
  * batches by flush(); flushes run one after another. The SKAB evaluation drives this same class.
  */
 import type { Reading } from '../../common/telemetry';
+import type { ConditionOutput } from '../../common/contract-models';
 import type { ModelOutputRepository } from '../store/model-outputs';
+import { ConditionMonitor, type ConditionStore } from './condition/condition-monitor';
+import { ConditionParamsSchema } from './condition/condition-params';
+import type { FittedModel } from './condition/machine-condition';
 import { AnomalyDetector, type AnomalyOutput } from './anomaly-detector';
 import { AnomalyParamsSchema } from './anomaly-params';
 import { FailureParamsSchema, FailureScorer, type FailureOutput } from './failure-scorer';
@@ -12,18 +16,25 @@ import type { ModelSet, ModelStatus } from './model-set';
 import { RulEstimator, type RulOutput } from './rul-estimator';
 import { RulParamsSchema } from './rul-input';
 
-export type ModelOutput = { model: 'anomaly'; output: AnomalyOutput } | { model: 'failure'; output: FailureOutput } | { model: 'rul'; output: RulOutput };
+export type ModelOutput =
+  | { model: 'anomaly'; output: AnomalyOutput }
+  | { model: 'condition'; output: ConditionOutput }
+  | { model: 'failure'; output: FailureOutput }
+  | { model: 'rul'; output: RulOutput };
 
 export const ANOMALY_MODEL = 'anomaly';
+export const CONDITION_MODEL = 'condition';
 export const FAILURE_MODEL = 'failure';
 /** FD004 is the subset with six operating conditions and two fault modes: the least narrow of the four. */
 export const LIVE_RUL_MODEL = 'rul-fd004';
-export const LIVE_MODELS = [ANOMALY_MODEL, FAILURE_MODEL, LIVE_RUL_MODEL];
+export const LIVE_MODELS = [ANOMALY_MODEL, CONDITION_MODEL, FAILURE_MODEL, LIVE_RUL_MODEL];
 
 export interface ModelStageOptions {
   models: ModelSet;
   rulModel?: string;
   repository?: ModelOutputRepository;
+  /** Where the condition monitor keeps its fitted models, state changes and health points. */
+  conditionStore?: ConditionStore & { latestModels(): Map<string, FittedModel> };
   onOutputs?(outputs: readonly ModelOutput[]): void;
   /**
    * Scoring tick: flush() calls closer together than this are merged into one batched run at the
@@ -51,6 +62,8 @@ interface OpenEvent {
 
 export class ModelStage {
   readonly anomaly: AnomalyDetector | null;
+  /** The plant's own condition monitor: operating states, normal models, health and remaining life. */
+  readonly condition: ConditionMonitor | null;
   readonly failure: FailureScorer | null;
   readonly rul: RulEstimator | null;
   /** Why a model has no scorer at all (its params did not parse); reported as uncertain. */
@@ -76,6 +89,9 @@ export class ModelStage {
     this.anomaly = ap.success
       ? new AnomalyDetector(anomalyModel, ap.data, repository && { save: (calibrations) => repository.saveCalibrations(ANOMALY_MODEL, calibrations) }, repository?.calibrations(ANOMALY_MODEL))
       : this.problem(ANOMALY_MODEL, ap.error);
+    const conditionModel = models.get(CONDITION_MODEL);
+    const cp = ConditionParamsSchema.safeParse(conditionModel.entry?.params);
+    this.condition = cp.success ? new ConditionMonitor(conditionModel, cp.data, options.conditionStore, loadSaved(options.conditionStore)) : this.problem(CONDITION_MODEL, cp.error);
     const failureModel = models.get(FAILURE_MODEL);
     const fp = FailureParamsSchema.safeParse(failureModel.entry?.params);
     this.failure = fp.success ? new FailureScorer(failureModel, fp.data) : this.problem(FAILURE_MODEL, fp.error);
@@ -92,6 +108,7 @@ export class ModelStage {
 
   observe(reading: Reading): void {
     this.anomaly?.observe(reading);
+    this.condition?.observe(reading);
     this.rul?.observe(reading);
     if (this.failure?.applies(reading)) {
       // Re-inserted so that the map keeps machines in order of their latest reading.
@@ -125,10 +142,12 @@ export class ModelStage {
     const failures = [...this.failureQueue.values()];
     this.failureQueue = new Map();
     const anomaly = this.anomaly?.flush() ?? Promise.resolve([]);
+    const condition = this.condition?.flush() ?? Promise.resolve([]);
     const rul = this.rul?.flush() ?? Promise.resolve([]);
     const run = this.chain.then(async () => {
       const outputs: ModelOutput[] = [
         ...(await anomaly).map((output) => ({ model: 'anomaly' as const, output })),
+        ...(await condition).map((output) => ({ model: 'condition' as const, output })),
         ...(await (this.failure?.score(failures) ?? [])).map((output) => ({ model: 'failure' as const, output })),
         ...(await rul).map((output) => ({ model: 'rul' as const, output })),
       ];
@@ -145,6 +164,16 @@ export class ModelStage {
     return this.calibrationRows();
   }
 
+  /** An operator's "normal operation" mark: the machine's episode is taught and its new output goes out like any other. */
+  markNormal(machineId: string): { version: number; from: number; to: number } {
+    if (!this.condition) throw new Error(this.problems.get(CONDITION_MODEL) ?? 'no condition model');
+    const at = this.condition.latest(machineId)?.ts ?? 0;
+    const result = this.condition.markNormal(machineId, at);
+    const latest = this.condition.latest(machineId);
+    if (latest) this.record([{ model: 'condition', output: latest }]);
+    return result;
+  }
+
   calibrationRows(): number {
     const p = AnomalyParamsSchema.safeParse(this.options.models.get(ANOMALY_MODEL).entry?.params);
     return p.success ? p.data.calibrationRows : 0;
@@ -154,7 +183,7 @@ export class ModelStage {
     const mem = this.latest.get(machineId);
     const stored = mem ? null : this.options.repository?.latest(machineId);
     const pick = <K extends ModelOutput['model']>(k: K) => (mem?.get(k) ?? stored?.get(k) ?? null) as Extract<ModelOutput, { model: K }>['output'] | null;
-    return { anomaly: pick('anomaly'), failure: pick('failure'), rul: pick('rul') };
+    return { anomaly: pick('anomaly'), condition: this.condition?.latest(machineId) ?? pick('condition'), failure: pick('failure'), rul: pick('rul') };
   }
 
   statuses(): ModelStatus[] {
@@ -176,7 +205,8 @@ export class ModelStage {
     const repo = this.options.repository;
     if (!repo || this.unsaved.size === 0) return;
     const rows = [];
-    for (const machineId of this.unsaved) for (const [model, output] of this.latest.get(machineId) ?? []) rows.push({ machineId, model, ts: output.ts, state: output.state, output });
+    for (const machineId of this.unsaved)
+      for (const [model, output] of this.latest.get(machineId) ?? []) rows.push({ machineId, model, ts: output.ts, state: 'state' in output ? output.state : output.phase, output });
     repo.saveLatest(rows);
     this.unsaved.clear();
   }
@@ -211,5 +241,14 @@ export class ModelStage {
       repo.updateEvent(open.id, open.peak, a.ts);
       this.open.delete(a.machineId);
     }
+  }
+}
+
+/** Saved models that cannot be read leave their machines learning again; the store's error is the runtime's to report. */
+function loadSaved(store: ModelStageOptions['conditionStore']): Map<string, FittedModel> {
+  try {
+    return store?.latestModels() ?? new Map();
+  } catch {
+    return new Map();
   }
 }

@@ -16,6 +16,8 @@ export interface MachineMeta {
   /** Absent when the source does not say; the registry then keeps what it knew. */
   type?: string;
   protocol: Protocol;
+  /** The metric an engineer names as the machine's state signal (speed, power...), for its operating states. */
+  stateSignal?: string;
   /** The machine type's alarm limits per sensor, when the meta message publishes them. */
   limits?: Record<string, { lowLow?: number; low?: number; high?: number; highHigh?: number }>;
 }

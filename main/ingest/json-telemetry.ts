@@ -129,7 +129,7 @@ export function decodeJsonTelemetry(topic: string, payload: Uint8Array, received
 const Segment = z.string().min(1).max(128);
 const Limit = z.number().finite().optional();
 const LimitsSchema = z.record(z.string().min(1).max(MAX_METRIC_NAME), z.object({ lowLow: Limit, low: Limit, high: Limit, highHigh: Limit })).refine((l) => Object.keys(l).length <= MAX_METRICS, `at most ${MAX_METRICS} sensors`);
-const JsonMetaSchema = z.looseObject({ type: Segment, name: z.string().min(1).max(256).optional(), limits: LimitsSchema.optional() });
+const JsonMetaSchema = z.looseObject({ type: Segment, name: z.string().min(1).max(256).optional(), limits: LimitsSchema.optional(), stateSignal: z.string().min(1).max(128).optional() });
 
 /** Decodes a (usually retained) meta message. An empty payload clears a retained message and is not given here. */
 export function decodeJsonMeta(topic: string, payload: Uint8Array, maxPayloadBytes: number): MetaResult {
@@ -145,6 +145,6 @@ export function decodeJsonMeta(topic: string, payload: Uint8Array, maxPayloadByt
   const parsed = JsonMetaSchema.safeParse(body);
   if (!parsed.success) return reject('unknown_shape', parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
   const [site = '', area = '', machine = ''] = id.split('/');
-  const { limits } = parsed.data;
-  return { ok: true, meta: { id, site, area, name: parsed.data.name ?? machine, type: parsed.data.type, protocol: 'json', ...(limits ? { limits } : {}) } };
+  const { limits, stateSignal } = parsed.data;
+  return { ok: true, meta: { id, site, area, name: parsed.data.name ?? machine, type: parsed.data.type, protocol: 'json', ...(limits ? { limits } : {}), ...(stateSignal ? { stateSignal } : {}) } };
 }

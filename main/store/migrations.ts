@@ -366,6 +366,46 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE alarm_journal ADD COLUMN limit_value REAL;
     `,
   },
+  {
+    // Condition monitoring: each machine's fitted normal models (versioned), its operating-state
+    // changes and health points in event time, and the labels people give its episodes.
+    version: 8,
+    sql: `
+      CREATE TABLE condition_models (
+        machine_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        fitted_at INTEGER NOT NULL,
+        model TEXT NOT NULL,
+        saved_at INTEGER NOT NULL,
+        PRIMARY KEY (machine_id, version)
+      ) WITHOUT ROWID;
+      CREATE TABLE machine_states (
+        machine_id TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('off', 'idle', 'running', 'unknown')),
+        PRIMARY KEY (machine_id, ts)
+      ) WITHOUT ROWID;
+      CREATE TABLE machine_health (
+        machine_id TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        health REAL NOT NULL,
+        rul_hours REAL,
+        PRIMARY KEY (machine_id, ts)
+      ) WITHOUT ROWID;
+      CREATE TABLE condition_labels (
+        id INTEGER PRIMARY KEY,
+        machine_id TEXT NOT NULL,
+        from_ts INTEGER NOT NULL,
+        to_ts INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('operator', 'ticket')),
+        username TEXT,
+        note TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX condition_labels_machine ON condition_labels (machine_id, to_ts);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

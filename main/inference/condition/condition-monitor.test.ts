@@ -1,0 +1,184 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ConditionOutput } from '../../../common/contract-models';
+import type { Reading } from '../../../common/telemetry';
+import { MODELS_DIR } from '../manifest';
+import { loadModels, type LoadedModel } from '../model-set';
+import { ConditionMonitor } from './condition-monitor';
+import { machineReadings, STEP_MS, T0, TEST_PARAMS } from './test-machine';
+
+const H = 3_600_000;
+let model: LoadedModel;
+
+beforeAll(async () => {
+  model = (await loadModels(MODELS_DIR, ['condition'])).get('condition');
+  expect(model.usable).toBe(true);
+});
+
+/** Feeds readings and flushes every `batch` of them; returns every output in order. */
+async function run(monitor: ConditionMonitor, readings: Iterable<Reading>, batch = 500): Promise<ConditionOutput[]> {
+  const out: ConditionOutput[] = [];
+  let n = 0;
+  for (const r of readings) {
+    monitor.observe(r);
+    if (++n % batch === 0) out.push(...(await monitor.flush()));
+  }
+  out.push(...(await monitor.flush()));
+  return out;
+}
+
+const episodes = (outs: readonly ConditionOutput[]) => {
+  const raised: number[] = [];
+  let active = false;
+  for (const o of outs) {
+    if (o.anomaly.active && !active) raised.push(o.ts);
+    active = o.anomaly.active;
+  }
+  return raised;
+};
+
+describe('ConditionMonitor', () => {
+  it('says learning, never normal, until its model is fitted and validated, and knows the operating states', async () => {
+    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    const outs = await run(monitor, machineReadings('m', T0, 4));
+    const early = outs.filter((o) => o.ts < T0 + 3 * H);
+    expect(early.length).toBeGreaterThan(0);
+    expect(early.every((o) => o.phase === 'learning' && o.health === null && !o.anomaly.active)).toBe(true);
+    const states = new Set(outs.map((o) => o.operatingState));
+    expect(states).toEqual(new Set(['unknown', 'off', 'idle', 'running']));
+    const last = outs.at(-1)!;
+    expect(last.stateSignal).toBe('power');
+    expect(last.learning.bands.filter((b) => b.hours > 0).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('raises no anomaly on a normal machine cycling through off, idle and two loads', async () => {
+    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    const outs = await run(monitor, machineReadings('m', T0, 12));
+    const monitoring = outs.filter((o) => o.phase === 'monitoring');
+    expect(monitoring.length).toBeGreaterThan(100);
+    expect(episodes(outs)).toEqual([]);
+    expect(monitoring.filter((o) => o.health !== null).every((o) => o.health! > 90)).toBe(true);
+    expect(outs.at(-1)!.detail).toBe('no degradation trend');
+  });
+
+  it('detects a vibration that grows to 4x, explains it by vibration, and gives a remaining life that brackets the truth', async () => {
+    const start = T0 + 6 * H;
+    const failure = start + 8 * H;
+    const wear = (ts: number) => (ts < start ? 1 : 1 + (3 * Math.min(ts - start, failure - start)) / (failure - start));
+    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    const outs = await run(monitor, machineReadings('m', T0, 13.9, { vibration: wear }));
+    const raised = episodes(outs);
+    expect(raised.length).toBeGreaterThanOrEqual(1);
+    expect(raised[0]!).toBeGreaterThan(start);
+    expect(raised[0]! - start).toBeLessThan(2 * H);
+    const at = outs.find((o) => o.ts >= raised[0]! && o.anomaly.active)!;
+    expect(at.anomaly.type).toBe('vibration_bearing');
+    expect(at.anomaly.contributors[0]!.sensor).toBe('vibration');
+    const withRul = outs.filter((o) => o.rul !== null && o.ts > start + 2 * H && o.ts < failure - H);
+    expect(withRul.length).toBeGreaterThan(10);
+    const o = withRul[Math.floor(withRul.length / 2)]!;
+    const truth = (failure - o.ts) / H;
+    expect(Math.abs(o.rul!.hours - truth) / truth).toBeLessThan(0.3);
+    expect(o.rul!.low).toBeLessThanOrEqual(o.rul!.hours);
+    expect(o.rul!.high).toBeGreaterThanOrEqual(o.rul!.hours);
+    const last = outs.filter((x) => x.health !== null).at(-1)!;
+    expect(last.health!).toBeLessThan(70);
+    expect(last.failureProbability!).toBeGreaterThan(0.7);
+  });
+
+  it('gives the same outputs however the readings are batched', async () => {
+    const heat = (ts: number) => (ts > T0 + 6 * H ? 30 : 0);
+    const a = await run(new ConditionMonitor(model, TEST_PARAMS), machineReadings('m', T0, 8, { heat }), 1);
+    const b = await run(new ConditionMonitor(model, TEST_PARAMS), machineReadings('m', T0, 8, { heat }), 3_000);
+    expect(b).toEqual(a);
+    expect(episodes(a).length).toBeGreaterThan(0);
+  });
+
+  it('raises communication loss in event time when a machine falls silent while others report', async () => {
+    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    const silentFrom = T0 + 2 * H;
+    const silentTo = silentFrom + 10 * 60_000;
+    function* plant(): Generator<Reading> {
+      const a = machineReadings('a', T0, 3);
+      const b = machineReadings('b', T0, 3, {}, 2);
+      for (;;) {
+        const ra = a.next();
+        const rb = b.next();
+        if (ra.done || rb.done) return;
+        yield ra.value;
+        if (rb.value.ts < silentFrom || rb.value.ts >= silentTo) yield rb.value;
+      }
+    }
+    const outs = (await run(monitor, plant())).filter((o) => o.machineId === 'b');
+    const lost = outs.filter((o) => o.communicationLost);
+    expect(lost.length).toBeGreaterThan(0);
+    expect(lost[0]!.ts).toBeGreaterThan(silentFrom);
+    expect(lost[0]!.ts - silentFrom).toBeLessThanOrEqual(60_000);
+    expect(outs.filter((o) => o.ts >= silentTo).every((o) => !o.communicationLost)).toBe(true);
+  });
+
+  it('recognises a sensor frozen while its machine runs', async () => {
+    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    // Ten hours in, the machine starts 40 minutes at full load.
+    const freezeAt = T0 + 10 * H + 60_000;
+    let frozen: number | null = null;
+    function* readings(): Generator<Reading> {
+      for (const r of machineReadings('m', T0, 10.6)) {
+        if (r.ts >= freezeAt) frozen ??= r.metrics.pressure!;
+        yield frozen === null ? r : { ...r, metrics: { ...r.metrics, pressure: frozen } };
+      }
+    }
+    const outs = await run(monitor, readings());
+    const stuck = outs.filter((o) => o.stuckSensors.includes('pressure'));
+    expect(stuck.length).toBeGreaterThan(0);
+    expect(stuck[0]!.ts - freezeAt).toBeGreaterThanOrEqual(TEST_PARAMS.stuckMinS * 1000);
+    expect(outs.filter((o) => o.ts < freezeAt).every((o) => o.stuckSensors.length === 0)).toBe(true);
+  });
+
+  it('learns a condition an operator marks as normal, and the same condition stops alarming', async () => {
+    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    const shiftAt = T0 + 6 * H;
+    // A new normal: the process now runs 8 % lower pressure (a changed product, not a leak).
+    const lower = (ts: number) => (ts >= shiftAt ? 0.92 : 1);
+    const first = await run(monitor, machineReadings('m', T0, 7, { pressure: lower }));
+    expect(episodes(first).length).toBe(1);
+    expect(first.at(-1)!.anomaly.active).toBe(true);
+    const taught = monitor.markNormal('m', first.at(-1)!.ts);
+    expect(taught.version).toBeGreaterThan(1);
+    expect(monitor.latest('m')!.anomaly.active).toBe(false);
+    const after = await run(monitor, machineReadings('m', T0 + 7 * H, 3, { pressure: lower }, 7));
+    expect(episodes(after)).toEqual([]);
+  });
+
+  it('defines bad input: NaN and missing sensors, a new metric, out-of-order and duplicate readings, a clock jump', async () => {
+    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    const readings = [...machineReadings('m', T0, 7)];
+    const messy: Reading[] = [];
+    readings.forEach((r, i) => {
+      const metrics: Record<string, number> = { ...r.metrics };
+      if (i % 97 === 0) metrics.temperature = Number.NaN;
+      if (i % 89 === 0) delete metrics.pressure;
+      if (i > readings.length / 2) metrics.oil_level = 3 + (i % 7) * 0.01;
+      messy.push({ ...r, metrics });
+      if (i % 50 === 0) messy.push({ ...r, ts: r.ts - 10 * STEP_MS });
+      if (i % 60 === 0) messy.push(r);
+    });
+    // A device whose clock jumps a day ahead, then comes back.
+    const last = readings.at(-1)!;
+    messy.push({ ...last, ts: last.ts + 24 * H });
+    const outs = await run(monitor, messy);
+    expect(outs.length).toBeGreaterThan(0);
+    expect(outs.every((o) => o.health === null || Number.isFinite(o.health))).toBe(true);
+    expect(monitor.skipped.get('m')).toBeGreaterThan(100);
+    expect(episodes(outs)).toEqual([]);
+  });
+
+  it('a machine that never leaves one state is judged in that state, not left unknown', async () => {
+    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    const steady: Reading[] = [];
+    for (let ts = T0; ts < T0 + 6 * H; ts += STEP_MS) steady.push({ machineId: 's', ts, receivedAt: ts, metrics: { power: 15 + 0.1 * Math.sin(ts / 7e4), temperature: 50 + 0.2 * Math.sin(ts / 9e4), vibration: 2 + 0.05 * Math.cos(ts / 3e4) } });
+    const outs = await run(monitor, steady);
+    expect(outs.at(-1)!.operatingState).toBe('running');
+    expect(outs.at(-1)!.phase).toBe('monitoring');
+    expect(episodes(outs)).toEqual([]);
+  });
+});

@@ -1,0 +1,381 @@
+/**
+ * One machine's condition-monitoring state: its sensors, operating state, normal model, residual
+ * averages, episode and degradation trend. The monitor (condition-monitor.ts) drives it: observe()
+ * in arrival order, then process() of the queued rows in the same order after the ONNX run.
+ */
+import type { ConditionOutput } from '../../../common/contract-models';
+import { LOAD_BANDS } from '../../../common/contract-models';
+import type { ConditionParams } from './condition-params';
+import { DegradationTrend } from './degradation';
+import { Episode } from './episode';
+import { BANDS, FEATURES, fitSensor, LAGS, SensorSums, SensorModelSchema, type SensorModel } from './normal-model';
+import { chooseSignals, rawBand, StateTracker, type StateSignals } from './operating-state';
+import { z } from 'zod';
+import { sensorGroup } from '../anomaly-type';
+
+export const HOUR = 3_600_000;
+/** A state holds this long before it is taken: one odd reading does not stop a machine. */
+const STATE_HOLD_MS = 20_000;
+/** Signals are chosen once this many readings have shown which metrics the machine has. */
+const SIGNAL_READINGS = 30;
+/** A machine whose load signal never moved is taken as running at its level after this long. */
+const STEADY_AFTER_MS = HOUR;
+/** Health history: one point per this much event time of running. */
+export const HEALTH_STEP_MS = 60_000;
+/** Rows with a score under this share of the threshold are confirmed normal and keep the model learning. */
+const CONFIRMED_NORMAL = 0.5;
+/** At 5 s a row, the last 4 hours of an episode. */
+const EPISODE_ROWS = 2_880;
+/** Rows an operator marked normal count this many times: they are few next to weeks of learning. */
+const TAUGHT_WEIGHT = 5;
+const NONE: string[] = [];
+/** A lag gap this much wider than learned, plus the slack in load share, is outside the model's domain. */
+const DOMAIN_MARGIN = 1.1;
+const DOMAIN_SLACK = 0.02;
+/**
+ * A lagged sensor (a temperature) is judged only near its equilibrium: while its lag is more than
+ * this share of the load range behind the load (a warm-up, a large load step), a first-order model
+ * is off by degrees that are not a fault.
+ */
+const WARM_GAP = 0.15;
+/** A state signal top this much above the learned one restarts learning. */
+const RESCALE = 1.25;
+
+export interface SensorState {
+  name: string;
+  sums: SensorSums;
+  last: number;
+  /** Run of equal values: since when, how many readings, and whether the machine ran all along. */
+  runSince: number;
+  runCount: number;
+  runWhileRunning: boolean;
+  stuck: boolean;
+  fast: number;
+  slow: number;
+  /** Smoothed residual and expected value in sensor units, for health. */
+  resid: number;
+  expected: number;
+  maxFast: number;
+  maxSlow: number;
+  /** Thermal sensors: slow average of the raw residual, this machine's vote for the plant's ambient shift. */
+  ambient: number;
+  /** Thermal sensors: this machine's own slow offset beyond the plant's shift (where it stands in the hall), learned while normal. */
+  baseline: number;
+  thermal: boolean;
+  /**
+   * Vibration and temperature are judged on their rises only: a quieter machine (a bearing renewed)
+   * or a cooler one (a cold start, a stop) is no fault, and those were most of the false alarms.
+   */
+  risesOnly: boolean;
+  min: number;
+  max: number;
+}
+
+export const FittedModelSchema = z.object({
+  version: z.number().int(),
+  fittedAt: z.number(),
+  sensors: z.array(z.string()),
+  models: z.array(SensorModelSchema.nullable()),
+  loadMax: z.number(),
+  powerMax: z.number().nullable(),
+  /** Per sensor thresholds of the fast and slow averages (residual sigmas); empty until validated. */
+  fastT: z.array(z.number()),
+  slowT: z.array(z.number()),
+  longestRun: z.array(z.number()),
+  /** Per lag, the largest gap between the load share and its lagged average that learning saw. */
+  lagSpread: z.array(z.number()),
+  signals: z.object({ load: z.string(), power: z.string().nullable(), from: z.enum(['meta', 'name', 'data']) }),
+});
+export type FittedModel = z.infer<typeof FittedModelSchema>;
+
+/** A row to judge: queued by observe(), scored by the ONNX run, processed in order. */
+export interface Row {
+  machine: MachineCondition;
+  ts: number;
+  /** The machine as observed with this row: a flush may process it after the machine moved on. */
+  phase: MachineCondition['phase'];
+  snap: Snapshot;
+  band: number;
+  settling: boolean;
+  phi: Float64Array;
+  /** Values by sensor index; NaN where absent. */
+  y: Float64Array;
+  stuck: boolean[];
+}
+
+/** What the machine looked like when an item was queued; outputs report this, not the state at flush time. */
+export interface Snapshot {
+  band: number;
+  phase: MachineCondition['phase'];
+  communicationLost: boolean;
+  stuck: string[];
+  signals: StateSignals | null;
+  learning: ConditionOutput['learning'];
+}
+
+export type Marker = { kind: 'thresholds' | 'refit'; machine: MachineCondition; ts: number; snap: Snapshot };
+
+export type Change = 'raised' | 'cleared' | null;
+
+export class MachineCondition {
+  readonly sensors: SensorState[] = [];
+  private readonly index = new Map<string, number>();
+  signals: StateSignals | null = null;
+  stateSignalNamed: string | null = null;
+  readonly state = new StateTracker(STATE_HOLD_MS);
+  readonly lags = new Float64Array(LAGS);
+  readonly lagSpread = new Float64Array(LAGS);
+  /** The load share of the latest reading, unsmoothed: the regressors see each step as it happens. */
+  rawShare = 0;
+  private loadSmooth = Number.NaN;
+  private powerSmooth = Number.NaN;
+  loadMax = 0;
+  powerMax = 0;
+  readings = 0;
+  firstTs = Number.NaN;
+  lastTs = Number.NEGATIVE_INFINITY;
+  lastRowTs = Number.NEGATIVE_INFINITY;
+  /** Median-like estimate of the reporting period (ms). */
+  period = Number.NaN;
+  communicationLost = false;
+  /** Event-time hours per band while learning (0 idle .. 3 high) and hours running in total. */
+  readonly bandHours = new Float64Array(BANDS);
+  phase: 'learning' | 'validating' | 'monitoring' = 'learning';
+  /** Event time learning (re)started: the first reading, or the last rescale. */
+  learningSince = Number.NaN;
+  validateUntil = Number.NaN;
+  nextRefit = Number.NaN;
+  model: FittedModel | null = null;
+  readonly episode: Episode;
+  readonly trend: DegradationTrend;
+  lastHealthAt = Number.NEGATIVE_INFINITY;
+  /** Event time of the last status queued by observe(), and of the last output made while processing. */
+  lastStatusAt = Number.NEGATIVE_INFINITY;
+  lastOutputAt = Number.NEGATIVE_INFINITY;
+  private learningCache: ConditionOutput['learning'] | null = null;
+  /** Model versions decided so far in observation order (a refit is applied later, when its marker is processed). */
+  scheduledVersion = 0;
+  health: number | null = null;
+  latest: ConditionOutput | null = null;
+  /** Largest load seen on rows confirmed normal since the last refit. */
+  private confirmedLoadMax = 0;
+  private confirmedPowerMax = 0;
+  lastScore: number | null = null;
+  lastScoredTs = Number.NEGATIVE_INFINITY;
+  lastHealthSavedAt = Number.NEGATIVE_INFINITY;
+  /** Rows of the open episode (bounded): what an operator's "normal operation" mark teaches the model. */
+  episodeRows: Row[] = [];
+  contributors: { sensor: string; contribution: number }[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly params: ConditionParams,
+  ) {
+    this.episode = new Episode(params.raiseS * 1000, params.clearS * 1000, params.release);
+    this.trend = new DegradationTrend(Math.ceil((params.trendHours * HOUR) / HEALTH_STEP_MS));
+  }
+
+  sensorIndex(name: string): number {
+    let k = this.index.get(name);
+    if (k === undefined) {
+      k = this.sensors.length;
+      this.index.set(name, k);
+      this.sensors.push({ name, sums: new SensorSums(), last: Number.NaN, runSince: 0, runCount: 0, runWhileRunning: false, stuck: false, fast: 0, slow: 0, resid: 0, expected: 0, maxFast: 0, maxSlow: 0, min: Infinity, max: -Infinity, ambient: 0, baseline: 0, thermal: sensorGroup(name) === 'thermal', risesOnly: sensorGroup(name) === 'vibration_bearing' || sensorGroup(name) === 'thermal' });
+    }
+    return k;
+  }
+
+  /** The operating state of this reading; updates signals, smoothing, lags and the state tracker. */
+  track(metrics: Record<string, number>, ts: number, dt: number): { changed: boolean } {
+    const p = this.params;
+    if (!this.signals && this.readings >= SIGNAL_READINGS) {
+      this.signals = chooseSignals(
+        this.sensors.map((s) => s.name),
+        (name) => {
+          const s = this.sensors[this.index.get(name)!]!;
+          return s.max > s.min ? (s.max - s.min) / Math.max(Math.abs(s.max), Math.abs(s.min), 1e-9) : 0;
+        },
+        this.stateSignalNamed,
+      );
+      if (this.model) this.signals = this.model.signals;
+    }
+    const sig = this.signals;
+    if (!sig) return { changed: false };
+    const load = metrics[sig.load];
+    const power = sig.power !== null ? metrics[sig.power] : undefined;
+    const a = dt > 0 ? 1 - Math.exp(-dt / (p.loadSmoothingS * 1000)) : 1;
+    if (load !== undefined && Number.isFinite(load)) this.loadSmooth = Number.isNaN(this.loadSmooth) ? load : this.loadSmooth + a * (load - this.loadSmooth);
+    if (power !== undefined && Number.isFinite(power)) this.powerSmooth = Number.isNaN(this.powerSmooth) ? power : this.powerSmooth + a * (power - this.powerSmooth);
+    if (this.phase === 'learning') {
+      // A top well above the one the rows so far were placed by (a machine first seen stopped) makes
+      // those rows' states and load shares wrong: learning starts again on the new scale.
+      if (this.loadSmooth > this.loadMax * RESCALE || this.powerSmooth > this.powerMax * RESCALE) this.restartLearning(ts);
+      if (this.loadSmooth > this.loadMax) this.loadMax = this.loadSmooth;
+      if (this.powerSmooth > this.powerMax) this.powerMax = this.powerSmooth;
+    }
+    const u = this.loadShare();
+    if (load !== undefined && Number.isFinite(load) && this.loadMax > 0) this.rawShare = Math.min(1.5, Math.max(0, load / this.loadMax));
+    for (let i = 0; i < LAGS; i++) {
+      const tau = p.lagMinutes[i]! * 60_000;
+      this.lags[i]! += (dt > 0 ? 1 - Math.exp(-dt / tau) : 1) * (this.rawShare - this.lags[i]!);
+    }
+    if (!this.stateKnown(ts)) return { changed: false };
+    const powerShare = sig.power !== null && this.powerMax > 0 && !Number.isNaN(this.powerSmooth) ? this.powerSmooth / this.powerMax : null;
+    const raw = rawBand(u, powerShare, sig.load === sig.power, this.state.band);
+    return { changed: this.state.update(raw, ts) };
+  }
+
+  private restartLearning(ts: number): void {
+    for (const s of this.sensors) {
+      s.sums = new SensorSums();
+    }
+    this.bandHours.fill(0);
+    this.lagSpread.fill(0);
+    this.learningSince = ts;
+  }
+
+  loadShare(): number {
+    if (!(this.loadMax > 0) || Number.isNaN(this.loadSmooth)) return 0;
+    return Math.min(1.5, Math.max(0, this.loadSmooth / this.loadMax));
+  }
+
+  /** States mean something once the load signal has shown its range, or has held still for an hour. */
+  private stateKnown(ts: number): boolean {
+    if (this.model) return true;
+    const s = this.sensors[this.index.get(this.signals!.load) ?? -1];
+    if (!s || !(this.loadMax > 0)) return false;
+    return s.max - s.min > 0.2 * Math.abs(s.max) || ts - this.firstTs >= STEADY_AFTER_MS;
+  }
+
+  /** Fits the normal model on everything learned; false when too little of it can be fitted. */
+  fit(ts: number): boolean {
+    const p = this.params;
+    const minRows = Math.max(FEATURES * 4, (p.bandReadyHours * HOUR) / Math.max(p.rowEveryMs, this.period || 1000));
+    // Counters are production, not condition; the load signal is the regressor itself.
+    const previous = this.model;
+    // A refit keeps a sensor's model where too few new rows were confirmed normal to fit it again.
+    const models: (SensorModel | null)[] = this.sensors.map((s, k) => (s.sums.isCounter || s.name === this.signals?.load ? null : (fitSensor(s.sums, minRows) ?? previous?.models[k] ?? null)));
+    if (!models.some((m) => m !== null) || !this.signals) return false;
+    this.model = {
+      version: (previous?.version ?? 0) + 1,
+      fittedAt: ts,
+      sensors: this.sensors.map((s) => s.name),
+      models,
+      loadMax: previous ? Math.max(previous.loadMax, this.confirmedLoadMax) : this.loadMax,
+      powerMax: this.signals.power === null ? null : previous ? Math.max(previous.powerMax ?? 0, this.confirmedPowerMax) : this.powerMax,
+      fastT: previous?.fastT ?? [],
+      slowT: previous?.slowT ?? [],
+      longestRun: this.sensors.map((s) => s.sums.longestRun),
+      lagSpread: [...this.lagSpread],
+      signals: this.signals,
+    };
+    this.loadMax = this.model.loadMax;
+    this.powerMax = this.model.powerMax ?? 0;
+    return true;
+  }
+
+  /** Thresholds from the largest averages the validation period saw, widened by the margin. */
+  setThresholds(): void {
+    const p = this.params;
+    if (!this.model) return;
+    this.model.fastT = this.sensors.map((s) => Math.max(p.fastFloor, p.thresholdMargin * s.maxFast));
+    this.model.slowT = this.sensors.map((s) => Math.max(p.slowFloor, p.thresholdMargin * s.maxSlow));
+  }
+
+  /** Monitoring refit on rows confirmed normal; older rows fade by the forgetting factor. */
+  refit(ts: number): void {
+    const m = this.model;
+    if (!m) return;
+    for (const s of this.sensors) s.sums.scale(this.params.forgetPerRefit);
+    this.fit(ts);
+    this.confirmedLoadMax = 0;
+    this.confirmedPowerMax = 0;
+  }
+
+  /** A row judged normal feeds the model. */
+  confirmNormal(row: Row, score: number): void {
+    if (score >= CONFIRMED_NORMAL || this.episode.active) return;
+    this.learn(row);
+    this.confirmedLoadMax = Math.max(this.confirmedLoadMax, this.loadSmooth);
+    this.confirmedPowerMax = Math.max(this.confirmedPowerMax, this.powerSmooth);
+  }
+
+  learn(row: Row, weight = 1): void {
+    if (row.band < 0) return;
+    for (let i = 0; i < LAGS; i++) this.lagSpread[i] = Math.max(this.lagSpread[i]!, Math.abs(row.phi[2]! - row.phi[4 + 2 * i]!));
+    for (let k = 0; k < row.y.length; k++) {
+      const v = row.y[k]!;
+      if (Number.isFinite(v) && !row.stuck[k]) for (let w = 0; w < weight; w++) this.sensors[k]!.sums.add(row.band, row.phi, v);
+    }
+  }
+
+  /** Keeps the rows of an open episode, the newest EPISODE_ROWS of them. */
+  keepEpisodeRow(row: Row, raised: boolean): void {
+    if (raised) this.episodeRows = [];
+    if (!this.episode.active) return;
+    this.episodeRows.push(row);
+    if (this.episodeRows.length > EPISODE_ROWS) this.episodeRows.splice(0, this.episodeRows.length - EPISODE_ROWS);
+  }
+
+  /**
+   * An operator says the open (or last) episode was normal operation: its rows join the training data
+   * with extra weight, the model is refitted and the episode ends.
+   */
+  teachNormal(ts: number): { from: number; to: number } {
+    const rows = this.episodeRows;
+    const from = rows[0]?.ts ?? this.episode.since ?? ts;
+    for (const row of rows) this.learn(row, TAUGHT_WEIGHT);
+    this.episodeRows = [];
+    this.refit(ts);
+    for (const s of this.sensors) {
+      s.fast = 0;
+      s.slow = 0;
+    }
+    this.episode.active = false;
+    this.episode.since = null;
+    this.episode.pause();
+    return { from, to: ts };
+  }
+
+  snapshot(): Snapshot {
+    const stuck = this.sensors.some((s) => s.stuck) ? this.sensors.filter((s) => s.stuck).map((s) => s.name) : NONE;
+    return { band: this.state.band, phase: this.phase, communicationLost: this.communicationLost, stuck, signals: this.signals, learning: this.learningView() };
+  }
+
+  /**
+   * Whether the row's operating point is one the sensor's model has seen: a sensor that follows the
+   * load through a lag is not judged while the lag is further from the load than ever in learning
+   * (a cold start after a stop the machine never made while learning).
+   */
+  inDomain(k: number, phi: Float64Array): boolean {
+    const sm = this.model?.models[k];
+    if (!sm) return false;
+    const spread = this.model!.lagSpread;
+    for (let i = 0; i < LAGS; i++) {
+      if (sm.coef[4 + 2 * i] === 0 && sm.coef[5 + 2 * i] === 0) continue;
+      const gap = Math.abs(phi[2]! - phi[4 + 2 * i]!);
+      if (gap > (spread[i] ?? 0) * DOMAIN_MARGIN + DOMAIN_SLACK || gap > WARM_GAP) return false;
+    }
+    return true;
+  }
+
+  /** The learning view for the screen; once learning is over it only changes with the model, so it is shared. */
+  learningView(): ConditionOutput['learning'] {
+    if (this.phase !== 'learning' && this.learningCache?.version === this.scheduledVersion) return this.learningCache;
+    this.learningCache = this.buildLearningView();
+    return this.learningCache;
+  }
+
+  private buildLearningView(): ConditionOutput['learning'] {
+    const p = this.params;
+    const seen = Number.isNaN(this.learningSince) ? 0 : (this.lastTs - this.learningSince) / HOUR;
+    const sigma = (band: number) => this.model?.models.some((m) => m?.sigma[band] != null) ?? false;
+    return {
+      since: Number.isNaN(this.firstTs) ? null : this.firstTs,
+      hoursSeen: seen,
+      hoursNeeded: p.learnHours + p.validateHours,
+      bands: LOAD_BANDS.map((band, i) => ({ band, hours: this.bandHours[i]!, ready: sigma(i) })),
+      version: this.scheduledVersion,
+    };
+  }
+}

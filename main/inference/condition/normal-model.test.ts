@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { FEATURES, fitSensor, LAGS, regressors, SensorSums, solve } from './normal-model';
+import { noise } from './test-machine';
+
+/** Rows of a load that steps every `every` rows between 0.5 and 1, with lagged averages of it. */
+function* rows(n: number, every: number, tauRows: readonly number[]) {
+  const lags = new Float64Array(LAGS);
+  for (let i = 0; i < n; i++) {
+    const u = Math.floor(i / every) % 2 ? 0.5 : 1;
+    lags.forEach((l, k) => (lags[k] = l + (1 - Math.exp(-1 / tauRows[k]!)) * (u - l)));
+    const phi = new Float64Array(FEATURES);
+    regressors(phi, true, u, lags);
+    yield { u, phi, lags: Float64Array.from(lags) };
+  }
+}
+
+const TAUS = [36, 72, 144, 288, 576, 1152];
+
+describe('normal model', () => {
+  it('solves a small system', () => {
+    const x = solve(Float64Array.from([2, 1, 1, 3]), Float64Array.from([3, 5]));
+    expect([...x!].map((v) => Number(v.toFixed(6)))).toEqual([0.8, 1.4]);
+    expect(solve(Float64Array.from([1, 2, 2, 4]), Float64Array.from([1, 2]))).toBeNull();
+  });
+
+  it('fits a sensor that follows the load at once without lags, with its noise as sigma', () => {
+    const sums = new SensorSums();
+    const n = noise(3);
+    for (const r of rows(20_000, 400, TAUS)) sums.add(r.u > 0.7 ? 3 : 1, r.phi, 2 + 18 * r.u + 0.2 * n());
+    const m = fitSensor(sums, 100)!;
+    // Two load levels leave u and u² interchangeable: the predictions are what is fitted.
+    const predict = (u: number) => m.coef[0]! + m.coef[1]! + m.coef[2]! * u + m.coef[3]! * u * u;
+    expect(predict(0.5)).toBeCloseTo(11, 1);
+    expect(predict(1)).toBeCloseTo(20, 1);
+    expect(m.coef.slice(4).every((c) => c === 0)).toBe(true);
+    expect(m.sigma[1]!).toBeCloseTo(0.2, 1);
+    expect(m.sigma[3]!).toBeCloseTo(0.2, 1);
+    expect(m.sigma[0]).toBeNull();
+  });
+
+  it('fits a lagged sensor (a temperature) through a lag near its time constant', () => {
+    const sums = new SensorSums();
+    const n = noise(4);
+    let temperature = 60;
+    for (const r of rows(20_000, 400, TAUS)) {
+      temperature += (1 - Math.exp(-1 / 150)) * (20 + 40 * r.u - temperature);
+      sums.add(r.u > 0.7 ? 3 : 1, r.phi, temperature + 0.2 * n());
+    }
+    const m = fitSensor(sums, 100)!;
+    expect(m.coef[2]).toBe(0);
+    expect(m.coef.slice(4).some((c) => c !== 0)).toBe(true);
+    expect(m.sigma[3]!).toBeLessThan(1);
+  });
+
+  it('forgets by scaling its sums, and needs rows before it fits', () => {
+    const sums = new SensorSums();
+    expect(fitSensor(sums, 10)).toBeNull();
+    for (const r of rows(100, 50, TAUS)) sums.add(3, r.phi, 5);
+    const before = sums.count(3);
+    sums.scale(0.5);
+    expect(sums.count(3)).toBeCloseTo(before / 2);
+  });
+
+  it('tells a counter from a measurement', () => {
+    const sums = new SensorSums();
+    sums.increases = 50;
+    expect(sums.isCounter).toBe(true);
+    sums.decreases = 1;
+    expect(sums.isCounter).toBe(false);
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * A machine's normal model: each sensor a quadratic in the load share as the sensor sees it — at once
+ * (power, vibration, pressure) or through a first-order lag (temperature) — plus a running/idle
+ * offset, with the residual scale per load band. The lag of each sensor is chosen from a geometric
+ * set by the fit (least BIC), so a temperature gets its thermal time constant and a power none.
+ * Learned from sufficient statistics (XᵀX, Xᵀy, yᵀy per sensor and band): learning keeps no rows,
+ * refits are exact over everything seen, and older data is forgotten by scaling the sums.
+ */
+import { z } from 'zod';
+
+/** Regressors: 1, running (0 when idle), u, u², then each lagged average of u and its square. */
+export const LAGS = 6;
+export const FEATURES = 4 + 2 * LAGS;
+/** ln(1/0.9): a lag is taken only where it leaves at most 90 % of the residual variance of the immediate model. */
+const LAG_PENALTY = Math.log(1 / 0.9);
+const lag = (i: number) => [4 + 2 * i, 5 + 2 * i];
+/**
+ * The regressor sets a sensor may use: [1, running] with the load share and its square at once,
+ * through one lag, or through two neighbouring lags (a time constant between the two).
+ */
+const CANDIDATES: readonly (readonly number[])[] = [
+  [0, 1, 2, 3],
+  ...Array.from({ length: LAGS }, (_, i) => [0, 1, ...lag(i)]),
+  ...Array.from({ length: LAGS - 1 }, (_, i) => [0, 1, ...lag(i), ...lag(i + 1)]),
+];
+export const BANDS = 4;
+const TRI = (FEATURES * (FEATURES + 1)) / 2;
+/** Per sensor and band: XᵀX (upper triangle), Xᵀy, yᵀy, n. */
+const PER_BAND = TRI + FEATURES + 2;
+
+export class SensorSums {
+  readonly sums = new Float64Array(BANDS * PER_BAND);
+  /** Longest run of equal values while running: a stuck sensor is judged against it. */
+  longestRun = 0;
+  decreases = 0;
+  increases = 0;
+
+  add(band: number, phi: Float64Array, y: number): void {
+    const s = this.sums;
+    const o = band * PER_BAND;
+    let k = o;
+    for (let i = 0; i < FEATURES; i++) for (let j = i; j < FEATURES; j++) s[k++]! += phi[i]! * phi[j]!;
+    for (let i = 0; i < FEATURES; i++) s[o + TRI + i]! += phi[i]! * y;
+    s[o + TRI + FEATURES]! += y * y;
+    s[o + TRI + FEATURES + 1]! += 1;
+  }
+
+  count(band: number): number {
+    return this.sums[band * PER_BAND + TRI + FEATURES + 1]!;
+  }
+
+  scale(factor: number): void {
+    for (let i = 0; i < this.sums.length; i++) this.sums[i]! *= factor;
+  }
+
+  /** A counter only ever grows: it is production, not condition, and is not modelled. */
+  get isCounter(): boolean {
+    return this.decreases === 0 && this.increases >= 10;
+  }
+}
+
+export const SensorModelSchema = z.object({
+  coef: z.array(z.number()).length(FEATURES),
+  /** Residual standard deviation per band; null where the band has too little data. */
+  sigma: z.array(z.number().nullable()).length(BANDS),
+  /** Mean level, for relative deviations (vibration ratio, pressure share). */
+  level: z.number(),
+});
+export type SensorModel = z.infer<typeof SensorModelSchema>;
+
+/** Fits one sensor over all bands with the regressor set of least BIC; null when it has too few rows. */
+export function fitSensor(sums: SensorSums, minRowsPerBand: number): SensorModel | null {
+  const s = sums.sums;
+  const a = new Float64Array(FEATURES * FEATURES);
+  const b = new Float64Array(FEATURES);
+  let n = 0;
+  let yy = 0;
+  for (let band = 0; band < BANDS; band++) {
+    const o = band * PER_BAND;
+    let k = o;
+    for (let i = 0; i < FEATURES; i++)
+      for (let j = i; j < FEATURES; j++) {
+        a[i * FEATURES + j]! += s[k]!;
+        if (i !== j) a[j * FEATURES + i]! += s[k]!;
+        k++;
+      }
+    for (let i = 0; i < FEATURES; i++) b[i]! += s[o + TRI + i]!;
+    yy += s[o + TRI + FEATURES]!;
+    n += s[o + TRI + FEATURES + 1]!;
+  }
+  if (n < FEATURES * 4) return null;
+  let best: { coef: Float64Array; bic: number } | null = null;
+  for (const set of CANDIDATES) {
+    const m = set.length;
+    const sub = new Float64Array(m * m);
+    const rhs = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < m; j++) sub[i * m + j] = a[set[i]! * FEATURES + set[j]!]!;
+      // Numerical safety only: an idle-only or constant-load history leaves a column empty.
+      if (i > 0) sub[i * m + i]! += 1e-9 * n + 1e-12;
+      rhs[i] = b[set[i]!]!;
+    }
+    const c = solve(sub, rhs);
+    if (!c) continue;
+    let fit = 0;
+    for (let i = 0; i < m; i++) fit += c[i]! * rhs[i]!;
+    const rss = Math.max(yy - fit, 1e-12 * yy, 1e-300);
+    // A lag must earn its place: a lagged load is smoother than the measured one, so it fits a
+    // sensor that follows the load at once slightly better in steady state and then lags every step.
+    const bic = n * Math.log(rss / n) + m * Math.log(n) + (set[2] === 2 ? 0 : n * LAG_PENALTY);
+    if (!best || bic < best.bic) {
+      const coef = new Float64Array(FEATURES);
+      set.forEach((f, i) => (coef[f] = c[i]!));
+      best = { coef, bic };
+    }
+  }
+  if (!best) return null;
+  const coef = best.coef;
+  const level = b[0]! / n;
+  const sigma: (number | null)[] = [];
+  for (let band = 0; band < BANDS; band++) {
+    const o = band * PER_BAND;
+    const count = s[o + TRI + FEATURES + 1]!;
+    if (count < minRowsPerBand) {
+      sigma.push(null);
+      continue;
+    }
+    // RSS = yᵀy − 2βᵀXᵀy + βᵀXᵀXβ over this band's sums, with the coefficients fitted on all bands.
+    let bxy = 0;
+    for (let i = 0; i < FEATURES; i++) bxy += coef[i]! * s[o + TRI + i]!;
+    let bxxb = 0;
+    let k = o;
+    for (let i = 0; i < FEATURES; i++)
+      for (let j = i; j < FEATURES; j++) {
+        bxxb += (i === j ? 1 : 2) * coef[i]! * coef[j]! * s[k]!;
+        k++;
+      }
+    const rss = Math.max(0, s[o + TRI + FEATURES]! - 2 * bxy + bxxb);
+    sigma.push(Math.max(Math.sqrt(rss / count), sigmaFloor(level)));
+  }
+  return { coef: [...coef], sigma, level };
+}
+
+/** Below this, a sensor that hardly moved would turn the next wobble into a huge deviation. */
+export const sigmaFloor = (level: number) => Math.max(1e-3 * Math.abs(level), 1e-6);
+
+/** Gaussian elimination with partial pivoting on a small dense system. */
+export function solve(a: Float64Array, b: Float64Array): Float64Array | null {
+  const n = b.length;
+  const m = Float64Array.from(a);
+  const x = Float64Array.from(b);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r * n + c]!) > Math.abs(m[p * n + c]!)) p = r;
+    if (Math.abs(m[p * n + c]!) < 1e-300) return null;
+    if (p !== c) {
+      for (let k = 0; k < n; k++) [m[c * n + k], m[p * n + k]] = [m[p * n + k]!, m[c * n + k]!];
+      [x[c], x[p]] = [x[p]!, x[c]!];
+    }
+    for (let r = c + 1; r < n; r++) {
+      const f = m[r * n + c]! / m[c * n + c]!;
+      if (f === 0) continue;
+      for (let k = c; k < n; k++) m[r * n + k]! -= f * m[c * n + k]!;
+      x[r]! -= f * x[c]!;
+    }
+  }
+  for (let r = n - 1; r >= 0; r--) {
+    let v = x[r]!;
+    for (let k = r + 1; k < n; k++) v -= m[r * n + k]! * x[k]!;
+    x[r] = v / m[r * n + r]!;
+  }
+  return x.every(Number.isFinite) ? x : null;
+}
+
+/** The regressors of one row into phi: 1, running, u, u², lags. */
+export function regressors(phi: Float64Array, running: boolean, u: number, lags: Float64Array): void {
+  phi[0] = 1;
+  phi[1] = running ? 1 : 0;
+  phi[2] = u;
+  phi[3] = u * u;
+  for (let i = 0; i < LAGS; i++) {
+    phi[4 + 2 * i] = lags[i]!;
+    phi[5 + 2 * i] = lags[i]! * lags[i]!;
+  }
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { chooseSignals, rawBand, StateTracker } from './operating-state';
+
+describe('operating state', () => {
+  it('takes the engineer\u2019s signal first, then a speed by name with power for on/off, then the metric that moves most', () => {
+    expect(chooseSignals(['power', 'spindle_speed', 'temperature'], () => 0, 'temperature')).toEqual({ load: 'temperature', power: 'power', from: 'meta' });
+    expect(chooseSignals(['power', 'spindle_speed', 'temperature'], () => 0)).toEqual({ load: 'spindle_speed', power: 'power', from: 'name' });
+    expect(chooseSignals(['flow', 'temperature'], () => 0)).toEqual({ load: 'flow', power: null, from: 'name' });
+    expect(chooseSignals(['a', 'b'], (s) => (s === 'b' ? 0.8 : 0.1))).toEqual({ load: 'b', power: null, from: 'data' });
+    expect(chooseSignals(['a'], () => 0)).toBeNull();
+    // A named signal the machine does not report is ignored.
+    expect(chooseSignals(['power'], () => 0, 'rpm')?.from).toBe('name');
+  });
+
+  it('reads off, idle and load bands from the shares, with hysteresis at band edges', () => {
+    expect(rawBand(0, 0.01, false, -2)).toBe(-1);
+    expect(rawBand(0.01, 0.2, false, -2)).toBe(0);
+    expect(rawBand(0.5, 0.6, false, 0)).toBe(1);
+    expect(rawBand(0.7, 0.7, false, 1)).toBe(2);
+    expect(rawBand(0.95, 1, false, 2)).toBe(3);
+    // 0.62 is past the 0.6 edge, but a machine already in band 1 needs 0.63.
+    expect(rawBand(0.62, 0.7, false, 1)).toBe(1);
+    expect(rawBand(0.62, 0.7, false, -2)).toBe(2);
+    // Power as the only signal: idle below 35 % of its top.
+    expect(rawBand(0.2, 0.2, true, -2)).toBe(0);
+    expect(rawBand(0.01, 0.01, true, -2)).toBe(-1);
+  });
+
+  it('takes a new state only once it has held', () => {
+    const t = new StateTracker(20_000);
+    expect(t.state).toBe('unknown');
+    expect(t.update(3, 0)).toBe(true);
+    expect(t.update(-1, 5_000)).toBe(false);
+    expect(t.update(3, 10_000)).toBe(false);
+    expect(t.update(-1, 15_000)).toBe(false);
+    expect(t.update(-1, 35_000)).toBe(true);
+    expect(t.state).toBe('off');
+    expect(t.changedAt).toBe(35_000);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Operating state from the machine's own signals: off, idle, running, and the load band within
+ * running. A stopped or idling machine is in a state of its own, never an anomaly, and the normal
+ * model is learned and judged per load band.
+ */
+import type { OperatingState } from '../../../common/contract-models';
+
+/** Where the state was read from: an engineer's meta, the metric's name, or the data. */
+export type SignalSource = 'meta' | 'name' | 'data';
+
+export interface StateSignals {
+  /** Read for load (speed, stroke rate, flow, power...). */
+  load: string;
+  /** Read for on/off; null when the machine reports no power-like metric. */
+  power: string | null;
+  from: SignalSource;
+}
+
+const SPEED = /speed|rpm|stroke|frequency|belt/i;
+const FLOW = /flow/i;
+const POWER = /power|current|kw\b|amp/i;
+
+/**
+ * Picks the signals. Named first: a speed says whether the machine produces, power whether it is on.
+ * Without a name, the metric whose level moves most relative to its size carries the load.
+ */
+export function chooseSignals(sensors: readonly string[], spread: (sensor: string) => number, named?: string | null): StateSignals | null {
+  const power = sensors.find((s) => POWER.test(s)) ?? null;
+  if (named && sensors.includes(named)) return { load: named, power, from: 'meta' };
+  const byName = sensors.find((s) => SPEED.test(s)) ?? sensors.find((s) => FLOW.test(s)) ?? power;
+  if (byName) return { load: byName, power, from: 'name' };
+  let best: string | null = null;
+  let bestSpread = 0;
+  for (const s of sensors) {
+    const v = spread(s);
+    if (v > bestSpread) {
+      best = s;
+      bestSpread = v;
+    }
+  }
+  return best ? { load: best, power: null, from: 'data' } : null;
+}
+
+/** Off below this share of the top power; standby draw of a stopped machine is a few percent. */
+export const OFF_SHARE = 0.05;
+/** With a separate load signal, idle below this share of its top value (speed zero). */
+export const IDLE_SHARE = 0.05;
+/** With power as the only signal, idle below this share of the top power (powered, not producing). */
+export const IDLE_POWER_SHARE = 0.35;
+/** Band edges in load share (low | mid | high), with a little hysteresis so a wobble at an edge does not flip it. */
+const BAND_EDGES = [0.6, 0.85];
+const BAND_HYSTERESIS = 0.03;
+
+export const BAND_IDLE = 0;
+
+/** The state a reading suggests, before hysteresis: band 0 = idle, 1..3 = running low/mid/high, -1 = off. */
+export function rawBand(loadShare: number, powerShare: number | null, loadIsPower: boolean, previous: number): number {
+  if (powerShare !== null ? powerShare < OFF_SHARE : loadShare < OFF_SHARE / 2 && loadIsPower) return -1;
+  const idleBelow = loadIsPower ? IDLE_POWER_SHARE : IDLE_SHARE;
+  if (loadShare < idleBelow) return powerShare === null && !loadIsPower ? -1 : BAND_IDLE;
+  let band = 1;
+  for (const edge of BAND_EDGES) {
+    const e = previous > band ? edge - BAND_HYSTERESIS : previous >= 1 && previous <= band ? edge + BAND_HYSTERESIS : edge;
+    if (loadShare >= e) band++;
+  }
+  return band;
+}
+
+export function stateOfBand(band: number): OperatingState {
+  return band < 0 ? 'off' : band === BAND_IDLE ? 'idle' : 'running';
+}
+
+/**
+ * Hysteresis in time: a new band is taken once it has held for holdMs, so a single odd reading does not
+ * change the state. `changedAt` is when the state last changed (for the settling time).
+ */
+export class StateTracker {
+  band = -2;
+  changedAt = Number.NEGATIVE_INFINITY;
+  private candidate = -2;
+  private candidateSince = 0;
+
+  constructor(private readonly holdMs: number) {}
+
+  /** Returns true when the state (band) changed with this reading. */
+  update(raw: number, ts: number): boolean {
+    if (raw === this.band) {
+      this.candidate = raw;
+      return false;
+    }
+    if (raw !== this.candidate) {
+      this.candidate = raw;
+      this.candidateSince = ts;
+    }
+    if (this.band !== -2 && ts - this.candidateSince < this.holdMs) return false;
+    this.band = raw;
+    this.changedAt = ts;
+    return true;
+  }
+
+  get state(): OperatingState {
+    return this.band === -2 ? 'unknown' : stateOfBand(this.band);
+  }
+}
