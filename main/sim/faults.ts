@@ -13,6 +13,8 @@ export interface Fault {
   endTs: number;
   /** stuck_sensor: the metric whose value freezes. */
   metric?: string;
+  /** bearing_wear: the end of the fault is the failure; the machine stands for repair until this time. */
+  repairEndTs?: number;
 }
 
 const MIN = 60_000;
@@ -25,8 +27,14 @@ const PROFILE: Readonly<Record<FaultKind, { weight: number; min: number; max: nu
   leak: { weight: 2, min: 30 * MIN, max: 4 * HOUR },
   surge: { weight: 2, min: 2 * MIN, max: 15 * MIN },
   stuck_sensor: { weight: 2, min: 30 * MIN, max: 6 * HOUR },
-  dropout: { weight: 3, min: 1 * MIN, max: 20 * MIN },
+  dropout: { weight: 3, min: 2 * MIN, max: 20 * MIN },
 };
+/** A failed bearing takes 2 to 8 hours to replace. */
+export const REPAIR_MS = { min: 2 * HOUR, max: 8 * HOUR } as const;
+
+/** Duration range (ms) of a fault kind. */
+export const faultDuration = (kind: FaultKind): { min: number; max: number } => ({ min: PROFILE[kind].min, max: PROFILE[kind].max });
+
 const TOTAL_WEIGHT = FAULT_KINDS.reduce((sum, k) => sum + PROFILE[k].weight, 0);
 
 /** Draws the next fault starting at `startTs`; `metrics` are the ones a stuck sensor may freeze. */
@@ -43,6 +51,7 @@ export function drawFault(rng: Rng, startTs: number, metrics: readonly string[])
   const { min, max } = PROFILE[kind];
   const fault: Fault = { kind, startTs, endTs: startTs + Math.round(rng.range(min, max)) };
   if (kind === 'stuck_sensor') fault.metric = rng.pick(metrics);
+  if (kind === 'bearing_wear') fault.repairEndTs = fault.endTs + Math.round(rng.range(REPAIR_MS.min, REPAIR_MS.max));
   return fault;
 }
 

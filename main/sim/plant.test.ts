@@ -63,19 +63,28 @@ describe('Plant', () => {
       expect(m.unit.temperature).toBe('°C');
       expect(m.limits.vibration).toBeDefined();
     }
-    const cnc = samples.find((s) => s.machine.spec.type === 'cnc_mill');
-    expect(cnc?.metrics.spindle_speed).toBeGreaterThan(5000);
-    expect(cnc?.metrics).toHaveProperty('parts_rejected');
-    expect(samples.find((s) => s.machine.spec.type === 'pump')?.metrics.flow).toBeGreaterThan(50);
+    // Machines now pause (breaks, waits): the checks of running values look at machines that run.
+    const running = (type: string) => samples.filter((s) => s.machine.spec.type === type && plant.operatingState(s.machine.id).mode === 'running');
+    expect(running('cnc_mill').length).toBeGreaterThan(0);
+    for (const cnc of running('cnc_mill')) expect(cnc.metrics.spindle_speed).toBeGreaterThan(5000);
+    expect(samples.find((s) => s.machine.spec.type === 'cnc_mill')?.metrics).toHaveProperty('parts_rejected');
+    expect(running('pump').length).toBeGreaterThan(0);
+    // The lowest demand step of a pump (0.4) delivers about 50 m3/h.
+    for (const pump of running('pump')) expect(pump.metrics.flow).toBeGreaterThan(45);
   });
 
-  it('follows the daily cycle: more power at 10:00 than at 03:00, temperature lagging the morning ramp', () => {
+  it('follows the daily cycle: more power in the morning shift than at night, temperature lagging the morning ramp', () => {
     const plant = new Plant({ machines: 48, seed: 5, faultsPerMachinePerDay: 0 });
     const samples = run(plant, WED, WED + 12 * HOUR, MIN);
+    // Averages over two hours: a single instant may fall into a break, when most machines idle.
+    const mean = (from: number, metric: string, type?: string) => {
+      const hits = samples.filter((s) => s.ts >= from && s.ts < from + 2 * HOUR && (!type || s.machine.spec.type === type));
+      return hits.reduce((sum, s) => sum + (s.metrics[metric] ?? 0), 0) / hits.length;
+    };
+    expect(mean(WED + 9 * HOUR, 'power')).toBeGreaterThan(1.25 * mean(WED + 2 * HOUR, 'power'));
+    expect(mean(WED + 9 * HOUR, 'power', 'cnc_mill')).toBeGreaterThan(1.5 * mean(WED + 2 * HOUR, 'power', 'cnc_mill'));
     const total = (ts: number, metric: string, type?: string) =>
       samples.filter((s) => s.ts === ts && (!type || s.machine.spec.type === type)).reduce((sum, s) => sum + (s.metrics[metric] ?? 0), 0);
-    expect(total(WED + 10 * HOUR, 'power')).toBeGreaterThan(1.25 * total(WED + 3 * HOUR, 'power'));
-    expect(total(WED + 10 * HOUR, 'power', 'cnc_mill')).toBeGreaterThan(1.5 * total(WED + 3 * HOUR, 'power', 'cnc_mill'));
     // Load is back by 06:20 but the metal is still warming up.
     expect(total(WED + 6 * HOUR + 20 * MIN, 'temperature', 'cnc_mill')).toBeLessThan(total(WED + 8 * HOUR, 'temperature', 'cnc_mill') - 6 * 12 * 0.2);
     const parts = series(samples, 'M001', 'parts_total');
@@ -83,20 +92,30 @@ describe('Plant', () => {
     expect(parts.every((v, i) => i === 0 || v >= (parts[i - 1] ?? 0))).toBe(true);
   });
 
-  it('bearing wear ramps vibration and warms the machine', () => {
+  it('bearing wear ramps vibration while running, warms the machine, and the failure stops it for repair', () => {
     const faulty = new Plant({ machines: 24, seed: 9, faultsPerMachinePerDay: 0 });
     const healthy = new Plant({ machines: 24, seed: 9, faultsPerMachinePerDay: 0 });
-    faulty.injectFault('M001', 'bearing_wear', { startTs: WED + 8 * HOUR, durationMs: 4 * HOUR });
+    faulty.injectFault('M001', 'bearing_wear', { startTs: WED + 8 * HOUR, durationMs: 4 * HOUR, repairMs: 3 * HOUR });
     const f = run(faulty, WED + 7 * HOUR, WED + 12 * HOUR - MIN, MIN);
     const h = run(healthy, WED + 7 * HOUR, WED + 12 * HOUR - MIN, MIN);
     const fv = series(f, 'M001', 'vibration');
     const hv = series(h, 'M001', 'vibration');
     expect(fv.slice(0, 60)).toEqual(hv.slice(0, 60));
-    expect(fv.at(-1)).toBeGreaterThan(3 * (hv.at(-1) ?? 0));
-    expect(series(f, 'M001', 'temperature').at(-1)).toBeGreaterThan((series(h, 'M001', 'temperature').at(-1) ?? 0) + 6);
-    expect(faulty.activeFaults()).toEqual([{ machineId: 'M001', kind: 'bearing_wear', startTs: WED + 8 * HOUR, endTs: WED + 12 * HOUR }]);
+    // Wear shows only while the spindle turns: compare the last minute both ran.
+    const lastRunning = Math.max(...f.map((s, i) => (s.machine.id === 'M001' && healthy.modeAt('M001', s.ts).mode === 'running' ? i : -1)));
+    const ts = f[lastRunning]?.ts ?? 0;
+    expect(ts).toBeGreaterThan(WED + 11 * HOUR);
+    const at = (samples: Sample[], metric: string) => samples.find((s) => s.ts === ts && s.machine.id === 'M001')?.metrics[metric] ?? Number.NaN;
+    expect(at(f, 'vibration')).toBeGreaterThan(3 * at(h, 'vibration'));
+    expect(at(f, 'temperature')).toBeGreaterThan(at(h, 'temperature') + 6);
+    expect(faulty.activeFaults()).toEqual([{ machineId: 'M001', kind: 'bearing_wear', startTs: WED + 8 * HOUR, endTs: WED + 12 * HOUR, repairEndTs: WED + 15 * HOUR }]);
     faulty.step(WED + 12 * HOUR);
     expect(faulty.activeFaults()).toEqual([]);
+    expect(faulty.operatingState('M001')).toMatchObject({ mode: 'off', repair: true, load: 0 });
+    const repair = run(faulty, WED + 12 * HOUR + MIN, WED + 15 * HOUR - MIN, 10 * MIN).filter((s) => s.machine.id === 'M001');
+    for (const s of repair) expect(s.metrics.spindle_speed).toBe(0);
+    faulty.step(WED + 15 * HOUR);
+    expect(faulty.operatingState('M001').repair).toBe(false);
   });
 
   it('overheating raises temperature; a leak drops pressure and flow; a surge spikes power', () => {

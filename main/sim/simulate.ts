@@ -4,6 +4,7 @@
  */
 import { setImmediate as yieldToLoop, setTimeout as sleep } from 'node:timers/promises';
 import { connectBroker, type BrokerOptions, type Publish } from './broker';
+import type { MissingDataOptions } from './missing-data';
 import { Plant } from './plant';
 import { metaMessage, telemetryMessage, type WireMessage } from './wire';
 
@@ -20,6 +21,10 @@ export interface SimulationOptions {
   /** Event-time seconds to simulate before stopping by itself; default forever. */
   durationS?: number;
   utcOffsetMinutes?: number;
+  /** Off, idle and stepped load per machine; default true. See PlantOptions. */
+  operatingModes?: boolean;
+  /** Lost readings and short outages; default none. See PlantOptions. */
+  missingData?: MissingDataOptions;
   onProgress?: (stats: SimulatorStats) => void;
 }
 

@@ -19,7 +19,15 @@ let admin: Connection;
 let sim: SimulatorHandle;
 let machineId: string;
 const events: { name: EventName; payload: unknown }[] = [];
-const T0 = Math.floor((Date.now() - 30 * HOUR) / HOUR) * HOUR;
+/**
+ * A Tuesday 00:00 UTC at least 30 hours back: the simulated plant runs shifts and stops at weekends,
+ * and the bearing must wear on a working day for the machine to run (and vibrate) through it.
+ */
+const T0 = (() => {
+  let day = Math.floor((Date.now() - 30 * HOUR) / (24 * HOUR)) * 24 * HOUR;
+  while (new Date(day).getUTCDay() !== 2 || day + 26 * HOUR > Date.now()) day -= 24 * HOUR;
+  return day;
+})();
 
 beforeAll(async () => {
   const config = ConfigSchema.parse({ dataDir: dirs.make(), broker: { embeddedPort: 0 }, simulator: { enabled: false }, store: { flushMs: 20, backupHourUtc: null } });
