@@ -7,6 +7,7 @@ import { PriorityMark } from '../shell/PriorityMark';
 import { describeFailure } from '../transport/client';
 import { AlarmTabs } from './AlarmTabs';
 import { journalCsv } from './csv';
+import { sourceLabel } from './sources';
 import { formatDateTime, fromLocalInput, toLocalInput } from './time';
 
 const HOUR = 3_600_000;
@@ -138,6 +139,7 @@ export function AlarmHistory() {
               <th>Machine</th>
               <th>Action</th>
               <th>State</th>
+              <th>Source</th>
               <th>Alarm</th>
               <th>User</th>
               <th>Console</th>
@@ -156,6 +158,7 @@ export function AlarmHistory() {
                 <td>
                   {e.from.replaceAll('-', ' ')} → {e.to.replaceAll('-', ' ')}
                 </td>
+                <td data-source={e.source}>{sourceLabel(e.source)}</td>
                 <td>{e.message}</td>
                 <td>{e.username ?? ''}</td>
                 <td>{e.console}</td>

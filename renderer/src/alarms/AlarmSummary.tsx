@@ -1,11 +1,12 @@
 import { useMemo, useState } from 'react';
 import { useStore } from 'zustand';
-import { ALARM_PRIORITIES, type AlarmState } from '../../../common/contract-alarms';
+import { ALARM_PRIORITIES, ALARM_SOURCES, type AlarmSource, type AlarmState } from '../../../common/contract-alarms';
 import { useServices } from '../app/services-context';
 import { PriorityMark } from '../shell/PriorityMark';
 import { filterAlarms, needsAck, NO_FILTER, type AlarmFilter, type AlarmSort } from './alarm-filter';
 import { AlarmTable } from './AlarmTable';
 import { AlarmTabs } from './AlarmTabs';
+import { SOURCE_LABEL } from './sources';
 
 /** The states the summary lists (shelved and out-of-service ones have their own list). */
 const SUMMARY_STATES: readonly AlarmState[] = ['active-unacknowledged', 'active-acknowledged', 'returned-to-normal-unacknowledged', 'latched'];
@@ -69,6 +70,17 @@ export function AlarmSummary() {
             <option value="">all</option>
             {areas.map((a) => (
               <option key={a}>{a}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Source{' '}
+          <select data-testid="filter-source" value={filter.source ?? ''} onChange={(e) => change({ source: (e.target.value || null) as AlarmSource | null })}>
+            <option value="">all</option>
+            {ALARM_SOURCES.map((s) => (
+              <option key={s} value={s}>
+                {SOURCE_LABEL[s]}
+              </option>
             ))}
           </select>
         </label>

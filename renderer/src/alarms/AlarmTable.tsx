@@ -8,6 +8,7 @@ import { formatValue } from '../plant/format';
 import { PriorityMark } from '../shell/PriorityMark';
 import { describeFailure } from '../transport/client';
 import { needsAck } from './alarm-filter';
+import { sourceLabel } from './sources';
 import { formatDateTime, formatRemaining, useNow } from './time';
 
 const SHELVE_MINUTES = [15, 30, 60, 120, 240, 480, 1440] as const;
@@ -28,7 +29,7 @@ export function AlarmTable({ alarms, showMachine = true, testId }: Props) {
   const utc = useStore(preferences, (s) => s.timeZone === 'utc');
   const now = useNow();
   const [open, setOpen] = useState<{ id: string; action: Action } | null>(null);
-  const columns = showMachine ? 8 : 7;
+  const columns = showMachine ? 9 : 8;
 
   return (
     <table className="data-table alarm-table" data-testid={testId}>
@@ -37,6 +38,7 @@ export function AlarmTable({ alarms, showMachine = true, testId }: Props) {
           <th>Pri</th>
           <th>Raised</th>
           {showMachine && <th>Machine</th>}
+          <th>Source</th>
           <th>Alarm</th>
           <th className="num">Value</th>
           <th className="num">Limit</th>
@@ -57,6 +59,9 @@ export function AlarmTable({ alarms, showMachine = true, testId }: Props) {
                   <a href={routeHref({ view: 'machine', machineId: a.machineId })}>{names[a.machineId]?.name ?? a.machineId}</a>
                 </td>
               )}
+              <td data-testid="alarm-source" data-source={a.source}>
+                {sourceLabel(a.source)}
+              </td>
               <td>{a.message}</td>
               <td className="num">{formatValue(a.value)}</td>
               <td className="num">{formatValue(a.limit)}</td>

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Alarm } from '../../../common/contract-alarms';
 import { alarmFixture } from '../test-fixtures';
+import { ALARM_SOURCES } from '../../../common/contract-alarms';
 import { filterAlarms, needsAck, NO_FILTER } from './alarm-filter';
+import { SOURCE_LABEL } from './sources';
 
 const alarm = alarmFixture;
 
@@ -28,6 +30,16 @@ describe('alarm summary filter', () => {
     expect(ids(filterAlarms(list, { ...NO_FILTER, priorities: ['low', 'medium'] }, machines))).toEqual(['mid-medium', 'new-low']);
     expect(ids(filterAlarms(list, { ...NO_FILTER, state: 'active-acknowledged' }, machines))).toEqual(['new-critical']);
     expect(ids(filterAlarms(list, { ...NO_FILTER, area: 'Baking' }, machines))).toEqual(['new-low']);
+  });
+
+  it('filters by source, the condition monitor\'s communication and sensor alarms included, each with a label', () => {
+    const sourced = [alarm('lim'), alarm('comm', { source: 'communication', sensor: null }), alarm('stuck', { source: 'sensor' })];
+    expect(ids(filterAlarms(sourced, { ...NO_FILTER, source: 'communication' }, machines))).toEqual(['comm']);
+    expect(ids(filterAlarms(sourced, { ...NO_FILTER, source: 'sensor' }, machines))).toEqual(['stuck']);
+    expect(ids(filterAlarms(sourced, { ...NO_FILTER, source: 'limit' }, machines))).toEqual(['lim']);
+    expect(SOURCE_LABEL.communication).toBe('communication lost');
+    expect(SOURCE_LABEL.sensor).toBe('sensor fault');
+    for (const source of ALARM_SOURCES) expect(SOURCE_LABEL[source]).toMatch(/\w/);
   });
 
   it('searches id, machine id and name, sensor and message, ignoring case', () => {

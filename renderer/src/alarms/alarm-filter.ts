@@ -1,4 +1,4 @@
-import type { Alarm, AlarmPriority, AlarmState } from '../../../common/contract-alarms';
+import type { Alarm, AlarmPriority, AlarmSource, AlarmState } from '../../../common/contract-alarms';
 import { PRIORITY_NUMBER, sortAlarms } from '../state/alarms';
 
 export type AlarmSort = 'priority' | 'time';
@@ -10,11 +10,13 @@ export interface AlarmFilter {
   state: AlarmState | null;
   /** null means every area. */
   area: string | null;
+  /** null means every source (limit, anomaly, communication, sensor…). */
+  source: AlarmSource | null;
   search: string;
   sort: AlarmSort;
 }
 
-export const NO_FILTER: AlarmFilter = { priorities: [], state: null, area: null, search: '', sort: 'priority' };
+export const NO_FILTER: AlarmFilter = { priorities: [], state: null, area: null, source: null, search: '', sort: 'priority' };
 
 export interface MachineNames {
   areaOf(machineId: string): string | undefined;
@@ -28,6 +30,7 @@ export function filterAlarms(alarms: Iterable<Alarm>, filter: AlarmFilter, machi
     if (filter.priorities.length > 0 && !filter.priorities.includes(a.priority)) return false;
     if (filter.state !== null && a.state !== filter.state) return false;
     if (filter.area !== null && machines.areaOf(a.machineId) !== filter.area) return false;
+    if (filter.source !== null && a.source !== filter.source) return false;
     if (!needle) return true;
     // The same fields the host's alarms.active search looks at, plus the machine's display name.
     return [a.id, a.machineId, machines.nameOf(a.machineId), a.sensor, a.message].some((field) => field?.toLowerCase().includes(needle));

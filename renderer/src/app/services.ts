@@ -1,6 +1,7 @@
 import type { Bridge } from '../../../common/contract';
 import type { Machine } from '../../../common/telemetry';
 import { createAlarmsStore } from '../state/alarms';
+import { createConditionsStore } from '../state/conditions';
 import { createHealthStore } from '../state/health';
 import { createPreferencesStore } from './preferences';
 import { LiveTelemetry, type LiveTelemetryOptions } from '../state/live-telemetry';
@@ -30,6 +31,7 @@ export function createServices(bridge: Bridge, tokens: TokenStore, liveOptions?:
   const machines = createMachinesStore();
   const health = createHealthStore();
   const alarms = createAlarmsStore();
+  const conditions = createConditionsStore();
   const live = new LiveTelemetry(liveOptions);
 
   const receiveMachines = (list: readonly Machine[], whole: boolean) => {
@@ -53,6 +55,7 @@ export function createServices(bridge: Bridge, tokens: TokenStore, liveOptions?:
     machines.getState().clear();
     health.getState().clear();
     alarms.getState().clear();
+    conditions.getState().clear();
     live.clear();
   });
 
@@ -66,6 +69,7 @@ export function createServices(bridge: Bridge, tokens: TokenStore, liveOptions?:
     machines,
     health,
     alarms,
+    conditions,
     live,
     preferences,
     receiveMachines,

@@ -3,7 +3,7 @@ import type { CallResponse } from '../../../common/contract';
 import { anomalyLine, failureLine, rulLine } from './ConditionPanel';
 
 type MachineModels = CallResponse<'models.machine'>;
-const base: MachineModels = { anomaly: null, failure: null, rul: null, calibration: { state: 'none', sensors: [], threshold: null, from: null, to: null } };
+const base: MachineModels = { anomaly: null, condition: null, failure: null, rul: null, calibration: { state: 'none', sensors: [], threshold: null, from: null, to: null } };
 const anomaly = (over: Partial<NonNullable<MachineModels['anomaly']>>): MachineModels => ({
   ...base,
   anomaly: { machineId: 'm', ts: 1, state: 'normal', score: 1.23, threshold: 4.5, type: null, contributors: [], detail: null, ...over },

@@ -1,13 +1,14 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { Machine } from '../../../common/telemetry';
 import { useCall } from '../analytics/use-call';
+import { routeHref } from '../app/router';
 import { useServices } from '../app/services-context';
+import { healthBand, plantHealth } from './condition-view';
 import { downtimeOf, oeeOf, plantKpis, type PlantKpis } from './kpis';
 
 const REFRESH_MS = 1_000;
 const DAY = 86_400_000;
-
 
 /** Plant KPIs from what the console holds; each says "unknown" where the data does not support a figure. */
 export function KpiBar({ area }: { area?: string }) {
@@ -85,7 +86,50 @@ export function KpiBar({ area }: { area?: string }) {
         detail={downtime === null ? 'no closed hour yet' : 'machine-hours with power below the run level, closed hours'}
         unknown={downtime === null}
       />
+      <PlantHealthKpi area={area} />
     </section>
+  );
+}
+
+/**
+ * Plant (or area) health from the condition monitors: the mean over machines with a score, and the
+ * worst three, each a link to its machine. Nothing at all while the host serves no condition monitor.
+ */
+function PlantHealthKpi({ area }: { area?: string | undefined }) {
+  const { machines, conditions } = useServices();
+  const byId = useStore(machines, (s) => s.byId);
+  const available = useStore(conditions, (s) => s.available);
+  const conditionsById = useStore(conditions, (s) => s.byId);
+  const figures = useMemo(
+    () => plantHealth(Object.values(conditionsById), (id) => byId[id] !== undefined && (area === undefined || byId[id].area === area)),
+    [conditionsById, byId, area],
+  );
+  if (available !== true || figures.scored + figures.learning === 0) return null;
+  const band = figures.average === null ? null : healthBand(figures.average);
+  return (
+    <div className={`kpi${figures.average === null ? ' kpi-unknown' : ''}${band && band !== 'normal' ? ` health-${band}` : ''}`} data-testid="kpi-health" data-band={band ?? undefined}>
+      <span className="kpi-name">{area === undefined ? 'Plant health' : 'Area health'}</span>
+      <strong className="kpi-value">{figures.average === null ? 'unknown' : figures.average.toFixed(0)}</strong>
+      <span className="kpi-detail">
+        {figures.worst.length === 0 ? (
+          `${figures.learning} machines still learning`
+        ) : (
+          <>
+            worst:{' '}
+            {figures.worst.map((w, i) => (
+              <span key={w.machineId}>
+                {i > 0 && ', '}
+                <a href={routeHref({ view: 'machine', machineId: w.machineId })} data-testid="kpi-health-worst" data-machine-id={w.machineId}>
+                  {byId[w.machineId]?.name ?? w.machineId}
+                </a>{' '}
+                {w.health.toFixed(0)}
+              </span>
+            ))}
+            {figures.learning > 0 && ` · ${figures.learning} learning`}
+          </>
+        )}
+      </span>
+    </div>
   );
 }
 

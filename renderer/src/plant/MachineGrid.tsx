@@ -8,10 +8,11 @@ import { MachineTile } from './MachineTile';
 
 /** Every machine as a tile, grouped by area; `area` limits it to one. */
 export function MachineGrid({ area }: { area?: string }) {
-  const { machines, live, alarms, preferences } = useServices();
+  const { machines, live, alarms, preferences, conditions } = useServices();
   const byId = useStore(machines, (s) => s.byId);
   const loaded = useStore(machines, (s) => s.loaded);
   const alarmsById = useStore(alarms, (s) => s.byId);
+  const conditionsById = useStore(conditions, (s) => s.byId);
   const utc = useStore(preferences, (s) => s.timeZone === 'utc');
   const areas = useMemo(() => groupByArea(Object.values(byId)).filter((a) => area === undefined || a.area === area), [byId, area]);
   const top = useMemo(() => topPriorityByMachine(alarmsById), [alarmsById]);
@@ -29,7 +30,7 @@ export function MachineGrid({ area }: { area?: string }) {
           </h2>
           <div className="tiles">
             {list.map((machine) => (
-              <MachineTile key={machine.id} machine={machine} live={live} priority={top.get(machine.id)} utc={utc} />
+              <MachineTile key={machine.id} machine={machine} live={live} priority={top.get(machine.id)} utc={utc} condition={conditionsById[machine.id]} />
             ))}
           </div>
         </section>

@@ -1,9 +1,11 @@
 import { memo, useCallback, useSyncExternalStore } from 'react';
 import type { AlarmPriority } from '../../../common/contract-alarms';
+import type { ConditionSummary } from '../../../common/contract-models';
 import type { Machine } from '../../../common/telemetry';
 import { routeHref } from '../app/router';
 import { PriorityMark } from '../shell/PriorityMark';
 import type { LiveTelemetry } from '../state/live-telemetry';
+import { healthView, OPERATING_STATE_LABEL } from './condition-view';
 import { formatTime, formatValue } from './format';
 import { sensorViews, type SensorView } from './sensor-view';
 
@@ -13,10 +15,12 @@ interface Props {
   /** The most urgent alarm shown for this machine, if any. */
   priority?: AlarmPriority | undefined;
   utc?: boolean;
+  /** The condition monitor's summary; absent while the host serves none, and then the tile says nothing about it. */
+  condition?: ConditionSummary | undefined;
 }
 
 /** Re-renders only when its own machine's version moves, at most once per animation frame. */
-export const MachineTile = memo(function MachineTile({ machine, live, priority, utc = false }: Props) {
+export const MachineTile = memo(function MachineTile({ machine, live, priority, utc = false, condition }: Props) {
   const subscribe = useCallback((listener: () => void) => live.subscribe(machine.id, listener), [live, machine.id]);
   useSyncExternalStore(subscribe, () => live.version(machine.id));
   const sensors = sensorViews(machine, live.sensorsOf(machine.id));
@@ -42,6 +46,7 @@ export const MachineTile = memo(function MachineTile({ machine, live, priority, 
           </span>
         )}
       </p>
+      {condition && <TileCondition condition={condition} />}
       {sensors.length === 0 ? (
         <p className="tile-empty">No sensors reported yet</p>
       ) : (
@@ -54,6 +59,37 @@ export const MachineTile = memo(function MachineTile({ machine, live, priority, 
     </article>
   );
 });
+
+/** Operating state, comm loss and health (or learning) from the machine's own condition monitor. */
+export function TileCondition({ condition: c }: { condition: ConditionSummary }) {
+  const health = healthView(c);
+  const band = health.kind === 'health' ? health.band : undefined;
+  return (
+    <p className="tile-condition" data-testid="tile-condition" data-operating-state={c.operatingState}>
+      <span className={`op-state op-${c.operatingState}`} data-testid="operating-state">
+        {OPERATING_STATE_LABEL[c.operatingState]}
+      </span>
+      {c.communicationLost && (
+        <span className="comm-lost" data-testid="comm-lost">
+          comm lost
+        </span>
+      )}
+      {c.anomalyActive && (
+        <span className="tile-anomaly" data-testid="tile-anomaly">
+          anomaly
+        </span>
+      )}
+      <span
+        className={`tile-health${band && band !== 'normal' ? ` health-${band}` : ''}${health.kind !== 'health' ? ' health-pending' : ''}`}
+        data-testid="tile-health"
+        data-kind={health.kind}
+        data-band={band}
+      >
+        {health.text}
+      </span>
+    </p>
+  );
+}
 
 function SensorRow({ sensor }: { sensor: SensorView }) {
   return (

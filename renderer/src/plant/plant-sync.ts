@@ -2,15 +2,18 @@ import type { Services } from '../app/services';
 import { CallFailure, describeFailure } from '../transport/client';
 
 export const HEALTH_POLL_MS = 2_000;
+/** The condition monitor scores every few seconds; one call brings every machine's summary. */
+export const CONDITIONS_POLL_MS = 5_000;
 
 /**
  * Keeps the plant screen current while it is shown: loads the machine list, polls health, and
  * treats a failed poll as a lost host (values go stale) until one succeeds and the list is reloaded.
  */
-export function startPlantSync({ call, session, health, alarms, live, receiveMachines }: Services): () => void {
+export function startPlantSync({ call, session, health, alarms, conditions, live, receiveMachines }: Services): () => void {
   let stopped = false;
   let hostLost = false;
   let polling = false;
+  let pollingConditions = false;
 
   const fail = (error: unknown) => {
     if (stopped) return;
@@ -65,11 +68,30 @@ export function startPlantSync({ call, session, health, alarms, live, receiveMac
     }
   };
 
+  // A host without the condition monitor (or one that refuses it) only means the tiles show no
+  // condition; it is never taken for a lost host or an expired session.
+  const pollConditions = async () => {
+    if (pollingConditions) return;
+    pollingConditions = true;
+    try {
+      const list = await call('models.conditions', {});
+      if (!stopped) conditions.getState().replace(list);
+    } catch (error) {
+      if (stopped || (error instanceof CallFailure && error.code === 'locked')) return;
+      conditions.getState().unavailable();
+    } finally {
+      pollingConditions = false;
+    }
+  };
+
   void loadMachines();
   void pollHealth();
+  void pollConditions();
   const timer = setInterval(() => void pollHealth(), HEALTH_POLL_MS);
+  const conditionsTimer = setInterval(() => void pollConditions(), CONDITIONS_POLL_MS);
   return () => {
     stopped = true;
     clearInterval(timer);
+    clearInterval(conditionsTimer);
   };
 }
