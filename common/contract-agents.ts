@@ -261,7 +261,11 @@ export const agentCalls = {
     permission: 'operate',
     audited: true,
   }),
-  'tickets.close': call({ request: z.object({ id: Id, actualCost: Money, note: Text(2000).optional() }).strict(), response: TicketSchema, permission: 'operate', audited: true }),
+  /**
+   * Closing a ticket with the failure the technician found labels the machine's episode that led to
+   * it: the plant's own evaluation set for its condition monitoring.
+   */
+  'tickets.close': call({ request: z.object({ id: Id, actualCost: Money, note: Text(2000).optional(), confirmedFailureType: Text(64).min(1).optional() }).strict(), response: TicketSchema, permission: 'operate', audited: true }),
   'tickets.reliability': call({ request: z.object(Range).strict(), response: z.array(ReliabilitySchema), permission: 'view', audited: false }),
 
   'procurement.parts': call({ request: z.object({}).strict(), response: z.array(PartSchema), permission: 'view', audited: false }),

@@ -5,6 +5,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { ConditionParamsSchema } from './inference/condition/condition-params';
 
 const TlsSchema = z
   .object({
@@ -106,10 +107,17 @@ export const ConfigSchema = z
         sync: z.boolean().default(true),
         /** Remaining useful life under this raises a predictive alarm. */
         spareLeadTimeHours: z.number().positive().max(10_000).default(168),
+        /** Machine health below this raises the health alarm (the condition monitor's 0..100 score). */
+        healthLimit: z.number().min(1).max(99).default(70),
         maxShelveHours: z.number().positive().max(24).default(12),
       })
       .strict()
       .prefault({}),
+    /**
+     * The condition monitor's parameters beyond the model manifest's (a plant that wants a longer or
+     * shorter learning period, or a test that cannot wait two days). Each key is validated as in the manifest.
+     */
+    conditionMonitor: ConditionParamsSchema.partial().strict().prefault({}),
     voice: z
       .object({
         /** For hosts without an encrypted secret store (headless); the desktop keeps the key with safeStorage. */

@@ -123,7 +123,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
   const hooks = new AlarmHooks((hook, err) => log(`alarm hook ${hook} failed: ${(err as Error).message}`));
   const modelRepo = modelOutputRepository(db, now);
   const conditionRepo = conditionRepository(db, now);
-  const inference = new ModelStage({ models: await loadModels(options.modelsDir ?? MODELS_DIR, LIVE_MODELS), repository: modelRepo, conditionStore: conditionRepo, onOutputs: (outputs) => hooks.modelOutputs(outputs) });
+  const inference = new ModelStage({ models: await loadModels(options.modelsDir ?? MODELS_DIR, LIVE_MODELS), repository: modelRepo, conditionStore: conditionRepo, conditionParams: config.conditionMonitor, onOutputs: (outputs) => hooks.modelOutputs(outputs) });
   if (inference.health().state !== 'ok') log(`models: ${inference.health().detail}`);
   const live = new LiveTelemetry();
   const listeners = new Set<(name: EventName, payload: unknown) => void>();
@@ -136,6 +136,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
     console: config.alarms.console ?? hostname(),
     log,
     leadTimeHours: () => config.alarms.spareLeadTimeHours,
+    healthLimit: () => config.alarms.healthLimit,
     maxShelveMs: config.alarms.maxShelveHours * 3_600_000,
   });
   alarms.onChange((changed) => emit('alarms', { alarms: changed }));
@@ -312,7 +313,23 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
       voice,
       users: createUserAdmin({ users: userRepository(db), sessions, now }),
       auditLog: audit,
-      agents: createAgentHandlers(agents, config.agents, { now, eventTime: () => stats.watermark }),
+      agents: createAgentHandlers(
+        agents,
+        config.agents,
+        { now, eventTime: () => stats.watermark },
+        {
+          closed: (ticket, failureType, username) => {
+            if (!ticket.machineId) return;
+            // The episode behind the ticket: the machine's open or last anomaly, else since the ticket was opened.
+            const since = inference.condition?.get(ticket.machineId)?.episodeStart() ?? ticket.createdAt;
+            try {
+              conditionRepo.addLabel({ machineId: ticket.machineId, from: Math.min(since, ticket.createdAt), to: now(), label: failureType, source: 'ticket', username, note: `ticket #${ticket.id}` });
+            } catch (err) {
+              log(`store: label of ticket #${ticket.id} not saved: ${(err as Error).message}`);
+            }
+          },
+        },
+      ),
     }),
     audit,
     touchSession: (token) => sessions.touch(token),

@@ -43,7 +43,12 @@ export function energySummary(host: AgentHost, config: AppConfig['agents'], ts: 
   return { ts, currency: config.tariff.currency, tariffPeriod: period, price, factors: config.emissions, plant: { kw: plantKw, today: estimate(plantKwh, config, price), savedKwh: plantSaved }, machines };
 }
 
-export function createAgentHandlers(host: AgentHost, config: AppConfig['agents'], clock: { now(): number; eventTime(): number }): AgentHandlers {
+export interface TicketHooks {
+  /** A ticket closed with a confirmed failure type: the condition monitor labels the episode behind it. */
+  closed?(ticket: { id: number; machineId: string | null; createdAt: number }, failureType: string, username: string): void;
+}
+
+export function createAgentHandlers(host: AgentHost, config: AppConfig['agents'], clock: { now(): number; eventTime(): number }, hooks: TicketHooks = {}): AgentHandlers {
   const latestHourEnd = () => (host.kpis.latestHour() ?? Math.floor(clock.eventTime() / HOUR_MS) * HOUR_MS - HOUR_MS) + HOUR_MS;
   return {
     'agents.decisions': (q) => host.decisions.list(q),
@@ -70,7 +75,12 @@ export function createAgentHandlers(host: AgentHost, config: AppConfig['agents']
         clock.now(),
       ),
     'tickets.update': ({ id, ...change }) => host.tickets.update(id, change, clock.now()),
-    'tickets.close': ({ id, actualCost, note }) => host.tickets.close(id, actualCost, note, clock.now()),
+    'tickets.close': ({ id, actualCost, note, confirmedFailureType }, ctx) => {
+      const ticket = host.tickets.close(id, actualCost, note, clock.now());
+      const failureType = confirmedFailureType ?? ticket.failureType;
+      if (failureType) hooks.closed?.(ticket, failureType, user(ctx).username);
+      return ticket;
+    },
     'tickets.reliability': ({ from, to }) => reliability(host.tickets.closedBetween(from, to), from, to),
 
     'procurement.parts': () => host.procurement.parts(),

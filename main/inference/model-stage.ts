@@ -7,7 +7,7 @@ import type { Reading } from '../../common/telemetry';
 import type { ConditionOutput } from '../../common/contract-models';
 import type { ModelOutputRepository } from '../store/model-outputs';
 import { ConditionMonitor, type ConditionStore } from './condition/condition-monitor';
-import { ConditionParamsSchema } from './condition/condition-params';
+import { ConditionParamsSchema, type ConditionParams } from './condition/condition-params';
 import type { FittedModel } from './condition/machine-condition';
 import { AnomalyDetector, type AnomalyOutput } from './anomaly-detector';
 import { AnomalyParamsSchema } from './anomaly-params';
@@ -33,6 +33,8 @@ export interface ModelStageOptions {
   models: ModelSet;
   rulModel?: string;
   repository?: ModelOutputRepository;
+  /** Overrides of the condition monitor's manifest params (config.conditionMonitor). */
+  conditionParams?: Partial<ConditionParams>;
   /** Where the condition monitor keeps its fitted models, state changes and health points. */
   conditionStore?: ConditionStore & { latestModels(): Map<string, FittedModel> };
   onOutputs?(outputs: readonly ModelOutput[]): void;
@@ -90,7 +92,7 @@ export class ModelStage {
       ? new AnomalyDetector(anomalyModel, ap.data, repository && { save: (calibrations) => repository.saveCalibrations(ANOMALY_MODEL, calibrations) }, repository?.calibrations(ANOMALY_MODEL))
       : this.problem(ANOMALY_MODEL, ap.error);
     const conditionModel = models.get(CONDITION_MODEL);
-    const cp = ConditionParamsSchema.safeParse(conditionModel.entry?.params);
+    const cp = ConditionParamsSchema.safeParse(conditionModel.entry ? { ...conditionModel.entry.params, ...options.conditionParams } : undefined);
     this.condition = cp.success ? new ConditionMonitor(conditionModel, cp.data, options.conditionStore, loadSaved(options.conditionStore)) : this.problem(CONDITION_MODEL, cp.error);
     const failureModel = models.get(FAILURE_MODEL);
     const fp = FailureParamsSchema.safeParse(failureModel.entry?.params);

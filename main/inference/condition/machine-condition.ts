@@ -309,6 +309,11 @@ export class MachineCondition {
     }
   }
 
+  /** Event time the open or last episode began, or null when the machine has had none. */
+  episodeStart(): number | null {
+    return this.episode.since ?? this.episodeRows[0]?.ts ?? null;
+  }
+
   /** Keeps the rows of an open episode, the newest EPISODE_ROWS of them. */
   keepEpisodeRow(row: Row, raised: boolean): void {
     if (raised) this.episodeRows = [];
