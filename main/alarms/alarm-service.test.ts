@@ -244,3 +244,66 @@ describe('AlarmService', () => {
     expect(active(alarms).floods).toMatchObject([{ console: 'plant/machining', end: null, firstOut: TEMP_H }]);
   });
 });
+
+describe('AlarmService: state-based limits and the condition monitor', () => {
+  it('puts low limits out of play while the machine is off or idle, and keeps high ones', () => {
+    const { alarms } = service();
+    alarms.setLimits(SAM, M, [{ sensor: 'pressure', level: 'L', setpoint: 5, deadband: 0.1, onDelayMs: 0, offDelayMs: 0, reAlarmMs: 0, priority: 'medium', latching: false, enabled: true }], []);
+    const at = (ts: number, pressure: number, temperature = 50) => alarms.reading({ machineId: M, ts, metrics: { pressure, temperature }, receivedAt: ts });
+    at(1000, 4);
+    expect(alarms.get(`limit:${M}:pressure:L`)?.active).toBe(true);
+    alarms.operatingState(M, 'off');
+    at(2000, 0.2, 80);
+    // The stopped machine's low pressure returns to normal; its high temperature still raises.
+    expect(alarms.get(`limit:${M}:pressure:L`)?.active).toBe(false);
+    expect(alarms.get(TEMP_H)?.active).toBe(true);
+    alarms.operatingState(M, 'running');
+    at(3000, 4);
+    expect(alarms.get(`limit:${M}:pressure:L`)?.active).toBe(true);
+  });
+
+  it('raises and clears the condition monitor\u2019s episode, communication, stuck-sensor, health and prognosis alarms', () => {
+    const { alarms } = service();
+    const base = {
+      machineId: M,
+      operatingState: 'running' as const,
+      band: 3,
+      stateSignal: 'power',
+      stateSignalFrom: 'name' as const,
+      phase: 'monitoring' as const,
+      learning: { since: 0, hoursSeen: 50, hoursNeeded: 48, bands: [], version: 3 },
+      anomaly: { active: false, score: 0.2, type: null, contributors: [], since: null },
+      health: 95,
+      healthTrendPerHour: null,
+      rul: null,
+      failureProbability: 0,
+      horizonHours: 24,
+      stuckSensors: [],
+      communicationLost: false,
+      detail: null,
+    };
+    alarms.conditionOutput({ ...base, ts: 1000 });
+    expect(active(alarms).alarms).toEqual([]);
+    alarms.conditionOutput({ ...base, ts: 2000, anomaly: { active: true, score: 1.4, type: 'vibration_bearing', contributors: [{ sensor: 'vibration', contribution: 1.4 }], since: 1500 }, health: 62, rul: { hours: 9, low: 7, high: 12 }, failureProbability: 0.9, stuckSensors: ['pressure'] });
+    expect(alarms.get(`anomaly:${M}`)).toMatchObject({ active: true, source: 'anomaly', priority: 'medium' });
+    expect(alarms.get(`anomaly:${M}`)?.message).toContain('vibration');
+    expect(alarms.get(`health:${M}`)).toMatchObject({ active: true, source: 'health', value: 62 });
+    expect(alarms.get(`prognosis:${M}`)).toMatchObject({ active: true, source: 'predictive', priority: 'high' });
+    expect(alarms.get(`prognosis:${M}`)?.message).toContain('remaining life 9.0 h');
+    expect(alarms.get(`stuck:${M}`)).toMatchObject({ active: true, source: 'sensor' });
+    // Silent: communication loss raises, and nothing else about the machine changes meanwhile.
+    alarms.conditionOutput({ ...base, ts: 3000, communicationLost: true });
+    expect(alarms.get(`comm:${M}`)).toMatchObject({ active: true, source: 'communication' });
+    expect(alarms.get(`anomaly:${M}`)?.active).toBe(true);
+    // Back and well: everything returns to normal; health clears only 5 points above its limit.
+    alarms.conditionOutput({ ...base, ts: 4000, health: 72 });
+    expect(alarms.get(`comm:${M}`)?.active).toBe(false);
+    expect(alarms.get(`anomaly:${M}`)?.active).toBe(false);
+    expect(alarms.get(`health:${M}`)?.active).toBe(true);
+    alarms.conditionOutput({ ...base, ts: 5000, health: 76 });
+    expect(alarms.get(`health:${M}`)?.active).toBe(false);
+    // A machine still learning raises nothing but communication and stuck sensors.
+    alarms.conditionOutput({ ...base, ts: 6000, phase: 'learning', health: 10, anomaly: { ...base.anomaly, active: true } });
+    expect(alarms.get(`anomaly:${M}`)?.active).toBe(false);
+  });
+});
