@@ -360,10 +360,15 @@ export class ConditionMonitor {
       const c = s.risesOnly ? Math.max(0, s.fast / tf, s.slow / tslow) : Math.max(Math.abs(s.fast) / tf, Math.abs(s.slow) / tslow);
       ranked.push({ sensor: s.name, contribution: c });
       if (c > score) score = c;
-      if (row.band > 0) worst = Math.max(worst, severity(s.name, s.resid, s.expected, tslow, sigma));
+      // Health's envelope is the statistical one: the operator's least deviation worth an alarm is no normal variation.
+      if (row.band > 0) worst = Math.max(worst, severity(s.name, s.resid, s.expected, model.slowT[k] ?? p.slowFloor, sigma));
     }
     if (voters > 0 && !m.episode.active) this.ambientVotes.set(m.id, { ts: row.ts, value: vote / voters });
     if (validating || !judged) {
+      // A load band the model has not learned yet keeps learning while the machine runs in it, so the
+      // next refit can judge it: a state never seen says "learning", and is then learned.
+      const bandLearned = model.models.some((sm) => sm?.sigma[row.band] != null);
+      if (!validating && !bandLearned && !row.settling && !m.episode.active) m.learn(row);
       m.episode.pause();
       if (row.ts - m.lastOutputAt < STATUS_EVERY_MS) return null;
       return this.output(m, row.ts, null, snap);
@@ -374,9 +379,10 @@ export class ConditionMonitor {
     const change = m.episode.update(score, row.ts);
     m.keepEpisodeRow(row, change === 'raised');
     m.confirmNormal(row, score);
+    // Health moves once a minute at most: a number the room reads, and an alarm that cannot chatter.
     if (row.band > 0) {
-      m.health = healthOf(worst);
       if (row.ts - m.lastHealthAt >= HEALTH_STEP_MS) {
+        m.health = healthOf(worst);
         m.lastHealthAt = row.ts;
         m.trend.push(row.ts, worst);
         const prognosis = m.trend.prognosis(p.horizonHours, p.trendMinT, p.trendMinMinutes);

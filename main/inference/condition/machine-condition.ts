@@ -302,7 +302,7 @@ export class MachineCondition {
 
   learn(row: Row, weight = 1): void {
     if (row.band < 0) return;
-    for (let i = 0; i < LAGS; i++) this.lagSpread[i] = Math.max(this.lagSpread[i]!, Math.abs(row.phi[2]! - row.phi[4 + 2 * i]!));
+    if (this.model === null) for (let i = 0; i < LAGS; i++) this.lagSpread[i] = Math.max(this.lagSpread[i]!, Math.abs(row.phi[2]! - row.phi[4 + 2 * i]!));
     for (let k = 0; k < row.y.length; k++) {
       const v = row.y[k]!;
       if (Number.isFinite(v) && !row.stuck[k]) for (let w = 0; w < weight; w++) this.sensors[k]!.sums.add(row.band, row.phi, v);
@@ -356,12 +356,17 @@ export class MachineCondition {
     const sm = this.model?.models[k];
     if (!sm) return false;
     const spread = this.model!.lagSpread;
+    let warm = true;
+    let fastest = true;
     for (let i = 0; i < LAGS; i++) {
       if (sm.coef[4 + 2 * i] === 0 && sm.coef[5 + 2 * i] === 0) continue;
       const gap = Math.abs(phi[2]! - phi[4 + 2 * i]!);
-      if (gap > (spread[i] ?? 0) * DOMAIN_MARGIN + DOMAIN_SLACK || gap > WARM_GAP) return false;
+      if (gap > (spread[i] ?? 0) * DOMAIN_MARGIN + DOMAIN_SLACK) return false;
+      // Equilibrium is read on the sensor's fastest lag: the slowest one is behind for hours after any start.
+      if (fastest) warm = gap <= WARM_GAP;
+      fastest = false;
     }
-    return true;
+    return warm;
   }
 
   /** The learning view for the screen; once learning is over it only changes with the model, so it is shared. */
