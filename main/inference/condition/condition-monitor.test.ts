@@ -181,4 +181,17 @@ describe('ConditionMonitor', () => {
     expect(outs.at(-1)!.phase).toBe('monitoring');
     expect(episodes(outs)).toEqual([]);
   });
+
+  it('a machine that stood still through its learning learns again when it starts working, instead of alarming', async () => {
+    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    const standby: Reading[] = [];
+    // Six hours at standby draw (learning and validating on it), then the normal working cycle.
+    for (let ts = T0; ts < T0 + 6 * H; ts += STEP_MS) standby.push({ machineId: 'm', ts, receivedAt: ts, metrics: { power: 0.3 + 0.01 * Math.sin(ts / 4e4), temperature: 20 + 0.1 * Math.sin(ts / 5e4), vibration: 0.02, pressure: 0.1 } });
+    const first = await run(monitor, standby);
+    expect(first.at(-1)!.phase).toBe('monitoring');
+    const after = await run(monitor, machineReadings('m', T0 + 6 * H, 2));
+    expect(episodes(after)).toEqual([]);
+    expect(after.at(-1)!.phase).toBe('learning');
+    expect(after.every((o) => o.health === null || o.health > 90)).toBe(true);
+  });
 });

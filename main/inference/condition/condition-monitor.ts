@@ -141,12 +141,10 @@ export class ConditionMonitor {
         s.runCount++;
         s.runWhileRunning &&= running;
       } else {
-        if (m.phase === 'learning') {
-          if (s.runWhileRunning && s.runCount > s.sums.longestRun) s.sums.longestRun = s.runCount;
-          if (!Number.isNaN(s.last)) {
-            if (v < s.last) s.sums.decreases++;
-            else s.sums.increases++;
-          }
+        if (m.phase === 'learning' && s.runWhileRunning && s.runCount > s.sums.longestRun) s.sums.longestRun = s.runCount;
+        if (!Number.isNaN(s.last)) {
+          if (v < s.last) s.sums.decreases++;
+          else s.sums.increases++;
         }
         s.last = v;
         s.runSince = ts;
@@ -159,6 +157,13 @@ export class ConditionMonitor {
       }
     }
     const { changed } = m.track(reading.metrics, ts, dt);
+    if (m.relearned) {
+      m.relearned = false;
+      m.scheduledVersion = 0;
+      m.episode.active = false;
+      m.episode.since = null;
+      this.status(m, ts);
+    }
     if (changed) {
       this.events.push({ machineId: m.id, ts, kind: 'state', state: m.state.state });
       this.status(m, ts);

@@ -40,6 +40,8 @@ const DOMAIN_SLACK = 0.02;
 const WARM_GAP = 0.15;
 /** A state signal top this much above the learned one restarts learning. */
 const RESCALE = 1.25;
+/** After learning, only a change of scale this large (standby learned as work) starts learning again; a surge is not one. */
+const NEW_RANGE = 3;
 
 export interface SensorState {
   name: string;
@@ -155,6 +157,8 @@ export class MachineCondition {
   private learningCache: ConditionOutput['learning'] | null = null;
   /** Model versions decided so far in observation order (a refit is applied later, when its marker is processed). */
   scheduledVersion = 0;
+  /** Set when learning started again on a new range; the monitor resets its phase clock. */
+  relearned = false;
   health: number | null = null;
   latest: ConditionOutput | null = null;
   /** Largest load seen on rows confirmed normal since the last refit. */
@@ -210,6 +214,17 @@ export class MachineCondition {
       // A top well above the one the rows so far were placed by (a machine first seen stopped) makes
       // those rows' states and load shares wrong: learning starts again on the new scale.
       if (this.loadSmooth > this.loadMax * RESCALE || this.powerSmooth > this.powerMax * RESCALE) this.restartLearning(ts);
+    } else if (this.loadSmooth > this.loadMax * NEW_RANGE || this.powerSmooth > this.powerMax * NEW_RANGE) {
+      // Several times the top the model was learned on: what it learned was standby, not the machine
+      // working (a machine that stood still through its learning). It learns again, from here.
+      this.model = null;
+      this.phase = 'learning';
+      this.loadMax = this.loadSmooth;
+      this.powerMax = Number.isNaN(this.powerSmooth) ? 0 : this.powerSmooth;
+      this.restartLearning(ts);
+      this.relearned = true;
+    }
+    if (this.phase === 'learning') {
       if (this.loadSmooth > this.loadMax) this.loadMax = this.loadSmooth;
       if (this.powerSmooth > this.powerMax) this.powerMax = this.powerSmooth;
     }

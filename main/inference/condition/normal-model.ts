@@ -53,9 +53,12 @@ export class SensorSums {
     for (let i = 0; i < this.sums.length; i++) this.sums[i]! *= factor;
   }
 
-  /** A counter only ever grows: it is production, not condition, and is not modelled. */
+  /**
+   * A value that never went down is a counter (production, not condition), and one that never changed
+   * says nothing about the machine: neither is modelled, nor judged as stuck.
+   */
   get isCounter(): boolean {
-    return this.decreases === 0 && this.increases >= 10;
+    return this.decreases === 0;
   }
 }
 

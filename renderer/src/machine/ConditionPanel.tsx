@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import type { CallResponse } from '../../../common/contract';
 import type { ConditionOutput } from '../../../common/contract-models';
@@ -158,17 +158,23 @@ export function ConditionMonitor({ machineId, condition: c, time, utc, onChanged
           {c.detail && <LineRow name="Detail" testId="monitor-detail" line={{ text: c.detail, abnormal: false, unknown: true }} />}
         </dl>
       )}
-      <MonitorHistory machineId={machineId} time={time} utc={utc} />
+      <MonitorHistory machineId={machineId} time={time} utc={utc} eventTs={c?.ts ?? null} />
       <MarkNormal machineId={machineId} onDone={onChanged} />
     </div>
   );
 }
 
-/** Health over the last 24 h and the state strip; each says where it is not available, and nothing breaks. */
-function MonitorHistory({ machineId, time, utc }: { machineId: string; time: (ts: number) => string; utc: boolean }) {
-  const [range, setRange] = useState(() => lastDay());
+/**
+ * Health over the last 24 h and the state strip; each says where it is not available, and nothing breaks.
+ * "Last 24 h" is the machine's own event time (its newest judged reading), as everything the monitor
+ * stores is: a replay or a device clock off from the console's still shows its day.
+ */
+function MonitorHistory({ machineId, time, utc, eventTs }: { machineId: string; time: (ts: number) => string; utc: boolean; eventTs: number | null }) {
+  const latest = useRef(eventTs);
+  latest.current = eventTs;
+  const [range, setRange] = useState(() => lastDay(eventTs));
   useEffect(() => {
-    const timer = setInterval(() => setRange(lastDay()), HISTORY_REFRESH_MS);
+    const timer = setInterval(() => setRange(lastDay(latest.current)), HISTORY_REFRESH_MS);
     return () => clearInterval(timer);
   }, []);
   const key = `${machineId}:${range.to}`;
@@ -196,8 +202,8 @@ function MonitorHistory({ machineId, time, utc }: { machineId: string; time: (ts
   );
 }
 
-const lastDay = () => {
-  const to = Date.now();
+const lastDay = (eventTs: number | null) => {
+  const to = Math.round(eventTs ?? Date.now());
   return { from: to - HISTORY_MS, to };
 };
 
