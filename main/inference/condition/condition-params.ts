@@ -6,6 +6,8 @@ import { LAGS } from './normal-model';
  * tuning seeds (scripts/models/plant-eval.ts --tune); the reported figures use other seeds.
  */
 export const ConditionParamsSchema = z.object({
+  /** A machine whose state signal never moved is taken as running at its level after this long. */
+  steadyAfterMinutes: z.number().positive(),
   /** Event-time spacing of scored rows per machine: readings in between only update the trackers. */
   rowEveryMs: z.number().int().min(0),
   /** Time constants (minutes) of the load share's moving averages: a geometric set, so that any thermal lag in between is a mix of them. */

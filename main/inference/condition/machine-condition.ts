@@ -18,8 +18,6 @@ export const HOUR = 3_600_000;
 const STATE_HOLD_MS = 20_000;
 /** Signals are chosen once this many readings have shown which metrics the machine has. */
 const SIGNAL_READINGS = 30;
-/** A machine whose load signal never moved is taken as running at its level after this long. */
-const STEADY_AFTER_MS = HOUR;
 /** Health history: one point per this much event time of running. */
 export const HEALTH_STEP_MS = 60_000;
 /** Rows with a score under this share of the threshold are confirmed normal and keep the model learning. */
@@ -259,7 +257,7 @@ export class MachineCondition {
     if (this.model) return true;
     const s = this.sensors[this.index.get(this.signals!.load) ?? -1];
     if (!s || !(this.loadMax > 0)) return false;
-    return s.max - s.min > 0.2 * Math.abs(s.max) || ts - this.firstTs >= STEADY_AFTER_MS;
+    return s.max - s.min > 0.2 * Math.abs(s.max) || ts - this.firstTs >= this.params.steadyAfterMinutes * 60_000;
   }
 
   /** Fits the normal model on everything learned; false when too little of it can be fitted. */

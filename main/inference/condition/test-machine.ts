@@ -11,6 +11,7 @@ export const STEP_MS = 5_000;
 
 /** Short learning so tests run in seconds; the rest as shipped in spirit. */
 export const TEST_PARAMS: ConditionParams = ConditionParamsSchema.parse({
+  steadyAfterMinutes: 60,
   rowEveryMs: 5_000,
   lagMinutes: [3, 6, 12, 24, 48, 96],
   loadSmoothingS: 15,
