@@ -40,6 +40,10 @@ const SILENCE_SCAN_MS = 1_000;
 const PERIOD_CAP_MS = 10 * 60_000;
 /** Learning progress reaches the screen at most this often per machine. */
 const STATUS_EVERY_MS = 60_000;
+/** A judged machine whose verdict did not change reports this often (its health steps once a minute anyway). */
+const OUTPUT_EVERY_MS = 30_000;
+/** A reading this share of rowEveryMs after the last one used is used, so a jittery 5 s period is not halved. */
+const SAMPLE_TOLERANCE = 0.9;
 /** Ambient shift: each machine's thermal residual averaged over this long, the median taken this often from votes this fresh, with at least this many machines. */
 const AMBIENT_TAU_MS = 30 * 60_000;
 const AMBIENT_EVERY_MS = 60_000;
@@ -130,11 +134,20 @@ export class ConditionMonitor {
     if (ts > this.clock) this.clock = ts;
     if (this.clock - this.lastScan >= SILENCE_SCAN_MS) this.scanSilence();
 
-    const running = m.state.state === 'running';
+    // The rest works on one reading per rowEveryMs of the machine's event time (all of them at a 5 s
+    // period, one in five at 1 Hz): states, lags and stuck runs need no finer steps, and the monitor's
+    // cost then stays flat however often a machine reports.
+    if (ts - m.lastSampleTs < this.params.rowEveryMs * SAMPLE_TOLERANCE) return;
+    const sdt = Number.isFinite(m.lastSampleTs) ? ts - m.lastSampleTs : 0;
+    m.lastSampleTs = ts;
+    const running = m.state.band > 0;
+    let next = 0;
     for (const name in reading.metrics) {
       const v = reading.metrics[name]!;
       if (!Number.isFinite(v)) continue;
-      const s = m.sensors[m.sensorIndex(name)]!;
+      const k = m.sensorIndex(name, next);
+      next = k + 1;
+      const s = m.sensors[k]!;
       if (v < s.min) s.min = v;
       if (v > s.max) s.max = v;
       if (v === s.last) {
@@ -156,7 +169,7 @@ export class ConditionMonitor {
         }
       }
     }
-    const { changed } = m.track(reading.metrics, ts, dt);
+    const changed = m.track(reading.metrics, ts, sdt);
     if (m.relearned) {
       m.relearned = false;
       m.scheduledVersion = 0;
@@ -169,19 +182,17 @@ export class ConditionMonitor {
       this.status(m, ts);
     }
     const band = m.state.band;
-    if (band >= 0 && dt > 0 && dt < PERIOD_CAP_MS && m.phase === 'learning') m.bandHours[band]! += dt / HOUR;
-    this.checkStuck(m, ts);
+    if (band >= 0 && sdt > 0 && sdt < PERIOD_CAP_MS && m.phase === 'learning') m.bandHours[band]! += sdt / HOUR;
     if (band < 0) {
       if (ts - m.lastStatusAt >= STATUS_EVERY_MS) this.status(m, ts);
       return;
     }
-    if (ts - m.lastRowTs < this.params.rowEveryMs) return;
-    m.lastRowTs = ts;
+    this.checkStuck(m, ts);
     const row = this.row(m, reading, ts, band);
     if (m.phase === 'learning') {
       m.learn(row);
       const running = m.bandHours[1]! + m.bandHours[2]! + m.bandHours[3]!;
-      if ((ts - m.learningSince) / HOUR >= this.params.learnHours && running >= this.params.minRunningHours && m.fit(ts)) {
+      if ((ts - m.learningSince) / HOUR >= this.params.learnHours && running >= this.params.minRunningHours && ts >= m.nextFitTry && m.tryFit(ts)) {
         m.phase = 'validating';
         m.scheduledVersion = m.model!.version;
         m.validateUntil = ts + this.params.validateHours * HOUR;
@@ -384,19 +395,21 @@ export class ConditionMonitor {
     const change = m.episode.update(score, row.ts);
     m.keepEpisodeRow(row, change === 'raised');
     m.confirmNormal(row, score);
-    // Health moves once a minute at most: a number the room reads, and an alarm that cannot chatter.
-    if (row.band > 0) {
-      if (row.ts - m.lastHealthAt >= HEALTH_STEP_MS) {
-        m.health = healthOf(worst);
-        m.lastHealthAt = row.ts;
-        m.trend.push(row.ts, worst);
-        const prognosis = m.trend.prognosis(p.horizonHours, p.trendMinT, p.trendMinMinutes);
-        if (row.ts - m.lastHealthSavedAt >= 5 * HEALTH_STEP_MS) {
-          m.lastHealthSavedAt = row.ts;
-          events.push({ machineId: m.id, ts: row.ts, kind: 'health', health: m.health, rulHours: prognosis.rul?.hours ?? null });
-        }
+    // Health and prognosis move once a minute at most: numbers the room reads, and alarms that cannot chatter.
+    let stepped = false;
+    if (row.band > 0 && row.ts - m.lastHealthAt >= HEALTH_STEP_MS) {
+      stepped = true;
+      m.health = healthOf(worst);
+      m.lastHealthAt = row.ts;
+      m.trend.push(row.ts, worst);
+      m.prognosis = m.trend.prognosis(p.horizonHours, p.trendMinT, p.trendMinMinutes);
+      if (row.ts - m.lastHealthSavedAt >= 5 * HEALTH_STEP_MS) {
+        m.lastHealthSavedAt = row.ts;
+        events.push({ machineId: m.id, ts: row.ts, kind: 'health', health: m.health, rulHours: m.prognosis.rul?.hours ?? null });
       }
     }
+    // A steady machine's verdict goes out every OUTPUT_EVERY_MS; a change goes out at once.
+    if (change === null && !stepped && row.ts - m.lastOutputAt < OUTPUT_EVERY_MS) return null;
     return this.output(m, row.ts, null, snap);
   }
 
@@ -421,7 +434,7 @@ export class ConditionMonitor {
   private output(m: MachineCondition, ts: number, failure: string | null, snap: Snapshot): ConditionOutput {
     const p = this.params;
     const monitoring = snap.phase === 'monitoring' && m.model !== null;
-    const prognosis = monitoring && m.health !== null ? m.trend.prognosis(p.horizonHours, p.trendMinT, p.trendMinMinutes) : null;
+    const prognosis = monitoring && m.health !== null ? m.prognosis : null;
     const stuck = snap.stuck;
     const flat = new Set(stuck);
     const state = snap.band === -2 ? 'unknown' : stateOfBand(snap.band);

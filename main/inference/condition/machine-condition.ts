@@ -6,9 +6,10 @@
 import type { ConditionOutput } from '../../../common/contract-models';
 import { LOAD_BANDS } from '../../../common/contract-models';
 import type { ConditionParams } from './condition-params';
-import { DegradationTrend } from './degradation';
+import { DegradationTrend, type Prognosis } from './degradation';
 import { Episode } from './episode';
-import { BANDS, FEATURES, fitSensor, LAGS, SensorSums, SensorModelSchema, type SensorModel } from './normal-model';
+import { BANDS, FEATURES, fitSensor, LAGS, newOuter, outerOf, SensorSums, SensorModelSchema, type SensorModel } from './normal-model';
+import { FirstSeenOrder } from '../../ingest/first-seen-order';
 import { chooseSignals, rawBand, StateTracker, type StateSignals } from './operating-state';
 import { z } from 'zod';
 import { sensorGroup } from '../anomaly-type';
@@ -22,6 +23,9 @@ const SIGNAL_READINGS = 30;
 export const HEALTH_STEP_MS = 60_000;
 /** Rows with a score under this share of the threshold are confirmed normal and keep the model learning. */
 const CONFIRMED_NORMAL = 0.5;
+const CONFIRMED_EVERY = 6;
+/** A fit that found too little to fit is tried again after this much event time, not on every row. */
+export const FIT_RETRY_MS = 10 * 60_000;
 /** At 5 s a row, the last 4 hours of an episode. */
 const EPISODE_ROWS = 2_880;
 /** Rows an operator marked normal count this many times: they are few next to weeks of learning. */
@@ -119,12 +123,15 @@ export type Change = 'raised' | 'cleared' | null;
 
 export class MachineCondition {
   readonly sensors: SensorState[] = [];
-  private readonly index = new Map<string, number>();
+  private readonly order = new FirstSeenOrder();
   signals: StateSignals | null = null;
   stateSignalNamed: string | null = null;
   readonly state = new StateTracker(STATE_HOLD_MS);
   readonly lags = new Float64Array(LAGS);
   readonly lagSpread = new Float64Array(LAGS);
+  private readonly alphas = new Float64Array(LAGS + 1);
+  private readonly outer = newOuter();
+  private alphaDt = Number.NaN;
   /** The load share of the latest reading, unsmoothed: the regressors see each step as it happens. */
   rawShare = 0;
   private loadSmooth = Number.NaN;
@@ -134,7 +141,8 @@ export class MachineCondition {
   readings = 0;
   firstTs = Number.NaN;
   lastTs = Number.NEGATIVE_INFINITY;
-  lastRowTs = Number.NEGATIVE_INFINITY;
+  /** Event time of the last reading the monitor worked on (see ConditionMonitor.observe). */
+  lastSampleTs = Number.NEGATIVE_INFINITY;
   /** Median-like estimate of the reporting period (ms). */
   period = Number.NaN;
   communicationLost = false;
@@ -144,6 +152,7 @@ export class MachineCondition {
   /** Event time learning (re)started: the first reading, or the last rescale. */
   learningSince = Number.NaN;
   validateUntil = Number.NaN;
+  nextFitTry = Number.NEGATIVE_INFINITY;
   nextRefit = Number.NaN;
   model: FittedModel | null = null;
   readonly episode: Episode;
@@ -158,9 +167,12 @@ export class MachineCondition {
   /** Set when learning started again on a new range; the monitor resets its phase clock. */
   relearned = false;
   health: number | null = null;
+  /** The trend's prognosis, refreshed with each health point. */
+  prognosis: Prognosis | null = null;
   latest: ConditionOutput | null = null;
   /** Largest load seen on rows confirmed normal since the last refit. */
   private confirmedLoadMax = 0;
+  private confirmed = 0;
   private confirmedPowerMax = 0;
   lastScore: number | null = null;
   lastScoredTs = Number.NEGATIVE_INFINITY;
@@ -177,24 +189,24 @@ export class MachineCondition {
     this.trend = new DegradationTrend(Math.ceil((params.trendHours * HOUR) / HEALTH_STEP_MS));
   }
 
-  sensorIndex(name: string): number {
-    let k = this.index.get(name);
-    if (k === undefined) {
-      k = this.sensors.length;
-      this.index.set(name, k);
+  /** The sensor's position, trying `guess` first (a device lists its metrics in the same order each time). */
+  sensorIndex(name: string, guess = -1): number {
+    let k = this.order.find(name, guess);
+    if (k < 0) {
+      k = this.order.add(name);
       this.sensors.push({ name, sums: new SensorSums(), last: Number.NaN, runSince: 0, runCount: 0, runWhileRunning: false, stuck: false, fast: 0, slow: 0, resid: 0, expected: 0, maxFast: 0, maxSlow: 0, min: Infinity, max: -Infinity, ambient: 0, baseline: 0, thermal: sensorGroup(name) === 'thermal', risesOnly: sensorGroup(name) === 'vibration_bearing' || sensorGroup(name) === 'thermal' });
     }
     return k;
   }
 
   /** The operating state of this reading; updates signals, smoothing, lags and the state tracker. */
-  track(metrics: Record<string, number>, ts: number, dt: number): { changed: boolean } {
+  track(metrics: Record<string, number>, ts: number, dt: number): boolean {
     const p = this.params;
     if (!this.signals && this.readings >= SIGNAL_READINGS) {
       this.signals = chooseSignals(
         this.sensors.map((s) => s.name),
         (name) => {
-          const s = this.sensors[this.index.get(name)!]!;
+          const s = this.sensors[this.order.find(name, -1)]!;
           return s.max > s.min ? (s.max - s.min) / Math.max(Math.abs(s.max), Math.abs(s.min), 1e-9) : 0;
         },
         this.stateSignalNamed,
@@ -202,10 +214,11 @@ export class MachineCondition {
       if (this.model) this.signals = this.model.signals;
     }
     const sig = this.signals;
-    if (!sig) return { changed: false };
+    if (!sig) return false;
     const load = metrics[sig.load];
     const power = sig.power !== null ? metrics[sig.power] : undefined;
-    const a = dt > 0 ? 1 - Math.exp(-dt / (p.loadSmoothingS * 1000)) : 1;
+    const alphas = this.alphasFor(dt);
+    const a = alphas[LAGS]!;
     if (load !== undefined && Number.isFinite(load)) this.loadSmooth = Number.isNaN(this.loadSmooth) ? load : this.loadSmooth + a * (load - this.loadSmooth);
     if (power !== undefined && Number.isFinite(power)) this.powerSmooth = Number.isNaN(this.powerSmooth) ? power : this.powerSmooth + a * (power - this.powerSmooth);
     if (this.phase === 'learning') {
@@ -228,14 +241,11 @@ export class MachineCondition {
     }
     const u = this.loadShare();
     if (load !== undefined && Number.isFinite(load) && this.loadMax > 0) this.rawShare = Math.min(1.5, Math.max(0, load / this.loadMax));
-    for (let i = 0; i < LAGS; i++) {
-      const tau = p.lagMinutes[i]! * 60_000;
-      this.lags[i]! += (dt > 0 ? 1 - Math.exp(-dt / tau) : 1) * (this.rawShare - this.lags[i]!);
-    }
-    if (!this.stateKnown(ts)) return { changed: false };
+    for (let i = 0; i < LAGS; i++) this.lags[i]! += alphas[i]! * (this.rawShare - this.lags[i]!);
+    if (!this.stateKnown(ts)) return false;
     const powerShare = sig.power !== null && this.powerMax > 0 && !Number.isNaN(this.powerSmooth) ? this.powerSmooth / this.powerMax : null;
     const raw = rawBand(u, powerShare, sig.load === sig.power, this.state.band);
-    return { changed: this.state.update(raw, ts) };
+    return this.state.update(raw, ts);
   }
 
   private restartLearning(ts: number): void {
@@ -247,6 +257,19 @@ export class MachineCondition {
     this.learningSince = ts;
   }
 
+  /**
+   * The averages' weights for a step of dt: the lags', then the state signals' smoothing. A machine
+   * reports at a steady period, so they are computed once per period rather than per reading.
+   */
+  private alphasFor(dt: number): Float64Array {
+    if (dt === this.alphaDt) return this.alphas;
+    const p = this.params;
+    for (let i = 0; i < LAGS; i++) this.alphas[i] = dt > 0 ? 1 - Math.exp(-dt / (p.lagMinutes[i]! * 60_000)) : 1;
+    this.alphas[LAGS] = dt > 0 ? 1 - Math.exp(-dt / (p.loadSmoothingS * 1000)) : 1;
+    this.alphaDt = dt;
+    return this.alphas;
+  }
+
   loadShare(): number {
     if (!(this.loadMax > 0) || Number.isNaN(this.loadSmooth)) return 0;
     return Math.min(1.5, Math.max(0, this.loadSmooth / this.loadMax));
@@ -255,9 +278,16 @@ export class MachineCondition {
   /** States mean something once the load signal has shown its range, or has held still for an hour. */
   private stateKnown(ts: number): boolean {
     if (this.model) return true;
-    const s = this.sensors[this.index.get(this.signals!.load) ?? -1];
+    const s = this.sensors[this.order.find(this.signals!.load, -1)];
     if (!s || !(this.loadMax > 0)) return false;
     return s.max - s.min > 0.2 * Math.abs(s.max) || ts - this.firstTs >= this.params.steadyAfterMinutes * 60_000;
+  }
+
+  /** A first fit at the end of learning; when it cannot fit yet, the next try waits FIT_RETRY_MS. */
+  tryFit(ts: number): boolean {
+    if (this.fit(ts)) return true;
+    this.nextFitTry = ts + FIT_RETRY_MS;
+    return false;
   }
 
   /** Fits the normal model on everything learned; false when too little of it can be fitted. */
@@ -308,6 +338,8 @@ export class MachineCondition {
   /** A row judged normal feeds the model. */
   confirmNormal(row: Row, score: number): void {
     if (score >= CONFIRMED_NORMAL || this.episode.active) return;
+    // One confirmed row in CONFIRMED_EVERY is plenty for a refit every two hours, at a sixth of the cost.
+    if (++this.confirmed % CONFIRMED_EVERY !== 0) return;
     this.learn(row);
     this.confirmedLoadMax = Math.max(this.confirmedLoadMax, this.loadSmooth);
     this.confirmedPowerMax = Math.max(this.confirmedPowerMax, this.powerSmooth);
@@ -316,9 +348,10 @@ export class MachineCondition {
   learn(row: Row, weight = 1): void {
     if (row.band < 0) return;
     if (this.model === null) for (let i = 0; i < LAGS; i++) this.lagSpread[i] = Math.max(this.lagSpread[i]!, Math.abs(row.phi[2]! - row.phi[4 + 2 * i]!));
+    const outer = outerOf(row.phi, this.outer);
     for (let k = 0; k < row.y.length; k++) {
       const v = row.y[k]!;
-      if (Number.isFinite(v) && !row.stuck[k]) for (let w = 0; w < weight; w++) this.sensors[k]!.sums.add(row.band, row.phi, v);
+      if (Number.isFinite(v) && !row.stuck[k]) for (let w = 0; w < weight; w++) this.sensors[k]!.sums.addOuter(row.band, outer, row.phi, v);
     }
   }
 

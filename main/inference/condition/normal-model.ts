@@ -28,6 +28,18 @@ const TRI = (FEATURES * (FEATURES + 1)) / 2;
 /** Per sensor and band: XᵀX (upper triangle), Xᵀy, yᵀy, n. */
 const PER_BAND = TRI + FEATURES + 2;
 
+/** The upper triangle of φφᵀ, in the sums' order. */
+export function outerOf(phi: Float64Array, out: Float64Array): Float64Array {
+  let k = 0;
+  for (let i = 0; i < FEATURES; i++) {
+    const a = phi[i]!;
+    for (let j = i; j < FEATURES; j++) out[k++] = a * phi[j]!;
+  }
+  return out;
+}
+export const newOuter = () => new Float64Array(TRI);
+const outerScratch = newOuter();
+
 export class SensorSums {
   readonly sums = new Float64Array(BANDS * PER_BAND);
   /** Longest run of equal values while running: a stuck sensor is judged against it. */
@@ -36,10 +48,14 @@ export class SensorSums {
   increases = 0;
 
   add(band: number, phi: Float64Array, y: number): void {
+    this.addOuter(band, outerOf(phi, outerScratch), phi, y);
+  }
+
+  /** As add(), with the row's φφᵀ already computed: a row's sensors share it. */
+  addOuter(band: number, outer: Float64Array, phi: Float64Array, y: number): void {
     const s = this.sums;
     const o = band * PER_BAND;
-    let k = o;
-    for (let i = 0; i < FEATURES; i++) for (let j = i; j < FEATURES; j++) s[k++]! += phi[i]! * phi[j]!;
+    for (let k = 0; k < TRI; k++) s[o + k]! += outer[k]!;
     for (let i = 0; i < FEATURES; i++) s[o + TRI + i]! += phi[i]! * y;
     s[o + TRI + FEATURES]! += y * y;
     s[o + TRI + FEATURES + 1]! += 1;
