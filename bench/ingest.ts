@@ -99,7 +99,7 @@ async function measureLimit(url: string): Promise<number> {
  * The condition monitor learns for two days; here it learns for minutes, so that after the
  * commissioning replay it judges every machine as it does on every day after its second.
  */
-const CONDITION_IN_MINUTES = { learnHours: 0.05, validateHours: 0.03, minRunningHours: 0.02, bandReadyHours: 0.005, steadyAfterMinutes: 1 };
+const CONDITION_IN_MINUTES = { learnHours: 0.1, validateHours: 0.03, minRunningHours: 0.02, bandReadyHours: 0.005, steadyAfterMinutes: 1 };
 
 async function withRuntime<T>(url: string, body: (runtime: Runtime) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fb-bench-'));

@@ -137,6 +137,9 @@ export class ConditionMonitor {
     // The rest works on one reading per rowEveryMs of the machine's event time (all of them at a 5 s
     // period, one in five at 1 Hz): states, lags and stuck runs need no finer steps, and the monitor's
     // cost then stays flat however often a machine reports.
+    // Machines start their sampling at phases spread over the period, so that a plant whose devices
+    // all report on the second does not bring every machine's row into the same scoring run.
+    if (!Number.isFinite(m.lastSampleTs)) m.lastSampleTs = ts - this.params.rowEveryMs * SAMPLE_TOLERANCE + phaseOf(m.id, this.params.rowEveryMs);
     if (ts - m.lastSampleTs < this.params.rowEveryMs * SAMPLE_TOLERANCE) return;
     const sdt = Number.isFinite(m.lastSampleTs) ? ts - m.lastSampleTs : 0;
     m.lastSampleTs = ts;
@@ -530,4 +533,11 @@ interface Scores {
   z: Float32Array;
   pred: Float32Array;
   sensors: number;
+}
+
+/** A machine's sampling phase in [0, periodMs): a hash of its id, so the same machine always gets the same. */
+function phaseOf(id: string, periodMs: number): number {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+  return ((h >>> 0) % 1000) * (periodMs / 1000);
 }
