@@ -201,7 +201,6 @@ export class MachineCondition {
 
   /** The operating state of this reading; updates signals, smoothing, lags and the state tracker. */
   track(metrics: Record<string, number>, ts: number, dt: number): boolean {
-    const p = this.params;
     if (!this.signals && this.readings >= SIGNAL_READINGS) {
       this.signals = chooseSignals(
         this.sensors.map((s) => s.name),
