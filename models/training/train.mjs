@@ -107,6 +107,8 @@ if (wanted('rul')) {
 
 // Other families' entries are read again here, not at the start, so that two `--only` runs side by
 // side do not undo each other.
-const manifest = { manifestVersion: 1, models: only === undefined ? models : { ...readModels(), ...models } };
+// The condition monitor's graph (build_condition.py) has no training and is kept as it is, params included.
+const { condition } = readModels();
+const manifest = { manifestVersion: 1, models: only === undefined ? { ...models, ...(condition ? { condition } : {}) } : { ...readModels(), ...models } };
 writeFileSync(join(MODELS, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 console.log(`models/manifest.json: ${Object.keys(models).join(', ')} rebuilt`);
