@@ -5,7 +5,7 @@
  * one onnxruntime run per model version and processes them in the same order, so outputs do not
  * depend on how readings were batched. Time is event time throughout.
  */
-import type { ConditionOutput } from '../../../common/contract-models';
+import type { ConditionOutput, OperatingState } from '../../../common/contract-models';
 import type { Reading } from '../../../common/telemetry';
 import { classifyAnomaly } from '../anomaly-type';
 import type { LoadedModel } from '../model-set';
@@ -19,7 +19,7 @@ export interface ConditionEvent {
   machineId: string;
   ts: number;
   kind: 'state' | 'health';
-  state?: ReturnType<typeof stateOfBand>;
+  state?: OperatingState;
   health?: number;
   rulHours?: number | null;
 }
@@ -176,8 +176,7 @@ export class ConditionMonitor {
     if (m.relearned) {
       m.relearned = false;
       m.scheduledVersion = 0;
-      m.episode.active = false;
-      m.episode.since = null;
+      m.episode.end();
       this.status(m, ts);
     }
     if (changed) {
@@ -380,7 +379,7 @@ export class ConditionMonitor {
       ranked.push({ sensor: s.name, contribution: c });
       if (c > score) score = c;
       // Health's envelope is the statistical one: the operator's least deviation worth an alarm is no normal variation.
-      if (row.band > 0) worst = Math.max(worst, severity(s.name, s.resid, s.expected, model.slowT[k] ?? p.slowFloor, sigma));
+      if (row.band > 0) worst = Math.max(worst, severity(s.name, s.resid, s.expected, model.slowT[k] ?? p.slowFloor, sigma, s.group));
     }
     if (voters > 0 && !m.episode.active) this.ambientVotes.set(m.id, { ts: row.ts, value: vote / voters });
     if (validating || !judged) {

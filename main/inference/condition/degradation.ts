@@ -5,7 +5,7 @@
  * severity rises with a significant linear trend, extrapolated to the failure level with a band
  * from the slope's standard error; otherwise "no degradation trend".
  */
-import { sensorGroup } from '../anomaly-type';
+import { sensorGroup, type AnomalyType } from '../anomaly-type';
 import { FAILURE_LEVEL } from './condition-params';
 
 /**
@@ -13,11 +13,11 @@ import { FAILURE_LEVEL } from './condition-params';
  * inside the sensor's normal envelope (its slow threshold, in sensor units) cost no health: health
  * falls only once the machine has left what it does normally, then by the physical scale.
  */
-export function severity(sensor: string, smoothed: number, expected: number, slowThreshold: number, sigma: number): number {
+export function severity(sensor: string, smoothed: number, expected: number, slowThreshold: number, sigma: number, group: AnomalyType = sensorGroup(sensor)): number {
   const level = Math.max(Math.abs(expected), 1e-9);
   const envelope = slowThreshold * sigma;
   const residual = Math.sign(smoothed) * Math.max(0, Math.abs(smoothed) - envelope);
-  switch (sensorGroup(sensor)) {
+  switch (group) {
     case 'vibration_bearing':
       // Only a rise wears a bearing; a quieter machine is not less healthy.
       return Math.max(0, residual / level) / FAILURE_LEVEL.vibrationRatio;

@@ -47,6 +47,13 @@ export class Episode {
     return null;
   }
 
+  /** Ends an open episode without a verdict (taught as normal, or the machine learns again). */
+  end(): void {
+    this.active = false;
+    this.since = null;
+    this.pause();
+  }
+
   /** A gap in judgement (machine off, settling) neither raises nor clears; pending timers start again. */
   pause(): void {
     this.aboveSince = null;

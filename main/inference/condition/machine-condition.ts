@@ -12,7 +12,7 @@ import { BANDS, FEATURES, fitSensor, LAGS, newOuter, outerOf, SensorSums, Sensor
 import { FirstSeenOrder } from '../../ingest/first-seen-order';
 import { chooseSignals, rawBand, StateTracker, type StateSignals } from './operating-state';
 import { z } from 'zod';
-import { sensorGroup } from '../anomaly-type';
+import { sensorGroup, type AnomalyType } from '../anomaly-type';
 
 export const HOUR = 3_600_000;
 /** A state holds this long before it is taken: one odd reading does not stop a machine. */
@@ -65,6 +65,8 @@ export interface SensorState {
   ambient: number;
   /** Thermal sensors: this machine's own slow offset beyond the plant's shift (where it stands in the hall), learned while normal. */
   baseline: number;
+  /** The sensor's kind by name (thermal, vibration...), found once: health reads it on every row. */
+  group: AnomalyType;
   thermal: boolean;
   /**
    * Vibration and temperature are judged on their rises only: a quieter machine (a bearing renewed)
@@ -194,7 +196,7 @@ export class MachineCondition {
     let k = this.order.find(name, guess);
     if (k < 0) {
       k = this.order.add(name);
-      this.sensors.push({ name, sums: new SensorSums(), last: Number.NaN, runSince: 0, runCount: 0, runWhileRunning: false, stuck: false, fast: 0, slow: 0, resid: 0, expected: 0, maxFast: 0, maxSlow: 0, min: Infinity, max: -Infinity, ambient: 0, baseline: 0, thermal: sensorGroup(name) === 'thermal', risesOnly: sensorGroup(name) === 'vibration_bearing' || sensorGroup(name) === 'thermal' });
+      this.sensors.push({ name, sums: new SensorSums(), last: Number.NaN, runSince: 0, runCount: 0, runWhileRunning: false, stuck: false, fast: 0, slow: 0, resid: 0, expected: 0, maxFast: 0, maxSlow: 0, min: Infinity, max: -Infinity, ambient: 0, baseline: 0, ...kindOf(name) });
     }
     return k;
   }
@@ -381,9 +383,7 @@ export class MachineCondition {
       s.fast = 0;
       s.slow = 0;
     }
-    this.episode.active = false;
-    this.episode.since = null;
-    this.episode.pause();
+    this.episode.end();
     return { from, to: ts };
   }
 
@@ -433,4 +433,9 @@ export class MachineCondition {
       version: this.scheduledVersion,
     };
   }
+}
+
+function kindOf(name: string): { group: AnomalyType; thermal: boolean; risesOnly: boolean } {
+  const group = sensorGroup(name);
+  return { group, thermal: group === 'thermal', risesOnly: group === 'vibration_bearing' || group === 'thermal' };
 }
