@@ -372,14 +372,21 @@ export class ConditionMonitor {
         s.maxSlow = Math.max(s.maxSlow, Math.abs(s.slow));
         continue;
       }
-      const least = s.thermal ? p.thermalMinDeviation / sigma : 0;
+      const least = s.thermal ? p.thermalMinDeviation / sigma : s.group === 'vibration_bearing' ? (p.vibrationMinShare * Math.abs(s.expected)) / sigma : 0;
       const tf = Math.max(model.fastT[k] ?? p.fastFloor, least);
       const tslow = Math.max(model.slowT[k] ?? p.slowFloor, least);
       const c = s.risesOnly ? Math.max(0, s.fast / tf, s.slow / tslow) : Math.max(Math.abs(s.fast) / tf, Math.abs(s.slow) / tslow);
       ranked.push({ sensor: s.name, contribution: c });
       if (c > score) score = c;
-      // Health's envelope is the statistical one: the operator's least deviation worth an alarm is no normal variation.
-      if (row.band > 0) worst = Math.max(worst, severity(s.name, s.resid, s.expected, model.slowT[k] ?? p.slowFloor, sigma, s.group));
+      // Health's envelope is the statistical one: the operator's least deviation worth an alarm is no
+      // normal variation. For a physical sensor it is the largest deviation validation saw (the alarm
+      // threshold without its margin), since its failure level is physical; any other sensor's failure
+      // level is counted in its alarm thresholds, so its envelope is the threshold itself.
+      if (row.band > 0) {
+        const slowT = model.slowT[k] ?? p.slowFloor;
+        const envelope = s.group === 'unclassified' ? slowT : Math.max(p.slowFloor, slowT / p.thresholdMargin);
+        worst = Math.max(worst, severity(s.name, s.resid, s.expected, envelope, sigma, s.group));
+      }
     }
     if (voters > 0 && !m.episode.active) this.ambientVotes.set(m.id, { ts: row.ts, value: vote / voters });
     if (validating || !judged) {

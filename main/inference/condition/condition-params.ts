@@ -39,6 +39,11 @@ export const ConditionParamsSchema = z.object({
    * overheating that matters is well above this.
    */
   thermalMinDeviation: z.number().nonnegative(),
+  /**
+   * The same for vibration, as a share of its expected level: bearings wear a few per cent a week
+   * in normal service, while a fault worth a call doubles the level (ISO 10816 zones are factors).
+   */
+  vibrationMinShare: z.number().nonnegative(),
   /** An episode raises when the score stays above 1 this long, and clears after this long below `release`. */
   raiseS: z.number().nonnegative(),
   clearS: z.number().positive(),

@@ -40,6 +40,8 @@ const DOMAIN_SLACK = 0.02;
  * is off by degrees that are not a fault.
  */
 const WARM_GAP = 0.15;
+/** Forgetting leaves a learned load band at least this many times the rows that make it ready. */
+const KEEP_BANDS_OF = 2;
 /** A state signal top this much above the learned one restarts learning. */
 const RESCALE = 1.25;
 /** After learning, only a change of scale this large (standby learned as work) starts learning again; a surge is not one. */
@@ -293,8 +295,7 @@ export class MachineCondition {
 
   /** Fits the normal model on everything learned; false when too little of it can be fitted. */
   fit(ts: number): boolean {
-    const p = this.params;
-    const minRows = Math.max(FEATURES * 4, (p.bandReadyHours * HOUR) / Math.max(p.rowEveryMs, this.period || 1000));
+    const minRows = this.minRowsPerBand();
     // Counters are production, not condition; the load signal is the regressor itself.
     const previous = this.model;
     // A refit keeps a sensor's model where too few new rows were confirmed normal to fit it again.
@@ -326,11 +327,18 @@ export class MachineCondition {
     this.model.slowT = this.sensors.map((s) => Math.max(p.slowFloor, p.thresholdMargin * s.maxSlow));
   }
 
+  /** Rows a load band needs before it is judged: bandReadyHours of the machine's sampled rows. */
+  private minRowsPerBand(): number {
+    const p = this.params;
+    return Math.max(FEATURES * 4, (p.bandReadyHours * HOUR) / Math.max(p.rowEveryMs, this.period || 1000));
+  }
+
   /** Monitoring refit on rows confirmed normal; older rows fade by the forgetting factor. */
   refit(ts: number): void {
     const m = this.model;
     if (!m) return;
-    for (const s of this.sensors) s.sums.scale(this.params.forgetPerRefit);
+    const keep = KEEP_BANDS_OF * this.minRowsPerBand();
+    for (const s of this.sensors) s.sums.scale(this.params.forgetPerRefit, keep);
     this.fit(ts);
     this.confirmedLoadMax = 0;
     this.confirmedPowerMax = 0;

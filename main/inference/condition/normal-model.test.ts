@@ -68,4 +68,25 @@ describe('normal model', () => {
     sums.decreases = 1;
     expect(sums.isCounter).toBe(false);
   });
+
+  it('forgets a band the machine no longer runs in only down to the kept rows, and weighs it less in the fit than fresh rows', () => {
+    const sums = new SensorSums();
+    const n = noise(5);
+    // Learned at both loads; later only full load is seen, and the machine's level drifts up by 1.
+    for (const r of rows(20_000, 400, TAUS)) sums.add(r.u > 0.7 ? 3 : 1, r.phi, 2 + 18 * r.u + 0.2 * n());
+    for (let refit = 0; refit < 40; refit++) {
+      sums.scale(0.85, 500);
+      for (const r of rows(800, 10_000, TAUS)) sums.add(3, r.phi, 3 + 18 * r.u + 0.2 * n());
+    }
+    expect(sums.count(1)).toBeCloseTo(500, 6);
+    expect(sums.weight(1)).toBeLessThan(0.2);
+    expect(sums.weight(3)).toBe(1);
+    const m = fitSensor(sums, 100)!;
+    // The stale band stays judged.
+    expect(m.sigma[1]).not.toBeNull();
+    // The fit follows where the machine runs now.
+    const phi = [...rows(1, 10_000, TAUS)][0]!.phi;
+    const pred = m.coef.reduce((a, c, i) => a + c * phi[i]!, 0);
+    expect(pred).toBeCloseTo(21, 0);
+  });
 });

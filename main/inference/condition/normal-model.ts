@@ -27,6 +27,8 @@ export const BANDS = 4;
 const TRI = (FEATURES * (FEATURES + 1)) / 2;
 /** Per sensor and band: XᵀX (upper triangle), Xᵀy, yᵀy, n. */
 const PER_BAND = TRI + FEATURES + 2;
+/** A stale band still anchors the fit at its load with this share of its rows. */
+const STALE_WEIGHT = 0.1;
 
 /** The upper triangle of φφᵀ, in the sums' order. */
 export function outerOf(phi: Float64Array, out: Float64Array): Float64Array {
@@ -59,14 +61,36 @@ export class SensorSums {
     for (let i = 0; i < FEATURES; i++) s[o + TRI + i]! += phi[i]! * y;
     s[o + TRI + FEATURES]! += y * y;
     s[o + TRI + FEATURES + 1]! += 1;
+    this.fresh[band]! += 1;
   }
 
   count(band: number): number {
     return this.sums[band * PER_BAND + TRI + FEATURES + 1]!;
   }
 
-  scale(factor: number): void {
-    for (let i = 0; i < this.sums.length; i++) this.sums[i]! *= factor;
+  /**
+   * Rows per band as forgetting alone would leave them. The sums themselves never fall below
+   * `keepRows` in a band, so a band the machine has not run in lately stays judged; its rows then
+   * weigh in the coefficients only by this share, so the fit follows the slow drift the machine
+   * shows where it runs now.
+   */
+  readonly fresh = new Float64Array(BANDS);
+
+  /** Forgets older rows by `factor`, never below `keepRows` in a band (see `fresh`). */
+  scale(factor: number, keepRows = 0): void {
+    for (let band = 0; band < BANDS; band++) {
+      const o = band * PER_BAND;
+      const n = this.sums[o + TRI + FEATURES + 1]!;
+      const f = n * factor >= keepRows ? factor : n > keepRows ? keepRows / n : 1;
+      for (let i = o; i < o + PER_BAND; i++) this.sums[i]! *= f;
+      this.fresh[band]! *= factor;
+    }
+  }
+
+  /** The weight of a band's rows in the coefficients: its fresh share, and at least STALE_WEIGHT. */
+  weight(band: number): number {
+    const n = this.count(band);
+    return n > 0 ? Math.min(1, Math.max(STALE_WEIGHT, this.fresh[band]! / n)) : 1;
   }
 
   /**
@@ -96,16 +120,17 @@ export function fitSensor(sums: SensorSums, minRowsPerBand: number): SensorModel
   let yy = 0;
   for (let band = 0; band < BANDS; band++) {
     const o = band * PER_BAND;
+    const w = sums.weight(band);
     let k = o;
     for (let i = 0; i < FEATURES; i++)
       for (let j = i; j < FEATURES; j++) {
-        a[i * FEATURES + j]! += s[k]!;
-        if (i !== j) a[j * FEATURES + i]! += s[k]!;
+        a[i * FEATURES + j]! += w * s[k]!;
+        if (i !== j) a[j * FEATURES + i]! += w * s[k]!;
         k++;
       }
-    for (let i = 0; i < FEATURES; i++) b[i]! += s[o + TRI + i]!;
-    yy += s[o + TRI + FEATURES]!;
-    n += s[o + TRI + FEATURES + 1]!;
+    for (let i = 0; i < FEATURES; i++) b[i]! += w * s[o + TRI + i]!;
+    yy += w * s[o + TRI + FEATURES]!;
+    n += w * s[o + TRI + FEATURES + 1]!;
   }
   if (n < FEATURES * 4) return null;
   let best: { coef: Float64Array; bic: number } | null = null;

@@ -27,6 +27,7 @@ export const TEST_PARAMS: ConditionParams = ConditionParamsSchema.parse({
   fastFloor: 3,
   slowFloor: 1.5,
   thermalMinDeviation: 5,
+  vibrationMinShare: 0.1,
   raiseS: 60,
   clearS: 600,
   release: 0.6,
