@@ -82,6 +82,7 @@ export class ConditionMonitor {
       m.model = fitted;
       m.signals = fitted.signals;
       m.lagSpread.set(fitted.lagSpread.slice(0, m.lagSpread.length));
+      fitted.loadSeen?.forEach((v, i) => (m.loadSeen[i] = v ?? (i % 2 ? -Infinity : Infinity)));
       m.loadMax = fitted.loadMax;
       m.powerMax = fitted.powerMax ?? 0;
       const validated = fitted.fastT.length > 0;
@@ -336,7 +337,8 @@ export class ConditionMonitor {
     const aSlow = 1 - Math.exp(-dt / (p.slowTauS * 1000));
     const aHealth = 1 - Math.exp(-dt / (p.healthTauS * 1000));
     const validating = row.phase === 'validating';
-    const judged = !row.settling && model.models.some((sm, k) => sm?.sigma[row.band] != null && Number.isFinite(row.y[k]!));
+    const loadLearned = m.loadLearned(row.band, row.phi[2]!);
+    const judged = !row.settling && loadLearned && model.models.some((sm, k) => sm?.sigma[row.band] != null && Number.isFinite(row.y[k]!));
     let score = 0;
     const ranked: { sensor: string; contribution: number }[] = [];
     let worst = 0;
@@ -392,7 +394,7 @@ export class ConditionMonitor {
     if (validating || !judged) {
       // A load band the model has not learned yet keeps learning while the machine runs in it, so the
       // next refit can judge it: a state never seen says "learning", and is then learned.
-      const bandLearned = model.models.some((sm) => sm?.sigma[row.band] != null);
+      const bandLearned = loadLearned && model.models.some((sm) => sm?.sigma[row.band] != null);
       if (!validating && !bandLearned && !row.settling && !m.episode.active) m.learn(row);
       m.episode.pause();
       if (row.ts - m.lastOutputAt < STATUS_EVERY_MS) return null;

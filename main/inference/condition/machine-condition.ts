@@ -42,6 +42,9 @@ const DOMAIN_SLACK = 0.02;
 const WARM_GAP = 0.15;
 /** Forgetting leaves a learned load band at least this many times the rows that make it ready. */
 const KEEP_BANDS_OF = 2;
+/** A load within this share of the learned range of its band counts as learned. */
+const LOAD_MARGIN = 0.05;
+const emptyLoadSeen = () => Float64Array.from({ length: BANDS * 2 }, (_, i) => (i % 2 ? -Infinity : Infinity));
 /** A state signal top this much above the learned one restarts learning. */
 const RESCALE = 1.25;
 /** After learning, only a change of scale this large (standby learned as work) starts learning again; a surge is not one. */
@@ -92,6 +95,8 @@ export const FittedModelSchema = z.object({
   longestRun: z.array(z.number()),
   /** Per lag, the largest gap between the load share and its lagged average that learning saw. */
   lagSpread: z.array(z.number()),
+  /** Per load band, the lowest and highest load share the fit saw (low, high pairs); absent in models saved before it. */
+  loadSeen: z.array(z.number().nullable()).length(BANDS * 2).optional(),
   signals: z.object({ load: z.string(), power: z.string().nullable(), from: z.enum(['meta', 'name', 'data']) }),
 });
 export type FittedModel = z.infer<typeof FittedModelSchema>;
@@ -133,6 +138,8 @@ export class MachineCondition {
   readonly state = new StateTracker(STATE_HOLD_MS);
   readonly lags = new Float64Array(LAGS);
   readonly lagSpread = new Float64Array(LAGS);
+  /** Per load band, the lowest and highest load share learned (low, high pairs). */
+  readonly loadSeen = emptyLoadSeen();
   private readonly alphas = new Float64Array(LAGS + 1);
   private readonly outer = newOuter();
   private alphaDt = Number.NaN;
@@ -257,6 +264,7 @@ export class MachineCondition {
     }
     this.bandHours.fill(0);
     this.lagSpread.fill(0);
+    this.loadSeen.set(emptyLoadSeen());
     this.learningSince = ts;
   }
 
@@ -312,6 +320,7 @@ export class MachineCondition {
       slowT: previous?.slowT ?? [],
       longestRun: this.sensors.map((s) => s.sums.longestRun),
       lagSpread: [...this.lagSpread],
+      loadSeen: [...this.loadSeen].map((v) => (Number.isFinite(v) ? v : null)),
       signals: this.signals,
     };
     this.loadMax = this.model.loadMax;
@@ -357,6 +366,9 @@ export class MachineCondition {
   learn(row: Row, weight = 1): void {
     if (row.band < 0) return;
     if (this.model === null) for (let i = 0; i < LAGS; i++) this.lagSpread[i] = Math.max(this.lagSpread[i]!, Math.abs(row.phi[2]! - row.phi[4 + 2 * i]!));
+    const u = row.phi[2]!;
+    if (u < this.loadSeen[2 * row.band]!) this.loadSeen[2 * row.band] = u;
+    if (u > this.loadSeen[2 * row.band + 1]!) this.loadSeen[2 * row.band + 1] = u;
     const outer = outerOf(row.phi, this.outer);
     for (let k = 0; k < row.y.length; k++) {
       const v = row.y[k]!;
@@ -405,6 +417,18 @@ export class MachineCondition {
    * load through a lag is not judged while the lag is further from the load than ever in learning
    * (a cold start after a stop the machine never made while learning).
    */
+  /**
+   * Whether the fitted model saw this load within the band: a level the machine never ran at while
+   * learning (a pump at 40 % when it learned 60–100 %) is learned before it is judged, as a new band is.
+   */
+  loadLearned(band: number, u: number): boolean {
+    const seen = this.model?.loadSeen;
+    if (!seen) return true;
+    const low = seen[2 * band];
+    const high = seen[2 * band + 1];
+    return low != null && high != null && u >= low - LOAD_MARGIN && u <= high + LOAD_MARGIN;
+  }
+
   inDomain(k: number, phi: Float64Array): boolean {
     const sm = this.model?.models[k];
     if (!sm) return false;
