@@ -26,6 +26,8 @@ const validRequest: Record<string, unknown> = {
   'alarms.outOfService': { alarmId: 'limit:m:temperature:H', reason: 'calibration' },
   'alarms.returnToService': { alarmId: 'limit:m:temperature:H' },
   'alarms.limits.get': { machineId: 'm' },
+  'alarms.limits.acceptMeta': { machineId: 'm' },
+  'machines.eng.set': { scope: 'type', key: 'oven', sensor: 'temperature', eng: { unit: '°C', normal: { low: 40, high: 80 } } },
   'alarms.limits.set': {
     machineId: 'm',
     limits: [{ sensor: 'temperature', level: 'H', setpoint: 70, deadband: 1, onDelayMs: 0, offDelayMs: 0, reAlarmMs: 0, priority: 'medium', latching: false, enabled: true }],
@@ -56,10 +58,18 @@ const validRequest: Record<string, unknown> = {
   'procurement.orders.approve': { id: 1 },
   'procurement.orders.reject': { id: 1, reason: 'too dear' },
   'procurement.orders.advance': { id: 1, to: 'ordered' },
+  'connectors.opcua.password': { server: 'plc1', password: 'secret' },
+  'opcua.browse': { server: 'plc1' },
+  'opcua.describe': { server: 'plc1', nodeId: 'ns=1;s=Temperature' },
+  'opcua.trust': { thumbprint: '0123456789abcdef0123456789abcdef01234567' },
   'procurement.orders.export': { id: 1, format: 'pdf' },
   'reports.kpis': { from: 0, to: 1000, bucket: 'day' },
   'reports.kpis.export': { from: 0, to: 1000, bucket: 'week' },
   'reports.optimization': { period: 'shift', format: 'csv' },
+  'shiftlog.add': { text: 'Pump P-01 runs hot; maintenance comes at 07:00.', machineId: 'p-01' },
+  'shiftlog.ack': { ids: [1, 2], note: 'read' },
+  'shiftlog.export': { format: 'pdf' },
+  'voice.repairSteps': { ticketId: 1, action: 'start' },
 };
 
 function setup(role: Role | null, locked = false) {
