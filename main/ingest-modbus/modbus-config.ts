@@ -1,0 +1,2 @@
+/** The Modbus settings live in common/ because the contract validates them too. */
+export * from '../../common/connector-config';

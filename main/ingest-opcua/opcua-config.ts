@@ -1,0 +1,2 @@
+/** The OPC UA settings live in common/ because the contract validates them too. */
+export * from '../../common/connector-config';
