@@ -1,0 +1,175 @@
+/**
+ * Findings 3 and 4, through the headless host in front of the real runtime: an unauthenticated
+ * peer must not be able to fill the fsynced audit log, and no query may stop or stall the console.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EventEmitter } from 'node:events';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { CallResult, History, WsServerFrame } from '../../common/contract';
+import { ConfigSchema } from '../../main/config';
+import { guardProcess } from '../../main/process-guards';
+import { DATABASE_FILE, startRuntime, type Runtime } from '../../main/runtime';
+import { startHeadlessHost, type HeadlessHost } from '../../main/server/headless-host';
+import { MAX_HISTORY_VALUES } from '../../main/store/history';
+import { openDatabase } from '../../main/store/open-database';
+import { TelemetrySink } from '../../main/store/telemetry-sink';
+import { PASSWORD, tempDirs, uniqueName, until } from '../integration/support';
+
+const brokerUrl = inject('mosquittoUrl');
+const dirs = tempDirs('fb-sec-exhaust-');
+const MACHINE = 'plant1/line/m1';
+const SENSORS = Array.from({ length: 64 }, (_, k) => `s${k}`);
+const ROWS = 70_000;
+let runtime: Runtime;
+let host: HeadlessHost;
+let dataDir: string;
+
+class Client {
+  private next = 1;
+  private readonly waiting = new Map<number, (r: CallResult<unknown>) => void>();
+  closed: { code: number; reason: string } | null = null;
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const frame = JSON.parse(data.toString()) as WsServerFrame;
+      if ('id' in frame) this.waiting.get(frame.id)?.(frame.result);
+    });
+    ws.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
+  }
+  static async open(): Promise<Client> {
+    const ws = new WebSocket(host.url.replace('http', 'ws') + 'ws');
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    return new Client(ws);
+  }
+  call(call: string, request: unknown): Promise<CallResult<unknown>> {
+    const id = this.next++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.ws.send(JSON.stringify({ id, call, request }));
+    });
+  }
+}
+
+const auditRows = () => {
+  const db = openDatabase(join(dataDir, DATABASE_FILE), { readonly: true });
+  try {
+    return db.prepare('SELECT action, outcome, detail FROM audit ORDER BY id').all() as { action: string; outcome: string; detail: string }[];
+  } finally {
+    db.close();
+  }
+};
+
+beforeAll(async () => {
+  dataDir = dirs.make();
+  const now = Date.now();
+  // 70,000 readings of one machine, one sensor each: a raw history of 64 named sensors is 4.5 M values
+  const db = openDatabase(join(dataDir, DATABASE_FILE));
+  const t0 = now - 20 * 3_600_000;
+  new TelemetrySink(db, { retention: { rawDays: 7, minuteDays: 90, hourDays: 1825 } }).write({
+    machineIds: Array.from({ length: ROWS }, () => MACHINE),
+    ts: Array.from({ length: ROWS }, (_, i) => t0 + i * 1000),
+    metrics: Array.from({ length: ROWS }, (_, i) => `{"s${i % 64}":${i}}`),
+  });
+  db.close();
+  const site = uniqueName('x');
+  const config = ConfigSchema.parse({ dataDir, broker: { url: brokerUrl, topics: [`factory/${site}/+/+/telemetry`] }, store: { backupHourUtc: null }, alarms: { sync: false }, agents: { enabled: false } });
+  runtime = await startRuntime(config, { log: () => {} });
+  const staticDir = join(dataDir, 'site');
+  mkdirSync(staticDir);
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html>');
+  host = await startHeadlessHost({ host: '127.0.0.1', port: 0, staticDir, dispatch: runtime.dispatch, sessionLive: runtime.sessionLive, subscribe: runtime.subscribe, health: runtime.health, log: () => {} });
+}, 60_000);
+
+afterAll(async () => {
+  await host?.close();
+  await runtime?.stop();
+  dirs.cleanup();
+});
+
+describe('an unauthenticated peer and the audit log (finding 3)', () => {
+  it('records a refused call by name, outcome, size and hash; cuts large frames before login; rate-limits a connection', async () => {
+    const before = auditRows().length;
+    const peer = await Client.open();
+    const note = 'A'.repeat(15_000);
+    const refused = await peer.call('alarms.ack', { alarmId: 'system:store', note });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    const rows = auditRows().slice(before);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ action: 'alarms.ack', outcome: 'unauthenticated' });
+    const detail = JSON.parse(rows[0]!.detail) as Record<string, unknown>;
+    expect(detail).toEqual({ requestBytes: expect.any(Number), requestSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(rows[0]!.detail.length).toBeLessThan(200);
+
+    // a 1 MB frame before login: the connection is closed, nothing reaches the router or the audit log
+    peer.ws.send(JSON.stringify({ id: 99, call: 'alarms.ack', request: { alarmId: 'x', note: 'B'.repeat(1_000_000) } }));
+    await until(() => peer.closed, 'the oversized frame to close the connection');
+    expect(peer.closed?.code).toBe(1009);
+
+    // 1,000 refused calls as fast as they can be sent: most are answered rate_limited and never audited
+    const flood = await Client.open();
+    const results = await Promise.all(Array.from({ length: 1000 }, () => flood.call('alarms.ack', { alarmId: 'x' })));
+    const limited = results.filter((r) => !r.ok && r.error.code === 'rate_limited').length;
+    expect(limited).toBeGreaterThan(500);
+    expect(auditRows().length - before).toBeLessThanOrEqual(1 + (1000 - limited));
+    flood.ws.close();
+  });
+});
+
+describe('history and KPI queries (finding 4)', () => {
+  it('bounds points x sensors, refuses an unbounded KPI range, and keeps answering', async () => {
+    const admin = await Client.open();
+    expect(await admin.call('auth.setup', { username: 'admin', password: PASSWORD })).toMatchObject({ ok: true });
+    const started = performance.now();
+    const result = await admin.call('readings.history', { machineId: MACHINE, sensors: SENSORS, from: 0, to: Date.now(), maxPoints: 1_000_000, resolution: 'raw' });
+    expect(result.ok).toBe(true);
+    const history = (result as { ok: true; data: History }).data;
+    const points = MAX_HISTORY_VALUES / SENSORS.length;
+    expect(history.series).toHaveLength(64);
+    for (const s of history.series) expect(s.t.length).toBeLessThanOrEqual(points);
+    expect(history.series[0]!.t.length).toBe(points);
+    // the answer says where it stops instead of claiming the whole range
+    expect(history.to).toBeLessThan(Date.now() - 3_600_000);
+    console.log(`history of ${points} points x 64 sensors answered in ${(performance.now() - started).toFixed(0)} ms`);
+
+    expect(await admin.call('alarms.kpis', { from: 0, to: Date.now() })).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringContaining('at most 92 days') } });
+    expect(await admin.call('health.get', {})).toMatchObject({ ok: true });
+    admin.ws.close();
+  });
+
+  it('answers a call whose result cannot be sent with an error, and the process keeps running', async () => {
+    const logs: string[] = [];
+    const odd = await startHeadlessHost({
+      host: '127.0.0.1',
+      port: 0,
+      staticDir: dataDir,
+      // a result JSON cannot write (as a string beyond V8's limit cannot be): before the fix, an unhandled rejection
+      dispatch: async () => ({ ok: true, data: { big: 1n } }),
+      sessionLive: () => false,
+      subscribe: () => () => {},
+      health: runtime.health,
+      log: (m) => logs.push(m),
+    });
+    try {
+      const ws = new WebSocket(odd.url.replace('http', 'ws') + 'ws');
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      const answer = new Promise<WsServerFrame>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()) as WsServerFrame)));
+      ws.send(JSON.stringify({ id: 1, call: 'health.get', request: {} }));
+      expect(await answer).toMatchObject({ id: 1, result: { ok: false, error: { code: 'internal' } } });
+      expect(logs.join('\n')).toMatch(/not sent/);
+      ws.close();
+    } finally {
+      await odd.close();
+    }
+
+    // the last net: an unhandled rejection is logged and counted, not fatal
+    const fakeProcess = new EventEmitter();
+    const lines: string[] = [];
+    const guard = guardProcess((m) => lines.push(m), fakeProcess as never);
+    fakeProcess.emit('unhandledRejection', new Error('forgotten catch'));
+    expect(guard.caught).toBe(1);
+    expect(lines[0]).toMatch(/unhandled rejection #1 \(kept running\): Error: forgotten catch/);
+    guard.remove();
+    expect(fakeProcess.listenerCount('unhandledRejection')).toBe(0);
+  });
+});
