@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
+import { formatLocal, localToInstant } from '../../../common/plant-time';
+import { displayTimeZone } from '../app/plant-zone';
 
 /** Date and time to the second, for lists that span days (history, shelves, audits). */
 export function formatDateTime(ts: number | null, utc: boolean): string {
   if (ts === null || !Number.isFinite(ts) || ts <= 0) return '—';
-  const text = new Date(ts).toLocaleString('en-GB', { hour12: false, ...(utc ? { timeZone: 'UTC' } : {}) });
+  const text = new Date(ts).toLocaleString('en-GB', { hour12: false, timeZone: displayTimeZone(utc) });
   return utc ? `${text} UTC` : text;
 }
 
@@ -21,6 +23,8 @@ export function formatRemaining(ms: number): string {
 
 /** The value of an <input type="datetime-local"> for a time, in the zone the console shows. */
 export function toLocalInput(ts: number, utc: boolean): string {
+  const zone = displayTimeZone(utc);
+  if (zone) return formatLocal(zone, ts).replace(' ', 'T');
   const d = new Date(ts);
   const shifted = utc ? d : new Date(ts - d.getTimezoneOffset() * 60_000);
   return shifted.toISOString().slice(0, 16);
@@ -28,7 +32,10 @@ export function toLocalInput(ts: number, utc: boolean): string {
 
 /** Reads a datetime-local value back; null when it is empty or not a time. */
 export function fromLocalInput(text: string, utc: boolean): number | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text)) return null;
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(text);
+  if (!m) return null;
+  const zone = displayTimeZone(utc);
+  if (zone) return localToInstant(zone, Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
   const ts = utc ? Date.parse(`${text}Z`) : new Date(text).getTime();
   return Number.isFinite(ts) ? ts : null;
 }

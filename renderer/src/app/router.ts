@@ -15,7 +15,7 @@ export type Route =
   | { view: 'maintenance' | 'procurement' | 'energy' | 'analytics' }
   | { view: 'alarms' | 'alarm-history' | 'alarm-shelved' | 'alarm-kpis' }
   | { view: 'limits'; machineId: string }
-  | { view: 'voice' | 'users' }
+  | { view: 'voice' | 'users' | 'shiftlog' }
   | { view: 'wallboard'; name: string; query: string };
 
 /** The alarm screens live under #/alarms/<page>; the summary is #/alarms itself. */
@@ -57,6 +57,7 @@ export function parseRoute(place: Place): Route {
       return arg ? { view: 'limits', machineId: arg } : { view: 'overview' };
     case 'voice':
     case 'users':
+    case 'shiftlog':
       return { view: head };
     case 'wallboard':
       return arg ? { view: 'wallboard', name: arg, query } : { view: 'overview' };
@@ -94,6 +95,7 @@ export function routeHref(route: Route): string {
       return `#/limits/${encodeURIComponent(route.machineId)}`;
     case 'voice':
     case 'users':
+    case 'shiftlog':
       return `#/${route.view}`;
     case 'wallboard':
       return `#/wallboard/${encodeURIComponent(route.name)}${route.query ? `?${route.query}` : ''}`;

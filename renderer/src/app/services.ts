@@ -3,6 +3,7 @@ import type { Machine } from '../../../common/telemetry';
 import { createAlarmsStore } from '../state/alarms';
 import { createConditionsStore } from '../state/conditions';
 import { createHealthStore } from '../state/health';
+import { createLimitsStore } from '../state/limits';
 import { createPreferencesStore } from './preferences';
 import { LiveTelemetry, type LiveTelemetryOptions } from '../state/live-telemetry';
 import { createMachinesStore } from '../state/machines';
@@ -32,6 +33,7 @@ export function createServices(bridge: Bridge, tokens: TokenStore, liveOptions?:
   const health = createHealthStore();
   const alarms = createAlarmsStore();
   const conditions = createConditionsStore();
+  const limits = createLimitsStore();
   const live = new LiveTelemetry(liveOptions);
 
   const receiveMachines = (list: readonly Machine[], whole: boolean) => {
@@ -56,6 +58,7 @@ export function createServices(bridge: Bridge, tokens: TokenStore, liveOptions?:
     health.getState().clear();
     alarms.getState().clear();
     conditions.getState().clear();
+    limits.getState().clear();
     live.clear();
   });
 
@@ -70,6 +73,7 @@ export function createServices(bridge: Bridge, tokens: TokenStore, liveOptions?:
     health,
     alarms,
     conditions,
+    limits,
     live,
     preferences,
     receiveMachines,

@@ -11,6 +11,7 @@ import { describeFailure } from '../transport/client';
 import type { LimitLine } from '../trend/trend-chart';
 import { TrendPanel } from '../trend/TrendPanel';
 import { ConditionPanel } from './ConditionPanel';
+import { EngEditor } from './EngEditor';
 import { MaintenanceHistory } from './MaintenanceHistory';
 
 const RANGES = [
@@ -117,6 +118,7 @@ export function MachineDetail({ machineId }: { machineId: string }) {
             ))}
         </section>
         <MaintenanceHistory machineId={machineId} />
+        <EngEditor machine={machine} />
       </div>
 
       {limits.state === 'unavailable' && <p className="unknown-note">Limit lines not shown: {limits.why}</p>}

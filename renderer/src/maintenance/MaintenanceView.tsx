@@ -1,12 +1,18 @@
 import { useState } from 'react';
-import type { Ticket } from '../../../common/contract-agents';
+import type { Part, Ticket } from '../../../common/contract-agents';
+import type { RepairVoiceAction, RepairVoiceState } from '../../../common/contract-voice';
 import { fixed, useAction, useCall, when } from '../analytics/use-call';
+import { useAllowed } from '../app/use-allowed';
+import { useServices } from '../app/services-context';
+import { useStore } from 'zustand';
+import { roleAllows } from '../../../common/roles';
 
 const DAY = 86_400_000;
 
 /** Tickets from people and from the maintenance agent: create, assign, work, close with the actual cost; MTBF and MTTR per machine. */
 export function MaintenanceView() {
   const tickets = useCall('tickets.list', { limit: 200 }, 'all');
+  const parts = useCall('procurement.parts', {}, 'parts');
   const [to] = useState(() => Date.now());
   const reliability = useCall('tickets.reliability', { from: to - 90 * DAY, to }, 'r90');
   const { run, error } = useAction();
@@ -63,7 +69,7 @@ export function MaintenanceView() {
           </thead>
           <tbody>
             {(tickets.data ?? []).map((t) => (
-              <TicketRow key={t.id} ticket={t} run={run} reload={reload} />
+              <TicketRow key={t.id} ticket={t} parts={parts.data ?? []} run={run} reload={reload} />
             ))}
           </tbody>
         </table>
@@ -95,10 +101,20 @@ export function MaintenanceView() {
   );
 }
 
-function TicketRow({ ticket: t, run, reload }: { ticket: Ticket; run: ReturnType<typeof useAction>['run']; reload: () => void }) {
+function TicketRow({ ticket: t, parts, run, reload }: { ticket: Ticket; parts: readonly Part[]; run: ReturnType<typeof useAction>['run']; reload: () => void }) {
+  const { session } = useServices();
+  // Assigning is a supervisor's decision; the main process refuses it for anyone else.
+  const canAssign = roleAllows(useStore(session, (s) => s.user?.role ?? null), 'supervise');
+  const canWork = useAllowed('tickets.close');
   const [open, setOpen] = useState(false);
   const [assignee, setAssignee] = useState(t.assignee ?? '');
   const [cost, setCost] = useState('');
+  const [used, setUsed] = useState<{ partId: string; quantity: number }[]>([]);
+  const [usePart, setUsePart] = useState('');
+  const [useQuantity, setUseQuantity] = useState('1');
+  const partName = (id: string) => parts.find((p) => p.id === id)?.name ?? id;
+  const [reading, setReading] = useState<RepairVoiceState | null>(null);
+  const readAloud = (action: RepairVoiceAction) => void run('voice.repairSteps', { ticketId: t.id, action }).then((state) => state && setReading(state));
   const urgent = t.status !== 'closed' && (t.priority === 'high' || t.priority === 'critical');
   return (
     <>
@@ -125,21 +141,70 @@ function TicketRow({ ticket: t, run, reload }: { ticket: Ticket; run: ReturnType
             <p>{t.description}</p>
             {t.failureType && <p>Failure type: {t.failureType}</p>}
             <ol>
-              {t.repairSteps.map((s) => (
-                <li key={s}>{s}</li>
+              {t.repairSteps.map((s, i) => (
+                <li key={s} className={reading && !reading.done && reading.step === i + 1 ? 'abnormal' : undefined}>
+                  {s}
+                </li>
               ))}
             </ol>
-            {t.status !== 'closed' && (
-              <>
-                <input placeholder="Assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)} />{' '}
-                <button type="button" disabled={!assignee} onClick={() => void run('tickets.update', { id: t.id, assignee }, reload)}>
-                  Assign
+            {t.repairSteps.length > 0 && canWork && (
+              <div data-testid="repair-voice">
+                Read aloud:{' '}
+                <button type="button" data-testid="repair-voice-start" onClick={() => readAloud('start')}>
+                  {reading && !reading.done ? 'Restart' : 'Start'}
                 </button>{' '}
+                <button type="button" data-testid="repair-voice-next" disabled={!reading || reading.done} onClick={() => readAloud('next')}>
+                  Next
+                </button>{' '}
+                <button type="button" data-testid="repair-voice-repeat" disabled={!reading || reading.done} onClick={() => readAloud('repeat')}>
+                  Repeat
+                </button>{' '}
+                <button type="button" data-testid="repair-voice-stop" disabled={!reading || reading.done} onClick={() => readAloud('stop')}>
+                  Stop
+                </button>{' '}
+                {reading && (
+                  <span className="hint" data-testid="repair-voice-said">
+                    {reading.done ? 'Finished' : `Step ${reading.step} of ${reading.total}`}: “{reading.text}”
+                  </span>
+                )}
+              </div>
+            )}
+            {t.status !== 'closed' && canWork && (
+              <>
+                {canAssign && (
+                  <>
+                    <input placeholder="Assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)} data-testid="ticket-assignee" />{' '}
+                    <button type="button" disabled={!assignee} onClick={() => void run('tickets.update', { id: t.id, assignee }, reload)}>
+                      Assign
+                    </button>{' '}
+                  </>
+                )}
                 <button type="button" onClick={() => void run('tickets.update', { id: t.id, status: 'in_progress' }, reload)}>
                   Start work
-                </button>{' '}
-                <input placeholder="Actual cost" inputMode="decimal" value={cost} onChange={(e) => setCost(e.target.value)} />{' '}
-                <button type="button" disabled={!(Number(cost) >= 0) || cost === ''} onClick={() => void run('tickets.close', { id: t.id, actualCost: Number(cost) }, reload)}>
+                </button>
+                <div data-testid="ticket-parts-used">
+                  Parts used:{' '}
+                  {used.length === 0 ? 'none' : used.map((u) => `${u.quantity} × ${partName(u.partId)}`).join(', ')}{' '}
+                  <select aria-label="part used" value={usePart} onChange={(e) => setUsePart(e.target.value)} data-testid="ticket-part">
+                    <option value="">part…</option>
+                    {parts.map((p) => (
+                      <option key={p.id} value={p.id}>
+                        {p.name} ({p.onHand} {p.unit} on hand)
+                      </option>
+                    ))}
+                  </select>{' '}
+                  <input aria-label="quantity used" type="number" min={0} step="any" size={4} value={useQuantity} onChange={(e) => setUseQuantity(e.target.value)} data-testid="ticket-part-quantity" />{' '}
+                  <button type="button" disabled={!usePart || !(Number(useQuantity) > 0)} onClick={() => setUsed([...used, { partId: usePart, quantity: Number(useQuantity) }])} data-testid="ticket-part-add">
+                    Add part
+                  </button>
+                </div>
+                <input placeholder="Actual cost" inputMode="decimal" value={cost} onChange={(e) => setCost(e.target.value)} data-testid="ticket-cost" />{' '}
+                <button
+                  type="button"
+                  data-testid="ticket-close"
+                  disabled={!(Number(cost) >= 0) || cost === ''}
+                  onClick={() => void run('tickets.close', { id: t.id, actualCost: Number(cost), ...(used.length > 0 ? { partsUsed: used } : {}) }, reload)}
+                >
                   Close
                 </button>
               </>

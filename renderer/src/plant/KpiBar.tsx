@@ -5,7 +5,9 @@ import { useCall } from '../analytics/use-call';
 import { routeHref } from '../app/router';
 import { useServices } from '../app/services-context';
 import { healthBand, plantHealth } from './condition-view';
-import { downtimeOf, oeeOf, plantKpis, type PlantKpis } from './kpis';
+import { savingsByMonth, savingsThisMonth } from '../analytics/series';
+import { formatNumber } from './eng-format';
+import { downtimeOf, oeeOf, plantKpis, reductionPct, type PlantKpis } from './kpis';
 
 const REFRESH_MS = 1_000;
 const DAY = 86_400_000;
@@ -21,6 +23,10 @@ export function KpiBar({ area }: { area?: string }) {
   const [kpis, setKpis] = useState<PlantKpis | null>(null);
   const [today] = useState(() => Math.floor(Date.now() / DAY) * DAY);
   const kpiRows = useCall('reports.kpis', { from: today, to: today + DAY, bucket: 'day' }, `oee:${today}`);
+  // Plant-wide figures from the agents: energy against the baselines, and procurement savings.
+  const energy = useCall('energy.summary', {}, 'kpi-energy');
+  const orders = useCall('procurement.orders', { limit: 1000 }, 'kpi-orders');
+  const quotes = useCall('procurement.quotes', { limit: 1000 }, 'kpi-quotes');
 
   useEffect(() => {
     // Once a second is enough for a KPI and keeps 500 machines' worth of summing off every frame.
@@ -68,10 +74,16 @@ export function KpiBar({ area }: { area?: string }) {
         name="Power"
         id="power"
         value={kpis.powerKw === null ? 'unknown' : `${kpis.powerKw.toFixed(0)} kW`}
-        detail={kpis.powerUnknown > 0 ? `${kpis.powerUnknown} machines not counted (no fresh value)` : 'all machines counted'}
+        detail={`${area === undefined && energy.data ? `${formatNumber(energy.data.plant.today.kwh, { counter: true })} kWh today · ` : ''}${kpis.powerUnknown > 0 ? `${kpis.powerUnknown} machines not counted (no fresh value)` : 'all machines counted'}`}
         unknown={kpis.powerKw === null}
       />
-      <Kpi name="CO2" id="co2" value={kpis.co2KgPerH === null ? 'unknown' : `${kpis.co2KgPerH.toFixed(0)} kg/h`} detail={`at ${factor} kg/kWh`} unknown={kpis.co2KgPerH === null} />
+      <Kpi
+        name="CO2"
+        id="co2"
+        value={kpis.co2KgPerH === null ? 'unknown' : `${kpis.co2KgPerH.toFixed(0)} kg/h`}
+        detail={`${area === undefined ? co2AgainstBaseline(reductionPct(energy.data?.plant)) : ''}at ${factor} kg/kWh`}
+        unknown={kpis.co2KgPerH === null}
+      />
       <Kpi
         name="Alarms"
         id="alarms"
@@ -87,6 +99,14 @@ export function KpiBar({ area }: { area?: string }) {
         unknown={downtime === null}
       />
       <PlantHealthKpi area={area} />
+      {area === undefined && orders.data && quotes.data && (
+        <Kpi
+          name="Savings this month"
+          id="savings"
+          value={`${formatNumber(savingsThisMonth(savingsByMonth(orders.data, quotes.data), Date.now()), { counter: true })}${energy.data ? ` ${energy.data.currency}` : ''}`}
+          detail="negotiated below quote, committed orders"
+        />
+      )}
     </section>
   );
 }
@@ -135,10 +155,17 @@ function PlantHealthKpi({ area }: { area?: string | undefined }) {
 
 function Kpi({ name, id, value, detail, unknown = false, abnormal = false }: { name: string; id: string; value: string; detail: string; unknown?: boolean; abnormal?: boolean }) {
   return (
-    <div className={`kpi${unknown ? ' kpi-unknown' : ''}${abnormal ? ' kpi-abnormal' : ''}`} data-testid={`kpi-${id}`}>
+    <div className={`kpi${unknown ? ' kpi-unknown' : ''}${abnormal ? ' kpi-abnormal' : ''}`} data-testid={`kpi-${id}`} title={`${name}: ${value}, ${detail}`}>
       <span className="kpi-name">{name}</span>
       <strong className="kpi-value">{value}</strong>
       <span className="kpi-detail">{detail}</span>
     </div>
   );
+}
+
+/** "−12 % vs baseline · " (a reduction reads as a minus), or that no baseline is accepted yet. */
+function co2AgainstBaseline(pct: number | null): string {
+  if (pct === null) return 'no accepted baseline yet · ';
+  const change = -pct;
+  return `${change > 0 ? '+' : change < 0 ? '−' : ''}${Math.abs(change).toFixed(1)} % vs baseline · `;
 }

@@ -77,6 +77,43 @@ describe('MachineTile', () => {
     expect(sensor('force').textContent).toContain('STALE');
   });
 
+  it('shows units from the machine, counters as whole numbers with grouping, and bars with limits and the normal band', () => {
+    const eng = {
+      force: { unit: 'kN', normal: { low: 700, high: 850 }, display: { low: 0, high: 1000 } },
+      parts: { unit: 'parts', counter: true },
+    };
+    const withUnits = { ...press, sensors: { ...press.sensors, parts: { value: 274988.4, ts: 50, quality: 'good' } }, eng } satisfies Machine;
+    live.applyStatus([withUnits]);
+    live.ingest([{ machineId: press.id, ts: 60, metrics: { force: 810, parts: 274990 } }]);
+    live.ingest([{ machineId: press.id, ts: 61, metrics: { force: 870 } }]);
+    flushFrames();
+    act(() => root.render(<MachineTile machine={withUnits} live={live} limits={{ force: { H: 900, HH: 950 } }} metrics={2} />));
+    // force has limits, temp has neither range nor limits; the counter gets no bar
+    expect([...container.querySelectorAll('[data-testid="sensor-value"]')].map((e) => e.getAttribute('data-sensor'))).toEqual(['force', 'temp']);
+    expect(sensor('force').textContent).toBe('force870kN');
+    expect(sensor('force').dataset.zone).toBe('abnormal');
+    const bar = sensor('force').querySelector('[data-testid="analog-bar"]')!;
+    expect((bar.querySelector('.bar-normal') as HTMLElement).style.left).toBe('70%');
+    expect([...bar.querySelectorAll('.bar-limit')].map((l) => (l as HTMLElement).style.left)).toEqual(['90%', '95%']);
+    expect((bar.querySelector('[data-testid="bar-pointer"]') as HTMLElement).style.left).toBe('87%');
+    expect(sensor('force').querySelector('[data-testid="sparkline"] polyline')).not.toBeNull();
+
+    // a counter only climbs: it gets no bar on a tile (the area table and machine screen print it, grouped)
+    act(() => root.render(<MachineTile machine={withUnits} live={live} />));
+    expect(sensor('parts')).toBeNull();
+  });
+
+  it('draws less as the density drops: no bars in a mini tile, only the name in a micro tile', () => {
+    live.applyStatus([press]);
+    act(() => root.render(<MachineTile machine={press} live={live} density="mini" />));
+    expect(container.querySelectorAll('[data-testid="sensor-value"]')).toHaveLength(0);
+    expect(container.querySelector('[data-testid="machine-state"]')?.textContent).toBe('ONLINE');
+    act(() => root.render(<MachineTile machine={press} live={live} density="micro" />));
+    expect(container.querySelector('[data-testid="machine-state"]')).toBeNull();
+    // the full name, type, area and state on hover and for screen readers
+    expect(container.querySelector('[data-testid="machine-tile"]')?.getAttribute('title')).toBe('Press 1 (press · Stamping) online');
+  });
+
   it('shows every sensor of an offline machine as OFFLINE', () => {
     const offline = { ...press, state: 'offline' } satisfies Machine;
     live.applyStatus([offline]);

@@ -1,13 +1,16 @@
 import { memo, useCallback, useSyncExternalStore } from 'react';
 import type { AlarmPriority } from '../../../common/contract-alarms';
 import type { ConditionSummary } from '../../../common/contract-models';
-import type { Machine } from '../../../common/telemetry';
+import type { Machine, SensorEng } from '../../../common/telemetry';
 import { routeHref } from '../app/router';
 import { PriorityMark } from '../shell/PriorityMark';
 import type { LiveTelemetry } from '../state/live-telemetry';
 import { healthView, OPERATING_STATE_LABEL } from './condition-view';
-import { formatTime, formatValue } from './format';
+import { formatNumber } from './eng-format';
+import { formatTime } from './format';
+import { barGeometry, keyMetrics, type SensorLimits } from './key-metrics';
 import { sensorViews, type SensorView } from './sensor-view';
+import type { TileDensity } from './tile-layout';
 
 interface Props {
   machine: Machine;
@@ -17,45 +20,72 @@ interface Props {
   utc?: boolean;
   /** The condition monitor's summary; absent while the host serves none, and then the tile says nothing about it. */
   condition?: ConditionSummary | undefined;
+  /** The machine's effective alarm limits by sensor, drawn as ticks on the bars. */
+  limits?: Readonly<Record<string, SensorLimits>> | undefined;
+  /** How much the tile shows (the overview picks it from the screen and the machine count); full by default. */
+  density?: TileDensity;
+  /** Key metrics drawn as bars; every metric but the counters by default. */
+  metrics?: number;
 }
 
 /** Re-renders only when its own machine's version moves, at most once per animation frame. */
-export const MachineTile = memo(function MachineTile({ machine, live, priority, utc = false, condition }: Props) {
+export const MachineTile = memo(function MachineTile({ machine, live, priority, utc = false, condition, limits, density = 'full', metrics = Infinity }: Props) {
   const subscribe = useCallback((listener: () => void) => live.subscribe(machine.id, listener), [live, machine.id]);
   useSyncExternalStore(subscribe, () => live.version(machine.id));
-  const sensors = sensorViews(machine, live.sensorsOf(machine.id));
+  const showMetrics = density === 'full' || density === 'compact' ? metrics : 0;
+  const sensors = showMetrics > 0 ? sensorViews(machine, live.sensorsOf(machine.id)) : [];
+  const keys = showMetrics > 0 ? keyMetrics(sensors.map((s) => s.name), machine.eng, limits, showMetrics) : [];
+  const shown = keys.map((name) => sensors.find((s) => s.name === name)!);
+  const stateLabel = machine.state !== 'online' ? machine.state : condition && condition.operatingState !== 'unknown' ? OPERATING_STATE_LABEL[condition.operatingState] : machine.state;
+  const title = `${machine.name} (${machine.type} · ${machine.area}) ${stateLabel}${machine.state !== 'online' ? `, last data ${formatTime(machine.lastSeen, utc)}` : ''}`;
 
   return (
-    <article className={`tile machine-${machine.state}${priority ? ` alarm-${priority}` : ''}`} data-testid="machine-tile" data-machine-id={machine.id} data-state={machine.state}>
+    <article
+      className={`tile density-${density} machine-${machine.state}${priority ? ` alarm-${priority}` : ''}`}
+      data-testid="machine-tile"
+      data-machine-id={machine.id}
+      data-state={machine.state}
+      data-density={density}
+      title={title}
+    >
       <header className="tile-head">
         {priority && <PriorityMark priority={priority} />}
         <h3 className="tile-name">
           {/* The link covers the whole tile (CSS), so a click anywhere or Enter on the focused name opens the machine. */}
-          <a className="tile-link" href={routeHref({ view: 'machine', machineId: machine.id })}>
+          <a className="tile-link" href={routeHref({ view: 'machine', machineId: machine.id })} aria-label={title}>
             {machine.name}
           </a>
         </h3>
-        <span className="machine-state">{machine.state.toUpperCase()}</span>
-      </header>
-      <p className="tile-meta">
-        {machine.type} · {machine.area}
-        {machine.state !== 'online' && (
-          <span className="tile-since" data-testid="stale-since">
-            {' '}
-            · last data {formatTime(machine.lastSeen, utc)}
+        {density !== 'micro' && (
+          <span className="machine-state" data-testid="machine-state">
+            {stateLabel.toUpperCase()}
           </span>
         )}
-      </p>
-      {condition && <TileCondition condition={condition} />}
-      {sensors.length === 0 ? (
-        <p className="tile-empty">No sensors reported yet</p>
-      ) : (
-        <ul className="sensors">
-          {sensors.map((sensor) => (
-            <SensorRow key={sensor.name} sensor={sensor} />
-          ))}
-        </ul>
-      )}
+      </header>
+      {density !== 'micro' &&
+        (machine.state !== 'online' ? (
+          <p className="tile-meta">
+            <span className="tile-since" data-testid="stale-since">
+              last data {formatTime(machine.lastSeen, utc)}
+            </span>
+          </p>
+        ) : condition ? (
+          <TileCondition condition={condition} />
+        ) : (
+          <p className="tile-meta">
+            {machine.type} · {machine.area}
+          </p>
+        ))}
+      {showMetrics > 0 &&
+        (shown.length === 0 ? (
+          <p className="tile-empty">No sensors reported yet</p>
+        ) : (
+          <ul className="sensors">
+            {shown.map((sensor) => (
+              <MetricRow key={sensor.name} sensor={sensor} eng={machine.eng?.[sensor.name]} limits={limits?.[sensor.name]} recent={live.recent(machine.id, sensor.name)} />
+            ))}
+          </ul>
+        ))}
     </article>
   );
 });
@@ -91,13 +121,57 @@ export function TileCondition({ condition: c }: { condition: ConditionSummary })
   );
 }
 
-function SensorRow({ sensor }: { sensor: SensorView }) {
+function MetricRow({ sensor, eng, limits, recent }: { sensor: SensorView; eng: SensorEng | undefined; limits: SensorLimits | undefined; recent: number[] }) {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of recent) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const bar = barGeometry(sensor.value, eng, limits, recent.length > 0 ? { min, max } : null);
   return (
-    <li className={`sensor quality-${sensor.quality}`} data-testid="sensor-value" data-sensor={sensor.name} data-quality={sensor.quality}>
-      <span className="sensor-name">{sensor.name}</span>
-      <span className="sensor-value">{formatValue(sensor.value)}</span>
-      {/* Normal is quiet (ISA-101): only an abnormal quality gets a word. */}
-      {sensor.quality !== 'good' && <span className="sensor-quality">{sensor.quality.toUpperCase()}</span>}
+    <li className={`sensor quality-${sensor.quality} zone-${bar.zone}`} data-testid="sensor-value" data-sensor={sensor.name} data-quality={sensor.quality} data-zone={bar.zone}>
+      <span className="metric-line">
+        <span className="sensor-name" title={sensor.name}>
+          {sensor.name}
+        </span>
+        <span className="sensor-value">{formatNumber(sensor.value, eng)}</span>
+        {eng?.unit && <span className="sensor-unit">{eng.unit}</span>}
+        {/* Normal is quiet (ISA-101): only an abnormal quality gets a word. */}
+        {sensor.quality !== 'good' && <span className="sensor-quality">{sensor.quality.toUpperCase()}</span>}
+      </span>
+      <span className="metric-graph">
+        <span className="bar" data-testid="analog-bar" aria-hidden="true">
+          {bar.normal && <span className="bar-normal" style={{ left: pct(bar.normal.from), width: pct(bar.normal.to - bar.normal.from) }} />}
+          {bar.limits.map((l) => (
+            <span key={l.level} className={`bar-limit limit-${l.level}`} style={{ left: pct(l.at) }} />
+          ))}
+          {bar.pointer !== null && <span className={`bar-pointer${bar.clipped ? ' clipped' : ''}`} data-testid="bar-pointer" style={{ left: pct(bar.pointer) }} />}
+        </span>
+        <Sparkline values={recent} />
+      </span>
     </li>
+  );
+}
+
+const pct = (f: number) => `${(f * 100).toFixed(2)}%`;
+
+/** The last minute of one metric, scaled to its own span: shape and direction, not the value. */
+function Sparkline({ values }: { values: readonly number[] }) {
+  if (values.length < 2) return <svg className="sparkline" aria-hidden="true" />;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const span = max - min || 1;
+  const step = 100 / (values.length - 1);
+  let points = '';
+  for (let i = 0; i < values.length; i++) points += `${(i * step).toFixed(1)},${(19 - ((values[i]! - min) / span) * 18).toFixed(1)} `;
+  return (
+    <svg className="sparkline" data-testid="sparkline" viewBox="0 0 100 20" preserveAspectRatio="none" aria-hidden="true">
+      <polyline points={points} />
+    </svg>
   );
 }

@@ -67,6 +67,9 @@ export function PlantHeader({ route }: { route: Route }) {
           {view[0]!.toUpperCase() + view.slice(1)}
         </a>
       ))}
+      <a className="nav-link" href={routeHref({ view: 'shiftlog' })} aria-current={route.view === 'shiftlog' ? 'page' : undefined} data-testid="nav-shiftlog">
+        Shift log
+      </a>
       <a className="nav-link" href={routeHref({ view: 'voice' })} aria-current={route.view === 'voice' ? 'page' : undefined} data-testid="nav-voice">
         Voice
       </a>

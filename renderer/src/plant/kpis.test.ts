@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Machine } from '../../../common/telemetry';
 import type { LiveSensor } from '../state/live-telemetry';
-import { downtimeOf, oeeOf, plantKpis } from './kpis';
+import { downtimeOf, oeeOf, plantKpis, reductionPct } from './kpis';
 
 const machine = (id: string, state: Machine['state'], sensors: string[]): Machine => ({
   id,
@@ -82,5 +82,14 @@ describe('downtimeOf', () => {
     expect(downtimeOf([row(null, 0)], null)).toBe(0);
     expect(downtimeOf([row(null, 2.5), row('a', 1), row('b', 0.5), row('c', 4)], new Set(['a', 'b']))).toBe(1.5);
     expect(downtimeOf([row(null, 2.5)], new Set(['a']))).toBeNull();
+  });
+});
+
+describe('reductionPct', () => {
+  it('is saved over expected in %, and unknown without an accepted baseline', () => {
+    expect(reductionPct({ savedKwh: 12, expectedKwh: 100 })).toBe(12);
+    expect(reductionPct({ savedKwh: -5, expectedKwh: 50 })).toBe(-10);
+    expect(reductionPct({ savedKwh: 0, expectedKwh: 0 })).toBeNull();
+    expect(reductionPct(null)).toBeNull();
   });
 });

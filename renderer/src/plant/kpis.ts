@@ -80,3 +80,12 @@ export function oeeOf(rows: readonly KpiRow[] | null, machineIds: ReadonlySet<st
   const values = rows.filter((r) => r.machineId !== null && r.oee !== null && (machineIds === null || machineIds.has(r.machineId))).map((r) => r.oee!);
   return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 }
+
+/**
+ * Energy reduction against the accepted baselines over the last day, in % (the CO2 reduction is the
+ * same share at one emission factor); null when no machine has an accepted baseline yet.
+ */
+export function reductionPct(plant: { savedKwh: number; expectedKwh?: number | undefined } | null | undefined): number | null {
+  if (!plant || !(plant.expectedKwh !== undefined && plant.expectedKwh > 0)) return null;
+  return (plant.savedKwh / plant.expectedKwh) * 100;
+}

@@ -1,15 +1,20 @@
 import type { Services } from '../app/services';
 import { CallFailure, describeFailure } from '../transport/client';
+import { limitsBySensor, type SensorLimits } from './key-metrics';
 
 export const HEALTH_POLL_MS = 2_000;
 /** The condition monitor scores every few seconds; one call brings every machine's summary. */
 export const CONDITIONS_POLL_MS = 5_000;
+/** Alarm limits change only by an engineer's edit or a new meta message; the tiles' bars reload them this often. */
+export const LIMITS_POLL_MS = 300_000;
+/** Limit requests in flight at once, so 500 machines do not queue 500 calls ahead of the screen's own. */
+const LIMITS_CONCURRENCY = 4;
 
 /**
  * Keeps the plant screen current while it is shown: loads the machine list, polls health, and
  * treats a failed poll as a lost host (values go stale) until one succeeds and the list is reloaded.
  */
-export function startPlantSync({ call, session, health, alarms, conditions, live, receiveMachines }: Services): () => void {
+export function startPlantSync({ call, session, health, alarms, conditions, limits, machines, live, receiveMachines }: Services): () => void {
   let stopped = false;
   let hostLost = false;
   let polling = false;
@@ -84,13 +89,49 @@ export function startPlantSync({ call, session, health, alarms, conditions, live
     }
   };
 
+  // Limits only draw ticks on the bars: a host without the alarm service, or a refused call, leaves the bars without them.
+  let limitsLoading = false;
+  const loadLimits = async (ids: string[]) => {
+    if (limitsLoading) return;
+    limitsLoading = true;
+    const queue = [...ids];
+    const answers: Record<string, Record<string, SensorLimits>> = {};
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined && !stopped; id = queue.shift()) {
+        try {
+          answers[id] = limitsBySensor((await call('alarms.limits.get', { machineId: id })).limits);
+        } catch {
+          // see above: the bar draws without limits, and the machine is not asked again until the next poll
+          answers[id] = {};
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: LIMITS_CONCURRENCY }, worker));
+      if (!stopped) limits.getState().merge(answers);
+    } finally {
+      limitsLoading = false;
+    }
+  };
+  const loadMissingLimits = () => {
+    const known = limits.getState().byId;
+    const missing = Object.keys(machines.getState().byId).filter((id) => !known[id]);
+    if (missing.length > 0) void loadLimits(missing);
+  };
+  const unsubscribeMachines = machines.subscribe((state, previous) => {
+    if (state.byId !== previous.byId) loadMissingLimits();
+  });
+
   void loadMachines();
   void pollHealth();
   void pollConditions();
+  const limitsTimer = setInterval(() => void loadLimits(Object.keys(machines.getState().byId)), LIMITS_POLL_MS);
   const timer = setInterval(() => void pollHealth(), HEALTH_POLL_MS);
   const conditionsTimer = setInterval(() => void pollConditions(), CONDITIONS_POLL_MS);
   return () => {
     stopped = true;
+    unsubscribeMachines();
+    clearInterval(limitsTimer);
     clearInterval(timer);
     clearInterval(conditionsTimer);
   };

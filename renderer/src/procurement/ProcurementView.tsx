@@ -1,13 +1,14 @@
 import { useState } from 'react';
-import type { Order } from '../../../common/contract-agents';
+import type { Order, Part } from '../../../common/contract-agents';
 import { roleAllows } from '../../../common/roles';
 import { useStore } from 'zustand';
 import { useServices } from '../app/services-context';
 import { download, fixed, useAction, useCall, when } from '../analytics/use-call';
 
 /**
- * Parts, quotes, deals and purchase orders. Approve and reject show only for supervisors and
- * admins; the main process enforces it whatever the screen shows.
+ * Parts (stock and reorder points), suppliers with their delivery record, quotes, deals, purchase
+ * orders and their savings. Approve and reject show only for supervisors and admins; the main
+ * process enforces it whatever the screen shows.
  */
 export function ProcurementView() {
   const { call, session } = useServices();
@@ -15,6 +16,9 @@ export function ProcurementView() {
   const parts = useCall('procurement.parts', {}, 'parts');
   const orders = useCall('procurement.orders', { limit: 200 }, 'orders');
   const quotes = useCall('procurement.quotes', { limit: 50 }, 'quotes');
+  const suppliers = useCall('procurement.suppliers', {}, 'suppliers');
+  const savings = useCall('procurement.savings', { months: 12 }, 'savings');
+  const canOperate = roleAllows(role, 'operate');
   const { run, error } = useAction();
   const [partId, setPartId] = useState('');
   const deals = useCall('procurement.deals', { partId: partId || '-', quantity: 1 }, `deals:${partId}`);
@@ -23,6 +27,8 @@ export function ProcurementView() {
     orders.reload();
     parts.reload();
     quotes.reload();
+    suppliers.reload();
+    savings.reload();
   };
   const canApprove = roleAllows(role, 'supervise');
   const exportOrder = (o: Order, format: 'csv' | 'pdf') => call('procurement.orders.export', { id: o.id, format }).then(download, () => undefined);
@@ -31,7 +37,7 @@ export function ProcurementView() {
     <main className="settings" data-testid="procurement">
       <h2 className="view-title">Procurement</h2>
       {(error ?? orders.error) && <p className="unknown-note">{error ?? orders.error}</p>}
-      <section className="panel">
+      <section className="panel panel-wide">
         <h3>Purchase orders</h3>
         <table className="data-table" data-testid="order-table">
           <thead>
@@ -41,8 +47,12 @@ export function ProcurementView() {
               <th>Supplier</th>
               <th>Qty</th>
               <th>Unit price</th>
+              <th>Negotiated</th>
+              <th>Savings</th>
               <th>Target</th>
               <th>Order by</th>
+              <th>Expected</th>
+              <th>Delivered</th>
               <th>Urgency</th>
               <th>Status</th>
               <th>By</th>
@@ -57,8 +67,12 @@ export function ProcurementView() {
                 <td>{o.supplierName ?? '—'}</td>
                 <td>{o.quantity}</td>
                 <td>{fixed(o.unitPrice, 2)}</td>
+                <td>{fixed(o.negotiatedPrice, 2)}</td>
+                <td>{fixed(o.savings, 2)}</td>
                 <td>{fixed(o.negotiationTarget, 2)}</td>
                 <td>{when(o.orderBy).slice(0, 10)}</td>
+                <td>{when(o.estimatedDelivery).slice(0, 10)}</td>
+                <td>{when(o.actualDelivery).slice(0, 10)}</td>
                 <td>{o.urgency ?? '—'}</td>
                 <td>{o.status.replace('_', ' ')}</td>
                 <td>
@@ -102,6 +116,60 @@ export function ProcurementView() {
             ))}
           </tbody>
         </table>
+        {canOperate && parts.data && suppliers.data && <NewOrderForm parts={parts.data} suppliers={suppliers.data} onCreate={(request) => void run('procurement.orders.create', request, reload)} />}
+      </section>
+
+      <section className="panel" data-testid="savings-panel">
+        <h3>Savings per month</h3>
+        <p className="hint">Negotiated below the quoted or list price, on orders approved, placed or delivered; by the month they were created (plant time).</p>
+        <table className="data-table" data-testid="savings-table">
+          <thead>
+            <tr>
+              <th>Month</th>
+              <th>Orders</th>
+              <th>Savings</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(savings.data ?? []).map((m) => (
+              <tr key={m.month}>
+                <td>{m.month}</td>
+                <td>{m.orders}</td>
+                <td>{fixed(m.savings, 2)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {savings.data?.length === 0 && <p className="hint">No savings recorded yet.</p>}
+      </section>
+
+      <section className="panel" data-testid="supplier-panel">
+        <h3>Suppliers</h3>
+        <p className="hint">Delivery record from delivered orders: on time means within a day of the expected date (supplier's delivery days after the order was placed).</p>
+        <table className="data-table" data-testid="supplier-table">
+          <thead>
+            <tr>
+              <th>Supplier</th>
+              <th>Reliability (catalog)</th>
+              <th>Delivery (d)</th>
+              <th>Delivered</th>
+              <th>On time</th>
+              <th>Average delay (d)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(suppliers.data ?? []).map((s) => (
+              <tr key={s.id} data-testid="supplier-row" data-id={s.id}>
+                <td>{s.name}</td>
+                <td>{fixed(s.reliability, 2)}</td>
+                <td>{s.deliveryDays}</td>
+                <td>{s.performance.delivered}</td>
+                <td data-testid="supplier-on-time">{s.performance.onTimeShare === null ? '—' : `${Math.round(s.performance.onTimeShare * 100)} %`}</td>
+                <td>{fixed(s.performance.averageDelayDays, 1)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </section>
 
       <section className="panel">
@@ -120,23 +188,7 @@ export function ProcurementView() {
           </thead>
           <tbody>
             {(parts.data ?? []).map((p) => (
-              <tr key={p.id} className={p.onHand < p.reorderPoint ? 'abnormal' : undefined}>
-                <td>{p.name}</td>
-                <td>
-                  {p.onHand} {p.unit}
-                </td>
-                <td>{p.reorderPoint}</td>
-                <td>{p.leadTimeDays}</td>
-                <td>
-                  {fixed(p.unitPrice, 2)}
-                  {p.examplePrice ? ' (example)' : ''}
-                </td>
-                <td>
-                  <button type="button" onClick={() => setPartId(p.id)}>
-                    Deals
-                  </button>
-                </td>
-              </tr>
+              <PartRow key={`${p.id}:${p.onHand}:${p.reorderPoint}`} part={p} editable={canOperate} onSave={(change) => void run('procurement.parts.update', { id: p.id, ...change }, reload)} onDeals={() => setPartId(p.id)} />
             ))}
           </tbody>
         </table>
@@ -174,6 +226,7 @@ export function ProcurementView() {
 
       <section className="panel">
         <h3>Quotes</h3>
+        {canOperate && parts.data && suppliers.data && <QuoteForm parts={parts.data} suppliers={suppliers.data} onAdd={(request) => void run('procurement.quotes.add', request, reload)} />}
         <p className="hint">Import CSV with columns supplier_id, part_id, quantity, quoted_price, negotiated_price, valid_until.</p>
         <textarea rows={4} cols={80} value={csv} onChange={(e) => setCsv(e.target.value)} data-testid="quote-csv" />{' '}
         <button
@@ -216,5 +269,126 @@ export function ProcurementView() {
         </table>
       </section>
     </main>
+  );
+}
+
+/** On hand and reorder point edited in place; saved together, audited in the main process. */
+function PartRow({ part: p, editable, onSave, onDeals }: { part: Part; editable: boolean; onSave(change: { onHand: number; reorderPoint: number }): void; onDeals(): void }) {
+  const [onHand, setOnHand] = useState(String(p.onHand));
+  const [reorderPoint, setReorderPoint] = useState(String(p.reorderPoint));
+  const changed = Number(onHand) !== p.onHand || Number(reorderPoint) !== p.reorderPoint;
+  const valid = onHand.trim() !== '' && reorderPoint.trim() !== '' && Number(onHand) >= 0 && Number(reorderPoint) >= 0;
+  return (
+    <tr className={p.onHand < p.reorderPoint ? 'abnormal' : undefined} data-testid="part-row" data-id={p.id}>
+      <td>{p.name}</td>
+      <td>
+        {editable ? <input type="number" min={0} step="any" size={6} aria-label={`${p.name} on hand`} data-testid="part-on-hand" value={onHand} onChange={(e) => setOnHand(e.target.value)} /> : p.onHand} {p.unit}
+      </td>
+      <td>{editable ? <input type="number" min={0} step="any" size={6} aria-label={`${p.name} reorder point`} data-testid="part-reorder-point" value={reorderPoint} onChange={(e) => setReorderPoint(e.target.value)} /> : p.reorderPoint}</td>
+      <td>{p.leadTimeDays}</td>
+      <td>
+        {fixed(p.unitPrice, 2)}
+        {p.examplePrice ? ' (example)' : ''}
+      </td>
+      <td>
+        {editable && (
+          <button type="button" data-testid="part-save" disabled={!changed || !valid} onClick={() => onSave({ onHand: Number(onHand), reorderPoint: Number(reorderPoint) })}>
+            Save
+          </button>
+        )}{' '}
+        <button type="button" onClick={onDeals}>
+          Deals
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+interface Choices {
+  parts: readonly Part[];
+  suppliers: readonly { id: string; name: string }[];
+}
+
+const optionalNumber = (text: string) => (text.trim() === '' ? undefined : Number(text));
+
+/** A purchase order entered by hand: it starts as a draft, and is submitted for approval like the agent's. */
+function NewOrderForm({ parts, suppliers, onCreate }: Choices & { onCreate(request: { partId: string; supplierId?: string; quantity: number; unitPrice?: number; negotiatedPrice?: number; note?: string }): void }) {
+  const [partId, setPartId] = useState(parts[0]?.id ?? '');
+  const [supplierId, setSupplierId] = useState('');
+  const [quantity, setQuantity] = useState('1');
+  const [unitPrice, setUnitPrice] = useState('');
+  const [negotiated, setNegotiated] = useState('');
+  const [note, setNote] = useState('');
+  return (
+    <form
+      data-testid="order-new"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onCreate({ partId, quantity: Number(quantity), ...(supplierId ? { supplierId } : {}), ...(optionalNumber(unitPrice) !== undefined ? { unitPrice: optionalNumber(unitPrice) } : {}), ...(optionalNumber(negotiated) !== undefined ? { negotiatedPrice: optionalNumber(negotiated) } : {}), ...(note.trim() ? { note: note.trim() } : {}) });
+      }}
+    >
+      <h4>New order</h4>
+      <select aria-label="part" data-testid="order-part" value={partId} onChange={(e) => setPartId(e.target.value)}>
+        {parts.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+      </select>{' '}
+      <select aria-label="supplier" data-testid="order-supplier" value={supplierId} onChange={(e) => setSupplierId(e.target.value)}>
+        <option value="">supplier later</option>
+        {suppliers.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
+      </select>{' '}
+      <input aria-label="quantity" data-testid="order-quantity" type="number" min={0} step="any" size={5} value={quantity} onChange={(e) => setQuantity(e.target.value)} required />{' '}
+      <input aria-label="unit price" data-testid="order-price" type="number" step="any" size={8} placeholder="unit price" value={unitPrice} onChange={(e) => setUnitPrice(e.target.value)} />{' '}
+      <input aria-label="negotiated price" data-testid="order-negotiated" type="number" step="any" size={8} placeholder="negotiated" value={negotiated} onChange={(e) => setNegotiated(e.target.value)} />{' '}
+      <input aria-label="note" placeholder="note" value={note} onChange={(e) => setNote(e.target.value)} />{' '}
+      <button type="submit" data-testid="order-create">
+        Create draft
+      </button>
+    </form>
+  );
+}
+
+/** One supplier's quote, typed in from a phone call or an e-mail. */
+function QuoteForm({ parts, suppliers, onAdd }: Choices & { onAdd(request: { supplierId: string; partId: string; quantity: number; quotedPrice: number; negotiatedPrice?: number }): void }) {
+  const [supplierId, setSupplierId] = useState(suppliers[0]?.id ?? '');
+  const [partId, setPartId] = useState(parts[0]?.id ?? '');
+  const [quantity, setQuantity] = useState('1');
+  const [quoted, setQuoted] = useState('');
+  const [negotiated, setNegotiated] = useState('');
+  return (
+    <form
+      data-testid="quote-new"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onAdd({ supplierId, partId, quantity: Number(quantity), quotedPrice: Number(quoted), ...(optionalNumber(negotiated) !== undefined ? { negotiatedPrice: optionalNumber(negotiated) } : {}) });
+      }}
+    >
+      <select aria-label="quote supplier" data-testid="quote-supplier" value={supplierId} onChange={(e) => setSupplierId(e.target.value)}>
+        {suppliers.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
+      </select>{' '}
+      <select aria-label="quote part" data-testid="quote-part" value={partId} onChange={(e) => setPartId(e.target.value)}>
+        {parts.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+      </select>{' '}
+      <input aria-label="quote quantity" type="number" min={0} step="any" size={5} value={quantity} onChange={(e) => setQuantity(e.target.value)} required />{' '}
+      <input aria-label="quoted price" data-testid="quote-price" type="number" step="any" size={8} placeholder="quoted price" value={quoted} onChange={(e) => setQuoted(e.target.value)} required />{' '}
+      <input aria-label="quote negotiated price" type="number" step="any" size={8} placeholder="negotiated" value={negotiated} onChange={(e) => setNegotiated(e.target.value)} />{' '}
+      <button type="submit" data-testid="quote-add">
+        Add quote
+      </button>
+    </form>
   );
 }

@@ -71,7 +71,7 @@ export function SettingsView() {
         <label>
           Times{' '}
           <select data-testid="pref-timezone" value={prefs.timeZone} onChange={(e) => prefs.set({ timeZone: e.target.value as TimeZoneChoice })}>
-            <option value="local">Local time</option>
+            <option value="local">Plant time{current?.plant ? ` (${current.plant.timeZone})` : ''}</option>
             <option value="utc">UTC</option>
           </select>
         </label>
@@ -90,6 +90,28 @@ export function SettingsView() {
             </li>
           ))}
         </ul>
+      </section>
+
+      <section className="panel" data-testid="settings-logs">
+        <h3>Logs</h3>
+        <p className="hint">
+          One JSON object a line, a file a day: starts and stops, configuration changes, system alarms, every audited change and errors nobody caught. Set by logs.dir and
+          logs.retentionDays in the host's config.json.
+        </p>
+        {current?.logs ? (
+          <dl className="facts">
+            <dt>Folder</dt>
+            <dd data-testid="logs-dir">{current.logs.dir}</dd>
+            <dt>Kept</dt>
+            <dd>{current.logs.retentionDays} days</dd>
+            <dt>State</dt>
+            <dd data-testid="logs-state" className={current.logs.state === 'ok' ? undefined : 'unknown-note'}>
+              {current.logs.state === 'ok' ? 'writing' : `not writing: ${current.logs.problem ?? 'unknown'} (the app runs on; messages go to the console)`}
+            </dd>
+          </dl>
+        ) : (
+          <p className="unknown-note">Unknown until the host answers.</p>
+        )}
       </section>
 
       <section className="panel" data-testid="settings-about">

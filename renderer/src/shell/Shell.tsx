@@ -18,6 +18,7 @@ import { PlantHeader } from '../plant/PlantHeader';
 import { startPlantSync } from '../plant/plant-sync';
 import { ProcurementView } from '../procurement/ProcurementView';
 import { SettingsView } from '../settings/SettingsView';
+import { ShiftLogView } from '../shiftlog/ShiftLogView';
 import { TrendsBoard } from '../trend/TrendsBoard';
 import { UsersView } from '../users/UsersView';
 import { VoiceSettingsView } from '../voice/VoiceSettingsView';
@@ -58,7 +59,8 @@ export function Shell() {
 
   if (route.view === 'wallboard') return <WallboardView name={route.name} query={route.query} />;
   return (
-    <div className="plant">
+    // The overview fits the screen (no scrolling); the other screens scroll as documents do.
+    <div className={route.view === 'overview' ? 'plant plant-fit' : 'plant'}>
       <PlantHeader route={route} />
       <AlarmBanner />
       <Screen route={route} />
@@ -105,5 +107,7 @@ function Screen({ route }: { route: Exclude<Route, { view: 'wallboard' }> }) {
       return <VoiceSettingsView />;
     case 'users':
       return <UsersView />;
+    case 'shiftlog':
+      return <ShiftLogView />;
   }
 }

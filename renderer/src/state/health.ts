@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { Health } from '../../../common/contract';
+import { setPlantTimeZone } from '../app/plant-zone';
 
 export interface HealthState {
   health: Health | null;
@@ -18,7 +19,10 @@ export function createHealthStore() {
   return createStore<HealthState>()((set) => ({
     health: null,
     problem: null,
-    received: (health) => set({ health, problem: null }),
+    received: (health) => {
+      setPlantTimeZone(health.plant?.timeZone);
+      set({ health, problem: null });
+    },
     lost: (problem) => set({ problem }),
     reachable: () => set({ problem: null }),
     clear: () => set({ health: null, problem: null }),

@@ -122,3 +122,19 @@ describe('LiveTelemetry.tap', () => {
     expect(seen).toEqual([10, 9]);
   });
 });
+
+describe('LiveTelemetry.recent', () => {
+  it('keeps the latest RECENT_POINTS values per sensor in arrival order, skips late readings, and forgets on clear', async () => {
+    const { RECENT_POINTS } = await import('./live-telemetry');
+    const { live } = setup();
+    for (let i = 0; i < RECENT_POINTS + 5; i++) live.ingest([{ machineId: 'm1', ts: 100 + i, metrics: { temp: i } }]);
+    live.ingest([{ machineId: 'm1', ts: 1, metrics: { temp: -1 } }]);
+    const recent = live.recent('m1', 'temp');
+    expect(recent).toHaveLength(RECENT_POINTS);
+    expect(recent[0]).toBe(5);
+    expect(recent.at(-1)).toBe(RECENT_POINTS + 4);
+    expect(live.recent('m1', 'other')).toEqual([]);
+    live.clear();
+    expect(live.recent('m1', 'temp')).toEqual([]);
+  });
+});

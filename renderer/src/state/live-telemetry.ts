@@ -13,6 +13,26 @@ export interface LiveSensor {
 }
 
 export const STALE_AFTER_MS = 15_000;
+/** Readings kept per sensor for the tiles' sparklines: about a minute at the plant's usual 1 Hz. */
+export const RECENT_POINTS = 60;
+
+/** A fixed ring of the latest values, allocated once per sensor so that a long shift does not grow the heap. */
+class Ring {
+  readonly values = new Float64Array(RECENT_POINTS);
+  count = 0;
+  push(value: number): void {
+    this.values[this.count % RECENT_POINTS] = value;
+    this.count++;
+  }
+  /** Oldest first. */
+  toArray(): number[] {
+    const n = Math.min(this.count, RECENT_POINTS);
+    const out = new Array<number>(n);
+    const start = this.count - n;
+    for (let i = 0; i < n; i++) out[i] = this.values[(start + i) % RECENT_POINTS]!;
+    return out;
+  }
+}
 
 export interface LiveTelemetryOptions {
   now?: () => number;
@@ -30,6 +50,7 @@ export type ReadingTap = (reading: LiveReading) => void;
  */
 export class LiveTelemetry {
   private readonly machines = new Map<string, Map<string, LiveSensor>>();
+  private readonly recents = new Map<string, Map<string, Ring>>();
   private readonly versions = new Map<string, number>();
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly taps = new Map<string, Set<ReadingTap>>();
@@ -56,6 +77,7 @@ export class LiveTelemetry {
         // Batches can overlap after a reconnect; an older reading must not replace a newer one.
         if (current && current.ts > reading.ts) continue;
         sensors.set(name, { value, ts: reading.ts, receivedAt, quality: 'good' });
+        this.ringFor(reading.machineId, name).push(value);
         this.touch(reading.machineId);
       }
     }
@@ -101,6 +123,12 @@ export class LiveTelemetry {
   clear(): void {
     for (const machineId of this.machines.keys()) this.touch(machineId);
     this.machines.clear();
+    this.recents.clear();
+  }
+
+  /** The latest values of one sensor as they arrived, oldest first (at most RECENT_POINTS). */
+  recent(machineId: string, sensor: string): number[] {
+    return this.recents.get(machineId)?.get(sensor)?.toArray() ?? [];
   }
 
   sensorsOf(machineId: string): ReadonlyMap<string, LiveSensor> | undefined {
@@ -139,6 +167,14 @@ export class LiveTelemetry {
     let sensors = this.machines.get(machineId);
     if (!sensors) this.machines.set(machineId, (sensors = new Map()));
     return sensors;
+  }
+
+  private ringFor(machineId: string, sensor: string): Ring {
+    let rings = this.recents.get(machineId);
+    if (!rings) this.recents.set(machineId, (rings = new Map()));
+    let ring = rings.get(sensor);
+    if (!ring) rings.set(sensor, (ring = new Ring()));
+    return ring;
   }
 
   private touch(machineId: string): void {

@@ -28,7 +28,9 @@ const POINTS_PER_PIXEL = 4;
  * React only renders the frame around it; the chart updates never pass through React state.
  */
 export function TrendPanel({ machineId, sensors, title, rangeMs, limits, height = 220 }: Props) {
-  const { call, live, preferences } = useServices();
+  const { call, live, preferences, machines } = useServices();
+  // The y axis carries the unit the machine's meta, birth or an engineer gives; the chart is rebuilt when it changes.
+  const unitKey = useStore(machines, (s) => sensors.map((name) => s.byId[machineId]?.eng?.[name]?.unit ?? '').join('\n'));
   const utc = useStore(preferences, (s) => s.timeZone === 'utc');
   // The chart is rebuilt on a scale change so that its axis labels follow the page's type size.
   const density = useStore(preferences, (s) => s.density);
@@ -47,6 +49,7 @@ export function TrendPanel({ machineId, sensors, title, rangeMs, limits, height 
     const target = plotRef.current;
     if (!target) return;
     const names = sensorKey.split('\n');
+    const units = unitKey.split('\n');
     let request = 0;
     let refetchTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -77,7 +80,7 @@ export function TrendPanel({ machineId, sensors, title, rangeMs, limits, height 
 
     const chart = new TrendChart({
       target,
-      series: names.map((label) => ({ label })),
+      series: names.map((label, i) => (units[i] ? { label, unit: units[i] } : { label })),
       width: Math.max(200, target.clientWidth),
       height,
       windowMs: rangeMs,
@@ -109,7 +112,7 @@ export function TrendPanel({ machineId, sensors, title, rangeMs, limits, height 
       chart.destroy();
       chartRef.current = null;
     };
-  }, [call, live, machineId, sensorKey, rangeMs, height, utc, density]);
+  }, [call, live, machineId, sensorKey, unitKey, rangeMs, height, utc, density]);
 
   useEffect(() => chartRef.current?.setLimits(limits ?? []), [limits, machineId, sensorKey, rangeMs, height, utc, density]);
 

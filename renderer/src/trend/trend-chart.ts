@@ -1,4 +1,5 @@
 import uPlot from 'uplot';
+import { displayTimeZone } from '../app/plant-zone';
 import { TrendBuffer } from './trend-buffer';
 
 export interface TrendSeries {
@@ -202,12 +203,15 @@ export class TrendChart {
 
   private plotOptions(): uPlot.Options {
     const { series, width, height, utc } = this.options;
+    const shown = displayTimeZone(utc ?? false);
+    // The browser's own zone needs no conversion, which costs a date formatting per axis tick.
+    const zone = shown === Intl.DateTimeFormat().resolvedOptions().timeZone ? undefined : shown;
     const font = `${this.options.fontPx ?? 12}px system-ui, sans-serif`;
     return {
       width,
       height,
       ms: 1,
-      tzDate: utc ? (ts) => uPlot.tzDate(new Date(ts), 'Etc/UTC') : (ts) => new Date(ts),
+      tzDate: zone ? (ts) => uPlot.tzDate(new Date(ts), zone) : (ts) => new Date(ts),
       scales: { x: { time: true } },
       legend: { live: true },
       // uPlot's own drag-zoom is off: the selection is turned into zoomTo, so every zoom goes one way.

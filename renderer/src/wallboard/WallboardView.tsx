@@ -2,7 +2,6 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { routeHref } from '../app/router';
 import { useServices } from '../app/services-context';
-import { AreaView } from '../area/AreaView';
 import { MachineDetail } from '../machine/MachineDetail';
 import { KpiBar } from '../plant/KpiBar';
 import { MachineGrid } from '../plant/MachineGrid';
@@ -39,14 +38,22 @@ export function WallboardView({ name, query }: { name: string; query: string }) 
   }, [pause, rotateS, pageCount]);
 
   useEffect(() => {
+    // Space pauses or resumes; the arrows step through the pages by hand (and pause, so the page stays).
     const onKey = (event: KeyboardEvent) => {
-      if (event.key !== ' ') return;
-      event.preventDefault();
-      setPause((p) => (p ? null : 'operator'));
+      if (event.key === ' ') {
+        event.preventDefault();
+        setPause((p) => (p ? null : 'operator'));
+      } else if (event.key === 'ArrowRight' || event.key === 'ArrowLeft') {
+        if (pageCount < 2) return;
+        event.preventDefault();
+        const step = event.key === 'ArrowRight' ? 1 : pageCount - 1;
+        setIndex((i) => (i + step) % pageCount);
+        setPause('operator');
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [pageCount]);
 
   if (!board) {
     return (
@@ -99,7 +106,8 @@ function WallboardContent({ page }: { page: WallboardPage }) {
         </>
       );
     case 'area':
-      return <AreaView area={page.area} />;
+      // An area page is the same fitted grid as the overview, for that area alone: larger tiles, never a scrollbar.
+      return <MachineGrid area={page.area} />;
     case 'machine':
       return <MachineDetail machineId={page.machineId} />;
   }
