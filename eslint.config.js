@@ -1,4 +1,4 @@
-// Layer rules of ../shared/DESIGN.md: an import that crosses a layer fails lint.
+// Layer rules of docs/architecture.md: an import that crosses a layer fails lint.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -24,7 +24,7 @@ const layersPlugin = {
           if (typeof source !== 'string' || !source.startsWith('.')) return;
           const target = relative(root, resolve(dirname(context.filename), source)).split(sep)[0];
           const owner = relative(root, context.filename).split(sep)[0];
-          if (forbidden.includes(target)) context.report({ node: node.source, message: `${source} crosses a layer: ${owner}/ may not import from ${target}/ (DESIGN.md)` });
+          if (forbidden.includes(target)) context.report({ node: node.source, message: `${source} crosses a layer: ${owner}/ may not import from ${target}/ (docs/architecture.md)` });
         };
         return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
       },
@@ -33,7 +33,7 @@ const layersPlugin = {
 };
 
 const restrict = (packages, folders) => ({
-  'no-restricted-imports': ['error', { paths: packages.map((name) => ({ name, message: 'crosses a layer (DESIGN.md)' })) }],
+  'no-restricted-imports': ['error', { paths: packages.map((name) => ({ name, message: 'crosses a layer (docs/architecture.md)' })) }],
   'layers/no-import-from': ['error', folders],
 });
 

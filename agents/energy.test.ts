@@ -37,7 +37,13 @@ describe('energy baseline (ISO 50006, ASHRAE Guideline 14 hourly criteria)', () 
     expect(tariffPrice(tariff, T0 + 23 * HOUR_MS)).toEqual({ price: 0.1, period: 'night' });
     expect(tariffPrice(tariff, T0 + 3 * HOUR_MS)).toEqual({ price: 0.1, period: 'night' });
     expect(tariffPrice(tariff, T0 + 21 * HOUR_MS)).toEqual({ price: 0.2, period: 'standard' });
-    expect(tariffPrice(tariff, T0 + 7 * HOUR_MS, 60)).toEqual({ price: 0.3, period: 'peak' });
+    // T0 is a Monday in January: Berlin is UTC+1, so 07:00 UTC is 08:00 on the plant's clock.
+    expect(tariffPrice(tariff, T0 + 7 * HOUR_MS, 'Europe/Berlin')).toEqual({ price: 0.3, period: 'peak' });
+    // Monday 2025-07-07 in summer: Berlin is UTC+2, so peak (08:00 local) starts at 06:00 UTC, and night ends at 04:00 UTC.
+    const july = Date.UTC(2025, 6, 7);
+    expect(tariffPrice(tariff, july + 6 * HOUR_MS, 'Europe/Berlin')).toEqual({ price: 0.3, period: 'peak' });
+    expect(tariffPrice(tariff, july + 5 * HOUR_MS, 'Europe/Berlin')).toEqual({ price: 0.2, period: 'standard' });
+    expect(tariffPrice(tariff, july + 3 * HOUR_MS, 'Europe/Berlin')).toEqual({ price: 0.1, period: 'night' });
   });
 });
 
@@ -46,7 +52,7 @@ describe('energy recommendations', () => {
   const hours: Record<string, MachineHour[]> = {};
   for (const m of machines) hours[m.id] = Array.from({ length: 8 }, (_, i) => hour(m.id, i, { kwh: m.id === 'hog' ? 20 : 10, avgKw: m.id === 'hog' ? 20 : 10 }));
   hours['idle']![7] = hour('idle', 7, { production: 0, parts: 0, kwh: 6, avgKw: 6 });
-  const inputs: EnergyInputs = { machines, hours, tariff, emissions: { locationKgPerKwh: 0.5, marketKgPerKwh: 0.2 }, utcOffsetMinutes: 0, shiftableTypes: ['compressor'], standbyFactor: 0.3 };
+  const inputs: EnergyInputs = { machines, hours, tariff, emissions: { locationKgPerKwh: 0.5, marketKgPerKwh: 0.2 }, timeZone: 'UTC', shiftableTypes: ['compressor'], standbyFactor: 0.3 };
 
   it('recommends load reduction, standby and off-peak with kWh, CO2 and cost estimates', () => {
     const recs = energyRecommendations(inputs, T0 + 9 * HOUR_MS, null);

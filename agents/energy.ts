@@ -6,6 +6,7 @@
  * Recommendations (reduce load, standby, off-peak scheduling) carry their estimated kWh, CO2 and cost;
  * they become machine commands only after an operator approves them in the main process.
  */
+import { localParts } from '../common/plant-time';
 import { median, specificEnergy, totals } from './kpi';
 import { AGENT, TOPIC, type ActivateReductionPayload } from './names';
 import { HOUR_MS, type EmissionFactors, type MachineHour, type MachineInfo, type Tariff } from './model';
@@ -80,11 +81,9 @@ export function baselineSavings(baseline: Baseline, hours: readonly Pick<Machine
   return { expectedKwh: expected, actualKwh: actual, savedKwh: expected - actual };
 }
 
-/** Price per kWh at an instant; `utcOffsetMinutes` places the calendar in the plant's local time. */
-export function tariffPrice(tariff: Tariff, ts: number, utcOffsetMinutes = 0): { price: number; period: string } {
-  const local = new Date(ts + utcOffsetMinutes * 60_000);
-  const day = local.getUTCDay();
-  const hour = local.getUTCHours();
+/** Price per kWh at an instant; the tariff's days and hours are the plant's wall clock in `timeZone` (IANA). */
+export function tariffPrice(tariff: Tariff, ts: number, timeZone = 'UTC'): { price: number; period: string } {
+  const { weekday: day, hour } = localParts(timeZone, ts);
   for (const p of tariff.periods) {
     const inHours = p.fromHour <= p.toHour ? hour >= p.fromHour && hour < p.toHour : hour >= p.fromHour || hour < p.toHour;
     if (p.days.includes(day) && inHours) return { price: p.price, period: p.name };
@@ -103,13 +102,14 @@ export interface EnergyInputs {
   hours: Readonly<Record<string, readonly MachineHour[]>>;
   tariff: Tariff;
   emissions: EmissionFactors;
-  utcOffsetMinutes: number;
+  /** The plant's IANA time zone, for the tariff calendar. */
+  timeZone: string;
   /** Machine types whose work can move in time (batch work, charging air receivers). */
   shiftableTypes: readonly string[];
   /** Standby draw as a share of idle draw. */
   standbyFactor: number;
 }
-export const ENERGY_INPUTS = ['machines', 'hours', 'tariff', 'emissions', 'utcOffsetMinutes', 'shiftableTypes', 'standbyFactor'] as const;
+export const ENERGY_INPUTS = ['machines', 'hours', 'tariff', 'emissions', 'timeZone', 'shiftableTypes', 'standbyFactor'] as const;
 
 /** Specific energy above the type's median by more than this flags a low-efficiency machine. */
 const LOW_EFFICIENCY = 1.2;
@@ -142,7 +142,7 @@ export function estimate(kwh: number, inputs: Pick<EnergyInputs, 'emissions'>, p
  */
 export function energyRecommendations(inputs: EnergyInputs, ts: number, reduction: ActivateReductionPayload | null, skip: (machineId: string, hour: number) => boolean = () => false): ProposedDecision[] {
   const out: ProposedDecision[] = [];
-  const { price, period } = tariffPrice(inputs.tariff, ts, inputs.utcOffsetMinutes);
+  const { price, period } = tariffPrice(inputs.tariff, ts, inputs.timeZone);
   const cheapest = cheapestPrice(inputs.tariff);
   const byType = new Map<string, number[]>();
   const specific = new Map<string, number>();

@@ -57,7 +57,7 @@ const inputs: Record<string, unknown> = {
   marginDays: 2,
   tariff: { currency: 'EUR', defaultPrice: 0.2, periods: [{ name: 'peak', price: 0.3, days: [1, 2, 3, 4, 5], fromHour: 8, toHour: 20 }] },
   emissions: { locationKgPerKwh: 0.5, marketKgPerKwh: null },
-  utcOffsetMinutes: 0,
+  timeZone: 'UTC',
   shiftableTypes: ['compressor'],
   standbyFactor: 0.3,
 };

@@ -12,7 +12,7 @@ const call = <Req extends z.ZodType, Res extends z.ZodType>(spec: { request: Req
 
 const Id = z.number().int().positive();
 const Text = (max: number) => z.string().trim().max(max);
-const Money = z.number().finite().min(0).max(1e9);
+const Money = z.number().finite().min(0, 'cannot be negative').max(1e9);
 const Limit = z.number().int().min(1).max(5000).default(200);
 const Json = z.record(z.string(), z.unknown());
 
@@ -102,6 +102,8 @@ export const SupplierSchema = z.object({
   deliveryDays: z.number(),
   example: z.boolean(),
   prices: z.array(z.object({ partId: z.string(), unitPrice: z.number() })),
+  /** From its delivered orders that had an expected date: share on time, mean delay of all of them (days). */
+  performance: z.object({ delivered: z.number(), onTime: z.number(), onTimeShare: z.number().nullable(), averageDelayDays: z.number().nullable() }),
 });
 
 export const QuoteSchema = z.object({
@@ -158,6 +160,12 @@ export const OrderSchema = z.object({
   negotiationTarget: z.number().nullable(),
   decisionId: z.string().nullable(),
   note: z.string().nullable(),
+  /** The price agreed below the quoted or list price (unitPrice), and what it saved: (unitPrice − negotiated) × quantity. */
+  negotiatedPrice: z.number().nullable(),
+  savings: z.number().nullable(),
+  /** Set when the order is placed (supplier's delivery days), and when it arrives. */
+  estimatedDelivery: z.number().nullable(),
+  actualDelivery: z.number().nullable(),
 });
 export type Order = z.infer<typeof OrderSchema>;
 
@@ -174,7 +182,15 @@ export const EnergySummarySchema = z.object({
   tariffPeriod: z.string(),
   price: z.number(),
   factors: z.object({ locationKgPerKwh: z.number(), marketKgPerKwh: z.number().nullable() }),
-  plant: z.object({ kw: z.number(), today: EstimateSchema, savedKwh: z.number() }),
+  plant: z.object({
+    kw: z.number(),
+    today: EstimateSchema,
+    savedKwh: z.number(),
+    /** What the machines with an accepted baseline would have used over the last day; savedKwh / expectedKwh is the reduction. */
+    expectedKwh: z.number().default(0),
+  }),
+  /** The plant's day hour by hour: tariff band and price, and the accepted baselines' expected kWh (null where none). */
+  today: z.array(z.object({ hour: z.number(), period: z.string(), price: z.number(), expectedKwh: z.number().nullable() })).default([]),
   machines: z.array(
     z.object({
       machineId: z.string(),
@@ -265,7 +281,31 @@ export const agentCalls = {
    * Closing a ticket with the failure the technician found labels the machine's episode that led to
    * it: the plant's own evaluation set for its condition monitoring.
    */
-  'tickets.close': call({ request: z.object({ id: Id, actualCost: Money, note: Text(2000).optional(), confirmedFailureType: Text(64).min(1).optional() }).strict(), response: TicketSchema, permission: 'operate', audited: true }),
+  /** Parts used leave stock in the same transaction as the close; a part with too little on hand refuses the close. */
+  'tickets.close': call({
+    request: z
+      .object({
+        id: Id,
+        actualCost: Money,
+        note: Text(2000).optional(),
+        confirmedFailureType: Text(64).min(1).optional(),
+        partsUsed: z
+          .array(z.object({ partId: Text(64).min(1), quantity: z.number().finite().positive() }).strict())
+          .max(50)
+          .optional(),
+      })
+      .strict(),
+    response: TicketSchema,
+    permission: 'operate',
+    audited: true,
+  }),
+  /** Savings of approved, placed and delivered orders per calendar month (plant time), oldest first. */
+  'procurement.savings': call({
+    request: z.object({ months: z.number().int().min(1).max(60).default(12) }).strict(),
+    response: z.array(z.object({ month: z.string(), savings: z.number(), orders: z.number() })),
+    permission: 'view',
+    audited: false,
+  }),
   'tickets.reliability': call({ request: z.object(Range).strict(), response: z.array(ReliabilitySchema), permission: 'view', audited: false }),
 
   'procurement.parts': call({ request: z.object({}).strict(), response: z.array(PartSchema), permission: 'view', audited: false }),
@@ -305,7 +345,16 @@ export const agentCalls = {
   'procurement.orders': call({ request: z.object({ status: OrderStatusSchema.optional(), limit: Limit }).strict(), response: z.array(OrderSchema), permission: 'view', audited: false }),
   'procurement.orders.create': call({
     request: z
-      .object({ partId: Text(64).min(1), supplierId: Text(64).min(1).optional(), quantity: z.number().finite().positive(), unitPrice: Money.optional(), machineId: Text(256).min(1).optional(), quoteId: Id.optional(), note: Text(2000).optional() })
+      .object({
+        partId: Text(64).min(1),
+        supplierId: Text(64).min(1).optional(),
+        quantity: z.number().finite().positive(),
+        unitPrice: Money.optional(),
+        negotiatedPrice: Money.optional(),
+        machineId: Text(256).min(1).optional(),
+        quoteId: Id.optional(),
+        note: Text(2000).optional(),
+      })
       .strict(),
     response: OrderSchema,
     permission: 'operate',
@@ -321,7 +370,8 @@ export const agentCalls = {
   'energy.summary': call({ request: z.object({}).strict(), response: EnergySummarySchema, permission: 'view', audited: false }),
 
   'reports.kpis': call({
-    request: z.object({ ...Range, bucket: z.enum(['day', 'week']), machineId: Text(256).optional() }).strict(),
+    /** 'hour' gives the load profile of a day (the energy screen). */
+    request: z.object({ ...Range, bucket: z.enum(['hour', 'day', 'week']), machineId: Text(256).optional() }).strict(),
     response: z.array(KpiRowSchema),
     permission: 'view',
     audited: false,

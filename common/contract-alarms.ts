@@ -124,7 +124,12 @@ export const EffectiveLimitSchema = LimitSettingSchema.extend({
   updatedAt: z.number().nullable(),
 });
 export type EffectiveLimit = z.infer<typeof EffectiveLimitSchema>;
-const MachineLimitsSchema = z.object({ machineId: z.string(), limits: z.array(EffectiveLimitSchema) });
+const MachineLimitsSchema = z.object({
+  machineId: z.string(),
+  limits: z.array(EffectiveLimitSchema),
+  /** Defaults a later meta message proposes; they apply only once an engineer accepts them (alarms.limits.acceptMeta). */
+  proposedMeta: z.array(LimitSettingSchema).optional(),
+});
 
 const AlarmId = z.string().min(1).max(512);
 const Reason = z.string().trim().min(3, 'give a reason').max(500);
@@ -248,6 +253,8 @@ export const alarmCalls = {
     permission: 'supervise',
     audited: true,
   }),
+  /** An engineer accepts the default limits the machine's meta proposes in place of the accepted ones. */
+  'alarms.limits.acceptMeta': call({ request: z.object({ machineId: MachineId }).strict(), response: MachineLimitsSchema, permission: 'supervise', audited: true }),
   'alarms.kpis': call({
     request: z
       .object({ from: z.number().int().optional(), to: z.number().int().optional() })

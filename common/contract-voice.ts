@@ -84,6 +84,19 @@ export const VoiceEventSchema = z.discriminatedUnion('kind', [
 ]);
 export type VoiceEvent = z.infer<typeof VoiceEventSchema>;
 
+export const REPAIR_VOICE_ACTIONS = ['start', 'next', 'repeat', 'stop'] as const;
+export type RepairVoiceAction = (typeof REPAIR_VOICE_ACTIONS)[number];
+export const RepairVoiceStateSchema = z.object({
+  ticketId: z.number(),
+  /** 1-based step now read; null once the guide has ended (stop, or past the last step). */
+  step: z.number().nullable(),
+  total: z.number(),
+  /** The phrase spoken. */
+  text: z.string(),
+  done: z.boolean(),
+});
+export type RepairVoiceState = z.infer<typeof RepairVoiceStateSchema>;
+
 export const voiceCalls = {
   'voice.settings.get': call({ request: z.object({}).strict(), response: VoiceSettingsSchema, permission: 'view', audited: false }),
   'voice.settings.set': call({ request: VoiceSettingsPatchSchema, response: VoiceSettingsSchema, permission: 'admin', audited: true }),
@@ -93,6 +106,13 @@ export const voiceCalls = {
     response: z.object({ queued: z.literal(true) }),
     permission: 'operate',
     // Words spoken into a control room are an action someone answers for.
+    audited: true,
+  }),
+  /** A maintenance ticket's repair steps read aloud one at a time, at the ticket's priority. */
+  'voice.repairSteps': call({
+    request: z.object({ ticketId: z.number().int().positive(), action: z.enum(REPAIR_VOICE_ACTIONS) }).strict(),
+    response: RepairVoiceStateSchema,
+    permission: 'operate',
     audited: true,
   }),
   'voice.log': call({

@@ -6,7 +6,10 @@
 import { z } from 'zod';
 import { agentCalls, agentEvents } from './contract-agents';
 import { alarmCalls, alarmEvents } from './contract-alarms';
+import { engCalls } from './contract-eng';
+import { connectorCalls, FieldSourceHealthSchema, HistorianHealthSchema } from './contract-connectors';
 import { modelCalls } from './contract-models';
+import { shiftLogCalls } from './contract-shiftlog';
 import { userCalls } from './contract-users';
 import { voiceCalls, voiceEvents } from './contract-voice';
 import { RoleSchema, type Permission } from './roles';
@@ -43,6 +46,14 @@ export const HealthSchema = z.object({
   store: z.object({ path: z.string(), bytes: z.number(), pendingRows: z.number(), lastError: z.string().nullable() }),
   models: z.object({ state: z.enum(['not_loaded', 'ok', 'uncertain']), detail: z.string() }),
   versions: z.record(z.string(), z.string()),
+  /** Modbus TCP devices and OPC UA servers; absent when none is configured. */
+  fieldSources: z.array(FieldSourceHealthSchema).optional(),
+  /** The enterprise historian; absent when none is configured. */
+  historian: HistorianHealthSchema.optional(),
+  /** The plant's clock (IANA zone) and the local hours its shifts start at. */
+  plant: z.object({ timeZone: z.string(), shiftStartHours: z.array(z.number()) }).optional(),
+  /** Where the log files are, and whether they are being written. */
+  logs: z.object({ dir: z.string(), retentionDays: z.number(), state: z.enum(['ok', 'unavailable']), problem: z.string().nullable() }).optional(),
 });
 export type Health = z.infer<typeof HealthSchema>;
 
@@ -101,10 +112,13 @@ export const calls = {
     audited: false,
   }),
   ...alarmCalls,
+  ...engCalls,
   ...voiceCalls,
   ...modelCalls,
   ...userCalls,
   ...agentCalls,
+  ...connectorCalls,
+  ...shiftLogCalls,
 } as const;
 
 export type Calls = typeof calls;

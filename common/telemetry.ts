@@ -21,17 +21,35 @@ export const SensorStatusSchema = z.object({
 });
 export type SensorStatus = z.infer<typeof SensorStatusSchema>;
 
+/** A low..high pair in the metric's unit; low < high is checked where it enters. */
+export const RangeSchema = z.object({ low: z.number().finite(), high: z.number().finite() });
+export type Range = z.infer<typeof RangeSchema>;
+
+/**
+ * Engineering information of one metric: its unit, the band it normally stays in, the span a
+ * display scales to, and whether it is a counter (printed as a whole number with digit grouping).
+ */
+export const SensorEngSchema = z.object({
+  unit: z.string().max(32).optional(),
+  normal: RangeSchema.optional(),
+  display: RangeSchema.optional(),
+  counter: z.boolean().optional(),
+});
+export type SensorEng = z.infer<typeof SensorEngSchema>;
+
 export const MachineSchema = z.object({
   id: z.string(),
   name: z.string(),
   site: z.string(),
   area: z.string(),
   type: z.string(),
-  protocol: z.enum(['json', 'sparkplug']),
+  protocol: z.enum(['json', 'sparkplug', 'modbus', 'opcua']),
   firstSeen: z.number(),
   lastSeen: z.number(),
   state: MachineStateSchema,
   sensors: z.record(z.string(), SensorStatusSchema),
+  /** Per metric, from meta, Sparkplug properties and engineer edits (machine over type over source); absent when nothing says. */
+  eng: z.record(z.string(), SensorEngSchema).optional(),
 });
 export type Machine = z.infer<typeof MachineSchema>;
 
@@ -45,6 +63,12 @@ export const QUARANTINE_REASONS = [
   'sparkplug_decode',
   'sparkplug_sequence',
   'sparkplug_unborn',
+  /** A field device answered with an error (a Modbus exception such as an address out of range). */
+  'source_error',
+  /** A value whose source marks it Bad or Uncertain (OPC UA status), or of a type that is not a number. */
+  'bad_quality',
+  /** A new machine or sensor beyond the configured limits (ingest.maxMachines, maxSensorsPerMachine, Sparkplug nodes). */
+  'cardinality',
 ] as const;
 export const QuarantineReasonSchema = z.enum(QUARANTINE_REASONS);
 export type QuarantineReason = z.infer<typeof QuarantineReasonSchema>;

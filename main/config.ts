@@ -5,7 +5,11 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { canonicalTimeZone, timeZoneProblem } from '../common/plant-time';
 import { ConditionParamsSchema } from './inference/condition/condition-params';
+import { ModbusConfigSchema } from './ingest-modbus/modbus-config';
+import { HistorianConfigSchema } from './historian/historian-config';
+import { OpcuaConfigSchema } from './ingest-opcua/opcua-config';
 
 const TlsSchema = z
   .object({
@@ -19,6 +23,37 @@ const TlsSchema = z
 export const ConfigSchema = z
   .object({
     dataDir: z.string().default('.data'),
+    /** The plant's own clock: shifts, "today", tariffs and reports follow it, daylight saving included. */
+    plant: z
+      .object({
+        /** IANA time zone name, e.g. "Europe/Berlin". */
+        timeZone: z
+          .string()
+          .default('UTC')
+          .superRefine((zone, ctx) => {
+            const problem = timeZoneProblem(zone);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          })
+          .transform((zone) => (timeZoneProblem(zone) ? zone : canonicalTimeZone(zone))),
+        /** Local hours at which shifts begin, ascending. */
+        shiftStartHours: z
+          .array(z.number().int().min(0).max(23))
+          .min(1)
+          .max(6)
+          .default([6, 14, 22])
+          .refine((hours) => hours.every((h, i) => i === 0 || h > hours[i - 1]!), 'shift start hours must be ascending and distinct'),
+      })
+      .strict()
+      .prefault({}),
+    /** The engineer's log files (JSON lines, one file a day). */
+    logs: z
+      .object({
+        /** Default <dataDir>/logs. */
+        dir: z.string().min(1).optional(),
+        retentionDays: z.number().int().min(1).max(3650).default(30),
+      })
+      .strict()
+      .prefault({}),
     server: z
       .object({
         host: z.string().default('127.0.0.1'),
@@ -45,6 +80,11 @@ export const ConfigSchema = z
         tls: TlsSchema.optional(),
         /** Port of the embedded broker on 127.0.0.1; 0 picks a free one. */
         embeddedPort: z.number().int().min(0).max(65535).default(1883),
+        /**
+         * Whether local clients without the app's credentials may publish device data to the embedded
+         * broker (simulators, replays). They never reach alarm state or machine commands either way.
+         */
+        embeddedAnonymousDevices: z.boolean().default(true),
         topics: z.array(z.string().min(1)).min(1).default(['factory/+/+/+/telemetry', 'factory/+/+/+/meta', 'spBv1.0/#']),
       })
       .strict()
@@ -80,6 +120,15 @@ export const ConfigSchema = z
          * heavier traffic is read as it comes. 0 reads every message as it comes.
          */
         readCoalesceMs: z.number().int().min(0).max(1000).default(100),
+        /**
+         * What the network may make this console remember: new machines and sensors beyond these are
+         * quarantined ('cardinality') and raise a system alarm; known ones keep flowing.
+         */
+        maxMachines: z.number().int().min(1).max(100_000).default(2_000),
+        maxSensorsPerMachine: z.number().int().min(1).max(4_096).default(64),
+        /** Sparkplug edge nodes and devices per node remembered; beyond them messages are refused, not answered. */
+        sparkplugMaxNodes: z.number().int().min(1).max(100_000).default(1_000),
+        sparkplugMaxDevicesPerNode: z.number().int().min(1).max(100_000).default(1_000),
       })
       .strict()
       .prefault({}),
@@ -110,6 +159,12 @@ export const ConfigSchema = z
         /** Machine health below this raises the health alarm (the condition monitor's 0..100 score). */
         healthLimit: z.number().min(1).max(99).default(70),
         maxShelveHours: z.number().positive().max(24).default(12),
+        /** The site key that signs shared alarm actions (hex, 0600); default <dataDir>/alarm-sync.key, made on first start. */
+        syncKeyFile: z.string().min(1).optional(),
+        /** Another console's action dated more than this ahead of our clock is refused. */
+        syncMaxSkewSeconds: z.number().int().min(1).max(3600).default(300),
+        /** Actions held for alarms not raised here yet; beyond this the oldest is dropped. */
+        syncMaxPending: z.number().int().min(10).max(1_000_000).default(10_000),
       })
       .strict()
       .prefault({}),
@@ -118,6 +173,12 @@ export const ConfigSchema = z
      * shorter learning period, or a test that cannot wait two days). Each key is validated as in the manifest.
      */
     conditionMonitor: ConditionParamsSchema.partial().strict().prefault({}),
+    /** Modbus TCP devices polled into the same reading path as MQTT (main/ingest-modbus). */
+    modbus: ModbusConfigSchema.prefault({}),
+    /** OPC UA servers whose monitored items feed the same reading path (main/ingest-opcua). */
+    opcua: OpcuaConfigSchema.prefault({}),
+    /** Store and forward to PostgreSQL/TimescaleDB (main/historian); off while url is null. */
+    historian: HistorianConfigSchema.prefault({}),
     voice: z
       .object({
         /** For hosts without an encrypted secret store (headless); the desktop keeps the key with safeStorage. */
@@ -158,7 +219,6 @@ export const ConfigSchema = z
           })
           .strict()
           .prefault({}),
-        utcOffsetMinutes: z.number().int().min(-840).max(840).default(0),
         /** Machine types whose work can wait for cheaper hours. */
         shiftableTypes: z.array(z.string()).default(['compressor']),
         standbyFactor: z.number().min(0).max(1).default(0.3),
@@ -197,6 +257,9 @@ export function loadConfig(options: { file?: string; overrides?: ConfigInput; cw
     throw new ConfigError(`config file ${file} does not exist`);
   }
   const merged = deepMerge(fromFile, overrides);
+  if (isPlainObject(merged) && isPlainObject(merged.agents) && 'utcOffsetMinutes' in merged.agents) {
+    throw new ConfigError(`invalid configuration (${file}): agents.utcOffsetMinutes is replaced by plant.timeZone, an IANA name such as "Europe/Berlin" that knows its daylight saving`);
+  }
   const parsed = ConfigSchema.safeParse(merged);
   if (!parsed.success) throw new ConfigError(`invalid configuration (${file}): ${describe(parsed.error)}`);
   return { ...parsed.data, dataDir: resolve(cwd, parsed.data.dataDir) };

@@ -6,26 +6,40 @@
  * alarms, agents' inputs) -> inference (features and models, scored in batches each tick) -> live
  * batches to the screens -> store (telemetry writer in a worker thread).
  */
-import { mkdirSync, statfsSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, statfsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { EventName, Health } from '../common/contract';
-import type { Machine } from '../common/telemetry';
+import type { Machine, Reading } from '../common/telemetry';
 import { createAgentHandlers } from './agents-host/handlers';
 import { createAgentHost } from './agents-host/host';
 import { riskOf } from './agents-host/predictions';
 import { AlarmHooks } from './alarms/alarm-hooks';
 import { AlarmService } from './alarms/alarm-service';
-import { AlarmSync } from './alarms/alarm-sync';
+import { AlarmSync, authorizeByLocalUsers } from './alarms/alarm-sync';
+import { loadOrCreateSyncKey } from './alarms/sync-key';
 import { alarmInputFromModel } from './alarms/from-models';
 import { createAuthService } from './auth/auth-service';
 import { SessionTable } from './auth/sessions';
 import { createUserAdmin } from './auth/user-admin';
 import { simulatorEnabled, type AppConfig } from './config';
+import { openAppLog } from './logging/app-log';
+import { logProcessErrors, recordStart, type ProcessEvents } from './logging/lifecycle-log';
+import { loggedAudit, logSystemAlarms } from './logging/runtime-events';
+import { createShiftLogHandlers } from './shiftlog/handlers';
+import { createRepairGuide } from './maintenance/repair-guide';
+import { ticketRepository } from './maintenance/tickets';
+import { createShiftLog } from './shiftlog/shift-log';
 import { startEmbeddedBroker, type EmbeddedBroker } from './ingest/embedded-broker';
+import { CardinalityGate } from './ingest/cardinality-gate';
+import { EngService } from './ingest/eng-service';
 import { MachineRegistry } from './ingest/machine-registry';
-import { MqttSource } from './ingest/mqtt-source';
+import { MQTT_PACKET_OVERHEAD, MqttSource } from './ingest/mqtt-source';
 import { Quarantine } from './ingest/quarantine';
+import type { MachineMeta, Protocol } from './ingest/decoded';
+import { createConnectors } from './connectors/connectors-host';
+import { createConnectorHandlers } from './connectors/handlers';
+import { settingsRepository } from './store/settings';
 import { MODELS_DIR } from './inference/manifest';
 import { loadModels } from './inference/model-set';
 import { createModelService } from './inference/model-service';
@@ -37,9 +51,11 @@ import { IngestStats } from './pipeline/ingest-stats';
 import { runSimulator, type SimulatorHandle } from './sim/simulate';
 import { alarmStore } from './store/alarm-store';
 import { createAuditLog } from './store/audit-log';
+import { AUDIT_KEY_FILE, loadOrCreateKey } from './store/key-file';
 import { BackupSchedule } from './store/backup-schedule';
 import { queryHistory } from './store/history';
 import { machineRepository } from './store/machines';
+import { engRepository } from './store/eng-repository';
 import { modelOutputRepository } from './store/model-outputs';
 import { conditionRepository } from './inference/condition/condition-repository';
 import { predictionOfCondition } from './agents-host/predictions';
@@ -66,6 +82,8 @@ export interface RuntimeOptions {
   modelsDir?: string;
   /** Wall clock; injected by tests. */
   now?: () => number;
+  /** Where unhandled rejections and uncaught exceptions are observed for the log; default `process`, null for none. */
+  processEvents?: ProcessEvents | null;
 }
 
 export const DATABASE_FILE = 'factorybrain.db';
@@ -74,6 +92,35 @@ const WATCHDOG_MS = 1000;
 const HEALTH_PUSH_MS = 2000;
 /** Shelf expiry is checked this often; a shelf ends at most this late. */
 const ALARM_TICK_MS = 1000;
+
+/** chmod where the file system has modes and the file exists; a failure is logged, never fatal. */
+function restrictMode(path: string, mode: number, log: (message: string) => void): void {
+  if (process.platform === 'win32') return;
+  try {
+    if ((statSync(path).mode & 0o777 & ~mode) !== 0) chmodSync(path, mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log(`${path}: mode not restricted: ${(err as Error).message}`);
+  }
+}
+
+export function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, '//');
+  }
+}
+
+const withCredentials = (url: string, c: { username: string; password: string }) => {
+  const u = new URL(url);
+  u.username = c.username;
+  u.password = c.password;
+  return u.toString();
+};
 
 function untilConnected(source: MqttSource, timeoutMs: number): Promise<void> {
   if (source.state === 'connected') return Promise.resolve();
@@ -90,34 +137,59 @@ function untilConnected(source: MqttSource, timeoutMs: number): Promise<void> {
 
 export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
   const now = options.now ?? Date.now;
-  const log = options.log;
   const startedAt = now();
-  mkdirSync(config.dataDir, { recursive: true });
+  // The data directory holds every reading, the users' password hashes and the keys: this user only.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // Before the log files exist: its messages go to the host's console.
+  restrictMode(config.dataDir, 0o700, options.log);
   const releaseDataDir = claimDataDir(config.dataDir);
+  // The engineer's log files: every message below goes there as well as to the host's console.
+  const appLog = await openAppLog({ dir: config.logs.dir ?? join(config.dataDir, 'logs'), retentionDays: config.logs.retentionDays, console: options.log, now });
+  const log = (message: string) => {
+    options.log(message);
+    appLog.info('message', {}, message);
+  };
+  const lifecycle = recordStart(appLog, { dir: appLog.status().dir, config, versions: { ...versions(), ...options.versions }, now: startedAt });
   const store = chooseStore(join(config.dataDir, DATABASE_FILE), { nativeBinding: options.sqliteBinding, now: startedAt });
   if (store.problem) log(`store: ${store.problem}`);
   const dbPath = store.path;
 
   // --- store
   const db = openDatabase(dbPath, { nativeBinding: options.sqliteBinding, checkpointPages: MAIN_CHECKPOINT_PAGES });
+  for (const suffix of ['', '-wal', '-shm']) restrictMode(dbPath + suffix, 0o600, log);
   // History reads can be large; their own read-only connection never waits behind a write.
   const historyDb = openDatabase(dbPath, { readonly: true, nativeBinding: options.sqliteBinding });
   const writer = await TelemetryWriter.start({ dbPath, flushMs: config.store.flushMs, nativeBinding: options.sqliteBinding, retention: config.store });
   writer.onError((error) => log(`store: ${error}`));
   const machinesRepo = machineRepository(db);
-  const audit = createAuditLog(db);
+  // The audit chain is keyed: whoever can write the database file cannot rehash what they change.
+  const auditKey = loadOrCreateKey(join(config.dataDir, AUDIT_KEY_FILE), 'audit key', log);
+  const audit = createAuditLog(db, auditKey.key);
+  if (auditKey.created) audit.append({ at: now(), userId: null, username: null, action: 'audit.keyed', target: null, outcome: 'ok', detail: { keyFile: join(config.dataDir, AUDIT_KEY_FILE) } });
   const stats = new IngestStats(now);
   writer.onCommitted((info) => stats.committed(info));
 
   // --- broker and ingest
   let embedded: EmbeddedBroker | null = null;
-  if (config.broker.url === null) embedded = await startEmbeddedBroker({ port: config.broker.embeddedPort });
+  if (config.broker.url === null) embedded = await startEmbeddedBroker({ port: config.broker.embeddedPort, anonymousDevices: config.broker.embeddedAnonymousDevices, maxPacketBytes: config.ingest.maxPayloadBytes + MQTT_PACKET_OVERHEAD });
   const brokerUrl = config.broker.url ?? embedded!.url;
+  // Health, logs and screens show the broker without the credentials a URL may carry.
+  const shownBrokerUrl = withoutCredentials(brokerUrl);
+  // The app's own clients log in to the embedded broker, which gives only them the consoles' topics.
+  const appBroker = { ...config.broker, url: brokerUrl, ...(embedded && embedded.credentials) };
   const quarantine = new Quarantine(config.ingest.quarantineSize);
   const registry = new MachineRegistry({ staleAfterMs: config.ingest.staleAfterMs });
-  for (const m of machinesRepo.list()) registry.applyMeta({ id: m.id, site: m.site, area: m.area, type: m.type, name: m.name, protocol: m.protocol }, m.lastSeen);
+  const gate = new CardinalityGate({ maxMachines: config.ingest.maxMachines, maxSensorsPerMachine: config.ingest.maxSensorsPerMachine });
+  const engRepo = engRepository(db, (line) => log(`store: ${line}`));
+  const engSources = engRepo.sources();
+  for (const m of machinesRepo.list()) {
+    gate.seed([m.id]);
+    const engSource = engSources.get(m.id);
+    registry.applyMeta({ id: m.id, site: m.site, area: m.area, type: m.type, name: m.name, protocol: m.protocol, ...(engSource ? { eng: engSource } : {}) }, m.lastSeen);
+  }
+  const eng = new EngService(engRepo, registry);
   // QoS 1 telemetry is acknowledged only once stored, so a crash loses none of it (the broker redelivers).
-  const source = new MqttSource({ broker: { ...config.broker, url: brokerUrl }, ingest: config.ingest, quarantine, ackGate: { mark: () => writer.appendedRows, whenStored: (mark, ack) => writer.whenStored(mark, ack) } });
+  const source = new MqttSource({ broker: appBroker, ingest: config.ingest, quarantine, gate, sparkplug: { maxNodes: config.ingest.sparkplugMaxNodes, maxDevicesPerNode: config.ingest.sparkplugMaxDevicesPerNode }, ackGate: { mark: () => writer.appendedRows, whenStored: (mark, ack) => writer.whenStored(mark, ack) } });
 
   // --- pipeline
   const hooks = new AlarmHooks((hook, err) => log(`alarm hook ${hook} failed: ${(err as Error).message}`));
@@ -137,14 +209,18 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
     log,
     leadTimeHours: () => config.alarms.spareLeadTimeHours,
     healthLimit: () => config.alarms.healthLimit,
+    statesFromMonitor: inference.condition !== null,
     maxShelveMs: config.alarms.maxShelveHours * 3_600_000,
+    maxRemoteSkewMs: config.alarms.syncMaxSkewSeconds * 1000,
+    maxPendingRemote: config.alarms.syncMaxPending,
   });
   alarms.onChange((changed) => emit('alarms', { alarms: changed }));
+  alarms.onChange(logSystemAlarms(appLog));
   hooks.register({
     name: 'alarms',
     onReading: (reading) => alarms.reading(reading),
     onMachines: (changed) => alarms.machines(changed),
-    onHealth: (h) => alarms.system({ health: h, ingestLatencyMs: stats.latencyPercentile(99, 'receipt'), commitWaitMs: config.store.flushMs, diskFreeRatio: diskFreeRatio() }),
+    onHealth: (h) => alarms.system({ health: h, ingestLatencyMs: stats.latencyPercentile(99, 'receipt'), commitWaitMs: config.store.flushMs, diskFreeRatio: diskFreeRatio(), cardinality: gate.refused }),
     onModelOutput: (outputs) => {
       for (const out of outputs) {
         if (out.model === 'condition') {
@@ -168,6 +244,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
     db,
     audit,
     config: config.agents,
+    plant: config.plant,
     machines: () => registry.list(),
     publish: (topic, payload, qos) => source.publish(topic, payload, { qos }),
     emit: (payload) => emit('agents', payload),
@@ -193,7 +270,8 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
     },
   });
 
-  source.onReadings((batch, protocol) => {
+  // The one decoded-reading path: MQTT, Modbus TCP and OPC UA all hand their readings and metas here.
+  const ingestReadings = (batch: Reading[], protocol: Protocol) => {
     for (const reading of batch) {
       registry.observe(reading, protocol);
       hooks.reading(reading);
@@ -202,26 +280,56 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
       stats.received(reading);
     }
     writer.append(batch);
-  });
-  source.onMeta((meta) => {
+    connectors.observe(batch);
+  };
+  const ingestMeta = (meta: MachineMeta) => {
     registry.applyMeta(meta, now());
+    try {
+      eng.published(meta.id, meta.eng);
+    } catch (err) {
+      log(`store: units of ${meta.id} not saved: ${(err as Error).message}`);
+    }
     alarms.applyMeta(meta.id, meta.limits);
     if (meta.stateSignal !== undefined) inference.condition?.setStateSignal(meta.id, meta.stateSignal);
-  });
+  };
+  source.onReadings(ingestReadings);
+  source.onMeta(ingestMeta);
   source.onOffline((id) => registry.markOffline(id));
+  // Modbus TCP, OPC UA and the historian (which forwards from the store, its buffer, on the history reader's connection).
+  const connectors = createConnectors({
+    config,
+    quarantine,
+    historyDb,
+    settings: settingsRepository(db),
+    readings: ingestReadings,
+    meta: ingestMeta,
+    offline: (id) => registry.markOffline(id),
+    log,
+    now,
+    defaultConsole: config.alarms.console ?? hostname(),
+  });
   source.onState((state) => {
     if (state !== 'connected') registry.markAllStale();
-    log(`broker ${brokerUrl}: ${state}${source.lastError ? ` (${source.lastError})` : ''}`);
+    log(`broker ${shownBrokerUrl}: ${state}${source.lastError ? ` (${source.lastError})` : ''}`);
   });
   source.start();
-  const alarmSync = config.alarms.sync ? new AlarmSync({ broker: { ...config.broker, url: brokerUrl }, site: config.alarms.site, alarms, log }) : null;
+  const alarmSync = config.alarms.sync
+    ? new AlarmSync({
+        broker: appBroker,
+        site: config.alarms.site,
+        alarms,
+        key: loadOrCreateSyncKey(config.alarms.syncKeyFile ?? join(config.dataDir, 'alarm-sync.key'), log),
+        authorize: authorizeByLocalUsers((username) => userRepository(db).findByUsername(username)),
+        log,
+      })
+    : null;
 
   let simulator: SimulatorHandle | null = null;
   if (simulatorEnabled(config)) {
     // Subscribed first, so the plant's first minutes are stored rather than published to no one.
     await untilConnected(source, 10_000);
     const s = config.simulator;
-    simulator = await runSimulator({ brokerUrl, machines: s.machines, rateHz: s.rateHz, speed: 1, faultsPerMachinePerDay: s.faultsPerMachinePerDay, seed: s.seed, site: s.site, onError: (err) => log(`simulator: ${err.message}`) });
+    simulator = await runSimulator({ brokerUrl: embedded ? withCredentials(brokerUrl, embedded.credentials) : brokerUrl, machines: s.machines, rateHz: s.rateHz, speed: 1, faultsPerMachinePerDay: s.faultsPerMachinePerDay, seed: s.seed, site: s.site, onError: (err) => log(`simulator: ${err.message}`) });
     simulator.done.catch((err) => log(`simulator stopped: ${(err as Error).message}`));
   }
 
@@ -287,7 +395,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
     return {
       status: degraded ? 'degraded' : 'ok',
       uptimeS: Math.round((now() - startedAt) / 1000),
-      broker: { url: brokerUrl, embedded: embedded !== null, state: source.state, lastError: source.lastError },
+      broker: { url: shownBrokerUrl, embedded: embedded !== null, state: source.state, lastError: source.lastError },
       simulator: { running: simulator !== null, machines: simulator ? config.simulator.machines : 0 },
       machinesKnown: registry.size,
       readingsPerSecond: Math.round(stats.readingsPerSecond()),
@@ -295,8 +403,14 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
       store: { path: dbPath, bytes: storeBytes(), pendingRows: writer.pendingRows, lastError: storeError },
       models: inference.health(),
       versions: { ...versions(), ...options.versions },
+      logs: appLog.status(),
+      plant: { timeZone: config.plant.timeZone, shiftStartHours: [...config.plant.shiftStartHours] },
+      fieldSources: connectors.fieldSources(),
+      historian: connectors.historian(),
     };
   }
+
+  const shiftLog = createShiftLog({ db, plant: config.plant, now, machineExists: (id) => registry.get(id) !== undefined, alarmExists: (id) => alarms.get(id) !== undefined });
 
   // --- contract
   const sessions = new SessionTable(now, undefined, config.auth.lockAfterMinutes === null ? null : config.auth.lockAfterMinutes * 60_000);
@@ -306,6 +420,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
       auth,
       health,
       machines: () => registry.list(),
+      eng,
       history: (request) => queryHistory(historyDb, request),
       quarantine,
       models: createModelService(inference, modelRepo, (id) => registry.get(id) !== undefined, conditionRepo),
@@ -313,11 +428,16 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
       voice,
       users: createUserAdmin({ users: userRepository(db), sessions, now }),
       auditLog: audit,
+      shiftLog: createShiftLogHandlers(shiftLog),
+      repairGuide: createRepairGuide({ ticket: (id) => ticketRepository(db).get(id), say: (text, priority) => voice.say(text, priority) }),
+      connectors: createConnectorHandlers(connectors),
       agents: createAgentHandlers(
         agents,
         config.agents,
+        config.plant,
         { now, eventTime: () => stats.watermark },
         {
+          shiftLogEntries: (from, to) => shiftLog.between(from, to),
           closed: (ticket, failureType, username) => {
             if (!ticket.machineId) return;
             // The episode behind the ticket: the machine's open or last anomaly, else since the ticket was opened.
@@ -331,11 +451,13 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
         },
       ),
     }),
-    audit,
+    audit: loggedAudit(audit, appLog),
     touchSession: (token) => sessions.touch(token),
     now,
     log: (message, err) => log(`${message}: ${(err as Error)?.stack ?? String(err)}`),
   });
+
+  const stopLoggingProcessErrors = options.processEvents === null ? () => undefined : logProcessErrors(appLog, options.processEvents);
 
   return {
     config,
@@ -362,6 +484,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
       await simulator?.stop();
       await alarmSync?.stop();
       await source.stop();
+      await connectors.stop();
       await inference.flush().catch(() => undefined);
       try {
         inference.persist();
@@ -374,6 +497,9 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions) {
       db.close();
       await embedded?.close();
       releaseDataDir();
+      stopLoggingProcessErrors();
+      lifecycle.stopped('stop');
+      appLog.close();
     },
   };
 }

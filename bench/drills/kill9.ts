@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { DATABASE_FILE } from '../../main/runtime';
 import { verifyAuditChain } from '../../main/store/audit-log';
+import { AUDIT_KEY_FILE, readKey } from '../../main/store/key-file';
 import { startMosquitto } from '../../test/support/mosquitto';
 import { contractClient, startPublisher, startServe, waitFor } from './support';
 
@@ -112,7 +113,7 @@ export async function runKill9Drill(opts: Kill9Options): Promise<Kill9Result> {
         for (const a of accounts) if (!users.has(a) && !result.lostAccounts.includes(a)) result.lostAccounts.push(a);
         const rows = db.prepare('SELECT count(*) FROM audit').pluck().get() as number;
         result.auditShortfall = Math.max(result.auditShortfall, auditAcknowledged - rows);
-        const chain = verifyAuditChain(db);
+        const chain = verifyAuditChain(db, readKey(join(dataDir, AUDIT_KEY_FILE), 'audit key', (m) => result.chainBreaks.push(`round ${i}: ${m}`)));
         if (!chain.ok) result.chainBreaks.push(`round ${i}: row ${chain.firstBroken!.id}: ${chain.firstBroken!.reason}`);
         result.auditRows = rows;
       } finally {

@@ -68,6 +68,11 @@ export function decisionLog(db: Db) {
       prepared(db, 'UPDATE agent_decisions SET status = ?, outcome = ?, decided_by = COALESCE(?, decided_by), decided_at = COALESCE(?, decided_at) WHERE id = ?').run([status, outcome, by, at, id]);
       return get(id)!;
     },
+    /** Settles only from the expected status (compare-and-set); null when the decision had already moved on. */
+    settleIf(id: string, expected: AgentDecision['status'], status: AgentDecision['status'], outcome: string | null, by: string | null, at: number | null): AgentDecision | null {
+      const { changes } = prepared(db, 'UPDATE agent_decisions SET status = ?, outcome = ?, decided_by = COALESCE(?, decided_by), decided_at = COALESCE(?, decided_at) WHERE id = ? AND status = ?').run([status, outcome, by, at, id, expected]);
+      return changes === 1 ? get(id)! : null;
+    },
     list(query: { agent?: string; action?: string; status?: AgentDecision['status']; beforeTs?: number; fromTs?: number; limit: number }): AgentDecision[] {
       return prepared<[Record<string, unknown>], DecisionRow>(
         db,

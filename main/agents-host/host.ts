@@ -35,6 +35,8 @@ export interface AgentHostOptions {
   db: Db;
   audit: AuditSink;
   config: AppConfig['agents'];
+  /** The plant's time zone and shifts. */
+  plant: AppConfig['plant'];
   machines(): readonly Machine[];
   publish(topic: string, payload: string, qos: 0 | 1 | 2): Promise<void>;
   emit(payload: { decisions: AgentDecision[]; messages: AgentMessageRecord[] }): void;
@@ -93,7 +95,7 @@ export function createAgentHost(options: AgentHostOptions) {
     marginDays: () => config.marginDays,
     tariff: () => config.tariff,
     emissions: () => config.emissions,
-    utcOffsetMinutes: () => config.utcOffsetMinutes,
+    timeZone: () => options.plant.timeZone,
     shiftableTypes: () => config.shiftableTypes,
     standbyFactor: () => config.standbyFactor,
   };
@@ -203,32 +205,41 @@ export function createAgentHost(options: AgentHostOptions) {
     }
   }
 
+  /** Decisions whose command is being published: a second approval meanwhile is refused, so a command goes out once. */
+  const publishing = new Set<string>();
+
   function decide(decisionId: string, approve: boolean, user: { username: string }, note: string | undefined): Promise<AgentDecision> | AgentDecision {
     const d = decisions.get(decisionId);
     if (!d) throw new CallFailure('not_found', `no decision ${decisionId}`);
-    if (d.status !== 'awaiting_approval') throw new CallFailure('conflict', `decision ${decisionId} is ${d.status}, not awaiting approval`);
+    if (d.status !== 'awaiting_approval' || publishing.has(decisionId)) throw new CallFailure('conflict', `decision ${decisionId} is ${publishing.has(decisionId) ? 'being published' : d.status}, not awaiting approval`);
     const at = options.now();
     if (!approve) {
-      const rejected = decisions.settle(decisionId, 'rejected', note ?? null, user.username, at);
+      const rejected = decisions.settleIf(decisionId, 'awaiting_approval', 'rejected', note ?? null, user.username, at);
+      if (!rejected) throw new CallFailure('conflict', `decision ${decisionId} was decided meanwhile`);
       options.emit({ decisions: [rejected], messages: [] });
       return rejected;
     }
     const machine = options.machines().find((m) => m.id === d.target);
     if (!machine) throw new CallFailure('not_found', `machine ${d.target} is not known`);
-    const topic = config.commands.topicTemplate.replaceAll('<site>', machine.site).replaceAll('<area>', machine.area).replaceAll('<machine>', machine.id);
+    const topic = commandTopic(config.commands.topicTemplate, machine);
     const payload = JSON.stringify({ command: d.params.command ?? d.action, machineId: machine.id, decisionId, params: d.params, explanation: d.explanation, approvedBy: user.username, approvedAt: at });
-    return options.publish(topic, payload, config.commands.qos).then(
-      () => {
-        options.audit.append({ at, userId: null, username: user.username, action: 'agents.command.published', target: machine.id, outcome: 'ok', detail: { decisionId, topic, payload: JSON.parse(payload) as unknown } });
-        const approved = decisions.settle(decisionId, 'approved', `published to ${topic}${note ? `; ${note}` : ''}`, user.username, at);
-        options.emit({ decisions: [approved], messages: [] });
-        return approved;
-      },
-      (err: Error) => {
-        options.audit.append({ at, userId: null, username: user.username, action: 'agents.command.published', target: machine.id, outcome: 'failed', detail: { decisionId, topic, error: err.message } });
-        throw new CallFailure('conflict', `the command could not be published to ${topic}: ${err.message}; it still waits for approval`);
-      },
-    );
+    // Claimed before the first await: a second approval in the same turn or while the broker answers finds it taken.
+    publishing.add(decisionId);
+    return options
+      .publish(topic, payload, config.commands.qos)
+      .then(
+        () => {
+          options.audit.append({ at, userId: null, username: user.username, action: 'agents.command.published', target: machine.id, outcome: 'ok', detail: { decisionId, topic, payload: JSON.parse(payload) as unknown } });
+          const approved = decisions.settleIf(decisionId, 'awaiting_approval', 'approved', `published to ${topic}${note ? `; ${note}` : ''}`, user.username, at) ?? decisions.get(decisionId)!;
+          options.emit({ decisions: [approved], messages: [] });
+          return approved;
+        },
+        (err: Error) => {
+          options.audit.append({ at, userId: null, username: user.username, action: 'agents.command.published', target: machine.id, outcome: 'failed', detail: { decisionId, topic, error: err.message } });
+          throw new CallFailure('conflict', `the command could not be published to ${topic}: ${err.message}; it still waits for approval`);
+        },
+      )
+      .finally(() => publishing.delete(decisionId));
   }
 
   return {
@@ -264,3 +275,14 @@ export function createAgentHost(options: AgentHostOptions) {
   };
 }
 export type AgentHost = ReturnType<typeof createAgentHost>;
+
+/**
+ * The topic a machine's approved command goes to. <machine> is the machine's own topic segment, not
+ * its full id (site/area/machine), so the default template gives factory/<site>/<area>/<machine>/command,
+ * the topic beside the machine's telemetry. A Sparkplug machine (group/edge[/device]) gets edge and device.
+ */
+export function commandTopic(template: string, machine: Pick<Machine, 'id' | 'site' | 'area'>): string {
+  const prefix = `${machine.site}/${machine.area}/`;
+  const own = machine.id.startsWith(prefix) && machine.id.length > prefix.length ? machine.id.slice(prefix.length) : machine.id;
+  return template.replaceAll('<site>', machine.site).replaceAll('<area>', machine.area).replaceAll('<machine>', own);
+}

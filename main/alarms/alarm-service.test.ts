@@ -32,11 +32,11 @@ afterEach(() => {
 });
 
 /** A console with its own store; the same console name reopens the same file, as after a restart. */
-function service(console = 'console-a') {
+function service(console = 'console-a', statesFromMonitor = false) {
   const db = openDatabase(join(dir, `${console}.db`));
   dbs.push(db);
   const audit = createAuditLog(db);
-  const alarms = new AlarmService({ store: alarmStore(db, audit), now: () => clock, console, log: () => {}, newId: () => `${console}-${++ids}` });
+  const alarms = new AlarmService({ store: alarmStore(db, audit), now: () => clock, console, log: () => {}, newId: () => `${console}-${++ids}`, statesFromMonitor });
   const changes: Alarm[][] = [];
   const annunciations: [string, AnnunciateReason][] = [];
   const actions: OperatorAction[] = [];
@@ -142,7 +142,7 @@ describe('AlarmService', () => {
     expect(b.alarms.get(TEMP_H)).toMatchObject({ state: 'shelved', modeBy: 'olga' });
   });
 
-  it('creates a point it does not know for an out-of-service action from another console', () => {
+  it('never creates an alarm from another console’s action: it holds it until the alarm is raised here', () => {
     const b = service('console-b');
     const action: OperatorAction = {
       eventId: 'e1',
@@ -155,8 +155,12 @@ describe('AlarmService', () => {
       reason: 'model retraining',
       point: { id: 'failure:plant/fluids/p1', machineId: 'plant/fluids/p1', source: 'predictive', sensor: null, level: null, priority: 'high', message: 'Failure probability', latching: false },
     };
-    expect(b.alarms.applyRemote(action)).toBe(true);
+    expect(b.alarms.applyRemote(action)).toBe(false);
+    expect(b.alarms.get('failure:plant/fluids/p1')).toBeUndefined();
+    expect(b.alarms.pendingRemote).toBe(1);
+    b.alarms.modelOutput({ machineId: 'plant/fluids/p1', ts: clock, failureProbability: 0.95 });
     expect(b.alarms.get('failure:plant/fluids/p1')).toMatchObject({ state: 'out-of-service', modeReason: 'model retraining' });
+    expect(b.alarms.pendingRemote).toBe(0);
   });
 
   it('raises model, health and system alarms with hysteresis', () => {
@@ -259,6 +263,23 @@ describe('AlarmService: state-based limits and the condition monitor', () => {
     expect(alarms.get(TEMP_H)?.active).toBe(true);
     alarms.operatingState(M, 'running');
     at(3000, 4);
+    expect(alarms.get(`limit:${M}:pressure:L`)?.active).toBe(true);
+  });
+
+  it('with states from the condition monitor, arms low limits only once the machine is reported running', () => {
+    const { alarms } = service('console-states', true);
+    alarms.setLimits(SAM, M, [{ sensor: 'pressure', level: 'L', setpoint: 5, deadband: 0.1, onDelayMs: 0, offDelayMs: 0, reAlarmMs: 0, priority: 'medium', latching: false, enabled: true }], []);
+    const at = (ts: number, pressure: number, temperature = 50) => alarms.reading({ machineId: M, ts, metrics: { pressure, temperature }, receivedAt: ts });
+    // A stopped machine at start-up: no state yet, then 'unknown', then 'off'.
+    at(1000, 0.2);
+    alarms.operatingState(M, 'unknown');
+    at(2000, 0.2);
+    alarms.operatingState(M, 'off');
+    at(3000, 0.2, 80);
+    expect(alarms.get(`limit:${M}:pressure:L`)?.active ?? false).toBe(false);
+    expect(alarms.get(TEMP_H)?.active).toBe(true);
+    alarms.operatingState(M, 'running');
+    at(4000, 4);
     expect(alarms.get(`limit:${M}:pressure:L`)?.active).toBe(true);
   });
 

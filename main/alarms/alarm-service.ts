@@ -63,12 +63,27 @@ export interface AlarmServiceOptions {
   leadTimeHours?: (machineId: string) => number;
   /** Health alarm limit (a setting, default 70). */
   healthLimit?: () => number;
+  /**
+   * Operating states come from the condition monitor: a machine's low limits arm only once it is
+   * reported running, so a plant that starts with stopped machines raises no low alarms before the
+   * first states are known. Without a monitor, low limits are armed until a state says otherwise.
+   */
+  statesFromMonitor?: boolean;
   maxShelveMs?: number;
+  /** How far ahead of this console's clock another console's action may be dated; later ones are refused. */
+  maxRemoteSkewMs?: number;
+  /** Actions from other consoles held for alarms not raised here yet; beyond this the oldest is dropped. */
+  maxPendingRemote?: number;
 }
 
 const DEFAULT_LEAD_TIME_HOURS = 168;
 const DEFAULT_MAX_SHELVE_MS = 12 * 3_600_000;
+const DEFAULT_MAX_REMOTE_SKEW_MS = 5 * 60_000;
+const DEFAULT_MAX_PENDING_REMOTE = 10_000;
 const DAY = 86_400_000;
+/** alarms.kpis reads the journal on the ingest thread: a quarter and 200,000 events bound what one call costs. */
+const MAX_KPI_RANGE_MS = 92 * DAY;
+const MAX_KPI_ENTRIES = 200_000;
 const PRIORITY_RANK = Object.fromEntries(ALARM_PRIORITIES.map((p, i) => [p, i])) as Record<string, number>;
 
 const statusOf = (a: StoredAlarm): AlarmStatus => ({
@@ -109,6 +124,11 @@ const fresh = (p: AlarmPoint, now: number): StoredAlarm => ({
   opEventId: null,
 });
 
+const sameLimits = (a: readonly LimitSetting[], b: readonly LimitSetting[]) => {
+  const key = (l: readonly LimitSetting[]) => JSON.stringify([...l].sort((x, y) => `${x.sensor}:${x.level}`.localeCompare(`${y.sensor}:${y.level}`)));
+  return key(a) === key(b);
+};
+
 function limitMessage(c: LimitChange): string {
   const s = c.setting;
   const word = s.level === 'HH' ? 'high-high' : s.level === 'H' ? 'high' : s.level === 'L' ? 'low' : 'low-low';
@@ -126,13 +146,20 @@ interface Actor {
 export class AlarmService {
   private readonly alarms = new Map<string, StoredAlarm>();
   private readonly evaluator = new LimitEvaluator();
-  private readonly metaDefaults = new Map<string, LimitSetting[]>();
+  private readonly metaDefaults: Map<string, LimitSetting[]>;
+  /** Meta limits that differ from the accepted ones, waiting for an engineer. */
+  private readonly pendingMeta = new Map<string, LimitSetting[]>();
   private readonly engineered = new Map<string, StoredLimit[]>();
   private readonly effective = new Map<string, LimitSetting[]>();
   /** Machines that are off or idle: their low limits are out of play. */
   private readonly standing = new Set<string>();
-  /** Acks from another console for an occurrence this console has not raised yet. */
-  private readonly pendingAcks = new Map<string, OperatorAction>();
+  /** Machines the monitor has reported a state for (see statesFromMonitor). */
+  private readonly stateKnown = new Set<string>();
+  /**
+   * Actions from other consoles for an alarm this console does not know yet, or an ack for an
+   * occurrence it has not raised yet: applied when it does. A remote action never creates an alarm.
+   */
+  private readonly pending = new Map<string, OperatorAction>();
   private readonly pendingChanges = new Map<string, Alarm>();
   private flushQueued = false;
   private readonly newId: () => string;
@@ -151,6 +178,7 @@ export class AlarmService {
       if (alarm.source === 'limit') this.evaluator.seed(alarm.id, alarm.active);
     }
     for (const machineId of options.store.limitMachines()) this.engineered.set(machineId, options.store.limits(machineId));
+    this.metaDefaults = options.store.metaDefaults();
   }
 
   // --- listeners
@@ -170,11 +198,44 @@ export class AlarmService {
 
   // --- sources
 
-  /** Limits from the machine type's meta; replaces that machine's defaults. */
+  /**
+   * Limits from the machine's meta. The first ones seen become its defaults (audited); a later meta
+   * that would change or remove them is only a proposal: it waits, audited, for an engineer to
+   * accept it (acceptMeta), since anyone who can publish a retained meta could otherwise move or
+   * drop a machine's alarm limits unseen.
+   */
   applyMeta(machineId: string, limits: MetaLimits | undefined): void {
     if (!limits) return;
-    this.metaDefaults.set(machineId, defaultLimits(limits));
+    const proposed = defaultLimits(limits);
+    const accepted = this.metaDefaults.get(machineId);
+    const entry = (action: string, detail: Record<string, unknown>): AuditEntry => ({ at: this.options.now(), userId: null, username: null, action, target: machineId, outcome: 'ok', detail });
+    if (accepted === undefined) {
+      this.options.store.saveMetaDefaults(machineId, proposed, entry('alarms.limits.meta-adopted', { limits: proposed }));
+      this.metaDefaults.set(machineId, proposed);
+      this.effective.delete(machineId);
+      return;
+    }
+    if (sameLimits(accepted, proposed)) {
+      this.pendingMeta.delete(machineId);
+      return;
+    }
+    const held = this.pendingMeta.get(machineId);
+    if (held && sameLimits(held, proposed)) return;
+    this.pendingMeta.set(machineId, proposed);
+    this.options.store.auditOnly(entry('alarms.limits.meta-proposed', { current: accepted, proposed }));
+    this.options.log(`alarms: meta of ${machineId} proposes other default limits; they wait for an engineer's acceptance`);
+  }
+
+  /** An engineer accepts the default limits a machine's meta proposes. */
+  acceptMeta(user: AlarmUser, machineId: string) {
+    const proposed = this.pendingMeta.get(machineId);
+    if (!proposed) throw new CallFailure('not_found', `no proposed limits for ${machineId}`);
+    const before = this.metaDefaults.get(machineId) ?? [];
+    this.options.store.saveMetaDefaults(machineId, proposed, { at: this.options.now(), userId: user.id, username: user.username, action: 'alarms.limits.meta-accepted', target: machineId, outcome: 'ok', detail: { before, after: proposed } });
+    this.metaDefaults.set(machineId, proposed);
+    this.pendingMeta.delete(machineId);
     this.effective.delete(machineId);
+    return this.limits(machineId);
   }
 
   /** Hot path: one call per reading. */
@@ -211,12 +272,15 @@ export class AlarmService {
 
   /**
    * State-based alarming (ISA-18.2): a stopped or idling machine's pressure, flow and temperature
-   * fall by design, so its low and low-low limits are out of play until it runs again; an active one
-   * returns to normal. High limits stay: a stopped machine can still be too hot.
+   * fall by design, so its low and low-low limits are out of play until it runs again (and while its
+   * state is not yet known); an active one returns to normal. High limits stay: a stopped machine can
+   * still be too hot.
    */
   operatingState(machineId: string, state: OperatingState): void {
-    const standing = state === 'off' || state === 'idle';
-    if (standing === this.standing.has(machineId)) return;
+    const standing = state !== 'running';
+    const first = !this.stateKnown.has(machineId);
+    this.stateKnown.add(machineId);
+    if (!first && standing === this.standing.has(machineId)) return;
     if (standing) this.standing.add(machineId);
     else this.standing.delete(machineId);
     this.effective.delete(machineId);
@@ -276,20 +340,46 @@ export class AlarmService {
    */
   applyRemote(action: OperatorAction): boolean {
     const o = this.options;
+    if (this.checkRemote(action) !== null) return false;
     if (o.store.hasEvent(action.eventId)) return false;
     // A retained shelf read long after it ran out would shelve only to expire and re-annunciate.
     if (action.kind === 'shelve' && (action.until ?? 0) <= o.now()) return false;
-    const alarm = this.alarms.get(action.alarmId) ?? fresh(action.point, o.now());
+    const alarm = this.alarms.get(action.alarmId);
+    if (!alarm) {
+      this.hold(action);
+      return false;
+    }
     // Of two actions on one alarm, the later wins; ties go to the larger event id so all consoles agree.
     if (alarm.opAt !== null && (action.at < alarm.opAt || (action.at === alarm.opAt && action.eventId <= (alarm.opEventId ?? '')))) return false;
     if (action.kind === 'ack' && action.occurrence !== alarm.raisedAt) {
-      if (action.occurrence !== null && (alarm.raisedAt === null || action.occurrence > alarm.raisedAt)) this.pendingAcks.set(alarm.id, action);
+      if (action.occurrence !== null && (alarm.raisedAt === null || action.occurrence > alarm.raisedAt)) this.hold(action);
       return false;
     }
     const actor: Actor = { userId: null, username: action.username, console: action.console, eventId: action.eventId };
     const before = alarm;
     const result = this.commit(alarm, this.eventOf(action), {}, actor);
     return typeof result !== 'string' && result !== before;
+  }
+
+  /**
+   * Why another console's action cannot be taken, or null: dated beyond this console's clock (it
+   * would beat every later real action), or a shelf longer than this console allows.
+   */
+  checkRemote(action: OperatorAction): string | null {
+    const now = this.options.now();
+    const skew = this.options.maxRemoteSkewMs ?? DEFAULT_MAX_REMOTE_SKEW_MS;
+    if (action.at > now + skew) return `dated ${Math.round((action.at - now) / 1000)} s ahead of this console's clock`;
+    if (action.kind === 'shelve') {
+      const max = this.options.maxShelveMs ?? DEFAULT_MAX_SHELVE_MS;
+      if (action.until === undefined || action.until <= action.at) return 'a shelf without an end';
+      if (action.until - action.at > max) return `a shelf longer than ${max / 60_000} minutes`;
+    }
+    return null;
+  }
+
+  /** Actions held for alarms not raised here yet. */
+  get pendingRemote(): number {
+    return this.pending.size;
   }
 
   // --- queries
@@ -329,12 +419,15 @@ export class AlarmService {
     const to = req.to ?? now;
     const from = req.from ?? to - DAY;
     if (to <= from) throw new CallFailure('bad_request', 'to must be after from');
-    const entries = this.options.store.journal({ from, to, limit: 1_000_000 });
+    if (to - from > MAX_KPI_RANGE_MS) throw new CallFailure('bad_request', `KPIs cover at most ${MAX_KPI_RANGE_MS / DAY} days; ask for a shorter range`);
+    const entries = this.options.store.journal({ from, to, limit: MAX_KPI_ENTRIES + 1 });
+    if (entries.length > MAX_KPI_ENTRIES) throw new CallFailure('bad_request', `more than ${MAX_KPI_ENTRIES} journal entries in this range; ask for a shorter range`);
     return computeKpis(entries, [...this.alarms.values()], { from, to, now });
   }
 
-  limits(machineId: string): { machineId: string; limits: EffectiveLimit[] } {
-    return { machineId, limits: effectiveLimits(this.metaDefaults.get(machineId) ?? [], this.engineered.get(machineId) ?? []) };
+  limits(machineId: string): { machineId: string; limits: EffectiveLimit[]; proposedMeta?: LimitSetting[] } {
+    const proposed = this.pendingMeta.get(machineId);
+    return { machineId, limits: effectiveLimits(this.metaDefaults.get(machineId) ?? [], this.engineered.get(machineId) ?? []), ...(proposed && { proposedMeta: proposed }) };
   }
 
   setLimits(user: AlarmUser, machineId: string, rows: readonly LimitSetting[], reset: readonly { sensor: string; level: LimitLevel }[]) {
@@ -377,7 +470,8 @@ export class AlarmService {
     let limits = this.effective.get(machineId);
     if (!limits) {
       limits = this.limits(machineId).limits;
-      if (this.standing.has(machineId)) limits = limits.map((l) => (isHighLevel(l.level) ? l : { ...l, enabled: false }));
+      const lowOff = this.standing.has(machineId) || (this.options.statesFromMonitor === true && !this.stateKnown.has(machineId));
+      if (lowOff) limits = limits.map((l) => (isHighLevel(l.level) ? l : { ...l, enabled: false }));
       this.effective.set(machineId, limits);
     }
     return limits;
@@ -401,11 +495,25 @@ export class AlarmService {
   private process(alarm: StoredAlarm, event: AlarmEvent, update: Partial<StoredAlarm> = {}): void {
     this.commit(alarm, event, update, { userId: null, username: null, console: this.options.console });
     const current = this.alarms.get(alarm.id);
-    const pending = this.pendingAcks.get(alarm.id);
-    if (pending && current?.raisedAt != null && pending.occurrence !== null && current.raisedAt >= pending.occurrence) {
-      this.pendingAcks.delete(alarm.id);
+    const pending = this.pending.get(alarm.id);
+    if (!pending || !current) return;
+    if (pending.kind !== 'ack') {
+      this.pending.delete(alarm.id);
+      this.applyRemote(pending);
+    } else if (current.raisedAt !== null && pending.occurrence !== null && current.raisedAt >= pending.occurrence) {
+      this.pending.delete(alarm.id);
       if (current.raisedAt === pending.occurrence) this.applyRemote(pending);
     }
+  }
+
+  /** Keeps the latest action per alarm, and at most maxPendingRemote of them: the oldest held goes first. */
+  private hold(action: OperatorAction): void {
+    const held = this.pending.get(action.alarmId);
+    if (held && held.at > action.at) return;
+    this.pending.delete(action.alarmId);
+    const max = this.options.maxPendingRemote ?? DEFAULT_MAX_PENDING_REMOTE;
+    while (this.pending.size >= max) this.pending.delete(this.pending.keys().next().value!);
+    this.pending.set(action.alarmId, action);
   }
 
   private operate(user: AlarmUser, alarm: StoredAlarm, fields: Pick<OperatorAction, 'kind' | 'note' | 'reason' | 'until'>, event: AlarmEvent): Alarm {

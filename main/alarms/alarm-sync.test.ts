@@ -12,7 +12,11 @@ import { alarmStore } from '../store/alarm-store';
 import { createAuditLog } from '../store/audit-log';
 import { openDatabase } from '../store/open-database';
 import { AlarmService } from './alarm-service';
-import { AlarmSync, alarmStateTopic } from './alarm-sync';
+import { AlarmSync, alarmStateTopic, authorizeByLocalUsers } from './alarm-sync';
+
+/** Every console of a test site holds the same key, and knows olga and sam as supervisors. */
+const KEY = Buffer.alloc(32, 7);
+const supervisors = authorizeByLocalUsers(() => ({ role: 'supervisor', disabled: false }));
 
 const brokerUrl = inject('mosquittoUrl');
 const M = 'plant/machining/cnc1';
@@ -29,7 +33,7 @@ async function console_(site: string, name: string) {
   const db = openDatabase(join(dir, `${site}-${name}.db`));
   const alarms = new AlarmService({ store: alarmStore(db, createAuditLog(db)), now: Date.now, console: name, log: () => {} });
   alarms.applyMeta(M, { temperature: { high: 62 } });
-  const sync = new AlarmSync({ broker: { url: brokerUrl }, site, alarms, log: () => {} });
+  const sync = new AlarmSync({ broker: { url: brokerUrl }, site, alarms, key: KEY, authorize: supervisors, log: () => {} });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -91,7 +95,11 @@ describe('alarm sync over mosquitto', () => {
     await garbage.publishAsync(`factorybrain/${site}/alarms/x/state`, 'not json', { qos: 1, retain: true });
     await garbage.publishAsync(alarmStateTopic(site, 'other'), JSON.stringify({ v: 1, action: { alarmId: 'other' } }), { qos: 1, retain: true });
 
+    // console c has not seen the excursion yet: it holds the retained action until it does
     const c = await console_(site, 'console-c');
+    await until(() => c.alarms.pendingRemote === 1, 'the retained out-of-service to be held on console c', 5000, 10);
+    expect(c.alarms.get(TEMP_H)).toBeUndefined();
+    excursion(c.alarms, Date.now() - 10_000);
     await until(() => c.alarms.get(TEMP_H)?.state === 'out-of-service', 'the retained out-of-service on console c', 5000, 10);
     expect(c.alarms.get(TEMP_H)).toMatchObject({ modeBy: 'sam', modeReason: 'sensor recalibration', source: 'limit', machineId: M });
     await until(() => c.sync.rejected === 2, 'both garbage messages to be counted');

@@ -39,7 +39,12 @@ export interface SystemSample {
   commitWaitMs: number;
   /** Free fraction of the data directory's file system, 0..1; null when unknown. */
   diskFreeRatio: number | null;
+  /** New machines and sensors refused beyond the configured limits: how many since start, and when last. */
+  cardinality?: { count: number; lastAt: number | null };
 }
+
+/** The cardinality alarm stays up this long after the last refusal, so a steady trickle does not chatter. */
+const CARDINALITY_HOLD_MS = 10 * 60_000;
 
 export interface Condition {
   alarmId: string;
@@ -133,6 +138,13 @@ export function systemConditions(s: SystemSample, at: number, wasActive: (alarmI
     const raise = s.commitWaitMs + t.raise;
     const clear = s.commitWaitMs + t.clear;
     out.push(sys('system:ingest-latency', 'low', hysteresis(wasActive('system:ingest-latency'), latency > raise, latency < clear), `Ingest latency ${latency.toFixed(0)} ms (limit ${raise} ms)`, latency, raise));
+  }
+  // a field device or server that stopped answering, and a historian falling behind: each its own alarm
+  for (const f of h.fieldSources ?? []) out.push(sys(`system:${f.protocol}:${f.name}`, 'high', f.state === 'lost', `${f.protocol === 'modbus' ? 'Modbus device' : 'OPC UA server'} ${f.name} (${f.endpoint}) is ${f.state}${f.lastError ? `: ${f.lastError}` : ''}`));
+  if (h.historian) out.push(sys('system:historian', 'medium', h.historian.alarm !== null, h.historian.alarm ?? 'Historian forwarding', h.historian.backlogRows));
+  if (s.cardinality) {
+    const { count, lastAt } = s.cardinality;
+    out.push(sys('system:cardinality', 'high', lastAt !== null && at - lastAt < CARDINALITY_HOLD_MS, `New machines or sensors refused beyond the configured limits (${count} since start); see the quarantine`, count));
   }
   if (s.diskFreeRatio !== null) {
     const t = THRESHOLDS.diskFree;

@@ -24,7 +24,11 @@ export interface UserStore {
   /** Creates the user only if `onlyIfEmpty` holds at commit time; returns null when it did not. */
   create(user: { username: string; role: Role; passwordHash: string; createdAt: number }, onlyIfEmpty?: boolean): StoredUser | null;
   findByUsername(username: string): StoredUser | null;
-  recordFailure(id: number, lockedUntil: number | null): void;
+  /**
+   * Counts a failed login and, in the same statement, locks the account until lockUntil when the
+   * count reaches maxFailures: concurrent wrong guesses cannot each read the old count and all stay under it.
+   */
+  recordFailure(id: number, maxFailures: number, lockUntil: number): void;
   resetFailures(id: number): void;
 }
 
@@ -46,15 +50,24 @@ export function createAuthService(opts: AuthOptions) {
   // so login timing does not reveal which usernames exist.
   const dummyHash = hashPassword('not-a-real-password', opts.scrypt);
 
-  async function checkPassword(user: StoredUser, password: string): Promise<void> {
+  /**
+   * At login (`generic`) a disabled, locked or unknown account gets the same answer, in the same
+   * time, as a wrong password: the answer must not tell a guesser which names exist or are locked.
+   * Unlocking a session's own screen may say the account is locked: its user is already known.
+   */
+  async function checkPassword(user: StoredUser, password: string, generic: boolean): Promise<void> {
+    const locked = user.lockedUntil !== null && user.lockedUntil > opts.now();
+    if (generic && (user.disabled || locked)) {
+      await verifyPassword(password, user.passwordHash);
+      throw new CallFailure('unauthenticated', 'wrong username or password');
+    }
     if (user.disabled) throw new CallFailure('forbidden', 'this account is disabled');
-    if (user.lockedUntil !== null && user.lockedUntil > opts.now()) {
-      const minutes = Math.ceil((user.lockedUntil - opts.now()) / 60_000);
+    if (locked) {
+      const minutes = Math.ceil((user.lockedUntil! - opts.now()) / 60_000);
       throw new CallFailure('rate_limited', `account locked after ${maxFailures} failed logins; try again in ${minutes} min`);
     }
     if (!(await verifyPassword(password, user.passwordHash))) {
-      const failures = user.failedLogins + 1;
-      opts.users.recordFailure(user.id, failures >= maxFailures ? opts.now() + lockoutMs : null);
+      opts.users.recordFailure(user.id, maxFailures, opts.now() + lockoutMs);
       throw new CallFailure('unauthenticated', 'wrong username or password');
     }
     opts.users.resetFailures(user.id);
@@ -77,7 +90,7 @@ export function createAuthService(opts: AuthOptions) {
         await verifyPassword(password, await dummyHash);
         throw new CallFailure('unauthenticated', 'wrong username or password');
       }
-      await checkPassword(user, password);
+      await checkPassword(user, password, true);
       return opts.sessions.open(publicUser(user));
     },
 
@@ -89,7 +102,7 @@ export function createAuthService(opts: AuthOptions) {
         opts.sessions.close(token);
         throw new CallFailure('unauthenticated', 'session expired; log in again');
       }
-      await checkPassword(user, password);
+      await checkPassword(user, password, false);
       opts.sessions.unlock(token);
     },
 

@@ -52,7 +52,7 @@ describe('user administration', () => {
     session = await auth.login('op1', 'operator password');
     admin.setDisabled(op.id, true);
     expect(sessions.peek(session.token)).toBeNull();
-    await expect(auth.login('op1', 'operator password')).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(auth.login('op1', 'operator password')).rejects.toMatchObject({ code: 'unauthenticated', message: 'wrong username or password' });
     admin.setDisabled(op.id, false);
 
     await admin.resetPassword(op.id, 'a new password!');

@@ -1,11 +1,13 @@
 /** factorybrain audit verify|export: checks the audit log's hash chain, or writes it out with its hashes. */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { readKey } from '../store/key-file';
 import { createAuditLog, verifyAuditChain } from '../store/audit-log';
 import { openDatabase } from '../store/open-database';
 import { stringFlag, UsageError, type Command } from './command';
-import { databasePath, dataFlags } from './data-commands';
+import { AUDIT_KEY_FILE, databasePath, dataFlags } from './data-commands';
 
 const PAGE = 5000;
 
@@ -16,10 +18,11 @@ export const auditCommand: Command = {
   async run(values, positionals) {
     const action = positionals[0];
     if (action !== 'verify' && action !== 'export') throw new UsageError('name what to do: verify or export');
-    const db = openDatabase(databasePath(values), { readonly: true });
+    const path = databasePath(values);
+    const db = openDatabase(path, { readonly: true });
     try {
       if (action === 'verify') {
-        const result = verifyAuditChain(db);
+        const result = verifyAuditChain(db, readKey(join(dirname(path), AUDIT_KEY_FILE), 'audit key', (m) => console.error(m)));
         const prefix = result.unchained > 0 ? ` (${result.unchained} rows from before the chain cannot be verified)` : '';
         if (result.ok) {
           console.log(`audit log intact: ${result.rows} rows${prefix}`);

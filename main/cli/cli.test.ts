@@ -127,7 +127,7 @@ describe('data commands on a populated data dir', () => {
       await until(() => runtime.health().broker.state === 'connected', 'connection to mosquitto');
       const pub = await mqtt.connectAsync(brokerUrl, { reconnectPeriod: 0 });
       try {
-        await pub.publishAsync(`factory/${machineId()}/meta`, JSON.stringify({ type: 'pump', name: 'Pump, "main"' }), { qos: 1 });
+        await pub.publishAsync(`factory/${machineId()}/meta`, JSON.stringify({ type: 'pump', name: 'Pump, "main"', units: { temperature: '°C' } }), { qos: 1 });
         for (let i = 0; i < READINGS; i++) {
           await pub.publishAsync(`factory/${machineId()}/telemetry`, JSON.stringify({ ts: t0 + i * 1000, metrics: { temperature: 50 + i, pressure: 2.5 } }), { qos: 1 });
         }
@@ -155,10 +155,10 @@ describe('data commands on a populated data dir', () => {
     expect(await main(['export', 'readings', '--format', 'csv', '--out', out, '--data-dir', dataDir])).toBe(0);
     expect(printed(error)).toContain(`exported ${READINGS * 2} readings to ${out}`);
     const lines = readFileSync(out, 'utf8').split('\r\n').filter((l) => l !== '');
-    expect(lines[0]).toBe('machine_id,ts,time,sensor,value');
+    expect(lines[0]).toBe('machine_id,ts,time,sensor,value,unit');
     expect(lines).toHaveLength(1 + READINGS * 2);
-    expect(lines).toContain(`${machineId()},${t0},2024-06-01T08:00:00.000Z,temperature,50`);
-    expect(lines).toContain(`${machineId()},${t0 + 5000},2024-06-01T08:00:05.000Z,pressure,2.5`);
+    expect(lines).toContain(`${machineId()},${t0},2024-06-01T08:00:00.000Z,temperature,50,°C`);
+    expect(lines).toContain(`${machineId()},${t0 + 5000},2024-06-01T08:00:05.000Z,pressure,2.5,`);
   });
 
   it('exports readings as JSON, filtered by machine and time', async () => {
@@ -166,7 +166,7 @@ describe('data commands on a populated data dir', () => {
     expect(await main(['export', 'readings', '--format', 'json', '--out', out, '--data-dir', dataDir])).toBe(0);
     const rows = JSON.parse(readFileSync(out, 'utf8')) as { machine_id: string; ts: number; metrics: Record<string, number> }[];
     expect(rows).toHaveLength(READINGS);
-    expect(rows[0]).toEqual({ machine_id: machineId(), ts: t0, metrics: { temperature: 50, pressure: 2.5 } });
+    expect(rows[0]).toEqual({ machine_id: machineId(), ts: t0, metrics: { temperature: 50, pressure: 2.5 }, units: { temperature: '°C' } });
     expect(rows.map((r) => r.ts)).toEqual(Array.from({ length: READINGS }, (_, i) => t0 + i * 1000));
 
     const some = join(dirs.make(), 'some.json');
@@ -194,7 +194,7 @@ describe('data commands on a populated data dir', () => {
     const backup = join(backupDir, 'fb.db');
     expect(await main(['backup', '--out', backup, '--data-dir', dataDir])).toBe(0);
     expect(printed(log)).toContain(`backup written and verified: ${backup}`);
-    expect(readdirSync(backupDir)).toEqual(['fb.db']); // no .partial left behind
+    expect(readdirSync(backupDir).sort()).toEqual(['fb.db', 'fb.db.audit-head.json']); // no .partial left behind
     const check = new Database(backup, { readonly: true, fileMustExist: true });
     try {
       expect(check.pragma('integrity_check', { simple: true })).toBe('ok');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config';
+import { guardProcess } from '../process-guards';
 import { startRuntime } from '../runtime';
 import { checkBind, startHeadlessHost } from '../server/headless-host';
 import { hasRuntimeV8Flags, RUNTIME_V8_FLAGS } from '../v8-flags';
@@ -35,6 +36,7 @@ export const serve: Command = {
     // Before the runtime starts: a refused bind must not leave ingest running with no way in.
     checkBind({ host: config.server.host, tls, insecure });
     const log = (message: string) => console.log(`${new Date().toISOString()} ${message}`);
+    guardProcess(log);
     // npm start and npm run serve give Node the flags; a bare `node bin/factorybrain.mjs serve` does not.
     if (!hasRuntimeV8Flags()) log(`started without the V8 flags ${RUNTIME_V8_FLAGS.join(' ')}: works, but ingests a backlog about 6% slower (add them to the node command or NODE_OPTIONS)`);
     const runtime = await startRuntime(config, { log });
@@ -52,7 +54,7 @@ export const serve: Command = {
       insecure,
       loginLimit: { burst: config.server.loginBurst, refillMs: config.server.loginRefillMs },
     });
-    console.log(`FactoryBrain is running. Open ${host.url} (data: ${config.dataDir}, broker: ${runtime.brokerUrl})`);
+    console.log(`FactoryBrain is running. Open ${host.url} (data: ${config.dataDir}, broker: ${runtime.health().broker.url})`);
     const signal = await untilSignal();
     log(`${signal}: stopping`);
     await host.close();

@@ -6,6 +6,7 @@ import { app, BrowserWindow, ipcMain, powerSaveBlocker, protocol, safeStorage, s
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config';
+import { guardProcess } from '../process-guards';
 import { startRuntime, type Runtime } from '../runtime';
 import { CONTENT_SECURITY_POLICY } from '../server/security-headers';
 import { readStatic } from '../server/static-files';
@@ -41,6 +42,7 @@ async function main() {
     return;
   }
   app.enableSandbox();
+  guardProcess((message) => console.log(message));
   // Every webContents, whatever created it, gets the same lock-down before it can load anything.
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents, devServerUrl));
   await app.whenReady();

@@ -1,7 +1,7 @@
 /** What the decoders hand to the rest of ingest: shapes shared by the JSON and Sparkplug paths. */
-import type { QuarantineReason } from '../../common/telemetry';
+import type { QuarantineReason, SensorEng } from '../../common/telemetry';
 
-export type Protocol = 'json' | 'sparkplug';
+export type Protocol = 'json' | 'sparkplug' | 'modbus' | 'opcua';
 
 /** Limits that keep one hostile message from costing much downstream, whatever its wire format. */
 export const MAX_METRICS = 256;
@@ -20,6 +20,10 @@ export interface MachineMeta {
   stateSignal?: string;
   /** The machine type's alarm limits per sensor, when the meta message publishes them. */
   limits?: Record<string, { lowLow?: number; low?: number; high?: number; highHigh?: number }>;
+  /** Units, ranges and counters per metric (eng-info.ts); the whole set the source publishes now. */
+  eng?: Record<string, SensorEng>;
+  /** Entries of `eng` that were bad and left out, for the quarantine; the rest of the meta applies. */
+  engProblems?: string[];
 }
 
 export interface Rejection {

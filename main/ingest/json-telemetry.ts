@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import type { Reading } from '../../common/telemetry';
 import { MAX_METRIC_NAME, MAX_METRICS, type MachineMeta, type Rejection } from './decoded';
+import { engFromJsonMeta } from './eng-info';
 import { implausibleEventTime, parseIsoTimestamp } from './event-time';
 
 /** Longest machine id we accept; matches the history request limit of the contract. */
@@ -146,5 +147,21 @@ export function decodeJsonMeta(topic: string, payload: Uint8Array, maxPayloadByt
   if (!parsed.success) return reject('unknown_shape', parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
   const [site = '', area = '', machine = ''] = id.split('/');
   const { limits, stateSignal } = parsed.data;
-  return { ok: true, meta: { id, site, area, name: parsed.data.name ?? machine, type: parsed.data.type, protocol: 'json', ...(limits ? { limits } : {}), ...(stateSignal ? { stateSignal } : {}) } };
+  const { eng, problems } = engFromJsonMeta(parsed.data);
+  return {
+    ok: true,
+    meta: {
+      id,
+      site,
+      area,
+      name: parsed.data.name ?? machine,
+      type: parsed.data.type,
+      protocol: 'json',
+      ...(limits ? { limits } : {}),
+      ...(stateSignal ? { stateSignal } : {}),
+      // a meta that says nothing about units keeps what the machine had; one that does replaces it whole
+      ...('units' in parsed.data || 'ranges' in parsed.data || 'counters' in parsed.data ? { eng } : {}),
+      ...(problems.length > 0 ? { engProblems: problems } : {}),
+    },
+  };
 }

@@ -8,7 +8,8 @@
  * meta, quality or state) are collected and handed out by `tick`, so the runtime pushes them to
  * screens at the tick rate rather than once per message.
  */
-import type { Machine, MachineState, Reading, SensorStatus } from '../../common/telemetry';
+import type { Machine, MachineState, Reading, SensorEng, SensorStatus } from '../../common/telemetry';
+import { mergeEng } from './eng-info';
 import { FirstSeenOrder } from './first-seen-order';
 import type { MachineMeta, Protocol } from './decoded';
 
@@ -39,7 +40,16 @@ interface MachineRecord {
   /** Sensor names; `sensors[k]` is the record of the name at position k. */
   order: FirstSeenOrder;
   sensors: SensorRecord[];
+  /** Units and ranges as the source last published them (meta or birth). */
+  sourceEng?: Record<string, SensorEng> | undefined;
 }
+
+/** Engineers' units and ranges: per machine type and per machine, over what the source says. */
+export interface EngOverrides {
+  types: Readonly<Record<string, Readonly<Record<string, SensorEng>>>>;
+  machines: Readonly<Record<string, Readonly<Record<string, SensorEng>>>>;
+}
+const NO_OVERRIDES: EngOverrides = { types: {}, machines: {} };
 
 const scratch = new Float64Array(INTERVALS);
 
@@ -58,10 +68,11 @@ function stateOf(machine: MachineRecord): MachineState {
   return 'stale';
 }
 
-function snapshot(m: MachineRecord): Machine {
+function snapshot(m: MachineRecord, overrides: EngOverrides): Machine {
   const sensors: Record<string, SensorStatus> = {};
   m.sensors.forEach((s, k) => (sensors[m.order.names[k]!] = { value: s.value, ts: s.ts, quality: s.quality }));
-  return { id: m.id, name: m.name, site: m.site, area: m.area, type: m.type, protocol: m.protocol, firstSeen: m.firstSeen, lastSeen: m.lastSeen, state: m.state, sensors };
+  const eng = mergeEng(m.sourceEng, overrides.types[m.type], overrides.machines[m.id]);
+  return { id: m.id, name: m.name, site: m.site, area: m.area, type: m.type, protocol: m.protocol, firstSeen: m.firstSeen, lastSeen: m.lastSeen, state: m.state, sensors, ...(eng ? { eng } : {}) };
 }
 
 /** site/area/name from an id; Sparkplug node-level ids have only group/edge. */
@@ -75,6 +86,7 @@ function placeOf(id: string): { site: string; area: string; name: string } {
 export class MachineRegistry {
   private readonly machines = new Map<string, MachineRecord>();
   private readonly changed = new Set<MachineRecord>();
+  private overrides: EngOverrides = NO_OVERRIDES;
 
   constructor(private readonly options: { staleAfterMs: number }) {}
 
@@ -123,7 +135,14 @@ export class MachineRegistry {
     machine.area = meta.area;
     machine.protocol = meta.protocol;
     if (meta.type !== undefined) machine.type = meta.type;
+    if (meta.eng !== undefined) machine.sourceEng = meta.eng;
     this.changed.add(machine);
+  }
+
+  /** Replaces the engineers' units and ranges; every machine is sent again with its merged set. */
+  setEngOverrides(overrides: EngOverrides): void {
+    this.overrides = overrides;
+    for (const machine of this.machines.values()) this.changed.add(machine);
   }
 
   /** The source said the machine is gone (Sparkplug NDEATH/DDEATH). */
@@ -159,18 +178,18 @@ export class MachineRegistry {
       }
       if (qualityChanged) this.restate(machine);
     }
-    const out = [...this.changed].map(snapshot);
+    const out = [...this.changed].map((m) => snapshot(m, this.overrides));
     this.changed.clear();
     return out;
   }
 
   get(id: string): Machine | undefined {
     const machine = this.machines.get(id);
-    return machine && snapshot(machine);
+    return machine && snapshot(machine, this.overrides);
   }
 
   list(): Machine[] {
-    return [...this.machines.values()].map(snapshot);
+    return [...this.machines.values()].map((m) => snapshot(m, this.overrides));
   }
 
   get size(): number {

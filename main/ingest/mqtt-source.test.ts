@@ -16,6 +16,9 @@ const spb = (payload: Parameters<typeof sp.encodePayload>[0]) => Buffer.from(sp.
 
 const TOPICS = ['factory/+/+/+/telemetry', 'factory/+/+/+/meta', 'spBv1.0/#'];
 
+/** The embedded broker lets only the app's own clients use every topic; these tests play the app. */
+const asApp = (b: EmbeddedBroker) => b.url.replace('mqtt://', `mqtt://${b.credentials.username}:${b.credentials.password}@`);
+
 async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
@@ -68,7 +71,7 @@ const brokers: [string, () => Promise<string>][] = [
     async () => {
       const broker = await startEmbeddedBroker({ port: 0 });
       cleanups.push(() => broker.close());
-      return broker.url;
+      return asApp(broker);
     },
   ],
 ];
@@ -215,7 +218,8 @@ describe('MqttSource reconnect', () => {
     let broker: EmbeddedBroker | null = await startEmbeddedBroker({ port: 0 });
     const port = broker.port;
     cleanups.push(() => broker?.close());
-    const h = harness(broker.url);
+    const password = broker.credentials.password;
+    const h = harness(asApp(broker));
     h.source.start();
     await until(() => h.source.state === 'connected', 'first connect');
 
@@ -226,9 +230,9 @@ describe('MqttSource reconnect', () => {
     await new Promise((r) => setTimeout(r, 400));
     expect(h.source.state).toBe('reconnecting');
 
-    broker = await startEmbeddedBroker({ port });
+    broker = await startEmbeddedBroker({ port, password });
     await until(() => h.source.state === 'connected', 'reconnect');
-    const pub = await publisher(broker.url);
+    const pub = await publisher(asApp(broker));
     await pub.publishAsync('factory/s/a/m/telemetry', telemetry(5), { qos: 1 });
     await until(() => h.readings.length === 1, 'reading after reconnect');
     expect(h.states).toEqual(expect.arrayContaining(['connecting', 'connected', 'reconnecting']));
@@ -241,11 +245,11 @@ describe('MqttSource reconnect', () => {
   it('publishes for the app and refuses to while disconnected', async () => {
     const broker = await startEmbeddedBroker({ port: 0 });
     cleanups.push(() => broker.close());
-    const h = harness(broker.url);
+    const h = harness(asApp(broker));
     await expect(h.source.publish('x/y', 'z')).rejects.toThrow(/not connected/);
     h.source.start();
     await until(() => h.source.state === 'connected', 'connect');
-    const pub = await publisher(broker.url);
+    const pub = await publisher(asApp(broker));
     await pub.subscribeAsync('x/y');
     const got = new Promise<string>((resolve) => pub.on('message', (_t, p) => resolve(p.toString())));
     await h.source.publish('x/y', 'hello', { qos: 1 });

@@ -20,6 +20,8 @@ import type { MachineMeta, Protocol, PublishAction } from './decoded';
 import { Listeners } from './listeners';
 import { MessageRouter } from './message-router';
 import type { Quarantine } from './quarantine';
+import type { CardinalityGate } from './cardinality-gate';
+import { guardPacketSize } from './packet-size-guard';
 import { RateMeter } from './rate-meter';
 import { ReadCoalescer, type PausableStream } from './read-coalescer';
 import { SparkplugDecoder, type SparkplugOptions } from './sparkplug';
@@ -39,11 +41,15 @@ export interface MqttSourceOptions {
   tickMs?: number;
   readFile?: (path: string) => Buffer;
   ackGate?: AckGate;
+  /** Bounds the machines and sensors the broker can add (cardinality-gate.ts). */
+  gate?: CardinalityGate;
 }
 
 /** Tells mqtt.js not to send its own PUBACK; its publish handler then goes on with the next packet. */
 const ACK_HELD = new Error('PUBACK held until the message is stored');
 const noop = () => {};
+/** An MQTT packet carries its topic (up to 64 KB) and headers beside the payload. */
+export const MQTT_PACKET_OVERHEAD = 65_536 + 16;
 
 /**
  * Where what a message yielded becomes durable. With one, a QoS 1 message is acknowledged to the
@@ -89,6 +95,7 @@ export class MqttSource {
     this.router = new MessageRouter({
       maxPayloadBytes: options.ingest.maxPayloadBytes,
       quarantine: options.quarantine,
+      ...(options.gate && { gate: options.gate }),
       sparkplug: new SparkplugDecoder({ ...options.sparkplug, maxPayloadBytes: options.ingest.maxPayloadBytes }),
       sinks: {
         readings: (batch, protocol) => this.readingListeners.emit(batch, protocol),
@@ -174,6 +181,15 @@ export class MqttSource {
       return;
     }
     this.client = client;
+    // mqtt.js buffers a whole packet (up to 256 MB) before the payload limit can look at it: the
+    // stream is cut on the header of anything beyond the limit plus a topic's worth of overhead.
+    const stream = client.stream as Partial<Parameters<typeof guardPacketSize>[0]> | undefined;
+    if (stream?.on && stream.off && stream.destroy) {
+      guardPacketSize(stream as Parameters<typeof guardPacketSize>[0], this.options.ingest.maxPayloadBytes + MQTT_PACKET_OVERHEAD, (reason) => {
+        this.error = `connection cut: ${reason}`;
+        this.options.quarantine.reject('(packet header)', new Uint8Array(0), 'oversized', reason, this.clock());
+      });
+    }
     client.on('connect', () => {
       if (client !== this.client) return;
       this.everConnected = true;

@@ -18,7 +18,8 @@
  */
 import sparkplug from 'sparkplug-payload';
 import type { Reading } from '../../common/telemetry';
-import { MAX_METRIC_NAME, type MachineMeta, type PublishAction, type Rejection } from './decoded';
+import { MAX_METRIC_NAME, MAX_METRICS, type MachineMeta, type PublishAction, type Rejection } from './decoded';
+import { engFromSparkplugProperties } from './eng-info';
 import { implausibleEventTime } from './event-time';
 
 const NAMESPACE = 'spBv1.0';
@@ -37,6 +38,14 @@ export interface SparkplugOptions {
   reorderTimeoutMs?: number;
   /** Least wall time between two rebirth requests to the same edge node. */
   rebirthCooldownMs?: number;
+  /** Edge nodes remembered; a message from a new one beyond this is refused ('cardinality') and not answered. */
+  maxNodes?: number;
+  /** Devices per edge node. */
+  maxDevicesPerNode?: number;
+  /** Aliases one BIRTH may declare, and metrics one message may carry (as for JSON). */
+  maxMetrics?: number;
+  /** Rebirth requests (NCMD) sent per second over all nodes: many unborn nodes cannot make us flood the broker. */
+  maxRebirthsPerSecond?: number;
 }
 
 export interface SparkplugOutput {
@@ -130,11 +139,26 @@ export class SparkplugDecoder {
   private readonly reorderWindow: number;
   private readonly reorderTimeoutMs: number;
   private readonly rebirthCooldownMs: number;
+  private readonly maxNodes: number;
+  private readonly maxDevices: number;
+  private readonly maxMetrics: number;
+  private readonly maxRebirths: number;
+  private rebirthSecond = 0;
+  private rebirthsThisSecond = 0;
 
   constructor(private readonly options: SparkplugOptions) {
     this.reorderWindow = options.reorderWindow ?? 5;
     this.reorderTimeoutMs = options.reorderTimeoutMs ?? 2_000;
     this.rebirthCooldownMs = options.rebirthCooldownMs ?? 5_000;
+    this.maxNodes = options.maxNodes ?? 1_000;
+    this.maxDevices = options.maxDevicesPerNode ?? 1_000;
+    this.maxMetrics = options.maxMetrics ?? MAX_METRICS;
+    this.maxRebirths = options.maxRebirthsPerSecond ?? 10;
+  }
+
+  /** Edge nodes remembered. */
+  get nodeCount(): number {
+    return this.nodes.size;
   }
 
   /** Decodes one message; never throws. `receivedAt` is the wall clock. */
@@ -157,7 +181,15 @@ export class SparkplugDecoder {
       out.rejections.push({ reason: 'sparkplug_decode', detail: (err as Error).message });
       return out;
     }
+    if ((decoded.metrics?.length ?? 0) > this.maxMetrics) {
+      out.rejections.push({ reason: 'unknown_shape', detail: `${decoded.metrics!.length} metrics > ${this.maxMetrics}` });
+      return out;
+    }
     const node = this.node(parsed.group, parsed.edge);
+    if (!node) {
+      out.rejections.push({ reason: 'cardinality', detail: `edge node ${parsed.group.slice(0, 128)}/${parsed.edge.slice(0, 128)} beyond the limit of ${this.maxNodes} nodes` });
+      return out;
+    }
     switch (parsed.type) {
       case 'NBIRTH':
         this.nodeBirth(node, decoded, receivedAt, out);
@@ -184,10 +216,11 @@ export class SparkplugDecoder {
     return out.publish;
   }
 
-  private node(group: string, edge: string): NodeState {
+  private node(group: string, edge: string): NodeState | null {
     const id = `${group}/${edge}`;
     let node = this.nodes.get(id);
     if (!node) {
+      if (this.nodes.size >= this.maxNodes) return null;
       node = { group, edge, id, born: false, bdSeq: null, expectedSeq: 0, aliases: new Map(), devices: new Map(), missing: new Set(), gapAt: 0, sinceGap: 0, lastRebirthAt: -Infinity };
       this.nodes.set(id, node);
     }
@@ -207,7 +240,7 @@ export class SparkplugDecoder {
       const alias = toNumberOrNull(metric.alias);
       if (metric.name && alias !== null) node.aliases.set(alias, metric.name);
     }
-    out.metas.push({ id: node.id, site: node.group, area: node.edge, name: node.edge, protocol: 'sparkplug' });
+    out.metas.push({ id: node.id, site: node.group, area: node.edge, name: node.edge, protocol: 'sparkplug', ...birthEng(payload) });
     this.collect(node, node.id, node.aliases, payload, now, out);
   }
 
@@ -238,13 +271,17 @@ export class SparkplugDecoder {
     const name = device ?? '';
     const id = `${node.id}/${name}`;
     if (type === 'DBIRTH') {
+      if (!node.devices.has(name) && node.devices.size >= this.maxDevices) {
+        note(out, 'cardinality', `device ${id.slice(0, 256)} beyond the limit of ${this.maxDevices} devices per node`);
+        return;
+      }
       const aliases = new Map<number, string>();
       for (const metric of payload.metrics ?? []) {
         const alias = toNumberOrNull(metric.alias);
         if (metric.name && alias !== null) aliases.set(alias, metric.name);
       }
       node.devices.set(name, { aliases });
-      out.metas.push({ id, site: node.group, area: node.edge, name, protocol: 'sparkplug' });
+      out.metas.push({ id, site: node.group, area: node.edge, name, protocol: 'sparkplug', ...birthEng(payload) });
       this.collect(node, id, aliases, payload, now, out);
       return;
     }
@@ -289,6 +326,13 @@ export class SparkplugDecoder {
 
   private requestRebirth(node: NodeState, now: number, out: SparkplugOutput): void {
     if (now - node.lastRebirthAt < this.rebirthCooldownMs) return;
+    const second = Math.floor(now / 1000);
+    if (second !== this.rebirthSecond) {
+      this.rebirthSecond = second;
+      this.rebirthsThisSecond = 0;
+    }
+    if (this.rebirthsThisSecond >= this.maxRebirths) return;
+    this.rebirthsThisSecond++;
     node.lastRebirthAt = now;
     out.publish.push(rebirthRequest(node.group, node.edge, now));
   }
@@ -345,4 +389,17 @@ function metricValue(value: unknown): number | undefined {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (isLong(value)) return value.toNumber();
   return undefined;
+}
+
+/** Units and engineering ranges from a birth's metric properties (engUnit, engLow, engHigh). */
+function birthEng(payload: Payload): Pick<MachineMeta, 'eng' | 'engProblems'> {
+  const eng: NonNullable<MachineMeta['eng']> = {};
+  const problems: string[] = [];
+  for (const metric of payload.metrics ?? []) {
+    if (!metric.name || metric.name.length > MAX_METRIC_NAME) continue;
+    const found = engFromSparkplugProperties(metric.name, metric.properties as Parameters<typeof engFromSparkplugProperties>[1], problems);
+    if (found) eng[metric.name] = found;
+  }
+  // a birth that gives no engineering properties keeps what the machine had (as a JSON meta without units does)
+  return { ...(Object.keys(eng).length > 0 ? { eng } : {}), ...(problems.length > 0 ? { engProblems: problems } : {}) };
 }

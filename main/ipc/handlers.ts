@@ -2,18 +2,23 @@
 import type { Health, History, ParsedRequest } from '../../common/contract';
 import type { Machine, QuarantineEntry, QuarantineReason } from '../../common/telemetry';
 import type { AgentHandlers } from '../agents-host/handlers';
+import type { ShiftLogHandlers } from '../shiftlog/handlers';
+import type { RepairGuide } from '../maintenance/repair-guide';
 import type { AlarmService } from '../alarms/alarm-service';
 import type { AuthService } from '../auth/auth-service';
 import type { UserAdmin } from '../auth/user-admin';
 import type { ModelService } from '../inference/model-service';
+import type { EngService } from '../ingest/eng-service';
 import type { AuditLog } from '../store/audit-log';
 import type { VoiceService } from '../voice/voice-service';
+import type { ConnectorHandlers } from '../connectors/handlers';
 import type { CallContext, Handlers } from './router';
 
 export interface HandlerDeps {
   auth: AuthService;
   health(): Health;
   machines(): Machine[];
+  eng: Pick<EngService, 'overrides' | 'set'>;
   history(request: ParsedRequest<'readings.history'>): History;
   quarantine: { counts(): Record<string, number>; list(options: { reason?: QuarantineReason; limit: number }): QuarantineEntry[] };
   voice: Pick<VoiceService, 'settings' | 'updateSettings' | 'test' | 'log'>;
@@ -22,9 +27,20 @@ export interface HandlerDeps {
   users: UserAdmin;
   auditLog: Pick<AuditLog, 'verify' | 'export'>;
   agents: AgentHandlers;
+  shiftLog: ShiftLogHandlers;
+  repairGuide: Pick<RepairGuide, 'act'>;
+  connectors: ConnectorHandlers;
 }
 
 /** The router has checked the permission, so every non-public call has a session. */
+/**
+ * An operator's voice test is spoken at medium priority at most: the critical and high styles
+ * (loudest, interrupting) are what the room answers as real alarms.
+ */
+const OPERATOR_TEST_PRIORITIES = new Set(['medium', 'low', 'diagnostic']);
+const cappedVoiceTest = (request: ParsedRequest<'voice.test'>, ctx: CallContext): ParsedRequest<'voice.test'> =>
+  ctx.session?.user.role === 'operator' && !OPERATOR_TEST_PRIORITIES.has(request.priority) ? { ...request, priority: 'medium' } : request;
+
 const userOf = (ctx: CallContext) => ({ id: ctx.session!.user.id, username: ctx.session!.user.username });
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -52,12 +68,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'health.get': () => deps.health(),
     'machines.list': () => deps.machines(),
+    'machines.eng.get': () => deps.eng.overrides(),
+    'machines.eng.set': ({ scope, key, sensor, eng }) => deps.eng.set(scope, key, sensor, eng),
     'readings.history': (request) => deps.history(request),
     'ingest.quarantine': ({ reason, limit }) => ({ counts: deps.quarantine.counts(), entries: deps.quarantine.list({ reason, limit }) }),
     'voice.settings.get': () => deps.voice.settings(),
     'voice.settings.set': (patch) => deps.voice.updateSettings(patch),
-    'voice.test': (request) => deps.voice.test(request),
+    'voice.test': (request, ctx) => deps.voice.test(cappedVoiceTest(request, ctx)),
     'voice.log': (query) => deps.voice.log(query),
+    'voice.repairSteps': ({ ticketId, action }) => deps.repairGuide.act(ticketId, action),
     'alarms.active': (request) => deps.alarms.active(request),
     'alarms.history': (request) => deps.alarms.history(request),
     'alarms.ack': ({ alarmId, note }, ctx) => ({ alarm: deps.alarms.ack(userOf(ctx), alarmId, note) }),
@@ -67,6 +86,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'alarms.returnToService': ({ alarmId, note }, ctx) => ({ alarm: deps.alarms.returnToService(userOf(ctx), alarmId, note) }),
     'alarms.limits.get': ({ machineId }) => deps.alarms.limits(machineId),
     'alarms.limits.set': ({ machineId, limits, reset }, ctx) => deps.alarms.setLimits(userOf(ctx), machineId, limits, reset),
+    'alarms.limits.acceptMeta': ({ machineId }, ctx) => deps.alarms.acceptMeta(userOf(ctx), machineId),
     'alarms.kpis': (request) => deps.alarms.kpis(request),
     'models.status': () => deps.models.status(),
     'models.machine': ({ machineId }) => deps.models.machine(machineId),
@@ -92,5 +112,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'audit.verify': () => deps.auditLog.verify(),
     'audit.export': (query) => deps.auditLog.export(query),
     ...deps.agents,
+    ...deps.shiftLog,
+    ...deps.connectors,
   };
 }

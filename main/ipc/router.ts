@@ -2,6 +2,7 @@
  * The one dispatcher behind every transport (Electron IPC, WebSocket). It owns the order of checks
  * so that no transport can skip one: known call, live session, role, request schema, handler, audit.
  */
+import { createHash } from 'node:crypto';
 import { calls, isCallName, type CallName, type CallResponse, type CallResult, type ParsedRequest } from '../../common/contract';
 import { roleAllows } from '../../common/roles';
 import type { AuditSink } from '../audit/audit-port';
@@ -43,6 +44,17 @@ const redact = (request: unknown): Record<string, unknown> =>
     ? Object.fromEntries(Object.entries(request).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? '***' : v]))
     : {};
 
+/** Size and SHA-256 of the request as sent (secrets redacted first), enough to match it with a capture. */
+function fingerprint(request: unknown): Record<string, unknown> {
+  let text: string;
+  try {
+    text = JSON.stringify(redact(request)) ?? 'undefined';
+  } catch {
+    text = String(request);
+  }
+  return { requestBytes: Buffer.byteLength(text), requestSha256: createHash('sha256').update(text).digest('hex') };
+}
+
 export function createRouter(deps: RouterDeps) {
   return async function dispatch(connection: Connection, name: unknown, rawRequest: unknown): Promise<CallResult<unknown>> {
     if (!isCallName(name)) return { ok: false, error: { code: 'unknown_call', message: `unknown call ${JSON.stringify(String(name).slice(0, 64))}` } };
@@ -50,10 +62,14 @@ export function createRouter(deps: RouterDeps) {
     const session = connection.token ? deps.touchSession(connection.token) : null;
     if (!session) connection.token = null;
 
+    /** Whether the request passed its schema (and so is bounded); until then only its fingerprint is kept. */
+    let validated = false;
     const audit = (outcome: string, user: Session['user'] | null, detail: Record<string, unknown> = {}) => {
-      if (spec.audited) {
-        deps.audit.append({ at: deps.now(), userId: user?.id ?? null, username: user?.username ?? null, action: name, target: null, outcome, detail: { ...redact(rawRequest), ...detail } });
-      }
+      if (!spec.audited) return;
+      // A refused call records what was tried, not the request itself: the audit log is fsynced and
+      // append-only, and an unauthenticated peer must not be able to write a megabyte into it per call.
+      const request = validated ? redact(rawRequest) : fingerprint(rawRequest);
+      deps.audit.append({ at: deps.now(), userId: user?.id ?? null, username: user?.username ?? null, action: name, target: null, outcome, detail: { ...request, ...detail } });
     };
 
     // A locked screen keeps its session, and with it the alarm and voice events, but acts only to unlock or leave.
@@ -75,6 +91,7 @@ export function createRouter(deps: RouterDeps) {
       return { ok: false, error: { code: 'bad_request', message } };
     }
 
+    validated = true;
     let boundUser = session?.user ?? null;
     const ctx: CallContext = {
       session,

@@ -84,7 +84,15 @@ interface OrderRow {
   negotiation_target: number | null;
   decision_id: string | null;
   note: string | null;
+  negotiated_price: number | null;
+  savings: number | null;
+  estimated_delivery: number | null;
+  actual_delivery: number | null;
 }
+
+const DAY_MS = 86_400_000;
+/** (unit − negotiated) × quantity, never negative; null without both prices. */
+const savingsOf = (unitPrice: number | null, negotiatedPrice: number | null, quantity: number) => (unitPrice === null || negotiatedPrice === null ? null : Math.max(0, (unitPrice - negotiatedPrice) * quantity));
 
 const toPart = (r: PartRow): Part => ({
   id: r.id,
@@ -133,6 +141,10 @@ const toOrder = (r: OrderRow): Order => ({
   negotiationTarget: r.negotiation_target,
   decisionId: r.decision_id,
   note: r.note,
+  negotiatedPrice: r.negotiated_price,
+  savings: r.savings,
+  estimatedDelivery: r.estimated_delivery,
+  actualDelivery: r.actual_delivery,
 });
 
 const ORDER_SELECT = `SELECT o.*, p.name AS part_name, s.name AS supplier_name FROM procurement_orders o
@@ -151,6 +163,8 @@ export interface NewOrder {
   decisionId: string | null;
   note: string | null;
   createdBy: string;
+  /** Agreed price; from the quote when the order comes from one and gives none. */
+  negotiatedPrice?: number | null;
 }
 
 export interface NewQuote {
@@ -160,6 +174,14 @@ export interface NewQuote {
   quotedPrice: number;
   negotiatedPrice: number | null;
   validUntil: number | null;
+}
+
+/** On time: delivered less than a day after the expected time. The mean delay counts early as 0. */
+export function deliveryPerformance(deliveries: readonly { estimated_delivery: number; actual_delivery: number }[]) {
+  const late = deliveries.map((d) => Math.max(0, d.actual_delivery - d.estimated_delivery) / DAY_MS);
+  const onTime = late.filter((days) => days < 1).length;
+  const n = deliveries.length;
+  return { delivered: n, onTime, onTimeShare: n === 0 ? null : onTime / n, averageDelayDays: n === 0 ? null : late.reduce((s, d) => s + d, 0) / n };
 }
 
 export function procurementStore(db: Db) {
@@ -246,6 +268,10 @@ export function procurementStore(db: Db) {
     },
 
     suppliers() {
+      const deliveries = prepared<[], { supplier: string; estimated_delivery: number; actual_delivery: number }>(
+        db,
+        "SELECT supplier, estimated_delivery, actual_delivery FROM procurement_orders WHERE status = 'delivered' AND supplier IS NOT NULL AND estimated_delivery IS NOT NULL AND actual_delivery IS NOT NULL",
+      ).all();
       const prices = prepared<[], { supplier_id: string; part_id: string; unit_price: number }>(db, 'SELECT * FROM supplier_prices ORDER BY part_id').all();
       return prepared<[], { id: string; name: string; reliability: number; delivery_days: number; example: number }>(db, 'SELECT * FROM suppliers ORDER BY name')
         .all()
@@ -256,6 +282,7 @@ export function procurementStore(db: Db) {
           deliveryDays: s.delivery_days,
           example: s.example === 1,
           prices: prices.filter((p) => p.supplier_id === s.id).map((p) => ({ partId: p.part_id, unitPrice: p.unit_price })),
+          performance: deliveryPerformance(deliveries.filter((d) => d.supplier === s.id)),
         }));
     },
 
@@ -337,12 +364,53 @@ export function procurementStore(db: Db) {
     createOrder(o: NewOrder, at: number): Order {
       part(o.partId);
       if (o.supplierId !== null && !supplierExists(o.supplierId)) throw new CallFailure('not_found', `no supplier ${o.supplierId}`);
+      let unitPrice = o.unitPrice;
+      let negotiated = o.negotiatedPrice ?? null;
+      if (o.quoteId !== null) {
+        const q = prepared<[number], QuoteRow>(db, 'SELECT * FROM quotes WHERE id = ?').get(o.quoteId);
+        if (!q) throw new CallFailure('not_found', `no quote #${o.quoteId}`);
+        if (q.part_id !== o.partId || (o.supplierId !== null && q.supplier_id !== o.supplierId)) throw new CallFailure('bad_request', `quote #${o.quoteId} is for ${q.part_id} from ${q.supplier_id}, not this order`);
+        unitPrice ??= q.quoted_price;
+        negotiated ??= q.negotiated_price;
+      }
+      if (negotiated !== null && unitPrice === null) throw new CallFailure('bad_request', 'a negotiated price needs the quoted or list price it was agreed from (unitPrice)');
+      if (negotiated !== null && unitPrice !== null && negotiated > unitPrice) throw new CallFailure('bad_request', `the negotiated price ${negotiated} is above the price ${unitPrice}; enter the higher one as the price`);
       const { lastInsertRowid } = prepared(
         db,
-        `INSERT INTO procurement_orders (part, supplier, quantity, unit_price, status, machine_id, created_by, created_at, updated_at, quote_id, order_by, urgency, negotiation_target, decision_id, note)
-         VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run([o.partId, o.supplierId, o.quantity, o.unitPrice, o.machineId, o.createdBy, at, at, o.quoteId, o.orderBy, o.urgency, o.negotiationTarget, o.decisionId, o.note]);
+        `INSERT INTO procurement_orders (part, supplier, quantity, unit_price, status, machine_id, created_by, created_at, updated_at, quote_id, order_by, urgency, negotiation_target, decision_id, note, negotiated_price, savings)
+         VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run([o.partId, o.supplierId, o.quantity, unitPrice, o.machineId, o.createdBy, at, at, o.quoteId, o.orderBy, o.urgency, o.negotiationTarget, o.decisionId, o.note, negotiated, savingsOf(unitPrice, negotiated, o.quantity)]);
       return order(Number(lastInsertRowid));
+    },
+    /** Savings of orders that went ahead (approved, ordered, delivered), by the month `monthOf` puts their creation in. */
+    savingsByMonth(since: number, monthOf: (ts: number) => string): { month: string; savings: number; orders: number }[] {
+      const rows = prepared<[number], { created_at: number; savings: number }>(db, "SELECT created_at, savings FROM procurement_orders WHERE savings IS NOT NULL AND status IN ('approved', 'ordered', 'delivered') AND created_at >= ? ORDER BY created_at").all(since);
+      const months = new Map<string, { month: string; savings: number; orders: number }>();
+      for (const r of rows) {
+        const m = monthOf(r.created_at);
+        const entry = months.get(m) ?? months.set(m, { month: m, savings: 0, orders: 0 }).get(m)!;
+        entry.savings += r.savings;
+        entry.orders++;
+      }
+      return [...months.values()];
+    },
+    /**
+     * Takes the parts a ticket used out of stock and runs `close` in the same transaction: all of it
+     * happens, or none (a part short in stock, or a close that fails, changes nothing). Never below zero.
+     */
+    withPartsUsed<T>(ticketId: number, parts: readonly { partId: string; quantity: number }[], by: string, at: number, close: () => T): T {
+      return db.transaction(() => {
+        for (const u of parts) {
+          const p = part(u.partId);
+          if (p.onHand < u.quantity) throw new CallFailure('conflict', `only ${p.onHand} ${p.unit} of ${p.name} on hand, ${u.quantity} used: correct the stock first`);
+          prepared(db, 'UPDATE parts SET on_hand = on_hand - ?, updated_at = ? WHERE id = ?').run([u.quantity, at, u.partId]);
+          prepared(db, 'INSERT INTO ticket_parts (ticket_id, part_id, quantity, used_by, at) VALUES (?, ?, ?, ?, ?)').run([ticketId, u.partId, u.quantity, by, at]);
+        }
+        return close();
+      })();
+    },
+    partsUsed(ticketId: number): { partId: string; quantity: number }[] {
+      return prepared<[number], { part_id: string; quantity: number }>(db, 'SELECT part_id, quantity FROM ticket_parts WHERE ticket_id = ? ORDER BY id').all(ticketId).map((r) => ({ partId: r.part_id, quantity: r.quantity }));
     },
     /** One step of the state machine; approvals record the approver, deliveries add to stock. */
     transition(id: number, to: OrderStatus, actor: { username: string; role: Role | null }, at: number, reason?: string): Order {
@@ -354,7 +422,15 @@ export function procurementStore(db: Db) {
         const note = reason ? `${o.note ? `${o.note}\n` : ''}${to}: ${reason}` : o.note;
         const approvedBy = to === 'approved' || to === 'rejected' ? actor.username : o.approvedBy;
         prepared(db, 'UPDATE procurement_orders SET status = ?, approved_by = ?, note = ?, updated_at = ? WHERE id = ?').run([to, approvedBy, note, at, id]);
-        if (to === 'delivered') prepared(db, 'UPDATE parts SET on_hand = on_hand + ?, updated_at = ? WHERE id = ?').run([o.quantity, at, o.partId]);
+        if (to === 'ordered' && o.estimatedDelivery === null) {
+          // Expected by the supplier's delivery days, else the part's lead time.
+          const days = o.supplierId === null ? null : (prepared<[string], { delivery_days: number }>(db, 'SELECT delivery_days FROM suppliers WHERE id = ?').get(o.supplierId)?.delivery_days ?? null);
+          prepared(db, 'UPDATE procurement_orders SET estimated_delivery = ? WHERE id = ?').run([at + (days ?? part(o.partId).leadTimeDays) * DAY_MS, id]);
+        }
+        if (to === 'delivered') {
+          prepared(db, 'UPDATE procurement_orders SET actual_delivery = ? WHERE id = ?').run([at, id]);
+          prepared(db, 'UPDATE parts SET on_hand = on_hand + ?, updated_at = ? WHERE id = ?').run([o.quantity, at, o.partId]);
+        }
         return order(id);
       })();
     },

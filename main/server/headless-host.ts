@@ -49,6 +49,11 @@ export function checkBind(opts: Pick<HeadlessHostOptions, 'host' | 'tls' | 'inse
 /** A page that cannot keep up is skipped for telemetry rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const MAX_FRAME_BYTES = 1024 * 1024;
+/** Before login a frame is a login, setup or state call: a few hundred bytes. */
+const PRE_LOGIN_FRAME_BYTES = 16 * 1024;
+/** Calls one connection may make: a burst (a screen opening loads several), then this many a second. */
+const CALL_BURST = 200;
+const CALLS_PER_SECOND = 50;
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 const PASSWORD_CALLS = new Set(['auth.login', 'auth.setup', 'auth.unlock']);
@@ -132,16 +137,40 @@ export async function startHeadlessHost(opts: HeadlessHostOptions) {
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws, req.socket.remoteAddress ?? 'unknown'));
   });
 
+  /**
+   * Answers one call. A result that cannot be serialised or sent (too large for a string, a value
+   * JSON cannot write) becomes that call's error: it must never escape as a rejection.
+   */
   function send(ws: WebSocket, frame: WsServerFrame) {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    if (ws.readyState !== ws.OPEN) return;
+    let text: string;
+    try {
+      text = JSON.stringify(frame);
+    } catch (err) {
+      opts.log(`websocket: answer to call ${'id' in frame ? frame.id : '?'} not sent: ${(err as Error).message}`);
+      if (!('id' in frame)) return;
+      text = JSON.stringify({ id: frame.id, result: { ok: false, error: { code: 'internal', message: 'the answer could not be sent; ask for less' } } } satisfies WsServerFrame);
+    }
+    try {
+      ws.send(text);
+    } catch (err) {
+      opts.log(`websocket: send failed: ${(err as Error).message}`);
+    }
   }
 
   function attach(ws: WebSocket, remoteAddress: string) {
     const connection: Connection = { token: null, transport: 'ws' };
+    // One bucket per connection: a page cannot make the router (and its audit log) work without bound.
+    const calls = new TokenBuckets(CALL_BURST, 1000 / CALLS_PER_SECOND);
     clients.set(ws, connection);
     ws.on('close', () => clients.delete(ws));
     ws.on('error', (err) => opts.log(`websocket: ${err.message}`));
     ws.on('message', (data, isBinary) => {
+      const bytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
+      if (!connection.token && bytes > PRE_LOGIN_FRAME_BYTES) {
+        ws.close(1009, `frames before login are at most ${PRE_LOGIN_FRAME_BYTES} bytes`);
+        return;
+      }
       let frame;
       try {
         frame = isBinary ? null : WsClientFrameSchema.safeParse(JSON.parse(data.toString()));
@@ -153,6 +182,10 @@ export async function startHeadlessHost(opts: HeadlessHostOptions) {
         return;
       }
       const { id, call, request } = frame.data;
+      if (!calls.take('')) {
+        send(ws, { id, result: { ok: false, error: { code: 'rate_limited', message: `more than ${CALLS_PER_SECOND} calls a second on this connection; slow down` } } });
+        return;
+      }
       if (PASSWORD_CALLS.has(call) && !loginBuckets.take(remoteAddress)) {
         send(ws, { id, result: { ok: false, error: { code: 'rate_limited', message: 'too many password attempts from this address; wait a few seconds' } } });
         return;
@@ -173,8 +206,13 @@ export async function startHeadlessHost(opts: HeadlessHostOptions) {
     for (const [ws, connection] of clients) {
       if (!connection.token || !opts.sessionLive(connection.token)) continue;
       if (event === 'telemetry' && ws.bufferedAmount > MAX_BUFFERED_BYTES) continue;
-      text ??= JSON.stringify({ event, payload } satisfies WsServerFrame);
-      if (ws.readyState === ws.OPEN) ws.send(text);
+      try {
+        text ??= JSON.stringify({ event, payload } satisfies WsServerFrame);
+        if (ws.readyState === ws.OPEN) ws.send(text);
+      } catch (err) {
+        opts.log(`websocket: event ${event} not sent: ${(err as Error).message}`);
+        return;
+      }
     }
   });
 

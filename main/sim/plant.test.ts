@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MACHINE_TYPES } from './catalog';
 import { Plant, type Sample } from './plant';
-import { metaMessage, telemetryMessage } from './wire';
+import { metaMessage, telemetryMessage, type MetaPayload } from './wire';
 
 const WED = Date.parse('2024-03-06T00:00:00Z');
 const HOUR = 3_600_000;
@@ -56,12 +56,21 @@ describe('Plant', () => {
       const meta = metaMessage('plant1', sample.machine);
       expect(meta.topic).toBe(`factory/plant1/${sample.machine.area}/${sample.machine.id}/meta`);
       expect(meta.retain).toBe(true);
-      const m = JSON.parse(meta.payload) as { type: string; name: string; unit: Record<string, string>; limits: Record<string, unknown> };
+      const m = JSON.parse(meta.payload) as MetaPayload;
       expect(m.type).toBe(sample.machine.spec.type);
       expect(m.name).toBe(sample.machine.name);
-      expect(Object.keys(m.unit).sort()).toEqual(Object.keys(payload.metrics).sort());
-      expect(m.unit.temperature).toBe('°C');
-      expect(m.limits.vibration).toBeDefined();
+      expect(Object.keys(m.units).sort()).toEqual(Object.keys(payload.metrics).sort());
+      expect(m.units.temperature).toBe('°C');
+      expect(m.limits?.vibration).toBeDefined();
+      // Counters get no range; every other metric a normal band inside a display span that holds its limits.
+      expect(m.counters).toContain(sample.machine.spec.counter.name);
+      for (const counter of m.counters) expect(m.ranges[counter]).toBeUndefined();
+      for (const [name, r] of Object.entries(m.ranges)) {
+        expect(r.normal[0], name).toBeLessThan(r.normal[1]);
+        expect(r.display[0], name).toBeLessThanOrEqual(r.normal[0]);
+        expect(r.display[1], name).toBeGreaterThanOrEqual(r.normal[1]);
+        for (const limit of Object.values(m.limits?.[name] ?? {})) expect(limit).toBeLessThan(r.display[1]);
+      }
     }
     // Machines now pause (breaks, waits): the checks of running values look at machines that run.
     const running = (type: string) => samples.filter((s) => s.machine.spec.type === type && plant.operatingState(s.machine.id).mode === 'running');

@@ -2,13 +2,15 @@
  * Alarm points, their journal and engineered limits, on the main connection (synchronous=FULL): a
  * transition is on disk, with its journal row and audit entry, before anyone is told about it.
  */
-import type { Alarm, AlarmJournalEntry, AlarmPriority, AlarmSource, AlarmState, JournalAction, LimitLevel } from '../../common/contract-alarms';
+import type { Alarm, AlarmJournalEntry, AlarmPriority, AlarmSource, AlarmState, JournalAction, LimitLevel, LimitSetting } from '../../common/contract-alarms';
 import type { AuditEntry, AuditSink } from '../audit/audit-port';
 import type { StoredLimit } from '../alarms/limits';
 import type { Db } from './open-database';
 import { prepared } from './prepared';
 
 /** The contract's view plus what only the back end needs. */
+const META_DEFAULTS = 'alarms.metaDefaults:';
+
 export interface StoredAlarm extends Alarm {
   latching: boolean;
   suppressedByDesign: boolean;
@@ -238,6 +240,26 @@ export function alarmStore(db: Db, audit: AuditSink) {
     /** The engineered machines, so their rows are in memory before the first reading. */
     limitMachines(): string[] {
       return prepared<[], string>(db, 'SELECT DISTINCT machine_id FROM alarm_limits').pluck().all();
+    },
+
+    /**
+     * A machine's default limits from its meta, as last accepted (the first meta seen, or an
+     * engineer's acceptance of a change), kept in settings so a restart does not accept anew.
+     */
+    metaDefaults(): Map<string, LimitSetting[]> {
+      const rows = prepared<[string], { key: string; value: string }>(db, 'SELECT key, value FROM settings WHERE key LIKE ?').all(`${META_DEFAULTS}%`);
+      return new Map(rows.map((r) => [r.key.slice(META_DEFAULTS.length), JSON.parse(r.value) as LimitSetting[]]));
+    },
+
+    /** Saves accepted meta defaults with the audit entry that says who accepted them, in one transaction. */
+    saveMetaDefaults: db.transaction((machineId: string, limits: readonly LimitSetting[], entry: AuditEntry) => {
+      prepared<[string, string]>(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(`${META_DEFAULTS}${machineId}`, JSON.stringify(limits));
+      audit.append(entry);
+    }),
+
+    /** Records a proposal that waits for an engineer (a meta message that would change accepted limits). */
+    auditOnly(entry: AuditEntry): void {
+      audit.append(entry);
     },
 
     /** The router audits the call that edits limits, with the rows it was given. */

@@ -74,10 +74,10 @@ describe('hash-chained audit log', () => {
     expect(audit.verify()).toMatchObject({ ok: false, firstBroken: { id: 3 } });
   });
 
-  it('accepts rows from before the chain existed as an unverifiable prefix', () => {
+  it('reads rows from before the chain existed but does not vouch for them: they fail verification', () => {
     db.prepare("INSERT INTO audit (at, action, outcome) VALUES (1, 'legacy', 'ok')").run();
     const audit = filled(2);
-    expect(audit.verify()).toEqual({ ok: true, rows: 3, unchained: 1, firstBroken: null });
+    expect(audit.verify()).toEqual({ ok: false, rows: 3, unchained: 1, firstBroken: { id: 1, reason: expect.stringMatching(/cannot be verified/) } });
   });
 
   it('joins the caller transaction, so a rolled-back action leaves no audit row and no gap', () => {

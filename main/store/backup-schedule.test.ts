@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { auditHeadFile } from './backup';
 import { BackupSchedule, backupFileName, nextBackupDue, pruneBackups } from './backup-schedule';
 import { openDatabase } from './open-database';
 
@@ -39,7 +40,9 @@ describe('BackupSchedule', () => {
     }
     schedule.stop();
     db.close();
-    expect(readdirSync(join(dir, 'backups')).sort()).toEqual([backupFileName(Date.UTC(2024, 0, 2, 2)), backupFileName(Date.UTC(2024, 0, 3, 2))]);
+    const kept = [backupFileName(Date.UTC(2024, 0, 2, 2)), backupFileName(Date.UTC(2024, 0, 3, 2))];
+    // each backup has its audit head beside it, and goes with it
+    expect(readdirSync(join(dir, 'backups')).sort()).toEqual(kept.flatMap((f) => [f, auditHeadFile(f)]).sort());
     expect(log).toHaveLength(3);
     expect(existsSync(join(dir, 'backups', backupFileName(Date.UTC(2024, 0, 1, 2))))).toBe(false);
   });

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { backupTo } from './backup';
+import { auditHeadFile, backupTo } from './backup';
 import type { Db } from './open-database';
 
 const DAY_MS = 86_400_000;
@@ -22,7 +22,7 @@ export function pruneBackups(dir: string, keep: number): string[] {
     .filter((f) => NAME.test(f))
     .sort();
   const doomed = backups.slice(0, Math.max(0, backups.length - keep)).map((f) => join(dir, f));
-  for (const f of doomed) rmSync(f, { force: true });
+  for (const f of doomed) for (const file of [f, auditHeadFile(f)]) rmSync(file, { force: true });
   return doomed;
 }
 

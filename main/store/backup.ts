@@ -1,5 +1,7 @@
-import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { z } from 'zod';
+import { verifyAuditChain, type AuditHead } from './audit-log';
 import { LATEST_VERSION } from './migrations';
 import type { Db } from './open-database';
 
@@ -19,7 +21,10 @@ export async function backupTo(db: Db, destFile: string): Promise<{ file: string
   rmSync(partial, { force: true });
   try {
     await db.backup(partial, { progress: ({ remainingPages }) => Math.max(remainingPages, 1) });
-    checkAttached(db, partial);
+    // A backup holds every reading and the users' password hashes: this user only.
+    chmodSync(partial, 0o600);
+    const head = checkAttached(db, partial);
+    writeFileSync(auditHeadFile(destFile), `${JSON.stringify(head)}\n`, { mode: 0o600 });
     renameSync(partial, destFile);
   } catch (err) {
     rmSync(partial, { force: true });
@@ -28,12 +33,21 @@ export async function backupTo(db: Db, destFile: string): Promise<{ file: string
   return { file: destFile, bytes: statSync(destFile).size };
 }
 
-/** Checks through the live connection, so Electron's own better-sqlite3 binary is the one used. */
-function checkAttached(db: Db, file: string): void {
+/**
+ * Beside each backup: the newest audit row it holds (id and keyed hash). Restore checks the backup
+ * still ends there, so rows dropped from the end of a copied backup show, and the hash cannot be
+ * forged without the audit key.
+ */
+export const auditHeadFile = (backupFile: string) => `${backupFile}.audit-head.json`;
+const AuditHeadSchema = z.object({ id: z.number().int(), hash: z.string().nullable() }).strict().nullable();
+
+/** Checks through the live connection, so Electron's own better-sqlite3 binary is the one used; returns the copy's audit head. */
+function checkAttached(db: Db, file: string): AuditHead | null {
   db.prepare('ATTACH DATABASE ? AS backup_check').run(file);
   try {
     const result = db.prepare('PRAGMA backup_check.integrity_check').pluck().all() as string[];
     if (result.length !== 1 || result[0] !== 'ok') throw new IntegrityError(`backup ${file} failed integrity_check: ${result.slice(0, 5).join('; ')}`);
+    return (db.prepare('SELECT id, hash FROM backup_check.audit ORDER BY id DESC LIMIT 1').get() as AuditHead | undefined) ?? null;
   } finally {
     db.prepare('DETACH DATABASE backup_check').run();
   }
@@ -42,6 +56,13 @@ function checkAttached(db: Db, file: string): void {
 export interface RestoreOptions {
   nativeBinding?: string;
   now?: number;
+  /** The audit key of this installation: the backup's chain is verified with it. */
+  auditKey?: Buffer | null;
+  /**
+   * Restore, knowingly, a backup whose audit log cannot be fully vouched for: no audit head beside it
+   * (an older backup) or rows from before the chain. A broken chain is refused all the same.
+   */
+  allowUnverifiedAudit?: boolean;
 }
 
 /**
@@ -56,6 +77,7 @@ export function restoreFrom(srcFile: string, dbPath: string, options: RestoreOpt
   copyFileSync(srcFile, candidate);
   try {
     checkFile(candidate, options.nativeBinding);
+    checkAudit(srcFile, candidate, options);
   } catch (err) {
     removeWithSidecars(candidate);
     throw err instanceof IntegrityError ? err : new IntegrityError(`${srcFile} cannot be restored: ${(err as Error).message}`);
@@ -79,6 +101,31 @@ function checkFile(file: string, nativeBinding: string | undefined): void {
     }
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > LATEST_VERSION) throw new IntegrityError(`${file} has schema version ${version}, newer than this build (${LATEST_VERSION})`);
+  } finally {
+    db.close();
+  }
+}
+
+/** The backup's audit chain must verify (with the key), and end at the head recorded when it was taken. */
+function checkAudit(srcFile: string, file: string, options: RestoreOptions): void {
+  const db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding: options.nativeBinding });
+  try {
+    const verification = verifyAuditChain(db, options.auditKey ?? null);
+    const onlyUnchained = verification.unchained > 0 && verification.firstBroken?.reason.includes('cannot be verified');
+    if (!verification.ok && !(onlyUnchained && options.allowUnverifiedAudit)) throw new IntegrityError(`${srcFile}: audit log broken at row ${verification.firstBroken!.id}: ${verification.firstBroken!.reason}`);
+    const headFile = auditHeadFile(srcFile);
+    if (!existsSync(headFile)) {
+      if (options.allowUnverifiedAudit) return;
+      throw new IntegrityError(`${srcFile}: no ${headFile} beside it, so rows dropped from the end of its audit log could not be seen; restore it with --allow-unverified-audit if you trust it`);
+    }
+    let head: AuditHead | null;
+    try {
+      head = AuditHeadSchema.parse(JSON.parse(readFileSync(headFile, 'utf8')));
+    } catch (err) {
+      throw new IntegrityError(`${headFile} is not an audit head: ${(err as Error).message}`);
+    }
+    const actual = (db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1').get() as AuditHead | undefined) ?? null;
+    if (head?.id !== actual?.id || head?.hash !== actual?.hash) throw new IntegrityError(`${srcFile}: its audit log ends at row ${actual?.id ?? 'none'}, but the backup was taken at row ${head?.id ?? 'none'}: rows were removed or changed`);
   } finally {
     db.close();
   }

@@ -61,9 +61,9 @@ describe('exportRows', () => {
     const progress: number[] = [];
     const { text, rows } = await exported('readings', 'csv', { onProgress: (n) => progress.push(n) });
     const lines = text.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('machine_id,ts,time,sensor,value');
-    expect(lines[1]).toBe(`a,1700000000000,${new Date(1_700_000_000_000).toISOString()},temp,0`);
-    expect(lines[2]).toBe(`a,1700000000000,${new Date(1_700_000_000_000).toISOString()},rpm,7`);
+    expect(lines[0]).toBe('machine_id,ts,time,sensor,value,unit');
+    expect(lines[1]).toBe(`a,1700000000000,${new Date(1_700_000_000_000).toISOString()},temp,0,`);
+    expect(lines[2]).toBe(`a,1700000000000,${new Date(1_700_000_000_000).toISOString()},rpm,7,`);
     expect(rows).toBe(5000);
     expect(lines).toHaveLength(5001);
     expect(progress.at(-1)).toBe(5000);

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Db } from './open-database';
+import { engRepository, unitsLookup } from './eng-repository';
 
 export type ExportKind = 'machines' | 'readings' | 'alarms' | 'alarm-events' | 'tickets' | 'orders';
 export type ExportFormat = 'csv' | 'json';
@@ -44,7 +45,7 @@ const SPECS: Record<Exclude<ExportKind, 'readings' | 'alarm-events'>, Spec> = {
 
 /** Rows per page: each page is one short synchronous read, so the connection is free between pages. */
 const PAGE = 2000;
-const READINGS_CSV_COLUMNS = ['machine_id', 'ts', 'time', 'sensor', 'value'] as const;
+const READINGS_CSV_COLUMNS = ['machine_id', 'ts', 'time', 'sensor', 'value', 'unit'] as const;
 /**
  * The alarm journal, one row per event (activate, clear, ack, shelve, shelf expiry, out of service...)
  * in the order it was recorded, for alarm-management reviews (EEMUA 191, ISA-18.2). `time` is the
@@ -110,6 +111,8 @@ export async function exportRows(db: Db, kind: ExportKind, format: ExportFormat,
     opts.onProgress?.(count);
   };
 
+  // Units as the machines' sources and engineers set them (eng-repository.ts); empty where none is known.
+  const unitOf = kind === 'readings' ? readingUnits(db) : () => undefined;
   const header = kind === 'readings' ? READINGS_CSV_COLUMNS : kind === 'alarm-events' ? ALARM_EVENT_COLUMNS : SPECS[kind].columns;
   await write(format === 'csv' ? csvLine(header) : '[');
   const pages = kind === 'readings' ? readingPages(db, opts) : kind === 'alarm-events' ? alarmEventPages(db, opts) : tablePages(db, SPECS[kind], opts);
@@ -117,12 +120,12 @@ export async function exportRows(db: Db, kind: ExportKind, format: ExportFormat,
     const lines: string[] = [];
     for (const row of page) {
       if (format === 'json') {
-        lines.push(JSON.stringify(kind === 'readings' ? { machine_id: row.machine_id, ts: row.ts, metrics: parseObject(row.metrics as string) } : row));
+        lines.push(JSON.stringify(kind === 'readings' ? readingJson(row, unitOf) : row));
         count++;
       } else if (kind === 'readings') {
         const time = new Date(row.ts as number).toISOString();
         for (const [sensor, value] of Object.entries(parseObject(row.metrics as string))) {
-          lines.push(csvLine([row.machine_id, row.ts, time, sensor, typeof value === 'number' ? value : null]));
+          lines.push(csvLine([row.machine_id, row.ts, time, sensor, typeof value === 'number' ? value : null, unitOf(row.machine_id as string, sensor) ?? null]));
           count++;
         }
       } else {
@@ -228,4 +231,27 @@ function parseObject(json: string): Record<string, unknown> {
   } catch {
     return {};
   }
+}
+
+type UnitOf = (machineId: string, sensor: string) => string | undefined;
+
+/** A machine's type from the machines table (for the type's unit edits); an older database without it gives none. */
+function readingUnits(db: Db): UnitOf {
+  try {
+    const types = new Map(db.prepare<[], { id: string; type: string }>('SELECT id, type FROM machines').all().map((r) => [r.id, r.type]));
+    return unitsLookup(engRepository(db), (id) => types.get(id));
+  } catch {
+    return () => undefined;
+  }
+}
+
+/** A reading in JSON, with `units` for the metrics whose unit is known. */
+function readingJson(row: Row, unitOf: UnitOf) {
+  const metrics = parseObject(row.metrics as string);
+  const units: Record<string, string> = {};
+  for (const sensor of Object.keys(metrics)) {
+    const unit = unitOf(row.machine_id as string, sensor);
+    if (unit !== undefined) units[sensor] = unit;
+  }
+  return { machine_id: row.machine_id, ts: row.ts, metrics, ...(Object.keys(units).length > 0 ? { units } : {}) };
 }

@@ -32,13 +32,29 @@ export function chooseResolution(db: Db, req: Pick<HistoryRequest, 'machineId' |
  * value at a time. A forced resolution that would exceed maxPoints is cut at maxPoints and `to`
  * says where it stops, so the screen never claims a range it does not show.
  */
-export function queryHistory(db: Db, req: HistoryRequest): History {
+export function queryHistory(db: Db, request: HistoryRequest): History {
+  const req = boundedRequest(request);
   const resolution = req.resolution ?? chooseResolution(db, req);
   const all = resolution === 'raw' ? rawSeries(db, req) : rollupSeries(db, req, resolution);
   const cut = all.t.length > req.maxPoints;
   const t = cut ? all.t.slice(0, req.maxPoints) : all.t;
   const series = all.series.map((s) => (cut ? sliceSeries(s, req.maxPoints) : s));
   return { machineId: req.machineId, resolution, from: req.from, to: cut ? (t[t.length - 1] as number) : req.to, series };
+}
+
+/**
+ * Values one answer may carry (points x sensors): a million points of 64 sensors is half a GB of
+ * JSON, which blocks the process for seconds and cannot be sent. A million values is about 15 MB.
+ */
+export const MAX_HISTORY_VALUES = 1_000_000;
+/** Sensors assumed when the request names none: a machine may have up to this many. */
+const SENSORS_WHEN_UNNAMED = 256;
+
+/** The request with maxPoints lowered so that points x sensors stays within MAX_HISTORY_VALUES. */
+export function boundedRequest(req: HistoryRequest): HistoryRequest {
+  const sensors = Math.max(1, req.sensors?.length ?? SENSORS_WHEN_UNNAMED);
+  const maxPoints = Math.max(10, Math.min(req.maxPoints, Math.floor(MAX_HISTORY_VALUES / sensors)));
+  return maxPoints === req.maxPoints ? req : { ...req, maxPoints };
 }
 
 const sliceSeries = (s: Series, n: number): Series => ({

@@ -7,7 +7,7 @@ export interface MachineRecord {
   site: string;
   area: string;
   type: string;
-  protocol: 'json' | 'sparkplug';
+  protocol: 'json' | 'sparkplug' | 'modbus' | 'opcua';
   firstSeen: number;
   lastSeen: number;
 }
@@ -18,7 +18,7 @@ interface Row {
   site: string;
   area: string;
   type: string;
-  protocol: 'json' | 'sparkplug';
+  protocol: 'json' | 'sparkplug' | 'modbus' | 'opcua';
   first_seen: number;
   last_seen: number;
 }

@@ -406,6 +406,71 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX condition_labels_machine ON condition_labels (machine_id, to_ts);
     `,
   },
+  {
+    // Machines also come from Modbus TCP and OPC UA; SQLite cannot alter a CHECK, so the table is rebuilt.
+    version: 9,
+    sql: `
+      CREATE TABLE machines_new (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        site TEXT NOT NULL DEFAULT '',
+        area TEXT NOT NULL DEFAULT '',
+        type TEXT NOT NULL DEFAULT '',
+        protocol TEXT NOT NULL CHECK (protocol IN ('json', 'sparkplug', 'modbus', 'opcua')),
+        first_seen INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL
+      );
+      INSERT INTO machines_new (id, name, site, area, type, protocol, first_seen, last_seen)
+        SELECT id, name, site, area, type, protocol, first_seen, last_seen FROM machines;
+      DROP TABLE machines;
+      ALTER TABLE machines_new RENAME TO machines;
+    `,
+  },
+  {
+    // The shift log: handover entries for the next shift, kept with the shift they were written in
+    // (plant time) and their acknowledgement.
+    version: 10,
+    sql: `
+      CREATE TABLE shift_log (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        author TEXT NOT NULL,
+        text TEXT NOT NULL,
+        machine_id TEXT,
+        alarm_id TEXT,
+        shift_start INTEGER NOT NULL,
+        shift_end INTEGER NOT NULL,
+        shift_date TEXT NOT NULL,
+        shift_index INTEGER NOT NULL,
+        shift_start_hour INTEGER NOT NULL,
+        acked_by TEXT,
+        acked_at INTEGER,
+        ack_note TEXT
+      );
+      CREATE INDEX shift_log_at ON shift_log (at);
+      CREATE INDEX shift_log_shift ON shift_log (shift_start);
+    `,
+  },
+  {
+    // Orders keep the agreed price, what it saved and when delivery was expected and came (supplier
+    // delivery performance); a closed ticket records the parts it used, which left stock.
+    version: 11,
+    sql: `
+      ALTER TABLE procurement_orders ADD COLUMN negotiated_price REAL;
+      ALTER TABLE procurement_orders ADD COLUMN savings REAL;
+      ALTER TABLE procurement_orders ADD COLUMN estimated_delivery INTEGER;
+      ALTER TABLE procurement_orders ADD COLUMN actual_delivery INTEGER;
+      CREATE TABLE ticket_parts (
+        id INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL,
+        part_id TEXT NOT NULL,
+        quantity REAL NOT NULL,
+        used_by TEXT,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX ticket_parts_ticket ON ticket_parts (ticket_id);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version), 0);

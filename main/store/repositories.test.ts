@@ -58,9 +58,10 @@ describe('userRepository', () => {
   it('counts failures, locks, and resets', () => {
     const users = userRepository(db);
     const id = users.create(alice)?.id as number;
-    users.recordFailure(id, null);
-    users.recordFailure(id, 9999);
-    users.recordFailure(id, null);
+    users.recordFailure(id, 3, 9999);
+    users.recordFailure(id, 3, 9999);
+    expect(users.findByUsername('alice')).toMatchObject({ failedLogins: 2, lockedUntil: null });
+    users.recordFailure(id, 3, 9999);
     expect(users.findByUsername('alice')).toMatchObject({ failedLogins: 3, lockedUntil: 9999 });
     users.resetFailures(id);
     expect(users.findByUsername('alice')).toMatchObject({ failedLogins: 0, lockedUntil: null });

@@ -76,9 +76,9 @@ export function userRepository(db: Db) {
       return row ? toRecord(row) : null;
     },
 
-    /** Counts a failed login; a non-null lockedUntil also locks the account until then. */
-    recordFailure(id: number, lockedUntil: number | null): void {
-      prepared<[number | null, number]>(db, 'UPDATE users SET failed_logins = failed_logins + 1, locked_until = coalesce(?, locked_until) WHERE id = ?').run(lockedUntil, id);
+    /** Counts a failed login and locks the account until lockUntil once the count reaches maxFailures, in one statement. */
+    recordFailure(id: number, maxFailures: number, lockUntil: number): void {
+      prepared<[number, number, number]>(db, 'UPDATE users SET failed_logins = failed_logins + 1, locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END WHERE id = ?').run(maxFailures, lockUntil, id);
     },
 
     resetFailures(id: number): void {

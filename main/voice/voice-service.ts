@@ -122,6 +122,12 @@ export function createVoiceService(deps: VoiceServiceDeps) {
       return { queued: true };
     },
 
+    /** A phrase for the room from another part of the app (the repair guide), through the same queue. */
+    say(text: string, priority: VoicePriority): void {
+      if (!settings.enabled) throw new CallFailure('conflict', 'the voice is turned off (Voice settings)');
+      announcer.say(text, priority);
+    },
+
     log: (query: { limit: number; beforeId?: number }) => ({ entries: voiceLog.list(query) }),
     idle: () => announcer.idle(),
     stop: () => announcer.stop(),

@@ -107,6 +107,8 @@ describe('control room screens on the headless host, in Chromium', () => {
   it('zooms a trend by dragging, stops following, and goes back to live', async () => {
     const trend = page.getByTestId('trend').first();
     const over = trend.locator('.u-over');
+    // The machine screen is taller than the window: the mouse only reaches what is scrolled into view.
+    await over.scrollIntoViewIfNeeded();
     const box = (await over.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
     await page.mouse.down();

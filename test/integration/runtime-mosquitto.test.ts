@@ -9,7 +9,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import sparkplug from 'sparkplug-payload';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { EventName } from '../../common/contract';
-import type { Machine } from '../../common/telemetry';
+import { QUARANTINE_REASONS, type Machine } from '../../common/telemetry';
 import { ConfigSchema, type AppConfig } from '../../main/config';
 import type { Connection } from '../../main/ipc/router';
 import { startRuntime, type Runtime } from '../../main/runtime';
@@ -142,6 +142,7 @@ describe('runtime with an external mosquitto broker', () => {
     // quarantine: counted per reason, kept with topic and payload head
     const quarantine = await call(runtime, connection, 'ingest.quarantine', {});
     expect(quarantine.counts).toEqual({
+      ...Object.fromEntries(QUARANTINE_REASONS.map((r) => [r, 0])),
       oversized: 1,
       invalid_json: 1,
       unknown_shape: 2,

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
@@ -206,6 +206,8 @@ describe('online backup under load, and restore', () => {
       }
 
       const restoredDir = dirs.make();
+      // the audit chain is keyed: the key goes with the installation, as the administrator copies it
+      copyFileSync(join(dataDir, 'audit.key'), join(restoredDir, 'audit.key'));
       expect(await cli(['restore', backup, '--data-dir', restoredDir])).toBe(0);
       const restored = await start(configFor(restoredDir, uniqueName('restored')));
       const admin2: Connection = { token: null, transport: 'ws' };

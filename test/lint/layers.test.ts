@@ -1,4 +1,4 @@
-/** The layer rules of DESIGN.md, checked by linting one-line files placed in each layer. */
+/** The layer rules of docs/architecture.md, checked by linting one-line files placed in each layer. */
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
