@@ -118,7 +118,11 @@ describe('runtime with Modbus TCP, OPC UA and the historian', () => {
     const client = new pg.Client(cluster!.url);
     await client.connect();
     try {
-      const { rows } = await client.query<{ site: string; console: string; machine_id: string; n: string }>("SELECT site, console, machine_id, count(*) AS n FROM fb_readings GROUP BY 1, 2, 3 ORDER BY machine_id");
+      // Each source's readings are forwarded on the pass after they are stored: wait for both machines.
+      const rows = await until(async () => {
+        const result = await client.query<{ site: string; console: string; machine_id: string; n: string }>("SELECT site, console, machine_id, count(*) AS n FROM fb_readings GROUP BY 1, 2, 3 ORDER BY machine_id");
+        return result.rows.length >= 2 && result.rows;
+      }, 'both machines in PostgreSQL', 20_000, 200);
       expect(rows.map((r) => [r.site, r.console, r.machine_id])).toEqual([
         ['north', 'cr1', 'mb-press'],
         ['north', 'cr1', 'ua-press'],
