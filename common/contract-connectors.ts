@@ -79,7 +79,7 @@ export const connectorCalls = {
   /** This console's own certificate (for the server's administrator to trust) and the server certificates trusted and rejected. */
   'opcua.certificates': call({
     request: z.object({}).strict(),
-    response: z.object({ own: CertificateSchema.nullable(), trusted: z.array(CertificateSchema), rejected: z.array(CertificateSchema) }),
+    response: z.object({ own: CertificateSchema.extend({ file: z.string(), pem: z.string() }).nullable(), trusted: z.array(CertificateSchema), rejected: z.array(CertificateSchema) }),
     permission: 'supervise',
     audited: false,
   }),

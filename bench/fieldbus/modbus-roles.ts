@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ModbusRTU from 'modbus-serial';
-import { startTestDevice } from '../../main/ingest-modbus/modbus-test-server';
+import { startTestDevice } from '../../test/support/modbus-device';
 import { ModbusConfigSchema } from '../../main/ingest-modbus/modbus-config';
 import { ModbusSource } from '../../main/ingest-modbus/modbus-source';
 import { Quarantine } from '../../main/ingest/quarantine';

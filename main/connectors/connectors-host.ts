@@ -6,7 +6,7 @@
  * log redacts.
  */
 import { join } from 'node:path';
-import type { Reading } from '../../common/telemetry';
+import type { QualityMark, Reading } from '../../common/telemetry';
 import type { AppConfig } from '../config';
 import type { MachineMeta, Protocol } from '../ingest/decoded';
 import type { Quarantine } from '../ingest/quarantine';
@@ -30,6 +30,8 @@ export interface ConnectorsDeps {
   readings(batch: Reading[], protocol: Protocol): void;
   meta(meta: MachineMeta): void;
   offline(machineId: string): void;
+  /** Bad and Uncertain values (OPC UA status codes): stored and shown marked, never scored. */
+  marks(marks: QualityMark[], protocol: Protocol): void;
   log(message: string): void;
   now(): number;
   defaultConsole: string;
@@ -64,7 +66,7 @@ export function createConnectors(deps: ConnectorsDeps) {
     source.onReadings(deps.readings);
     source.onMeta(deps.meta);
     source.onOffline(deps.offline);
-    source.onDeviceState((d) => log(`modbus ${d.name} ${d.endpoint}: ${d.state}${d.lastError ? ` (${d.lastError})` : ''}`));
+    source.onState((d) => log(`modbus ${d.name} ${d.endpoint}: ${d.state}${d.lastError ? ` (${d.lastError})` : ''}`));
     source.start();
     return source;
   }
@@ -74,7 +76,8 @@ export function createConnectors(deps: ConnectorsDeps) {
     source.onReadings(deps.readings);
     source.onMeta(deps.meta);
     source.onOffline(deps.offline);
-    source.onServerState((s) => log(`opcua ${s.name} ${s.endpoint}: ${s.state}${s.lastError ? ` (${s.lastError})` : ''}`));
+    source.onMarks((marks) => deps.marks(marks, 'opcua'));
+    source.onState((s) => log(`opcua ${s.name} ${s.endpoint}: ${s.state}${s.lastError ? ` (${s.lastError})` : ''}`));
     source.start().catch((err: Error) => log(`opcua: certificate store not usable: ${err.message}`));
     return source;
   }

@@ -1,6 +1,7 @@
 /** Contract handlers of the connectors: thin adapters; the router has checked role and schema and audits. */
+import { readFile } from 'node:fs/promises';
 import type { connectorCalls } from '../../common/contract-connectors';
-import { CallFailure } from '../ipc/call-failure';
+import { CallFailure } from '../../common/errors';
 import type { Handlers } from '../ipc/router';
 import type { Connectors } from './connectors-host';
 
@@ -30,7 +31,9 @@ export function createConnectorHandlers(connectors: Connectors): ConnectorHandle
     'opcua.certificates': async () => {
       const store = await refused(() => connectors.opcua().certificateStore());
       const strip = (c: { thumbprint: string; subject: string | null }) => ({ thumbprint: c.thumbprint, subject: c.subject });
-      return { own: store.own && strip(store.own), trusted: store.trusted.map(strip), rejected: store.rejected.map(strip) };
+      // the PEM is what the server's administrator needs to trust this console
+      const own = store.own && { ...strip(store.own), file: store.own.file, pem: await readFile(store.own.file, 'utf8') };
+      return { own, trusted: store.trusted.map(strip), rejected: store.rejected.map(strip) };
     },
     'opcua.trust': async ({ thumbprint }) => {
       const c = await refused(() => connectors.opcua().trust(thumbprint));

@@ -4,7 +4,7 @@ import { ConfigSchema } from '../config';
 import { Quarantine } from '../ingest/quarantine';
 import { ModbusConfigSchema, type ModbusDevice } from './modbus-config';
 import { ModbusSource, type DeviceStatus } from './modbus-source';
-import { startTestDevice, type TestDevice } from './modbus-test-server';
+import { startTestDevice, type TestDevice } from '../../test/support/modbus-device';
 
 const open: { close(): Promise<void> }[] = [];
 const sources: ModbusSource[] = [];
@@ -32,7 +32,7 @@ function collect(source: ModbusSource) {
     expect(protocol).toBe('modbus');
     readings.push(...batch);
   });
-  source.onDeviceState((s) => states.push(s));
+  source.onState((s) => states.push(s));
   source.onOffline((id) => offline.push(id));
   source.onRejected((e) => rejected.push(e));
   return { readings, states, offline, rejected };

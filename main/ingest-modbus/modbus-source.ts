@@ -7,11 +7,9 @@
  * Modbus carries no timestamps: a reading's event time is the moment its first answer arrived.
  */
 import ModbusRTU from 'modbus-serial';
-import type { QuarantineEntry, Reading } from '../../common/telemetry';
 import { Backoff, type BackoffOptions } from '../ingest/backoff';
-import type { MachineMeta, Protocol } from '../ingest/decoded';
-import { Listeners } from '../ingest/listeners';
 import type { Quarantine } from '../ingest/quarantine';
+import { SourceEvents } from '../ingest/source-events';
 import { decodePoint } from './decode-registers';
 import type { ModbusBlock, ModbusDevice } from './modbus-config';
 import { planReads, type PlannedRead } from './register-plan';
@@ -45,44 +43,14 @@ interface BlockPlan {
   due: number;
 }
 
-export class ModbusSource {
+/** Its state is one device's status; onOffline: a device is lost, and its machine offline until it answers again. */
+export class ModbusSource extends SourceEvents<DeviceStatus> {
   private readonly pollers: DevicePoller[];
-  private listenerFailures = 0;
-  private error: string | null = null;
-  readonly readingListeners = new Listeners<[Reading[], Protocol]>((e) => this.listenerFailed(e));
-  readonly metaListeners = new Listeners<[MachineMeta]>((e) => this.listenerFailed(e));
-  readonly offlineListeners = new Listeners<[string]>((e) => this.listenerFailed(e));
-  readonly stateListeners = new Listeners<[DeviceStatus]>((e) => this.listenerFailed(e));
-  readonly rejectedListeners = new Listeners<[QuarantineEntry]>((e) => this.listenerFailed(e));
 
   constructor(options: ModbusSourceOptions) {
+    super('modbus');
     const clock = options.clock ?? Date.now;
     this.pollers = options.devices.map((device) => new DevicePoller(device, this, options.quarantine, clock, options.backoff));
-  }
-
-  onReadings(listener: (batch: Reading[], protocol: Protocol) => void): () => void {
-    return this.readingListeners.add(listener);
-  }
-  onMeta(listener: (meta: MachineMeta) => void): () => void {
-    return this.metaListeners.add(listener);
-  }
-  /** A device is lost: its machine is offline until it answers again. */
-  onOffline(listener: (machineId: string) => void): () => void {
-    return this.offlineListeners.add(listener);
-  }
-  onDeviceState(listener: (status: DeviceStatus) => void): () => void {
-    return this.stateListeners.add(listener);
-  }
-  onRejected(listener: (entry: QuarantineEntry) => void): () => void {
-    return this.rejectedListeners.add(listener);
-  }
-
-  /** Callbacks that threw; isolated from the pollers, counted here. */
-  get listenerErrors(): number {
-    return this.listenerFailures;
-  }
-  get lastListenerError(): string | null {
-    return this.error;
   }
 
   status(): DeviceStatus[] {
@@ -95,11 +63,6 @@ export class ModbusSource {
 
   async stop(): Promise<void> {
     await Promise.all(this.pollers.map((p) => p.stop()));
-  }
-
-  private listenerFailed(err: unknown): void {
-    this.listenerFailures++;
-    this.error = `modbus listener failed: ${err instanceof Error ? err.message : String(err)}`;
   }
 }
 

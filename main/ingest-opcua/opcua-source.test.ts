@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setWarningLogger } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QuarantineEntry, Reading } from '../../common/telemetry';
+import type { QualityMark, QuarantineEntry, Reading } from '../../common/telemetry';
 import { Quarantine } from '../ingest/quarantine';
 import { OpcuaConfigSchema } from './opcua-config';
 import { OpcuaSource, type ServerStatus } from './opcua-source';
 import { startOpcuaTestServer, TEST_USER, type TestServer } from './opcua-test-server';
-import { severityOf, toReadingValue } from './opcua-values';
+import { severityOf, toQualityMark, toReadingValue } from './opcua-values';
 
 // node-opcua prints every refused certificate and reconnection; the assertions below check them instead
 setWarningLogger(() => undefined);
@@ -41,7 +41,7 @@ function collect(source: OpcuaSource) {
     expect(protocol).toBe('opcua');
     readings.push(...batch);
   });
-  source.onServerState((s) => states.push(s));
+  source.onState((s) => states.push(s));
   source.onRejected((e) => rejected.push(e));
   source.onOffline((id) => offline.push(id));
   return { readings, states, rejected, offline };
@@ -116,6 +116,19 @@ describe('OpcuaSource, open server (security None, anonymous)', () => {
     server.bad = false;
     const again = got.readings.length;
     await until(() => got.readings.slice(again).some((x) => 'temperature' in x.metrics));
+  });
+
+  it('hands a Bad value on as a quality mark with its status, for the store and the screens, never as a reading', async () => {
+    const marks: QualityMark[] = [];
+    const off = source.onMarks((batch) => marks.push(...batch));
+    server.bad = true;
+    await until(() => marks.length > 0);
+    server.bad = false;
+    off();
+    expect(marks[0]).toMatchObject({ machineId: 'press-1', sensor: 'temperature', quality: 'bad', status: 'BadSensorFailure' });
+    expect(Math.abs(marks[0]!.ts - Date.now())).toBeLessThan(5000);
+    // the server sends the value with the status; it is kept as sent, beside (not in) the readings
+    expect(marks[0]!.value).toEqual(expect.any(Number));
   });
 
   it('browses the address space and reads unit and range from EUInformation and EURange', async () => {
@@ -199,6 +212,15 @@ describe('toReadingValue', () => {
     expect(toReadingValue({ ...base, value: 'x' }, now)).toMatchObject({ ok: false, reason: 'unknown_shape' });
     expect(toReadingValue({ ...base, value: [1, 2, 3], isArray: true }, now)).toMatchObject({ ok: false, reason: 'unknown_shape' });
     expect(toReadingValue({ ...base, sourceTimestamp: 1000 }, now)).toMatchObject({ ok: false, reason: 'bad_timestamp' });
+  });
+  it('marks Bad and Uncertain values with their status and the value sent, in source time', () => {
+    const where = { machineId: 'm1', sensor: 'temperature' };
+    expect(toQualityMark(base, now, where)).toBeNull();
+    expect(toQualityMark({ ...base, status: 0x80000000, statusName: 'BadSensorFailure', value: 61.5 }, now, where)).toEqual({ ...where, ts: Date.UTC(2026, 0, 1), quality: 'bad', status: 'BadSensorFailure', value: 61.5, receivedAt: now });
+    expect(toQualityMark({ ...base, status: 0x40000000, statusName: 'UncertainLastUsableValue', value: Number.NaN }, now, where)).toMatchObject({ quality: 'uncertain', value: null });
+    expect(toQualityMark({ ...base, status: 0x80000000, statusName: 'Bad', value: [1, 2], isArray: true }, now, where)).toMatchObject({ value: null });
+    // an unset device clock does not put the mark in 1970
+    expect(toQualityMark({ ...base, status: 0x80000000, statusName: 'Bad', sourceTimestamp: 1000 }, now, where)?.ts).toBe(now);
   });
   it('names the key of a bad configuration', () => {
     const r = OpcuaConfigSchema.safeParse({ servers: [{ name: 's', endpointUrl: 'http://x', subscriptions: [] }] });

@@ -8,8 +8,7 @@
  * The client's own certificate is created on first use in the PKI folder. Server certificates are
  * never trusted by default: an unknown one lands in the rejected folder until an engineer trusts it.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AttributeIds,
@@ -32,12 +31,13 @@ import {
   type DataValue,
   type UserIdentityInfo,
 } from 'node-opcua';
-import type { QuarantineEntry, Reading } from '../../common/telemetry';
-import type { MachineMeta, Protocol } from '../ingest/decoded';
-import { Listeners } from '../ingest/listeners';
+import type { QualityMark, QuarantineEntry, Reading } from '../../common/telemetry';
 import type { Quarantine } from '../ingest/quarantine';
+import { SourceEvents } from '../ingest/source-events';
+import { Listeners } from '../primitives/listeners';
 import type { OpcuaConfig, OpcuaServerConfig, OpcuaSubscriptionConfig } from './opcua-config';
-import { toReadingValue } from './opcua-values';
+import { listPem, pemToDer, type CertificateInfo } from './certificate-files';
+import { toQualityMark, toReadingValue } from './opcua-values';
 
 export type ServerState = 'connecting' | 'ok' | 'lost' | 'stopped';
 
@@ -64,12 +64,6 @@ export interface VariableInfo {
   range: { low: number; high: number } | null;
 }
 
-export interface CertificateInfo {
-  thumbprint: string;
-  file: string;
-  subject: string | null;
-}
-
 export interface OpcuaSourceOptions {
   config: OpcuaConfig;
   /** Used when the config names no PKI folder. */
@@ -83,38 +77,21 @@ export interface OpcuaSourceOptions {
 
 const EMPTY = new Uint8Array(0);
 
-export class OpcuaSource {
+/** Its state is one server's status; onOffline: a server is lost, and its machines offline until it is back. */
+export class OpcuaSource extends SourceEvents<ServerStatus> {
   private readonly connections: ServerConnection[];
   private readonly certificates: OPCUACertificateManager;
-  private listenerFailures = 0;
-  readonly readingListeners = new Listeners<[Reading[], Protocol]>((e) => this.listenerFailed(e));
-  readonly metaListeners = new Listeners<[MachineMeta]>((e) => this.listenerFailed(e));
-  readonly offlineListeners = new Listeners<[string]>((e) => this.listenerFailed(e));
-  readonly stateListeners = new Listeners<[ServerStatus]>((e) => this.listenerFailed(e));
-  readonly rejectedListeners = new Listeners<[QuarantineEntry]>((e) => this.listenerFailed(e));
+  readonly markListeners = new Listeners<[QualityMark[]]>((e) => this.listenerFailed(e));
 
   constructor(readonly options: OpcuaSourceOptions) {
+    super('opcua');
     this.certificates = new OPCUACertificateManager({ rootFolder: options.config.pkiDir ?? options.pkiDir, automaticallyAcceptUnknownCertificate: false });
     this.connections = options.config.servers.map((s) => new ServerConnection(s, this, this.certificates));
   }
 
-  onReadings(listener: (batch: Reading[], protocol: Protocol) => void): () => void {
-    return this.readingListeners.add(listener);
-  }
-  onMeta(listener: (meta: MachineMeta) => void): () => void {
-    return this.metaListeners.add(listener);
-  }
-  onOffline(listener: (machineId: string) => void): () => void {
-    return this.offlineListeners.add(listener);
-  }
-  onServerState(listener: (status: ServerStatus) => void): () => void {
-    return this.stateListeners.add(listener);
-  }
-  onRejected(listener: (entry: QuarantineEntry) => void): () => void {
-    return this.rejectedListeners.add(listener);
-  }
-  get listenerErrors(): number {
-    return this.listenerFailures;
+  /** Bad and Uncertain values, as they arrive: stored and shown marked, never handed on as readings. */
+  onMarks(listener: (marks: QualityMark[]) => void): () => void {
+    return this.markListeners.add(listener);
   }
 
   status(): ServerStatus[] {
@@ -161,10 +138,6 @@ export class OpcuaSource {
     const c = this.connections.find((x) => x.config.name === name);
     if (!c) throw new Error(`no OPC UA server named ${name}`);
     return c;
-  }
-
-  private listenerFailed(_err: unknown): void {
-    this.listenerFailures++;
   }
 }
 
@@ -320,18 +293,18 @@ class ServerConnection {
     if (!mapped) return;
     this.notifications++;
     const now = this.clock();
-    const out = toReadingValue(
-      {
-        status: dv.statusCode.value,
-        statusName: dv.statusCode.name,
-        value: dv.value?.value,
-        isArray: dv.value !== null && dv.value.arrayType !== VariantArrayType.Scalar,
-        sourceTimestamp: dv.sourceTimestamp?.getTime() ?? null,
-        serverTimestamp: dv.serverTimestamp?.getTime() ?? null,
-      },
-      now,
-    );
+    const value = {
+      status: dv.statusCode.value,
+      statusName: dv.statusCode.name,
+      value: dv.value?.value,
+      isArray: dv.value !== null && dv.value.arrayType !== VariantArrayType.Scalar,
+      sourceTimestamp: dv.sourceTimestamp?.getTime() ?? null,
+      serverTimestamp: dv.serverTimestamp?.getTime() ?? null,
+    };
+    const out = toReadingValue(value, now);
     if (!out.ok) {
+      const mark = out.reason === 'bad_quality' ? toQualityMark(value, now, { machineId: mapped.machine, sensor: mapped.metric }) : null;
+      if (mark) this.source.markListeners.emit([mark]);
       if (!mapped.failing) this.reject(nodeId, out.reason, `${mapped.machine}/${mapped.metric}: ${out.detail}`);
       mapped.failing = true;
       return;
@@ -422,23 +395,4 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
 }
 
-function pemToDer(pem: Buffer): Buffer {
-  const text = pem.toString('utf8');
-  const m = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(text);
-  return m ? Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64') : pem;
-}
-
-function listPem(dir: string): CertificateInfo[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.pem') || n.endsWith('.der'));
-  } catch {
-    return [];
-  }
-  return names.map((n) => {
-    const file = join(dir, n);
-    const der = pemToDer(readFileSync(file));
-    const subject = /^(.*)\[[0-9a-f]+\]\.(pem|der)$/i.exec(n)?.[1] ?? null;
-    return { thumbprint: createHash('sha1').update(der).digest('hex'), file, subject };
-  });
-}
+export type { CertificateInfo } from './certificate-files';

@@ -1,7 +1,8 @@
 /**
  * An OPC UA server inside the test (or benchmark) process, from node-opcua's server package: a small
  * address space whose variables change, one that can be switched to a Bad status, values of wrong
- * types, and a restart on the same port. Secure mode requires SignAndEncrypt and a user name.
+ * types, and a restart on the same port. Secure mode requires SignAndEncrypt and a user (name and
+ * password, or a certificate).
  */
 import { join } from 'node:path';
 import { DataType, MessageSecurityMode, OPCUACertificateManager, OPCUAServer, SecurityPolicy, StatusCodes, type UAVariable } from 'node-opcua';
@@ -33,6 +34,8 @@ export const TEST_USER = { username: 'engineer', password: 'correct-horse' };
 export async function startOpcuaTestServer(options: TestServerOptions): Promise<TestServer> {
   const certificates = new OPCUACertificateManager({ rootFolder: join(options.pkiDir, 'server'), automaticallyAcceptUnknownCertificate: true });
   await certificates.initialize();
+  const userCertificates = new OPCUACertificateManager({ rootFolder: join(options.pkiDir, 'users'), automaticallyAcceptUnknownCertificate: true });
+  await userCertificates.initialize();
   const tickMs = options.tickMs ?? 100;
   let server: OPCUAServer;
   let timer: NodeJS.Timeout | null = null;
@@ -49,6 +52,7 @@ export async function startOpcuaTestServer(options: TestServerOptions): Promise<
     stop: async () => {
       await stop();
       await certificates.dispose();
+      await userCertificates.dispose();
     },
   };
 
@@ -60,6 +64,8 @@ export async function startOpcuaTestServer(options: TestServerOptions): Promise<
       securityPolicies: options.secure ? [SecurityPolicy.Basic256Sha256] : [SecurityPolicy.None],
       allowAnonymous: !options.secure,
       userManager: { isValidUser: (user: string, password: string) => user === TEST_USER.username && password === TEST_USER.password },
+      // a user may also log in with a certificate; this test server takes any that signs its token
+      userCertificateManager: userCertificates,
       maxConnectionsPerEndpoint: 20,
     });
     await server.initialize();

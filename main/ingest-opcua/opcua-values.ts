@@ -2,7 +2,7 @@
  * A DataValue from a subscription becomes a number, or a reason it cannot: status not Good, a type
  * that is not a scalar number or boolean, NaN or infinity, an implausible source time.
  */
-import type { QuarantineReason } from '../../common/telemetry';
+import type { QualityMark, QuarantineReason } from '../../common/telemetry';
 import { implausibleEventTime } from '../ingest/event-time';
 
 export interface ValueIn {
@@ -39,4 +39,18 @@ export function toReadingValue(v: ValueIn, wallNow: number): ValueOut {
   const bad = implausibleEventTime(ts, wallNow);
   if (bad) return { ok: false, reason: 'bad_timestamp', detail: bad };
   return { ok: true, value: n, ts };
+}
+
+/**
+ * A Bad or Uncertain value as a quality mark: its status, and the value sent with it when that is a
+ * finite scalar. Null for a Good status (toReadingValue takes those). An implausible source time
+ * gives way to the receive time: the mark is about now.
+ */
+export function toQualityMark(v: ValueIn, wallNow: number, where: { machineId: string; sensor: string }): QualityMark | null {
+  const severity = severityOf(v.status);
+  if (severity === 'good') return null;
+  const n = typeof v.value === 'number' ? v.value : typeof v.value === 'boolean' ? Number(v.value) : Number.NaN;
+  const source = v.sourceTimestamp ?? v.serverTimestamp ?? wallNow;
+  const ts = implausibleEventTime(source, wallNow) ? wallNow : source;
+  return { ...where, ts, quality: severity, status: v.statusName, value: !v.isArray && Number.isFinite(n) ? n : null, receivedAt: wallNow };
 }
