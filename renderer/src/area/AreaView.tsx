@@ -11,8 +11,12 @@ import { sensorViews } from '../plant/sensor-view';
 import { PriorityMark } from '../shell/PriorityMark';
 import { topPriorityByMachine } from '../state/alarms';
 import type { LiveTelemetry } from '../state/live-telemetry';
+import { AreaGraphic } from './AreaGraphic';
 
-/** Level 2: one area as a table, a machine per row and a sensor per column, for comparing like with like. */
+/**
+ * Level 2: one area as a process graphic (machines in flow order with their connections), and below
+ * it as a table, a machine per row and a sensor per column, for comparing like with like.
+ */
 export function AreaView({ area }: { area: string }) {
   const { machines, live, alarms } = useServices();
   const byId = useStore(machines, (s) => s.byId);
@@ -30,7 +34,9 @@ export function AreaView({ area }: { area: string }) {
       {list.length === 0 ? (
         <p className="plant-empty">No machine has reported in this area.</p>
       ) : (
-        <div className="table-scroll">
+        <>
+          <AreaGraphic area={area} machines={list} />
+          <div className="table-scroll">
           <table className="area-table">
             <thead>
               <tr>
@@ -51,7 +57,8 @@ export function AreaView({ area }: { area: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+          </div>
+        </>
       )}
     </main>
   );

@@ -61,4 +61,21 @@ describe('DataTable', () => {
     expect($('t-count').textContent).toBe('5 of 120 rows');
     expect(container.querySelector('[data-testid="t-page"]')).toBeNull();
   });
+
+  it('keeps a row\'s detail under it when sorted, marks each row with its key, and leaves a column of buttons unsorted', () => {
+    const rows = ROWS.slice(0, 3);
+    const columns: DataColumn<Row>[] = [...COLUMNS, { id: 'act', header: 'Actions', value: () => null, render: (r) => <button type="button">open {r.id}</button>, sortable: false }];
+    act(() => root.render(<DataTable rows={rows} columns={columns} rowKey={(r) => r.id} testId="t" detail={(r) => (r.id === 'm1' ? <p>details of {r.name}</p> : null)} />));
+    expect([...container.querySelectorAll('[data-testid="t-row"]')].map((r) => r.getAttribute('data-id'))).toEqual(['m0', 'm1', 'm2']);
+    expect(container.querySelector('[data-testid="t-sort"][data-column="act"]')).toBeNull();
+    expect(container.querySelectorAll('th')[2]?.textContent).toBe('Actions');
+    const order = () => [...container.querySelectorAll('tbody tr')].map((r) => `${r.getAttribute('data-testid')}:${r.getAttribute('data-id')}`);
+    expect(order()).toEqual(['t-row:m0', 't-row:m1', 't-detail:m1', 't-row:m2']);
+    expect(container.querySelector('[data-testid="t-detail"] td')?.getAttribute('colspan')).toBe('3');
+    // By name descending: Pump 002, Pump 000, Press 001; the detail follows Press 001.
+    const byName = container.querySelector<HTMLElement>('[data-testid="t-sort"][data-column="name"]')!;
+    click(byName);
+    if (byName.closest('th')?.getAttribute('aria-sort') !== 'descending') click(byName);
+    expect(order()).toEqual(['t-row:m2', 't-row:m0', 't-row:m1', 't-detail:m1']);
+  });
 });
