@@ -51,6 +51,38 @@ describe('auth service', () => {
     await expect(auth.setup('intruder', 'another password')).rejects.toMatchObject({ code: 'conflict' });
   });
 
+  it('locks an administrator out from the guessing address only, and other accounts as a whole', async () => {
+    const users = memoryUsers();
+    const sessions = new SessionTable(() => 0);
+    const auth = createAuthService({ users, sessions, now: () => 0, scrypt: FAST, maxFailures: 3, lockoutMs: 60_000 });
+    await auth.setup('chief', 'a long password');
+    users.create({ username: 'olga', role: 'operator', passwordHash: users.findByUsername('chief')!.passwordHash, createdAt: 0 });
+    for (let i = 0; i < 3; i++) {
+      await expect(auth.login('chief', 'wrong guess', '10.0.0.66')).rejects.toMatchObject({ code: 'unauthenticated' });
+      await expect(auth.login('olga', 'wrong guess', '10.0.0.66')).rejects.toMatchObject({ code: 'unauthenticated' });
+    }
+    // the guesser is locked out, with the same answer as a wrong password
+    await expect(auth.login('chief', 'a long password', '10.0.0.66')).rejects.toMatchObject({ code: 'unauthenticated' });
+    // the control room is not
+    expect((await auth.login('chief', 'a long password', '10.0.0.5')).user.username).toBe('chief');
+    expect((await auth.login('chief', 'a long password')).user.username).toBe('chief');
+    await expect(auth.login('olga', 'a long password', '10.0.0.5')).rejects.toMatchObject({ code: 'unauthenticated' });
+  });
+
+  it('asks a setup over the network for the one-time token, and the desktop window for none', async () => {
+    const sessions = new SessionTable(() => 0);
+    const networked = createAuthService({ users: memoryUsers(), sessions, now: () => 0, scrypt: FAST, setupToken: 'tok-abc' });
+    expect(networked.setupTokenRequired({ network: true })).toBe(true);
+    expect(networked.setupTokenRequired({ network: false })).toBe(false);
+    await expect(networked.setup('mallory', 'a long password', { network: true })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(networked.setup('mallory', 'a long password', { network: true, token: 'tok-abd' })).rejects.toMatchObject({ code: 'forbidden', message: /wrong setup token/ });
+    expect((await networked.setup('chief', 'a long password', { network: true, token: 'tok-abc' })).user.role).toBe('admin');
+    expect(networked.setupTokenRequired({ network: true })).toBe(false);
+
+    const desktop = createAuthService({ users: memoryUsers(), sessions, now: () => 0, scrypt: FAST, setupToken: 'tok-abc' });
+    expect((await desktop.setup('chief', 'a long password', { network: false })).user.role).toBe('admin');
+  });
+
   it('logs in with the right password, case-insensitive username, and refuses a wrong one', async () => {
     const { auth } = setup();
     await auth.setup('chief', 'a long password');
@@ -115,6 +147,26 @@ describe('session lock', () => {
     for (let i = 0; i < 3; i++) await expect(auth.unlock(token, 'nope')).rejects.toMatchObject({ code: 'unauthenticated' });
     await expect(auth.unlock(token, 'a long password')).rejects.toMatchObject({ code: 'rate_limited' });
     expect(sessions.peek(token)?.locked).toBe(true);
+  });
+
+  it('ends a session maxAgeMs after its login, however active or locked it is', async () => {
+    let now = 1_000_000;
+    const sessions = new SessionTable(() => now, 60_000, 5 * 60_000, 12 * 3600_000);
+    const auth = createAuthService({ users: memoryUsers(), sessions, now: () => now, scrypt: FAST });
+    const { token } = await auth.setup('chief', 'a long password');
+    for (let hour = 0; hour < 12; hour++) {
+      now += 3600_000 - 1;
+      expect(sessions.touch(token)).not.toBeNull(); // busy, not idle
+    }
+    now += 1000;
+    expect(sessions.touch(token)).toBeNull();
+    expect(() => auth.resume(token)).toThrow(/session expired/);
+
+    const locked = (await auth.login('chief', 'a long password')).token;
+    auth.lock(locked);
+    now += 12 * 3600_000 + 1;
+    expect(sessions.peek(locked)).toBeNull();
+    await expect(auth.unlock(locked, 'a long password')).rejects.toMatchObject({ code: 'unauthenticated' });
   });
 
   it('refuses to unlock a session that was closed', async () => {

@@ -13,8 +13,9 @@ export interface Session {
 /**
  * In-memory sessions: a restart logs everyone out, which is the safe default for a control room.
  * Tokens are 256-bit random. Without a lock time a session ends after `idleMs` without a call; with
- * one, an idle session locks instead and never ends by itself, so the screen behind the lock keeps
- * showing and announcing alarms until someone unlocks it or logs out.
+ * one, an idle session locks instead, so the screen behind the lock keeps showing and announcing
+ * alarms until someone unlocks it or logs out. Whatever the activity, a session ends `maxAgeMs` after
+ * its login: a token copied once (or a locked screen nobody comes back to) does not receive events for ever.
  */
 export class SessionTable {
   private readonly sessions = new Map<string, Session>();
@@ -23,6 +24,7 @@ export class SessionTable {
     private readonly now: () => number,
     private readonly idleMs = 12 * 3600_000,
     private readonly lockAfterMs: number | null = null,
+    private readonly maxAgeMs: number | null = null,
   ) {}
 
   open(user: User): Session {
@@ -43,6 +45,10 @@ export class SessionTable {
   peek(token: string): Session | null {
     const session = this.sessions.get(token);
     if (!session) return null;
+    if (this.maxAgeMs !== null && this.now() - session.createdAt > this.maxAgeMs) {
+      this.sessions.delete(token);
+      return null;
+    }
     const idle = this.now() - session.lastActive;
     if (this.lockAfterMs !== null) {
       if (idle > this.lockAfterMs) session.locked = true;

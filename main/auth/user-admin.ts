@@ -4,7 +4,7 @@
  */
 import type { Account } from '../../common/contract-users';
 import type { Role } from '../../common/roles';
-import { CallFailure } from '../ipc/call-failure';
+import { CallFailure } from '../../common/errors';
 import { UsernameTakenError, type UserRecord } from '../store/users';
 import { hashPassword, type ScryptParams } from './password';
 import type { SessionTable } from './sessions';

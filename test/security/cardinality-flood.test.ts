@@ -16,7 +16,7 @@ import { CardinalityGate } from '../../main/ingest/cardinality-gate';
 import { MachineRegistry } from '../../main/ingest/machine-registry';
 import { MqttSource } from '../../main/ingest/mqtt-source';
 import { Quarantine } from '../../main/ingest/quarantine';
-import { alarmStore } from '../../main/store/alarm-store';
+import { alarmStore } from '../../main/alarms/alarm-store';
 import { createAuditLog } from '../../main/store/audit-log';
 import { openDatabase } from '../../main/store/open-database';
 import { until, uniqueName } from '../integration/support';

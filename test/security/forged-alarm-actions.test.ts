@@ -12,7 +12,7 @@ import { AlarmService, type OperatorAction } from '../../main/alarms/alarm-servi
 import { AlarmSync, alarmStateTopic, authorizeByLocalUsers, encodeAction } from '../../main/alarms/alarm-sync';
 import { loadOrCreateSyncKey } from '../../main/alarms/sync-key';
 import { startEmbeddedBroker } from '../../main/ingest/embedded-broker';
-import { alarmStore } from '../../main/store/alarm-store';
+import { alarmStore } from '../../main/alarms/alarm-store';
 import { createAuditLog } from '../../main/store/audit-log';
 import { openDatabase } from '../../main/store/open-database';
 import { until, uniqueName } from '../integration/support';

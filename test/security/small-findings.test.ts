@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { ConfigSchema } from '../../main/config';
 import { main } from '../../main/cli/index';
-import { DATABASE_FILE, startRuntime, type Runtime } from '../../main/runtime';
+import { startRuntime, type Runtime } from '../../main/runtime';
+import { DATABASE_FILE } from '../../main/store/database-file';
 import { CONTENT_SECURITY_POLICY } from '../../main/server/security-headers';
 import { call, PASSWORD, setupAdmin, tempDirs, uniqueName, until } from '../integration/support';
 
