@@ -20,6 +20,8 @@ export class EngService {
   constructor(
     private readonly store: EngStore,
     private readonly registry: { setEngOverrides(overrides: EngOverrides): void },
+    /** Told after an engineer's edit is kept (the condition monitor reads the ranges). */
+    private readonly changed: () => void = () => {},
   ) {
     this.current = store.overrides();
     registry.setEngOverrides(this.current);
@@ -43,6 +45,7 @@ export class EngService {
     this.store.saveOverrides(next);
     this.current = next;
     this.registry.setEngOverrides(next);
+    this.changed();
     return next;
   }
 

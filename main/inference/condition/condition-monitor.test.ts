@@ -50,6 +50,23 @@ describe('ConditionMonitor', () => {
     expect(last.learning.bands.filter((b) => b.hours > 0).length).toBeGreaterThanOrEqual(3);
   });
 
+  it('takes a machine first seen standing still as unknown, or as off when meta states its signal\u2019s normal range', async () => {
+    // The test cycle is off from minute 80 to 100: start there, so the first readings are a standby draw.
+    const from = T0 + 80 * 60_000;
+    const unstated = new ConditionMonitor(model, TEST_PARAMS);
+    const first = (await run(unstated, machineReadings('m', from, 0.25))).filter((o) => o.ts < from + 15 * 60_000);
+    expect(first.length).toBeGreaterThan(0);
+    // The standby draw wobbles by more than a fifth of itself, but it is no step: not "running at its top".
+    expect(first.every((o) => o.operatingState === 'unknown')).toBe(true);
+    const stated = new ConditionMonitor(model, TEST_PARAMS);
+    stated.setNormalRanges('m', { power: { normal: { low: 1.5, high: 20.5 } }, temperature: { normal: { low: 20, high: 60 } } });
+    const outs = await run(stated, machineReadings('m', from, 0.5));
+    const known = outs.filter((o) => o.operatingState !== 'unknown');
+    expect(known.length).toBeGreaterThan(0);
+    expect(known.filter((o) => o.ts < from + 20 * 60_000).every((o) => o.operatingState === 'off')).toBe(true);
+    expect(known.some((o) => o.ts >= from + 21 * 60_000 && o.operatingState === 'running')).toBe(true);
+  });
+
   it('raises no anomaly on a normal machine cycling through off, idle and two loads', async () => {
     const monitor = new ConditionMonitor(model, TEST_PARAMS);
     const outs = await run(monitor, machineReadings('m', T0, 12));

@@ -7,13 +7,14 @@
  */
 import type { ConditionOutput, OperatingState } from '../../../common/contract-models';
 import type { Reading } from '../../../common/telemetry';
-import { classifyAnomaly } from '../anomaly-type';
 import type { LoadedModel } from '../model-set';
 import type { ConditionParams } from './condition-params';
-import { healthOf, severity } from './degradation';
-import { HEALTH_STEP_MS, HOUR, MachineCondition, type FittedModel, type Marker, type Row, type Snapshot } from './machine-condition';
+import { ConditionJudge, STATUS_EVERY_MS } from './condition-judge';
+import { conditionOutput } from './condition-output';
+import { scoreRows, type Scores } from './condition-scoring';
+import type { FittedModel, Marker, Row, Snapshot } from './condition-types';
+import { HOUR, MachineCondition } from './machine-condition';
 import { FEATURES, regressors } from './normal-model';
-import { stateOfBand } from './operating-state';
 
 export interface ConditionEvent {
   machineId: string;
@@ -33,24 +34,12 @@ export interface ConditionStore {
 
 type Item = { kind: 'row'; row: Row } | Marker | { kind: 'status'; machine: MachineCondition; ts: number; snap: Snapshot };
 
-const TOP_CONTRIBUTORS = 3;
 /** The plant's event clock is checked for silent machines once per this much event time. */
 const SILENCE_SCAN_MS = 1_000;
 /** A gap longer than this is not a reporting period: it is downtime, a restart or a clock jump. */
 const PERIOD_CAP_MS = 10 * 60_000;
-/** Learning progress reaches the screen at most this often per machine. */
-const STATUS_EVERY_MS = 60_000;
-/** A judged machine whose verdict did not change reports this often (its health steps once a minute anyway). */
-const OUTPUT_EVERY_MS = 30_000;
 /** A reading this share of rowEveryMs after the last one used is used, so a jittery 5 s period is not halved. */
 const SAMPLE_TOLERANCE = 0.9;
-/** Ambient shift: each machine's thermal residual averaged over this long, the median taken this often from votes this fresh, with at least this many machines. */
-const AMBIENT_TAU_MS = 30 * 60_000;
-const AMBIENT_EVERY_MS = 60_000;
-const AMBIENT_STALE_MS = 30 * 60_000;
-const AMBIENT_MIN_VOTERS = 5;
-/** A machine's own thermal offset follows over this long: slower than any overheating, faster than the seasons. */
-const BASELINE_TAU_MS = 6 * 3_600_000;
 
 export class ConditionMonitor {
   private readonly machines = new Map<string, MachineCondition>();
@@ -61,14 +50,7 @@ export class ConditionMonitor {
   /** Readings skipped as out of order or duplicates, per machine: counted, never judged. */
   readonly skipped = new Map<string, number>();
   private events: ConditionEvent[] = [];
-  /**
-   * The plant's common temperature shift (K): the median over machines of their thermal residuals.
-   * Ambient temperature moves every machine's temperature together; no single machine's fault moves
-   * the median, so subtracting it keeps ambient drift out of each machine's judgement.
-   */
-  private ambientShift = 0;
-  private ambientAt = Number.NEGATIVE_INFINITY;
-  private readonly ambientVotes = new Map<string, { ts: number; value: number }>();
+  private readonly judge: ConditionJudge;
 
   constructor(
     private readonly model: LoadedModel,
@@ -76,6 +58,7 @@ export class ConditionMonitor {
     private readonly store?: ConditionStore,
     saved: ReadonlyMap<string, FittedModel> = new Map(),
   ) {
+    this.judge = new ConditionJudge(params);
     for (const [id, fitted] of saved) {
       const m = this.machine(id);
       for (const s of fitted.sensors) m.sensorIndex(s);
@@ -96,6 +79,13 @@ export class ConditionMonitor {
     const m = this.machine(machineId);
     m.stateSignalNamed = metric;
     if (!m.model) m.signals = null;
+  }
+
+  /** Meta or an engineer states each metric's normal range; the state signal's top places the states at once. */
+  setNormalRanges(machineId: string, eng: Readonly<Record<string, { normal?: { low: number; high: number } }>>): void {
+    const tops = this.machine(machineId).statedTops;
+    tops.clear();
+    for (const [metric, e] of Object.entries(eng)) if (e.normal && Number.isFinite(e.normal.high) && e.normal.high > 0) tops.set(metric, e.normal.high);
   }
 
   get(machineId: string): MachineCondition | undefined {
@@ -296,7 +286,7 @@ export class ConditionMonitor {
       const rows = items.slice(i, end).filter((it): it is { kind: 'row'; row: Row } => it.kind === 'row' && it.row.machine.model !== null);
       let scores: Scores | string;
       try {
-        scores = await this.run(rows.map((r) => r.row));
+        scores = await scoreRows(this.model, rows.map((r) => r.row));
       } catch (err) {
         scores = (err as Error).message;
       }
@@ -304,11 +294,11 @@ export class ConditionMonitor {
       for (let j = i; j < end; j++) {
         const item = items[j]!;
         if (item.kind === 'status') {
-          out.push(this.output(item.machine, item.ts, null, item.snap));
+          out.push(conditionOutput(this.params, item.machine, item.ts, null, item.snap));
           continue;
         }
         if (item.kind !== 'row' || item.row.machine.model === null) continue;
-        const o = this.judge(item.row, scores, k++, events);
+        const o = this.judge.judge(item.row, scores, k++, events);
         if (o) out.push(o);
       }
       if (end < items.length) {
@@ -316,213 +306,12 @@ export class ConditionMonitor {
         if (marker.kind === 'thresholds') marker.machine.setThresholds();
         else marker.machine.refit(marker.ts);
         if (marker.machine.model) this.store?.saveModel(marker.machine.id, marker.machine.model);
-        out.push(this.output(marker.machine, marker.ts, null, { ...marker.snap, phase: marker.kind === 'thresholds' ? 'monitoring' : marker.snap.phase }));
+        out.push(conditionOutput(this.params, marker.machine, marker.ts, null, { ...marker.snap, phase: marker.kind === 'thresholds' ? 'monitoring' : marker.snap.phase }));
       }
       i = end + 1;
     }
     if (events.length > 0) this.store?.saveEvents(events);
     return out;
-  }
-
-  /** Updates the row's machine from its residuals: averages, episode, health, trend. */
-  private judge(row: Row, scores: Scores | string, index: number, events: ConditionEvent[]): ConditionOutput | null {
-    const m = row.machine;
-    const model = m.model!;
-    const p = this.params;
-    const snap = row.snap;
-    if (typeof scores === 'string') return this.output(m, row.ts, `condition model failed: ${scores}`, snap);
-    const dt = Number.isFinite(m.lastScoredTs) ? Math.max(0, row.ts - m.lastScoredTs) : 0;
-    m.lastScoredTs = row.ts;
-    const aFast = 1 - Math.exp(-dt / (p.fastTauS * 1000));
-    const aSlow = 1 - Math.exp(-dt / (p.slowTauS * 1000));
-    const aHealth = 1 - Math.exp(-dt / (p.healthTauS * 1000));
-    const validating = row.phase === 'validating';
-    const loadLearned = m.loadLearned(row.band, row.phi[2]!);
-    const judged = !row.settling && loadLearned && model.models.some((sm, k) => sm?.sigma[row.band] != null && Number.isFinite(row.y[k]!));
-    let score = 0;
-    const ranked: { sensor: string; contribution: number }[] = [];
-    let worst = 0;
-    const s0 = index * scores.sensors;
-    const aAmbient = 1 - Math.exp(-dt / AMBIENT_TAU_MS);
-    const aBaseline = 1 - Math.exp(-dt / BASELINE_TAU_MS);
-    this.updateAmbient(row.ts);
-    let vote = 0;
-    let voters = 0;
-    for (let k = 0; k < m.sensors.length && k < model.models.length; k++) {
-      const sm = model.models[k];
-      const s = m.sensors[k]!;
-      const sigma = sm?.sigma[row.band];
-      if (!sm || sigma == null || !Number.isFinite(row.y[k]!) || row.stuck[k] || !m.inDomain(k, row.phi)) continue;
-      let z = scores.z[s0 + k]!;
-      let pred = scores.pred[s0 + k]!;
-      if (row.settling) continue;
-      if (s.thermal) {
-        const r = row.y[k]! - pred;
-        s.ambient += aAmbient * (r - s.ambient);
-        vote += s.ambient;
-        voters++;
-        if (!m.episode.active && (m.lastScore ?? 0) < 0.5) s.baseline += aBaseline * (r - this.ambientShift - s.baseline);
-        pred += this.ambientShift + s.baseline;
-        z -= (this.ambientShift + s.baseline) / sigma;
-      }
-      s.fast += aFast * (z - s.fast);
-      s.slow += aSlow * (z - s.slow);
-      s.resid += aHealth * (row.y[k]! - pred - s.resid);
-      s.expected += aHealth * (pred - s.expected);
-      if (validating) {
-        s.maxFast = Math.max(s.maxFast, Math.abs(s.fast));
-        s.maxSlow = Math.max(s.maxSlow, Math.abs(s.slow));
-        continue;
-      }
-      const least = s.thermal ? p.thermalMinDeviation / sigma : s.group === 'vibration_bearing' ? (p.vibrationMinShare * Math.abs(s.expected)) / sigma : 0;
-      const tf = Math.max(model.fastT[k] ?? p.fastFloor, least);
-      const tslow = Math.max(model.slowT[k] ?? p.slowFloor, least);
-      const c = s.risesOnly ? Math.max(0, s.fast / tf, s.slow / tslow) : Math.max(Math.abs(s.fast) / tf, Math.abs(s.slow) / tslow);
-      ranked.push({ sensor: s.name, contribution: c });
-      if (c > score) score = c;
-      // Health's envelope is the statistical one: the operator's least deviation worth an alarm is no
-      // normal variation. For a physical sensor it is the largest deviation validation saw (the alarm
-      // threshold without its margin), since its failure level is physical; any other sensor's failure
-      // level is counted in its alarm thresholds, so its envelope is the threshold itself.
-      if (row.band > 0) {
-        const slowT = model.slowT[k] ?? p.slowFloor;
-        const envelope = s.group === 'unclassified' ? slowT : Math.max(p.slowFloor, slowT / p.thresholdMargin);
-        worst = Math.max(worst, severity(s.name, s.resid, s.expected, envelope, sigma, s.group));
-      }
-    }
-    if (voters > 0 && !m.episode.active) this.ambientVotes.set(m.id, { ts: row.ts, value: vote / voters });
-    if (validating || !judged) {
-      // A load band the model has not learned yet keeps learning while the machine runs in it, so the
-      // next refit can judge it: a state never seen says "learning", and is then learned.
-      const bandLearned = loadLearned && model.models.some((sm) => sm?.sigma[row.band] != null);
-      if (!validating && !bandLearned && !row.settling && !m.episode.active) m.learn(row);
-      m.episode.pause();
-      if (row.ts - m.lastOutputAt < STATUS_EVERY_MS) return null;
-      return this.output(m, row.ts, null, snap);
-    }
-    ranked.sort((a, b) => b.contribution - a.contribution);
-    m.contributors = ranked.slice(0, TOP_CONTRIBUTORS);
-    m.lastScore = score;
-    const change = m.episode.update(score, row.ts);
-    m.keepEpisodeRow(row, change === 'raised');
-    m.confirmNormal(row, score);
-    // Health and prognosis move once a minute at most: numbers the room reads, and alarms that cannot chatter.
-    let stepped = false;
-    if (row.band > 0 && row.ts - m.lastHealthAt >= HEALTH_STEP_MS) {
-      stepped = true;
-      m.health = healthOf(worst);
-      m.lastHealthAt = row.ts;
-      m.trend.push(row.ts, worst);
-      m.prognosis = m.trend.prognosis(p.horizonHours, p.trendMinT, p.trendMinMinutes);
-      if (row.ts - m.lastHealthSavedAt >= 5 * HEALTH_STEP_MS) {
-        m.lastHealthSavedAt = row.ts;
-        events.push({ machineId: m.id, ts: row.ts, kind: 'health', health: m.health, rulHours: m.prognosis.rul?.hours ?? null });
-      }
-    }
-    // A steady machine's verdict goes out every OUTPUT_EVERY_MS; a change goes out at once.
-    if (change === null && !stepped && row.ts - m.lastOutputAt < OUTPUT_EVERY_MS) return null;
-    return this.output(m, row.ts, null, snap);
-  }
-
-  /** The median of recent votes, refreshed once per AMBIENT_EVERY_MS of event time. */
-  private updateAmbient(ts: number): void {
-    if (ts - this.ambientAt < AMBIENT_EVERY_MS) return;
-    this.ambientAt = ts;
-    const values: number[] = [];
-    for (const [id, v] of this.ambientVotes) {
-      if (ts - v.ts > AMBIENT_STALE_MS) this.ambientVotes.delete(id);
-      else values.push(v.value);
-    }
-    if (values.length < AMBIENT_MIN_VOTERS) {
-      this.ambientShift = 0;
-      return;
-    }
-    values.sort((a, b) => a - b);
-    const mid = values.length >> 1;
-    this.ambientShift = values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
-  }
-
-  private output(m: MachineCondition, ts: number, failure: string | null, snap: Snapshot): ConditionOutput {
-    const p = this.params;
-    const monitoring = snap.phase === 'monitoring' && m.model !== null;
-    const prognosis = monitoring && m.health !== null ? m.prognosis : null;
-    const stuck = snap.stuck;
-    const flat = new Set(stuck);
-    const state = snap.band === -2 ? 'unknown' : stateOfBand(snap.band);
-    const a = m.episode;
-    const detail =
-      failure ??
-      (snap.communicationLost
-        ? 'no data: communication lost'
-        : state === 'unknown'
-          ? 'learning the operating states from the state signal'
-          : !monitoring
-            ? snap.phase === 'validating'
-              ? 'learning: the fitted model is being checked against new data to set its thresholds'
-              : 'learning this machine\u2019s normal behaviour'
-            : (prognosis?.detail ?? null));
-    const o: ConditionOutput = {
-      machineId: m.id,
-      ts,
-      operatingState: state,
-      band: snap.band >= 0 ? snap.band : null,
-      stateSignal: snap.signals?.load ?? null,
-      stateSignalFrom: snap.signals?.from ?? null,
-      phase: monitoring ? 'monitoring' : 'learning',
-      learning: snap.learning,
-      anomaly: {
-        active: monitoring && a.active,
-        score: monitoring ? m.lastScore : null,
-        type: monitoring && a.active ? classifyAnomaly(m.contributors, flat) : null,
-        contributors: monitoring ? m.contributors.filter((c) => c.contribution > 0) : [],
-        since: a.since,
-      },
-      health: monitoring ? m.health : null,
-      healthTrendPerHour: prognosis?.trendPerHour ?? null,
-      rul: prognosis?.rul ?? null,
-      failureProbability: prognosis ? prognosis.failureProbability : null,
-      horizonHours: p.horizonHours,
-      stuckSensors: stuck,
-      communicationLost: snap.communicationLost,
-      detail,
-    };
-    m.latest = o;
-    m.lastOutputAt = ts;
-    return o;
-  }
-
-  /** One batched run: rows of machines with fewer sensors are padded with masked slots. */
-  private async run(rows: readonly Row[]): Promise<Scores> {
-    const S = rows.reduce((max, r) => Math.max(max, r.machine.model!.models.length), 0);
-    const n = rows.length;
-    if (n === 0) return { z: new Float32Array(), pred: new Float32Array(), sensors: S };
-    const phi = new Float32Array(n * FEATURES);
-    const coef = new Float32Array(n * FEATURES * S);
-    const y = new Float32Array(n * S);
-    const sigma = new Float32Array(n * S).fill(1);
-    const mask = new Float32Array(n * S);
-    rows.forEach((r, i) => {
-      for (let f = 0; f < FEATURES; f++) phi[i * FEATURES + f] = r.phi[f]!;
-      const models = r.machine.model!.models;
-      for (let k = 0; k < models.length; k++) {
-        const sm = models[k];
-        const v = r.y[k];
-        const sg = sm?.sigma[r.band];
-        if (!sm || sg == null || v === undefined || !Number.isFinite(v)) continue;
-        for (let f = 0; f < FEATURES; f++) coef[i * FEATURES * S + f * S + k] = sm.coef[f]!;
-        y[i * S + k] = v;
-        sigma[i * S + k] = sg;
-        mask[i * S + k] = 1;
-      }
-    });
-    const out = await this.model.run({
-      phi: { data: phi, dims: [n, FEATURES] },
-      coef: { data: coef, dims: [n, FEATURES, S] },
-      y: { data: y, dims: [n, S] },
-      sigma: { data: sigma, dims: [n, S] },
-      mask: { data: mask, dims: [n, S] },
-    });
-    return { z: out.z!.data, pred: out.pred!.data, sensors: S };
   }
 
   /** "This was normal operation": the machine's open or last episode is taught as normal. */
@@ -532,15 +321,9 @@ export class ConditionMonitor {
     const span = m.teachNormal(ts);
     m.scheduledVersion = m.model.version;
     this.store?.saveModel(m.id, m.model);
-    m.latest = this.output(m, m.latest?.ts ?? ts, null, m.snapshot());
+    m.latest = conditionOutput(this.params, m, m.latest?.ts ?? ts, null, m.snapshot());
     return { version: m.model.version, ...span };
   }
-}
-
-interface Scores {
-  z: Float32Array;
-  pred: Float32Array;
-  sensors: number;
 }
 
 /** A machine's sampling phase in [0, periodMs): a hash of its id, so the same machine always gets the same. */

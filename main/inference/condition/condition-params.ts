@@ -70,8 +70,8 @@ export type ConditionParams = z.infer<typeof ConditionParamsSchema>;
 export const FAILURE_LEVEL = {
   /** Vibration at 4x its healthy level (+12 dB): the usual "danger" rule of condition monitoring. */
   vibrationRatio: 3,
-  /** Temperature this many degrees above its expected value under the same load. */
-  thermalRise: 25,
+  /** Temperature this many kelvin above its expected value under the same load (chosen on the tuning seeds). */
+  thermalRise: 20,
   /** Pressure or flow this share away from its expected value. */
   pressureShare: 0.4,
   /** Power or current this share away from its expected value. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../store/open-database';
 import { conditionRepository } from './condition-repository';
-import type { FittedModel } from './machine-condition';
+import type { FittedModel } from './condition-types';
 
 let dir: string;
 let db: Db;

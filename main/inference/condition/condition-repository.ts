@@ -6,7 +6,7 @@
 import type { Db } from '../../store/open-database';
 import { prepared } from '../../store/prepared';
 import type { ConditionEvent, ConditionStore } from './condition-monitor';
-import { FittedModelSchema, type FittedModel } from './machine-condition';
+import { FittedModelSchema, type FittedModel } from './condition-types';
 import type { OperatingState } from '../../../common/contract-models';
 
 export interface ConditionLabel {

@@ -9,8 +9,8 @@ describe('degradation', () => {
     expect(severity('vibration', 0.1, 2, 2, 0.05)).toBe(0);
     expect(severity('vibration', 6.1, 2, 2, 0.05)).toBeCloseTo(1, 1);
     expect(severity('vibration', -1, 2, 2, 0.05)).toBe(0);
-    // Temperature: 25 K above expected.
-    expect(severity('temperature', 12.5 + 2, 60, 2, 1)).toBeCloseTo(0.5);
+    // Temperature: 20 K above expected is the failure level; 10 K beyond the envelope is half of it.
+    expect(severity('temperature', 10 + 2, 60, 2, 1)).toBeCloseTo(0.5);
     // Pressure: 40 % away, either way.
     expect(severity('pressure', -2.4 - 0.1, 6, 1, 0.1)).toBeCloseTo(1);
     expect(healthOf(0.3)).toBe(70);

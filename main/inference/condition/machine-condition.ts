@@ -6,13 +6,12 @@
 import type { ConditionOutput } from '../../../common/contract-models';
 import { LOAD_BANDS } from '../../../common/contract-models';
 import type { ConditionParams } from './condition-params';
+import { sensorKindOf, type FittedModel, type Row, type SensorState, type Snapshot } from './condition-types';
 import { DegradationTrend, type Prognosis } from './degradation';
 import { Episode } from './episode';
-import { BANDS, FEATURES, fitSensor, LAGS, newOuter, outerOf, SensorSums, SensorModelSchema, type SensorModel } from './normal-model';
-import { FirstSeenOrder } from '../../ingest/first-seen-order';
+import { BANDS, FEATURES, fitSensor, LAGS, newOuter, outerOf, SensorSums, type SensorModel } from './normal-model';
+import { FirstSeenOrder } from '../../primitives/first-seen-order';
 import { chooseSignals, rawBand, StateTracker, type StateSignals } from './operating-state';
-import { z } from 'zod';
-import { sensorGroup, type AnomalyType } from '../anomaly-type';
 
 export const HOUR = 3_600_000;
 /** A state holds this long before it is taken: one odd reading does not stop a machine. */
@@ -50,86 +49,6 @@ const RESCALE = 1.25;
 /** After learning, only a change of scale this large (standby learned as work) starts learning again; a surge is not one. */
 const NEW_RANGE = 3;
 
-export interface SensorState {
-  name: string;
-  sums: SensorSums;
-  last: number;
-  /** Run of equal values: since when, how many readings, and whether the machine ran all along. */
-  runSince: number;
-  runCount: number;
-  runWhileRunning: boolean;
-  stuck: boolean;
-  fast: number;
-  slow: number;
-  /** Smoothed residual and expected value in sensor units, for health. */
-  resid: number;
-  expected: number;
-  maxFast: number;
-  maxSlow: number;
-  /** Thermal sensors: slow average of the raw residual, this machine's vote for the plant's ambient shift. */
-  ambient: number;
-  /** Thermal sensors: this machine's own slow offset beyond the plant's shift (where it stands in the hall), learned while normal. */
-  baseline: number;
-  /** The sensor's kind by name (thermal, vibration...), found once: health reads it on every row. */
-  group: AnomalyType;
-  thermal: boolean;
-  /**
-   * Vibration and temperature are judged on their rises only: a quieter machine (a bearing renewed)
-   * or a cooler one (a cold start, a stop) is no fault, and those were most of the false alarms.
-   */
-  risesOnly: boolean;
-  min: number;
-  max: number;
-}
-
-export const FittedModelSchema = z.object({
-  version: z.number().int(),
-  fittedAt: z.number(),
-  sensors: z.array(z.string()),
-  models: z.array(SensorModelSchema.nullable()),
-  loadMax: z.number(),
-  powerMax: z.number().nullable(),
-  /** Per sensor thresholds of the fast and slow averages (residual sigmas); empty until validated. */
-  fastT: z.array(z.number()),
-  slowT: z.array(z.number()),
-  longestRun: z.array(z.number()),
-  /** Per lag, the largest gap between the load share and its lagged average that learning saw. */
-  lagSpread: z.array(z.number()),
-  /** Per load band, the lowest and highest load share the fit saw (low, high pairs); absent in models saved before it. */
-  loadSeen: z.array(z.number().nullable()).length(BANDS * 2).optional(),
-  signals: z.object({ load: z.string(), power: z.string().nullable(), from: z.enum(['meta', 'name', 'data']) }),
-});
-export type FittedModel = z.infer<typeof FittedModelSchema>;
-
-/** A row to judge: queued by observe(), scored by the ONNX run, processed in order. */
-export interface Row {
-  machine: MachineCondition;
-  ts: number;
-  /** The machine as observed with this row: a flush may process it after the machine moved on. */
-  phase: MachineCondition['phase'];
-  snap: Snapshot;
-  band: number;
-  settling: boolean;
-  phi: Float64Array;
-  /** Values by sensor index; NaN where absent. */
-  y: Float64Array;
-  stuck: boolean[];
-}
-
-/** What the machine looked like when an item was queued; outputs report this, not the state at flush time. */
-export interface Snapshot {
-  band: number;
-  phase: MachineCondition['phase'];
-  communicationLost: boolean;
-  stuck: string[];
-  signals: StateSignals | null;
-  learning: ConditionOutput['learning'];
-}
-
-export type Marker = { kind: 'thresholds' | 'refit'; machine: MachineCondition; ts: number; snap: Snapshot };
-
-export type Change = 'raised' | 'cleared' | null;
-
 export class MachineCondition {
   readonly sensors: SensorState[] = [];
   private readonly order = new FirstSeenOrder();
@@ -149,6 +68,12 @@ export class MachineCondition {
   private powerSmooth = Number.NaN;
   loadMax = 0;
   powerMax = 0;
+  /**
+   * The top of each metric's normal range as meta or an engineer states it. The state signal's top
+   * places off, idle and the load bands from the first reading; without it the top is learned from
+   * the data, and a machine first seen standing still is "unknown" until its signal moves.
+   */
+  readonly statedTops = new Map<string, number>();
   readings = 0;
   firstTs = Number.NaN;
   lastTs = Number.NEGATIVE_INFINITY;
@@ -205,7 +130,7 @@ export class MachineCondition {
     let k = this.order.find(name, guess);
     if (k < 0) {
       k = this.order.add(name);
-      this.sensors.push({ name, sums: new SensorSums(), last: Number.NaN, runSince: 0, runCount: 0, runWhileRunning: false, stuck: false, fast: 0, slow: 0, resid: 0, expected: 0, maxFast: 0, maxSlow: 0, min: Infinity, max: -Infinity, ambient: 0, baseline: 0, ...kindOf(name) });
+      this.sensors.push({ name, sums: new SensorSums(), last: Number.NaN, runSince: 0, runCount: 0, runWhileRunning: false, stuck: false, fast: 0, slow: 0, resid: 0, expected: 0, maxFast: 0, maxSlow: 0, min: Infinity, max: -Infinity, ambient: 0, baseline: 0, ...sensorKindOf(name) });
     }
     return k;
   }
@@ -246,8 +171,10 @@ export class MachineCondition {
       this.relearned = true;
     }
     if (this.phase === 'learning') {
-      if (this.loadSmooth > this.loadMax) this.loadMax = this.loadSmooth;
-      if (this.powerSmooth > this.powerMax) this.powerMax = this.powerSmooth;
+      const loadTop = this.statedTops.get(sig.load) ?? 0;
+      const powerTop = sig.power !== null ? (this.statedTops.get(sig.power) ?? 0) : 0;
+      this.loadMax = Math.max(this.loadMax, loadTop, Number.isNaN(this.loadSmooth) ? 0 : this.loadSmooth);
+      this.powerMax = Math.max(this.powerMax, powerTop, Number.isNaN(this.powerSmooth) ? 0 : this.powerSmooth);
     }
     const u = this.loadShare();
     if (load !== undefined && Number.isFinite(load) && this.loadMax > 0) this.rawShare = Math.min(1.5, Math.max(0, load / this.loadMax));
@@ -291,7 +218,10 @@ export class MachineCondition {
     if (this.model) return true;
     const s = this.sensors[this.order.find(this.signals!.load, -1)];
     if (!s || !(this.loadMax > 0)) return false;
-    return s.max - s.min > 0.2 * Math.abs(s.max) || ts - this.firstTs >= this.params.steadyAfterMinutes * 60_000;
+    if (this.statedTops.has(this.signals!.load)) return true;
+    // Moved: across a real step, not the noise of a standby draw near zero.
+    const moved = s.max - s.min > 0.2 * Math.abs(s.max) && s.max > 2 * Math.max(0, s.min);
+    return moved || ts - this.firstTs >= this.params.steadyAfterMinutes * 60_000;
   }
 
   /** A first fit at the end of learning; when it cannot fit yet, the next try waits FIT_RETRY_MS. */
@@ -465,9 +395,4 @@ export class MachineCondition {
       version: this.scheduledVersion,
     };
   }
-}
-
-function kindOf(name: string): { group: AnomalyType; thermal: boolean; risesOnly: boolean } {
-  const group = sensorGroup(name);
-  return { group, thermal: group === 'thermal', risesOnly: group === 'vibration_bearing' || group === 'thermal' };
 }

@@ -1,7 +1,7 @@
 /**
  * A machine's normal model: each sensor a quadratic in the load share as the sensor sees it — at once
- * (power, vibration, pressure) or through a first-order lag (temperature) — plus a running/idle
- * offset, with the residual scale per load band. The lag of each sensor is chosen from a geometric
+ * (power, vibration, pressure, with a running/idle offset) or through a first-order lag (temperature),
+ * with the residual scale per load band. The lag of each sensor is chosen from a geometric
  * set by the fit (least BIC), so a temperature gets its thermal time constant and a power none.
  * Learned from sufficient statistics (XᵀX, Xᵀy, yᵀy per sensor and band): learning keeps no rows,
  * refits are exact over everything seen, and older data is forgotten by scaling the sums.
@@ -15,13 +15,16 @@ export const FEATURES = 4 + 2 * LAGS;
 const LAG_PENALTY = Math.log(1 / 0.9);
 const lag = (i: number) => [4 + 2 * i, 5 + 2 * i];
 /**
- * The regressor sets a sensor may use: [1, running] with the load share and its square at once,
- * through one lag, or through two neighbouring lags (a time constant between the two).
+ * The regressor sets a sensor may use: [1, running] with the load share and its square at once, or
+ * the constant with the load through one lag or two neighbouring lags (a time constant between the
+ * two). A lagged sensor gets no running step: heat follows the load through its lag, and a step
+ * there lets the fit trade it against the lag, which then predicts a machine that has just stopped
+ * far below ambient.
  */
 const CANDIDATES: readonly (readonly number[])[] = [
   [0, 1, 2, 3],
-  ...Array.from({ length: LAGS }, (_, i) => [0, 1, ...lag(i)]),
-  ...Array.from({ length: LAGS - 1 }, (_, i) => [0, 1, ...lag(i), ...lag(i + 1)]),
+  ...Array.from({ length: LAGS }, (_, i) => [0, ...lag(i)]),
+  ...Array.from({ length: LAGS - 1 }, (_, i) => [0, ...lag(i), ...lag(i + 1)]),
 ];
 export const BANDS = 4;
 const TRI = (FEATURES * (FEATURES + 1)) / 2;

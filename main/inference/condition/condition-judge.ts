@@ -1,0 +1,157 @@
+/**
+ * Judging one scored row of a monitored machine: the sensors' fast and slow deviations against their
+ * thresholds, the anomaly episode, health and the degradation trend. The plant's common ambient
+ * temperature shift is kept here, since every machine's thermal residual votes on it.
+ */
+import type { ConditionOutput } from '../../../common/contract-models';
+import type { ConditionEvent } from './condition-monitor';
+import { conditionOutput } from './condition-output';
+import type { ConditionParams } from './condition-params';
+import type { Scores } from './condition-scoring';
+import { healthOf, severity } from './degradation';
+import type { Row } from './condition-types';
+import { HEALTH_STEP_MS } from './machine-condition';
+
+const TOP_CONTRIBUTORS = 3;
+/** Learning progress reaches the screen at most this often per machine. */
+export const STATUS_EVERY_MS = 60_000;
+/** A judged machine whose verdict did not change reports this often (its health steps once a minute anyway). */
+const OUTPUT_EVERY_MS = 30_000;
+/** Ambient shift: each machine's thermal residual averaged over this long, the median taken this often from votes this fresh, with at least this many machines. */
+const AMBIENT_TAU_MS = 30 * 60_000;
+const AMBIENT_EVERY_MS = 60_000;
+const AMBIENT_STALE_MS = 30 * 60_000;
+const AMBIENT_MIN_VOTERS = 5;
+/** A machine's own thermal offset follows over this long: slower than any overheating, faster than the seasons. */
+const BASELINE_TAU_MS = 6 * 3_600_000;
+
+export class ConditionJudge {
+  /**
+   * The plant's common temperature shift (K): the median over machines of their thermal residuals.
+   * Ambient temperature moves every machine's temperature together; no single machine's fault moves
+   * the median, so subtracting it keeps ambient drift out of each machine's judgement.
+   */
+  private ambientShift = 0;
+  private ambientAt = Number.NEGATIVE_INFINITY;
+  private readonly ambientVotes = new Map<string, { ts: number; value: number }>();
+
+  constructor(private readonly params: ConditionParams) {}
+
+  /** Updates the row's machine from its residuals: averages, episode, health, trend. */
+  judge(row: Row, scores: Scores | string, index: number, events: ConditionEvent[]): ConditionOutput | null {
+    const m = row.machine;
+    const model = m.model!;
+    const p = this.params;
+    const snap = row.snap;
+    if (typeof scores === 'string') return conditionOutput(p, m, row.ts, `condition model failed: ${scores}`, snap);
+    const dt = Number.isFinite(m.lastScoredTs) ? Math.max(0, row.ts - m.lastScoredTs) : 0;
+    m.lastScoredTs = row.ts;
+    const aFast = 1 - Math.exp(-dt / (p.fastTauS * 1000));
+    const aSlow = 1 - Math.exp(-dt / (p.slowTauS * 1000));
+    const aHealth = 1 - Math.exp(-dt / (p.healthTauS * 1000));
+    const validating = row.phase === 'validating';
+    const loadLearned = m.loadLearned(row.band, row.phi[2]!);
+    const judged = !row.settling && loadLearned && model.models.some((sm, k) => sm?.sigma[row.band] != null && Number.isFinite(row.y[k]!));
+    let score = 0;
+    const ranked: { sensor: string; contribution: number }[] = [];
+    let worst = 0;
+    const s0 = index * scores.sensors;
+    const aAmbient = 1 - Math.exp(-dt / AMBIENT_TAU_MS);
+    const aBaseline = 1 - Math.exp(-dt / BASELINE_TAU_MS);
+    this.updateAmbient(row.ts);
+    let vote = 0;
+    let voters = 0;
+    for (let k = 0; k < m.sensors.length && k < model.models.length; k++) {
+      const sm = model.models[k];
+      const s = m.sensors[k]!;
+      const sigma = sm?.sigma[row.band];
+      if (!sm || sigma == null || !Number.isFinite(row.y[k]!) || row.stuck[k] || !m.inDomain(k, row.phi)) continue;
+      let z = scores.z[s0 + k]!;
+      let pred = scores.pred[s0 + k]!;
+      if (row.settling) continue;
+      if (s.thermal) {
+        const r = row.y[k]! - pred;
+        s.ambient += aAmbient * (r - s.ambient);
+        vote += s.ambient;
+        voters++;
+        if (!m.episode.active && (m.lastScore ?? 0) < 0.5) s.baseline += aBaseline * (r - this.ambientShift - s.baseline);
+        pred += this.ambientShift + s.baseline;
+        z -= (this.ambientShift + s.baseline) / sigma;
+      }
+      s.fast += aFast * (z - s.fast);
+      s.slow += aSlow * (z - s.slow);
+      s.resid += aHealth * (row.y[k]! - pred - s.resid);
+      s.expected += aHealth * (pred - s.expected);
+      if (validating) {
+        s.maxFast = Math.max(s.maxFast, Math.abs(s.fast));
+        s.maxSlow = Math.max(s.maxSlow, Math.abs(s.slow));
+        continue;
+      }
+      const least = s.thermal ? p.thermalMinDeviation / sigma : s.group === 'vibration_bearing' ? (p.vibrationMinShare * Math.abs(s.expected)) / sigma : 0;
+      const tf = Math.max(model.fastT[k] ?? p.fastFloor, least);
+      const tslow = Math.max(model.slowT[k] ?? p.slowFloor, least);
+      const c = s.risesOnly ? Math.max(0, s.fast / tf, s.slow / tslow) : Math.max(Math.abs(s.fast) / tf, Math.abs(s.slow) / tslow);
+      ranked.push({ sensor: s.name, contribution: c });
+      if (c > score) score = c;
+      // Health's envelope is the statistical one: the operator's least deviation worth an alarm is no
+      // normal variation. For a physical sensor it is the largest deviation validation saw (the alarm
+      // threshold without its margin), since its failure level is physical; any other sensor's failure
+      // level is counted in its alarm thresholds, so its envelope is the threshold itself.
+      if (row.band > 0) {
+        const slowT = model.slowT[k] ?? p.slowFloor;
+        const envelope = s.group === 'unclassified' ? slowT : Math.max(p.slowFloor, slowT / p.thresholdMargin);
+        worst = Math.max(worst, severity(s.name, s.resid, s.expected, envelope, sigma, s.group));
+      }
+    }
+    if (voters > 0 && !m.episode.active) this.ambientVotes.set(m.id, { ts: row.ts, value: vote / voters });
+    if (validating || !judged) {
+      // A load band the model has not learned yet keeps learning while the machine runs in it, so the
+      // next refit can judge it: a state never seen says "learning", and is then learned.
+      const bandLearned = loadLearned && model.models.some((sm) => sm?.sigma[row.band] != null);
+      if (!validating && !bandLearned && !row.settling && !m.episode.active) m.learn(row);
+      m.episode.pause();
+      if (row.ts - m.lastOutputAt < STATUS_EVERY_MS) return null;
+      return conditionOutput(p, m, row.ts, null, snap);
+    }
+    ranked.sort((a, b) => b.contribution - a.contribution);
+    m.contributors = ranked.slice(0, TOP_CONTRIBUTORS);
+    m.lastScore = score;
+    const change = m.episode.update(score, row.ts);
+    m.keepEpisodeRow(row, change === 'raised');
+    m.confirmNormal(row, score);
+    // Health and prognosis move once a minute at most: numbers the room reads, and alarms that cannot chatter.
+    let stepped = false;
+    if (row.band > 0 && row.ts - m.lastHealthAt >= HEALTH_STEP_MS) {
+      stepped = true;
+      m.health = healthOf(worst);
+      m.lastHealthAt = row.ts;
+      m.trend.push(row.ts, worst);
+      m.prognosis = m.trend.prognosis(p.horizonHours, p.trendMinT, p.trendMinMinutes);
+      if (row.ts - m.lastHealthSavedAt >= 5 * HEALTH_STEP_MS) {
+        m.lastHealthSavedAt = row.ts;
+        events.push({ machineId: m.id, ts: row.ts, kind: 'health', health: m.health, rulHours: m.prognosis.rul?.hours ?? null });
+      }
+    }
+    // A steady machine's verdict goes out every OUTPUT_EVERY_MS; a change goes out at once.
+    if (change === null && !stepped && row.ts - m.lastOutputAt < OUTPUT_EVERY_MS) return null;
+    return conditionOutput(p, m, row.ts, null, snap);
+  }
+
+  /** The median of recent votes, refreshed once per AMBIENT_EVERY_MS of event time. */
+  private updateAmbient(ts: number): void {
+    if (ts - this.ambientAt < AMBIENT_EVERY_MS) return;
+    this.ambientAt = ts;
+    const values: number[] = [];
+    for (const [id, v] of this.ambientVotes) {
+      if (ts - v.ts > AMBIENT_STALE_MS) this.ambientVotes.delete(id);
+      else values.push(v.value);
+    }
+    if (values.length < AMBIENT_MIN_VOTERS) {
+      this.ambientShift = 0;
+      return;
+    }
+    values.sort((a, b) => a - b);
+    const mid = values.length >> 1;
+    this.ambientShift = values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+  }
+}

@@ -1,0 +1,91 @@
+/** The shapes a machine's condition state is made of: sensor averages, the fitted model as stored, queued rows. */
+import { z } from 'zod';
+import type { ConditionOutput } from '../../../common/contract-models';
+import { sensorGroup, type AnomalyType } from '../anomaly-type';
+import type { MachineCondition } from './machine-condition';
+import { BANDS, SensorModelSchema, type SensorSums } from './normal-model';
+import type { StateSignals } from './operating-state';
+
+export interface SensorState {
+  name: string;
+  sums: SensorSums;
+  last: number;
+  /** Run of equal values: since when, how many readings, and whether the machine ran all along. */
+  runSince: number;
+  runCount: number;
+  runWhileRunning: boolean;
+  stuck: boolean;
+  fast: number;
+  slow: number;
+  /** Smoothed residual and expected value in sensor units, for health. */
+  resid: number;
+  expected: number;
+  maxFast: number;
+  maxSlow: number;
+  /** Thermal sensors: slow average of the raw residual, this machine's vote for the plant's ambient shift. */
+  ambient: number;
+  /** Thermal sensors: this machine's own slow offset beyond the plant's shift (where it stands in the hall), learned while normal. */
+  baseline: number;
+  /** The sensor's kind by name (thermal, vibration...), found once: health reads it on every row. */
+  group: AnomalyType;
+  thermal: boolean;
+  /**
+   * Vibration and temperature are judged on their rises only: a quieter machine (a bearing renewed)
+   * or a cooler one (a cold start, a stop) is no fault, and those were most of the false alarms.
+   */
+  risesOnly: boolean;
+  min: number;
+  max: number;
+}
+
+export const FittedModelSchema = z.object({
+  version: z.number().int(),
+  fittedAt: z.number(),
+  sensors: z.array(z.string()),
+  models: z.array(SensorModelSchema.nullable()),
+  loadMax: z.number(),
+  powerMax: z.number().nullable(),
+  /** Per sensor thresholds of the fast and slow averages (residual sigmas); empty until validated. */
+  fastT: z.array(z.number()),
+  slowT: z.array(z.number()),
+  longestRun: z.array(z.number()),
+  /** Per lag, the largest gap between the load share and its lagged average that learning saw. */
+  lagSpread: z.array(z.number()),
+  /** Per load band, the lowest and highest load share the fit saw (low, high pairs); absent in models saved before it. */
+  loadSeen: z.array(z.number().nullable()).length(BANDS * 2).optional(),
+  signals: z.object({ load: z.string(), power: z.string().nullable(), from: z.enum(['meta', 'name', 'data']) }),
+});
+export type FittedModel = z.infer<typeof FittedModelSchema>;
+
+/** A row to judge: queued by observe(), scored by the ONNX run, processed in order. */
+export interface Row {
+  machine: MachineCondition;
+  ts: number;
+  /** The machine as observed with this row: a flush may process it after the machine moved on. */
+  phase: MachineCondition['phase'];
+  snap: Snapshot;
+  band: number;
+  settling: boolean;
+  phi: Float64Array;
+  /** Values by sensor index; NaN where absent. */
+  y: Float64Array;
+  stuck: boolean[];
+}
+
+/** What the machine looked like when an item was queued; outputs report this, not the state at flush time. */
+export interface Snapshot {
+  band: number;
+  phase: MachineCondition['phase'];
+  communicationLost: boolean;
+  stuck: string[];
+  signals: StateSignals | null;
+  learning: ConditionOutput['learning'];
+}
+
+export type Marker = { kind: 'thresholds' | 'refit'; machine: MachineCondition; ts: number; snap: Snapshot };
+
+/** A sensor's kind by its name, and how it is judged. */
+export function sensorKindOf(name: string): { group: AnomalyType; thermal: boolean; risesOnly: boolean } {
+  const group = sensorGroup(name);
+  return { group, thermal: group === 'thermal', risesOnly: group === 'vibration_bearing' || group === 'thermal' };
+}
