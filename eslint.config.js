@@ -32,6 +32,46 @@ const layersPlugin = {
   },
 };
 
+/**
+ * The levels of main/, top to bottom: a file on one level may import its own level and the levels
+ * below, never one above. The hosts and the composition root sit on top; under them the data path runs
+ * ingest -> pipeline -> inference / alarms -> store, and each stage knows only the stages after it.
+ * Folders on no level (voice, auth, shiftlog, ...) are services the hosts wire; the stages do not
+ * import them upwards through a host either.
+ */
+const MAIN_LEVELS = [
+  // runtime.ts and the parts of the composition root split out of it (runtime-handlers.ts, ...)
+  ['main/runtime', 'main/runtime-alarms', 'main/runtime-handlers', 'main/runtime-ingest', 'main/runtime-timers', 'main/cli', 'main/server', 'main/electron'],
+  ['main/agents-host', 'main/connectors'],
+  ['main/ipc'],
+  ['main/ingest', 'main/ingest-modbus', 'main/ingest-opcua'],
+  ['main/pipeline'],
+  ['main/inference', 'main/alarms'],
+  ['main/store'],
+  ['main/primitives'],
+];
+const levelOf = (path) => MAIN_LEVELS.findIndex((level) => level.some((folder) => path === folder || path.startsWith(`${folder}/`)));
+
+const stagesPlugin = {
+  rules: {
+    'no-upward-import': {
+      meta: { type: 'problem', schema: [] },
+      create(context) {
+        const owner = relative(root, context.filename).split(sep).join('/');
+        const from = levelOf(owner);
+        const check = (node) => {
+          const source = node.source?.value;
+          if (from < 0 || typeof source !== 'string' || !source.startsWith('.')) return;
+          const target = relative(root, resolve(dirname(context.filename), source)).split(sep).join('/').replace(/\.[cm]?[jt]sx?$/, '');
+          const to = levelOf(target);
+          if (to >= 0 && to < from) context.report({ node: node.source, message: `${source} imports upwards: ${MAIN_LEVELS[from].join(', ')} may not import from ${MAIN_LEVELS[to].join(', ')} (eslint.config.js MAIN_LEVELS)` });
+        };
+        return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
+      },
+    },
+  },
+};
+
 const restrict = (packages, folders) => ({
   'no-restricted-imports': ['error', { paths: packages.map((name) => ({ name, message: 'crosses a layer (docs/architecture.md)' })) }],
   'layers/no-import-from': ['error', folders],
@@ -40,7 +80,7 @@ const restrict = (packages, folders) => ({
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', '.data/**', '.cache/**', 'renderer/dist/**', 'test-results/**'] },
   js.configs.recommended,
-  { plugins: { layers: layersPlugin } },
+  { plugins: { layers: layersPlugin, stages: stagesPlugin } },
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
@@ -65,6 +105,10 @@ export default tseslint.config(
   {
     files: ['main/electron/**'],
     rules: restrict([], ['renderer', 'preload']),
+  },
+  {
+    files: ['main/**'],
+    rules: { 'stages/no-upward-import': 'error' },
   },
   {
     files: ['renderer/**'],

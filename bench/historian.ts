@@ -19,7 +19,7 @@ import pg from 'pg';
 import { Historian } from '../main/historian/historian';
 import { HistorianConfigSchema } from '../main/historian/historian-config';
 import { localOutbox } from '../main/historian/local-outbox';
-import { pgUnavailable, startPgTestCluster } from '../main/historian/pg-test-cluster';
+import { pgUnavailable, startPgTestCluster } from '../test/support/pg-cluster';
 import { openDatabase } from '../main/store/open-database';
 
 const arg = (name: string, fallback: number) => {

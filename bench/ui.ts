@@ -87,7 +87,8 @@ async function main() {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: VIEW === 'overview' ? { width: 3840, height: 2160 } : { width: 1920, height: 1080 } });
-    await page.goto(app.url);
+    // the link serve prints fills in the first-run setup token
+    await page.goto(app.setupToken ? `${app.url}#setup=${app.setupToken}` : app.url);
     await page.getByTestId('setup-username').fill('bench');
     await page.getByTestId('setup-password').fill('bench password 123');
     await page.getByTestId('setup-confirm').fill('bench password 123');

@@ -1,7 +1,7 @@
 /** Contract calls for engineering units and ranges: engineers' edits per machine type and per machine. */
 import { z } from 'zod';
 import type { Permission } from './roles';
-import { RangeSchema, SensorEngSchema } from './telemetry';
+import { MachineSchema, RangeSchema, SensorEngSchema } from './telemetry';
 
 const spec = <Req extends z.ZodType, Res extends z.ZodType>(s: { request: Req; response: Res; permission: Permission; audited: boolean }) => s;
 
@@ -36,6 +36,18 @@ export const engCalls = {
       })
       .strict(),
     response: EngOverridesSchema,
+    permission: 'supervise',
+    audited: true,
+  }),
+  /** Machines not heard from for more than `days` days: candidates for retirement. */
+  'machines.silent': spec({ request: z.object({ days: z.number().int().min(1).max(3650) }).strict(), response: z.array(MachineSchema), permission: 'supervise', audited: false }),
+  /**
+   * Retires machines silent for more than `days` days (all or none): they leave the screens and the
+   * store's machine list and free their place under ingest.maxMachines. A later reading makes one new again.
+   */
+  'machines.retire': spec({
+    request: z.object({ machineIds: z.array(z.string().min(1).max(256)).min(1).max(1000), days: z.number().int().min(1).max(3650) }).strict(),
+    response: z.object({ retired: z.array(z.string()) }),
     permission: 'supervise',
     audited: true,
   }),

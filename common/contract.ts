@@ -6,8 +6,10 @@
 import { z } from 'zod';
 import { agentCalls, agentEvents } from './contract-agents';
 import { alarmCalls, alarmEvents } from './contract-alarms';
+import { areaCalls } from './contract-area';
 import { engCalls } from './contract-eng';
 import { connectorCalls, FieldSourceHealthSchema, HistorianHealthSchema } from './contract-connectors';
+import { diagnosticsCalls } from './contract-diagnostics';
 import { modelCalls } from './contract-models';
 import { shiftLogCalls } from './contract-shiftlog';
 import { userCalls } from './contract-users';
@@ -87,12 +89,13 @@ export type History = z.infer<typeof HistorySchema>;
 export const calls = {
   'auth.state': call({
     request: Empty,
-    response: z.object({ needsSetup: z.boolean(), user: UserSchema.nullable(), locked: z.boolean() }),
+    /** setupTokenRequired: the first administrator can only be made with the token the host printed at start. */
+    response: z.object({ needsSetup: z.boolean(), setupTokenRequired: z.boolean().optional(), user: UserSchema.nullable(), locked: z.boolean() }),
     permission: 'public',
     audited: false,
   }),
-  /** First run only: creates the first administrator. There is no default account. */
-  'auth.setup': call({ request: z.object({ username: Username, password: Password }).strict(), response: SessionSchema, permission: 'public', audited: true }),
+  /** First run only: creates the first administrator. There is no default account. Over the network it needs the setup token. */
+  'auth.setup': call({ request: z.object({ username: Username, password: Password, setupToken: z.string().max(128).optional() }).strict(), response: SessionSchema, permission: 'public', audited: true }),
   'auth.login': call({
     request: z.object({ username: z.string().max(64), password: z.string().max(256) }).strict(),
     response: SessionSchema,
@@ -113,12 +116,14 @@ export const calls = {
   }),
   ...alarmCalls,
   ...engCalls,
+  ...areaCalls,
   ...voiceCalls,
   ...modelCalls,
   ...userCalls,
   ...agentCalls,
   ...connectorCalls,
   ...shiftLogCalls,
+  ...diagnosticsCalls,
 } as const;
 
 export type Calls = typeof calls;

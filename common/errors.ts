@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../common/contract';
+import type { ErrorCode } from './contract';
 
 /** Thrown by handlers for an expected refusal; the router turns it into a typed error result. */
 export class CallFailure extends Error {

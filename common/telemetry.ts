@@ -16,10 +16,30 @@ export type MachineState = z.infer<typeof MachineStateSchema>;
 export const SensorStatusSchema = z.object({
   value: z.number().nullable(),
   ts: z.number(),
-  /** good: fresh value; stale: no update within the watchdog period; offline: the source said it is gone. */
-  quality: z.enum(['good', 'stale', 'offline']),
+  /**
+   * good: fresh value; stale: no update within the watchdog period; offline: the source said it is gone;
+   * bad / uncertain: the source marked the value so (an OPC UA status), and it is never scored as normal.
+   */
+  quality: z.enum(['good', 'uncertain', 'stale', 'bad', 'offline']),
 });
 export type SensorStatus = z.infer<typeof SensorStatusSchema>;
+
+/**
+ * A value its source marked Bad or Uncertain. It never enters a Reading (features, models, rollups
+ * and limit alarms see only good values); it is stored beside the readings and shown marked.
+ */
+export interface QualityMark {
+  machineId: string;
+  sensor: string;
+  /** Event time: the source's timestamp where it gives one. */
+  ts: number;
+  quality: 'bad' | 'uncertain';
+  /** The source's own name for the status, e.g. BadSensorFailure. */
+  status: string;
+  /** The value sent with the status, when it is a finite number. */
+  value: number | null;
+  receivedAt: number;
+}
 
 /** A low..high pair in the metric's unit; low < high is checked where it enters. */
 export const RangeSchema = z.object({ low: z.number().finite(), high: z.number().finite() });

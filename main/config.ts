@@ -9,6 +9,7 @@ import { canonicalTimeZone, timeZoneProblem } from '../common/plant-time';
 import { ConditionParamsSchema } from './inference/condition/condition-params';
 import { ModbusConfigSchema } from './ingest-modbus/modbus-config';
 import { HistorianConfigSchema } from './historian/historian-config';
+import { DiagnosticsConfigSchema } from './diagnostics/diagnostics-config';
 import { OpcuaConfigSchema } from './ingest-opcua/opcua-config';
 
 const TlsSchema = z
@@ -105,6 +106,8 @@ export const ConfigSchema = z
       .object({
         /** A session idle this long locks (alarms keep sounding); null: it ends after 12 h instead. */
         lockAfterMinutes: z.number().positive().max(24 * 60).nullable().default(15),
+        /** A session ends this long after its login, locked, idle or busy: a shift, not a week. */
+        sessionMaxHours: z.number().positive().max(7 * 24).default(12),
       })
       .strict()
       .prefault({}),
@@ -179,6 +182,8 @@ export const ConfigSchema = z
     opcua: OpcuaConfigSchema.prefault({}),
     /** Store and forward to PostgreSQL/TimescaleDB (main/historian); off while url is null. */
     historian: HistorianConfigSchema.prefault({}),
+    /** The diagnostics screen's window and the thresholds of the alarms that follow from it (main/diagnostics). */
+    diagnostics: DiagnosticsConfigSchema.prefault({}),
     voice: z
       .object({
         /** For hosts without an encrypted secret store (headless); the desktop keeps the key with safeStorage. */

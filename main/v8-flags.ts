@@ -7,12 +7,9 @@
  *
  * --max-semi-space-size=64 (MB; Node 20 grows the young generation to 16 MB): during a backlog the
  * pipeline holds each reading's objects until the next model flush and the writer's next batch,
- * 100 to 250 ms, while a 16 MB young generation fills in about 40 ms at 60,000 messages a second.
- * They were copied by every scavenge and promoted to the old generation, to be marked later. With
- * 64 MB, 300,000 bench messages fed straight into the runtime's router took 240 to 300 ms of
- * scavenge pauses instead of 430 to 480 ms, and about 6% less main-thread time a message. V8 grows
- * the young generation only under allocation pressure, so a plant at its normal rate does not use
- * the room.
+ * longer than a 16 MB young generation lasts, so every scavenge would copy and promote them. V8
+ * grows the young generation only under allocation pressure, so a plant at its normal rate does not
+ * use the room. Figures: bench/README.md, 2026-11-27.
  */
 import { spawn } from 'node:child_process';
 

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import { ConfigSchema } from '../../main/config';
 import { startRuntime } from '../../main/runtime';
-import { freePort } from '../../test/support/mosquitto';
+import { freePort } from '../../test/support/processes';
 import { waitFor } from './support';
 
 export interface OutageOptions {

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { DATABASE_FILE } from '../../main/runtime';
+import { DATABASE_FILE } from '../../main/store/database-file';
 import { verifyAuditChain } from '../../main/store/audit-log';
 import { AUDIT_KEY_FILE, readKey } from '../../main/store/key-file';
 import { startMosquitto } from '../../test/support/mosquitto';
@@ -91,7 +91,7 @@ export async function runKill9Drill(opts: Kill9Options): Promise<Kill9Result> {
         if (audited) auditAcknowledged++;
         return r.data;
       };
-      await acked(i === 0 ? 'auth.setup' : 'auth.login', { username: 'admin', password: PASSWORD });
+      await acked(i === 0 ? 'auth.setup' : 'auth.login', { username: 'admin', password: PASSWORD, ...(i === 0 ? { setupToken: serve.setupToken } : {}) });
       const name = `op${i}`;
       await acked('users.create', { username: name, password: PASSWORD, role: 'operator' });
       accounts.push(name);

@@ -31,6 +31,8 @@ export async function startServe(dataDir: string) {
   await waitFor(() => out.includes(': connected'), 'serve to connect to the broker');
   return {
     port,
+    /** The first-run setup token serve printed (a data dir without accounts), else undefined. */
+    setupToken: /Setup token for the first administrator: (\S+)/.exec(out)?.[1],
     exited,
     output: () => out,
     kill(signal: NodeJS.Signals) {

@@ -1,22 +1,27 @@
 /** The agents' contract calls over the agent host; each a thin adapter, like main/ipc/handlers. */
-import type { CallName } from '../../common/contract';
 import type { EnergySummary } from '../../common/contract-agents';
 import type { ShiftLogEntry } from '../../common/contract-shiftlog';
 import { baselineSavings, fitBaseline, tariffPrice, estimate } from '../../agents/energy';
 import { addLocalDays, formatLocal, localParts, localToInstant, startOfLocalDay } from '../../common/plant-time';
 import { roleAllows } from '../../common/roles';
-import { CallFailure } from '../ipc/call-failure';
+import { CallFailure } from '../../common/errors';
 import { specificEnergy, totals } from '../../agents/kpi';
 import { DAY_MS, HOUR_MS } from '../../agents/model';
 import { rankDeals } from '../../agents/procurement';
 import { reliability } from '../../agents/reliability';
 import type { AppConfig } from '../config';
+import type { AgentCallName } from '../ipc/handlers';
 import type { CallContext, Handlers } from '../ipc/router';
-import { kpiExport, kpiRows, optimizationReport, purchaseOrderDocument, reportPeriod } from '../reports/reports';
+import type { RepairGuide } from './maintenance/repair-guide';
+import { kpiExport, kpiRows, optimizationReport, purchaseOrderDocument, reportPeriod } from './reports/reports';
 import type { AgentHost } from './host';
 
-type AgentCallName = Extract<CallName, `agents.${string}` | `tickets.${string}` | `procurement.${string}` | `energy.${string}` | `reports.${string}`>;
-export type AgentHandlers = Pick<Handlers, AgentCallName>;
+export type AgentHandlers = Pick<Handlers, Exclude<AgentCallName, 'voice.repairSteps'>>;
+
+/** The repair guide's spoken steps for a maintenance ticket. */
+export function createRepairStepHandlers(guide: Pick<RepairGuide, 'act'>): Pick<Handlers, 'voice.repairSteps'> {
+  return { 'voice.repairSteps': ({ ticketId, action }) => guide.act(ticketId, action) };
+}
 
 const user = (ctx: CallContext) => ({ username: ctx.session!.user.username, role: ctx.session!.user.role });
 

@@ -15,14 +15,14 @@ import { createScheduler, type Scheduler } from '../../agents/scheduler';
 import type { Agent, Decision } from '../../agents/sdk';
 import type { Reading } from '../../common/telemetry';
 import type { AuditSink } from '../audit/audit-port';
+import { alarmStore } from '../alarms/alarm-store';
 import type { AppConfig } from '../config';
-import { KpiAccumulator } from '../energy/kpi-accumulator';
-import { kpiStore } from '../energy/kpi-store';
-import { CallFailure } from '../ipc/call-failure';
-import { ticketRepository } from '../maintenance/tickets';
-import { procurementStore, readCatalog } from '../procurement/procurement-store';
+import { KpiAccumulator } from './machine-kpis/kpi-accumulator';
+import { kpiStore } from './machine-kpis/kpi-store';
+import { CallFailure } from '../../common/errors';
+import { ticketRepository } from './maintenance/tickets';
+import { procurementStore, readCatalog } from './procurement/procurement-store';
 import type { Db } from '../store/open-database';
-import { prepared } from '../store/prepared';
 import { decisionLog } from './decision-log';
 import { PredictionWindow } from './predictions';
 
@@ -59,6 +59,7 @@ export function createAgentHost(options: AgentHostOptions) {
   const kpis = kpiStore(db);
   const accumulator = new KpiAccumulator();
   const predictions = new PredictionWindow();
+  const alarmJournal = alarmStore(db, options.audit);
   if (procurement.seed(readCatalog(), options.now())) options.log('procurement: seeded the example parts catalog; enter the plant’s own parts and prices');
   const latest = kpis.latestHour();
   if (latest !== null) accumulator.load(kpis.range(latest - 8 * DAY_MS, latest + 1));
@@ -73,12 +74,7 @@ export function createAgentHost(options: AgentHostOptions) {
 
   const machineInfos = (): MachineInfo[] => options.machines().map((m) => ({ id: m.id, name: m.name, type: m.type, area: m.area }));
   const hoursOf = (ids: readonly string[], count: number): Record<string, MachineHour[]> => Object.fromEntries(ids.map((id) => [id, accumulator.history(id).slice(-count)]));
-  const alarmCounts = (ts: number): Record<string, number> =>
-    Object.fromEntries(
-      prepared<[number, number], { machine_id: string; n: number }>(db, "SELECT machine_id, COUNT(*) AS n FROM alarm_journal WHERE action = 'activate' AND at > ? AND at <= ? GROUP BY machine_id")
-        .all(ts - HOUR_MS, ts)
-        .map((r) => [r.machine_id, r.n]),
-    );
+  const alarmCounts = (ts: number): Record<string, number> => alarmJournal.activationsByMachine(ts - HOUR_MS, ts);
 
   // Inputs are resolved once per advance and shared by the agents that run in it.
   let cache: { ts: number; values: Map<string, unknown> } = { ts: Number.NaN, values: new Map() };

@@ -5,6 +5,7 @@
  */
 import { DAY_MS, HOUR_MS, riskRank, type Prediction, type RiskLevel } from '../../agents/model';
 import type { ConditionOutput } from '../../common/contract-models';
+import type { ModelOutput } from '../inference/model-stage';
 
 /** Failure-probability bands of the risk levels; the alarm engine raises its predictive alarm at 0.7 too. */
 export const riskOf = (p: number): RiskLevel => (p >= 0.7 ? 'high' : p >= 0.4 ? 'medium' : 'low');
@@ -57,4 +58,24 @@ export function predictionOfCondition(o: ConditionOutput): Prediction | null {
     riskLevel: riskOf(p),
     source: 'condition-monitor',
   };
+}
+
+/**
+ * The agents' predictions in a batch of model outputs: the condition monitor's prognosis, and the
+ * failure model's probability and likely type. The failure model's RUL is in cycles, not hours, so
+ * none is passed on.
+ */
+export function predictionsOf(outputs: readonly ModelOutput[]): Prediction[] {
+  const out: Prediction[] = [];
+  for (const o of outputs) {
+    if (o.model === 'condition') {
+      const prediction = predictionOfCondition(o.output);
+      if (prediction) out.push(prediction);
+      continue;
+    }
+    if (o.model !== 'failure' || o.output.state !== 'ok' || o.output.pFailure === null) continue;
+    const p = o.output.pFailure;
+    out.push({ machineId: o.output.machineId, ts: o.output.ts, failureProbability: p, failureType: o.output.likelyType ?? 'unclassified', rulHours: null, riskLevel: riskOf(p), source: 'failure-model' });
+  }
+  return out;
 }

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Health } from '../../common/contract';
 import type { Alarm } from '../../common/contract-alarms';
 import type { Machine } from '../../common/telemetry';
-import { alarmStore } from '../store/alarm-store';
+import { alarmStore } from './alarm-store';
 import { createAuditLog } from '../store/audit-log';
 import { openDatabase, type Db } from '../store/open-database';
 import { AlarmService, type OperatorAction } from './alarm-service';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { until, uniqueName } from '../../test/integration/support';
-import { alarmStore } from '../store/alarm-store';
+import { alarmStore } from './alarm-store';
 import { createAuditLog } from '../store/audit-log';
 import { openDatabase } from '../store/open-database';
 import { AlarmService } from './alarm-service';

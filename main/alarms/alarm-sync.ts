@@ -19,14 +19,14 @@
  * console evaluates the same readings in event time and reaches the same alarms by itself.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { z } from 'zod';
 import { AlarmPrioritySchema, AlarmSourceSchema, LimitLevelSchema } from '../../common/contract-alarms';
 import { roleAllows, type Permission, type Role } from '../../common/roles';
+import { brokerClientOptions } from '../broker-options';
 import type { AppConfig } from '../config';
-import type { OperatorAction } from './alarm-service';
+import type { OperatorAction } from './remote-merge';
 
 export const alarmStateTopic = (site: string, alarmId: string) => `factorybrain/${site}/alarms/${encodeURIComponent(alarmId)}/state`;
 const subscription = (site: string) => `factorybrain/${site}/alarms/+/state`;
@@ -108,19 +108,7 @@ export class AlarmSync {
 
   constructor(private readonly options: AlarmSyncOptions) {
     const { broker } = options;
-    const tls = broker.tls;
-    const clientOptions: IClientOptions = {
-      reconnectPeriod: 2_000,
-      connectTimeout: 10_000,
-      ...(broker.username !== undefined && { username: broker.username }),
-      ...(broker.password !== undefined && { password: broker.password }),
-      ...(tls && {
-        rejectUnauthorized: tls.rejectUnauthorized,
-        ...(tls.caFile && { ca: readFileSync(tls.caFile) }),
-        ...(tls.certFile && { cert: readFileSync(tls.certFile) }),
-        ...(tls.keyFile && { key: readFileSync(tls.keyFile) }),
-      }),
-    };
+    const clientOptions: IClientOptions = { reconnectPeriod: 2_000, connectTimeout: 10_000, ...brokerClientOptions(broker) };
     this.client = mqtt.connect(broker.url, clientOptions);
     this.client.on('connect', () => {
       this.connectedNow = true;

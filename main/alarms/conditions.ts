@@ -5,6 +5,7 @@
  */
 import type { Health } from '../../common/contract';
 import type { AlarmPriority, AlarmSource } from '../../common/contract-alarms';
+import { diagnosticConditions, type DiagnosticSample } from '../diagnostics/alerts';
 
 /** What inference gives per machine; the runtime hands each output to AlarmService.modelOutput. */
 export interface ModelOutput {
@@ -41,6 +42,8 @@ export interface SystemSample {
   diskFreeRatio: number | null;
   /** New machines and sensors refused beyond the configured limits: how many since start, and when last. */
   cardinality?: { count: number; lastAt: number | null };
+  /** Contract calls and model scoring runs (main/diagnostics): their alarms follow the diagnostics settings. */
+  diagnostics?: DiagnosticSample;
 }
 
 /** The cardinality alarm stays up this long after the last refusal, so a steady trickle does not chatter. */
@@ -151,5 +154,6 @@ export function systemConditions(s: SystemSample, at: number, wasActive: (alarmI
     const free = s.diskFreeRatio;
     out.push(sys('system:disk', 'high', hysteresis(wasActive('system:disk'), free < t.raise, free > t.clear), `Disk ${((1 - free) * 100).toFixed(0)}% full (limit ${(1 - t.raise) * 100}%)`, free, t.raise));
   }
+  if (s.diagnostics) out.push(...diagnosticConditions(s.diagnostics, at, wasActive));
   return out;
 }

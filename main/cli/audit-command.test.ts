@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { DATABASE_FILE } from '../runtime';
+import { DATABASE_FILE } from '../store/database-file';
 import { createAuditLog } from '../store/audit-log';
 import { openDatabase } from '../store/open-database';
 import { main } from './index';

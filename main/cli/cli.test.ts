@@ -9,7 +9,8 @@ import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi, type MockInstance } from 'vitest';
 import { call, setupAdmin, spawnCli, tempDirs, uniqueName, until } from '../../test/integration/support';
 import { loadConfig } from '../config';
-import { DATABASE_FILE, startRuntime } from '../runtime';
+import { startRuntime } from '../runtime';
+import { DATABASE_FILE } from '../store/database-file';
 import { main } from './index';
 
 const brokerUrl = inject('mosquittoUrl');

@@ -3,7 +3,7 @@ import { createWriteStream, existsSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { loadConfig } from '../config';
-import { DATABASE_FILE } from '../runtime';
+import { DATABASE_FILE } from '../store/database-file';
 import { runningInstance } from '../run-lock';
 import { backupTo, restoreFrom } from '../store/backup';
 import { AUDIT_KEY_FILE, readKey } from '../store/key-file';

@@ -39,7 +39,7 @@ export const serve: Command = {
     guardProcess(log);
     // npm start and npm run serve give Node the flags; a bare `node bin/factorybrain.mjs serve` does not.
     if (!hasRuntimeV8Flags()) log(`started without the V8 flags ${RUNTIME_V8_FLAGS.join(' ')}: works, but ingests a backlog about 6% slower (add them to the node command or NODE_OPTIONS)`);
-    const runtime = await startRuntime(config, { log });
+    const runtime = await startRuntime(config, { log, setupToken: true });
     const host = await startHeadlessHost({
       host: config.server.host,
       port: config.server.port,
@@ -54,6 +54,8 @@ export const serve: Command = {
       insecure,
       loginLimit: { burst: config.server.loginBurst, refillMs: config.server.loginRefillMs },
     });
+    // Whoever reaches the page first must not become administrator: the first setup needs this token.
+    if (runtime.setupToken) console.log(`First run: no account exists yet. Setup token for the first administrator: ${runtime.setupToken} (or go to ${host.url}#setup=${runtime.setupToken})`);
     console.log(`FactoryBrain is running. Open ${host.url} (data: ${config.dataDir}, broker: ${runtime.health().broker.url})`);
     const signal = await untilSignal();
     log(`${signal}: stopping`);

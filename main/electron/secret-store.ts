@@ -5,7 +5,7 @@
  */
 import type { SafeStorage } from 'electron';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { SecretStore } from '../voice/secret-store';
+import type { SecretStore } from '../secrets/secret-store';
 
 export const BROKER_PASSWORD = 'broker.password';
 

@@ -11,7 +11,7 @@ import { openDatabase, type Db } from '../store/open-database';
 import { Historian, historianAlarm } from './historian';
 import { HistorianConfigSchema, type HistorianConfig } from './historian-config';
 import { localOutbox } from './local-outbox';
-import { pgUnavailable, startPgTestCluster, type PgTestCluster } from './pg-test-cluster';
+import { pgUnavailable, startPgTestCluster, type PgTestCluster } from '../../test/support/pg-cluster';
 
 const unavailable = pgUnavailable();
 if (unavailable) console.warn(`historian tests skipped: ${unavailable}`);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Reading } from '../../common/telemetry';
-import { FeatureEngine, type FeatureFrame } from '../pipeline/features/engine';
-import { rng } from '../pipeline/features/naive.test-helper';
-import { SENSOR_FEATURE_COUNT, SENSOR_FEATURES } from '../pipeline/features/sensor-window';
+import { FeatureEngine, type FeatureFrame } from './features/engine';
+import { rng } from './features/naive.test-helper';
+import { SENSOR_FEATURE_COUNT, SENSOR_FEATURES } from './features/sensor-window';
 import { FEATURES_PER_SENSOR } from './anomaly-params';
 import { AnomalyWindows } from './anomaly-windows';
 

@@ -12,8 +12,8 @@
  * traffic, not arithmetic, most of the detector's cost.
  */
 import type { Reading } from '../../common/telemetry';
-import { FirstSeenOrder } from '../ingest/first-seen-order';
-import { addToWindow, checkWindowSize, LEVEL_ONLY, WINDOW_SUMS, windowCount, windowMean, windowRawVariance, windowSlope } from '../pipeline/features/window-sums';
+import { FirstSeenOrder } from '../primitives/first-seen-order';
+import { addToWindow, checkWindowSize, LEVEL_ONLY, WINDOW_SUMS, windowCount, windowMean, windowRawVariance, windowSlope } from './features/window-sums';
 import { FEATURES_PER_SENSOR } from './anomaly-params';
 
 // Per sensor: the run of equal latest values, then the short and the long window's sums. Only the

@@ -1,7 +1,7 @@
 /** The model calls of the contract, over the inference stage and the store. */
 import type { CallResponse } from '../../common/contract';
-import { CallFailure } from '../ipc/call-failure';
-import type { ModelOutputRepository } from '../store/model-outputs';
+import { CallFailure } from '../../common/errors';
+import type { ModelOutputRepository } from './model-outputs';
 import type { ConditionRepository } from './condition/condition-repository';
 import type { ModelStage } from './model-stage';
 

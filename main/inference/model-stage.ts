@@ -1,14 +1,14 @@
 /**
- * The inference stage of the data path: readings in, model outputs out to the alarm hooks, the
+ * The inference stage of the data path: readings in, model outputs out to the fan-out, the
  * store and the machine screen. Each reading is queued synchronously in arrival order and scored in
  * batches by flush(); flushes run one after another. The SKAB evaluation drives this same class.
  */
 import type { Reading } from '../../common/telemetry';
 import type { ConditionOutput } from '../../common/contract-models';
-import type { ModelOutputRepository } from '../store/model-outputs';
+import type { ModelOutputRepository } from './model-outputs';
 import { ConditionMonitor, type ConditionStore } from './condition/condition-monitor';
 import { ConditionParamsSchema, type ConditionParams } from './condition/condition-params';
-import type { FittedModel } from './condition/machine-condition';
+import type { FittedModel } from './condition/condition-types';
 import { AnomalyDetector, type AnomalyOutput } from './anomaly-detector';
 import { AnomalyParamsSchema } from './anomaly-params';
 import { FailureParamsSchema, FailureScorer, type FailureOutput } from './failure-scorer';

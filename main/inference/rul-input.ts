@@ -8,9 +8,9 @@
  */
 import { z } from 'zod';
 import type { Reading } from '../../common/telemetry';
-import { FeatureEngine, type FeatureFrame } from '../pipeline/features/engine';
-import { cycleCount } from '../pipeline/features/machine-features';
-import { SENSOR_FEATURE_COUNT, SENSOR_FEATURES } from '../pipeline/features/sensor-window';
+import { FeatureEngine, type FeatureFrame } from './features/engine';
+import { cycleCount } from './features/machine-features';
+import { SENSOR_FEATURE_COUNT, SENSOR_FEATURES } from './features/sensor-window';
 
 export const RulParamsSchema = z.object({
   window: z.number().int().min(2),

@@ -80,4 +80,23 @@ describe('MachineRegistry', () => {
     expect(reg.size).toBe(2);
     expect(reg.list().map((m) => m.id)).toEqual(['g/e/d1', 'g/e']);
   });
+
+  it('shows a value its source marked Bad as bad, keeps the machine online, and turns good with the next good value', () => {
+    const reg = new MachineRegistry({ staleAfterMs: 10_000 });
+    reg.observe(reading(T0, { temp: 20, speed: 5 }), 'opcua');
+    reg.tick(T0);
+    reg.markQuality({ machineId: 'plant1/press/p7', sensor: 'temp', ts: T0 + 500, quality: 'bad', status: 'BadSensorFailure', value: null, receivedAt: T0 + 505 }, 'opcua');
+    const [bad] = reg.tick(T0 + 600);
+    expect(bad!.sensors['temp']).toEqual({ value: null, ts: T0 + 500, quality: 'bad' });
+    expect(bad!.sensors['speed']!.quality).toBe('good');
+    expect(bad!.state).toBe('online');
+    // a mark older than the sensor's value does not replace it
+    reg.markQuality({ machineId: 'plant1/press/p7', sensor: 'speed', ts: T0 - 1000, quality: 'uncertain', status: 'Uncertain', value: 1, receivedAt: T0 + 700 }, 'opcua');
+    expect(reg.get('plant1/press/p7')!.sensors['speed']!.quality).toBe('good');
+    reg.observe(reading(T0 + 1000, { temp: 21 }), 'opcua');
+    expect(reg.get('plant1/press/p7')!.sensors['temp']).toEqual({ value: 21, ts: T0 + 995, quality: 'good' });
+    // a machine first heard of through a mark is discovered, its sensor bad
+    reg.markQuality({ machineId: 'ua/line/m2', sensor: 'flow', ts: T0, quality: 'uncertain', status: 'UncertainInitialValue', value: 3, receivedAt: T0 }, 'opcua');
+    expect(reg.get('ua/line/m2')).toMatchObject({ protocol: 'opcua', state: 'online', sensors: { flow: { value: 3, quality: 'uncertain' } } });
+  });
 });

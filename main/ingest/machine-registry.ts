@@ -8,16 +8,17 @@
  * meta, quality or state) are collected and handed out by `tick`, so the runtime pushes them to
  * screens at the tick rate rather than once per message.
  */
-import type { Machine, MachineState, Reading, SensorEng, SensorStatus } from '../../common/telemetry';
+import type { Machine, MachineState, QualityMark, Reading, SensorEng, SensorStatus } from '../../common/telemetry';
 import { mergeEng } from './eng-info';
-import { FirstSeenOrder } from './first-seen-order';
+import { FirstSeenOrder } from '../primitives/first-seen-order';
 import type { MachineMeta, Protocol } from './decoded';
 
 /** Receive intervals remembered per sensor for its median period. */
 const INTERVALS = 16;
 
 interface SensorRecord {
-  value: number;
+  /** null: the source marked the value Bad or Uncertain and sent no number with it. */
+  value: number | null;
   ts: number;
   quality: SensorStatus['quality'];
   lastReceived: number;
@@ -63,7 +64,8 @@ function medianInterval(sensor: SensorRecord): number {
 
 function stateOf(machine: MachineRecord): MachineState {
   if (machine.offline) return 'offline';
-  for (const sensor of machine.sensors) if (sensor.quality === 'good') return 'online';
+  // a Bad or Uncertain value still proves the source is there and talking about the machine
+  for (const sensor of machine.sensors) if (sensor.quality === 'good' || sensor.quality === 'bad' || sensor.quality === 'uncertain') return 'online';
   // includes a machine known only from its meta: nothing says it is alive
   return 'stale';
 }
@@ -127,6 +129,27 @@ export class MachineRegistry {
     if (qualityChanged) this.restate(machine);
   }
 
+  /** The source marked a value Bad or Uncertain: the sensor shows it so until a good value arrives. */
+  markQuality(mark: QualityMark, protocol: Protocol): void {
+    const now = mark.receivedAt;
+    const machine = this.machines.get(mark.machineId) ?? this.discover(mark.machineId, protocol, now);
+    machine.lastSeen = now;
+    machine.offline = false;
+    const k = machine.order.find(mark.sensor, 0);
+    if (k < 0) {
+      machine.order.add(mark.sensor);
+      machine.sensors.push({ value: mark.value, ts: mark.ts, quality: mark.quality, lastReceived: now, intervals: new Float64Array(INTERVALS), intervalCount: 0 });
+    } else {
+      const sensor = machine.sensors[k]!;
+      sensor.lastReceived = now;
+      if (mark.ts < sensor.ts) return;
+      sensor.value = mark.value;
+      sensor.ts = mark.ts;
+      sensor.quality = mark.quality;
+    }
+    this.restate(machine);
+  }
+
   /** Merges what a meta message or birth says; fields it does not give keep their value. */
   applyMeta(meta: MachineMeta, now: number): void {
     const machine = this.machines.get(meta.id) ?? this.discover(meta.id, meta.protocol, now);
@@ -181,6 +204,14 @@ export class MachineRegistry {
     const out = [...this.changed].map((m) => snapshot(m, this.overrides));
     this.changed.clear();
     return out;
+  }
+
+  /** An engineer retired the machine (machine-retirement.ts); a reading of it later makes it new again. */
+  remove(id: string): boolean {
+    const machine = this.machines.get(id);
+    if (!machine) return false;
+    this.changed.delete(machine);
+    return this.machines.delete(id);
   }
 
   get(id: string): Machine | undefined {

@@ -9,21 +9,20 @@
  * Reconnect is ours, not mqtt.js's (reconnectPeriod 0): jittered exponential back-off, and a fresh
  * client per attempt so TLS files and options are re-read each time.
  */
-import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { BrokerState } from '../../common/contract';
-import type { QuarantineEntry, Reading } from '../../common/telemetry';
+import { brokerClientOptions } from '../broker-options';
 import type { AppConfig } from '../config';
 import { Backoff, type BackoffOptions } from './backoff';
-import type { MachineMeta, Protocol, PublishAction } from './decoded';
-import { Listeners } from './listeners';
+import type { PublishAction } from './decoded';
 import { MessageRouter } from './message-router';
 import type { Quarantine } from './quarantine';
 import type { CardinalityGate } from './cardinality-gate';
 import { guardPacketSize } from './packet-size-guard';
-import { RateMeter } from './rate-meter';
+import { RateMeter } from '../primitives/rate-meter';
 import { ReadCoalescer, type PausableStream } from './read-coalescer';
+import { SourceEvents } from './source-events';
 import { SparkplugDecoder, type SparkplugOptions } from './sparkplug';
 
 export interface MqttSourceOptions {
@@ -68,7 +67,8 @@ export interface PublishOptions {
   retain?: boolean;
 }
 
-export class MqttSource {
+/** Its state: anything but 'connected' means the data on screen is no longer live; onOffline is a Sparkplug death. */
+export class MqttSource extends SourceEvents<BrokerState> {
   private stateNow: BrokerState = 'offline';
   private error: string | null = null;
   private client: MqttClient | null = null;
@@ -81,15 +81,9 @@ export class MqttSource {
   private readonly backoff: Backoff;
   private readonly meter = new RateMeter();
   private readonly router: MessageRouter;
-  private listenerFailures = 0;
-
-  private readonly readingListeners = new Listeners<[Reading[], Protocol]>((e) => this.listenerFailed(e));
-  private readonly metaListeners = new Listeners<[MachineMeta]>((e) => this.listenerFailed(e));
-  private readonly offlineListeners = new Listeners<[string]>((e) => this.listenerFailed(e));
-  private readonly stateListeners = new Listeners<[BrokerState]>((e) => this.listenerFailed(e));
-  private readonly rejectedListeners = new Listeners<[QuarantineEntry]>((e) => this.listenerFailed(e));
 
   constructor(private readonly options: MqttSourceOptions) {
+    super('ingest');
     this.clock = options.clock ?? Date.now;
     this.backoff = new Backoff(options.backoff);
     this.router = new MessageRouter({
@@ -118,29 +112,6 @@ export class MqttSource {
   /** Messages received in the last whole second. */
   get messagesPerSecond(): number {
     return this.meter.perSecond(this.clock());
-  }
-
-  /** Callbacks that threw; they are isolated from ingest, counted here and reported in lastError. */
-  get listenerErrors(): number {
-    return this.listenerFailures;
-  }
-
-  onReadings(listener: (batch: Reading[], protocol: Protocol) => void): () => void {
-    return this.readingListeners.add(listener);
-  }
-  onMeta(listener: (meta: MachineMeta) => void): () => void {
-    return this.metaListeners.add(listener);
-  }
-  /** A Sparkplug death: the machine is offline until its next birth. */
-  onOffline(listener: (machineId: string) => void): () => void {
-    return this.offlineListeners.add(listener);
-  }
-  /** Every state change; anything but 'connected' means the data on screen is no longer live. */
-  onState(listener: (state: BrokerState) => void): () => void {
-    return this.stateListeners.add(listener);
-  }
-  onRejected(listener: (entry: QuarantineEntry) => void): () => void {
-    return this.rejectedListeners.add(listener);
   }
 
   start(): void {
@@ -222,8 +193,6 @@ export class MqttSource {
 
   private clientOptions(): IClientOptions {
     const { broker } = this.options;
-    const read = this.options.readFile ?? ((path: string) => readFileSync(path));
-    const tls = broker.tls;
     return {
       // mqtt.js passes every packet through several `debug` calls even when debug output is off: a few
       // per cent of the main thread at high rates. DEBUG=mqttjs* still gets them.
@@ -235,14 +204,7 @@ export class MqttSource {
       clean: broker.clientId === undefined,
       resubscribe: false,
       ...(broker.clientId !== undefined && { clientId: broker.clientId }),
-      ...(broker.username !== undefined && { username: broker.username }),
-      ...(broker.password !== undefined && { password: broker.password }),
-      ...(tls && {
-        rejectUnauthorized: tls.rejectUnauthorized,
-        ...(tls.caFile && { ca: read(tls.caFile) }),
-        ...(tls.certFile && { cert: read(tls.certFile) }),
-        ...(tls.keyFile && { key: read(tls.keyFile) }),
-      }),
+      ...brokerClientOptions(broker, this.options.readFile),
     };
   }
 
@@ -297,8 +259,9 @@ export class MqttSource {
     this.stateListeners.emit(state);
   }
 
-  private listenerFailed(err: unknown): void {
-    this.listenerFailures++;
-    this.error = `ingest listener failed: ${err instanceof Error ? err.message : String(err)}`;
+  /** A listener that threw shows in lastError too. */
+  protected override listenerFailed(err: unknown): void {
+    super.listenerFailed(err);
+    this.error = this.lastListenerError;
   }
 }

@@ -16,19 +16,11 @@
  *
  * Effects are returned, not performed: the caller publishes the NCMDs. Time comes in as arguments.
  */
-import sparkplug from 'sparkplug-payload';
-import type { Reading } from '../../common/telemetry';
-import { MAX_METRIC_NAME, MAX_METRICS, type MachineMeta, type PublishAction, type Rejection } from './decoded';
-import { engFromSparkplugProperties } from './eng-info';
-import { implausibleEventTime } from './event-time';
+import { MAX_METRICS, type PublishAction } from './decoded';
+import { codec, parseSparkplugTopic, rebirthRequest, toNumberOrNull, type MessageType, type Payload } from './sparkplug-codec';
+import { birthEng, collectReadings, emptyOutput, note, type SparkplugOutput } from './sparkplug-metrics';
 
-const NAMESPACE = 'spBv1.0';
-const codecOrNull = sparkplug.get(NAMESPACE);
-if (!codecOrNull) throw new Error(`sparkplug-payload does not know ${NAMESPACE}`);
-const codec = codecOrNull;
-
-type Payload = ReturnType<typeof codec.decodePayload>;
-type Metric = NonNullable<Payload['metrics']>[number];
+export type { SparkplugOutput } from './sparkplug-metrics';
 
 export interface SparkplugOptions {
   maxPayloadBytes: number;
@@ -46,17 +38,6 @@ export interface SparkplugOptions {
   maxMetrics?: number;
   /** Rebirth requests (NCMD) sent per second over all nodes: many unborn nodes cannot make us flood the broker. */
   maxRebirthsPerSecond?: number;
-}
-
-export interface SparkplugOutput {
-  readings: Reading[];
-  /** Machines described by a BIRTH in this message. */
-  metas: MachineMeta[];
-  /** Machine ids a DEATH took offline. */
-  offline: string[];
-  /** Problems; the message may still have yielded readings (see the module comment). */
-  rejections: Rejection[];
-  publish: PublishAction[];
 }
 
 interface DeviceState {
@@ -77,61 +58,6 @@ interface NodeState {
   gapAt: number;
   sinceGap: number;
   lastRebirthAt: number;
-}
-
-type MessageType = 'NBIRTH' | 'NDEATH' | 'DBIRTH' | 'DDEATH' | 'NDATA' | 'DDATA';
-const HANDLED = new Set<string>(['NBIRTH', 'NDEATH', 'DBIRTH', 'DDEATH', 'NDATA', 'DDATA']);
-/** Commands (ours included, since we subscribe to spBv1.0/#) and host STATE carry no telemetry. */
-const IGNORED = new Set<string>(['NCMD', 'DCMD', 'STATE']);
-
-interface ParsedTopic {
-  group: string;
-  type: MessageType;
-  edge: string;
-  device: string | null;
-}
-
-/** Parsed topic, 'ignore' for command and host-state topics, or null when not a Sparkplug B topic. */
-export function parseSparkplugTopic(topic: string): ParsedTopic | 'ignore' | null {
-  const parts = topic.split('/');
-  if (parts[0] !== NAMESPACE) return null;
-  // Sparkplug 3.0 host state: spBv1.0/STATE/<host id>
-  if (parts[1] === 'STATE') return 'ignore';
-  const [, group, type, edge, device] = parts;
-  if (parts.length < 4 || parts.length > 5 || !group || !type || !edge || device === '') return null;
-  if (IGNORED.has(type)) return 'ignore';
-  if (!HANDLED.has(type)) return null;
-  const isDeviceMessage = type[0] === 'D';
-  if (isDeviceMessage !== (device !== undefined)) return null;
-  return { group, type: type as MessageType, edge, device: device ?? null };
-}
-
-/** The NCMD that asks an edge node to resend its NBIRTH and DBIRTHs. */
-export function rebirthRequest(group: string, edge: string, now: number): PublishAction {
-  const payload = codec.encodePayload({ timestamp: now, metrics: [{ name: 'Node Control/Rebirth', type: 'Boolean', value: true }] });
-  return { topic: `${NAMESPACE}/${group}/NCMD/${edge}`, payload, qos: 0, retain: false };
-}
-
-interface LongLike {
-  toNumber(): number;
-}
-const isLong = (v: unknown): v is LongLike => typeof v === 'object' && v !== null && typeof (v as LongLike).toNumber === 'function';
-
-/** Int64 fields arrive as Long objects; seq, bdSeq and timestamps fit a double exactly. */
-function toNumberOrNull(v: unknown): number | null {
-  if (typeof v === 'number') return v;
-  if (isLong(v)) return v.toNumber();
-  return null;
-}
-
-/** Protocol bookkeeping metrics, not measurements. */
-const isControlMetric = (name: string) => name === 'bdSeq' || name.startsWith('Node Control/') || name.startsWith('Device Control/');
-
-const emptyOutput = (): SparkplugOutput => ({ readings: [], metas: [], offline: [], rejections: [], publish: [] });
-
-function note(out: SparkplugOutput, reason: Rejection['reason'], detail: string): void {
-  // one entry per reason per message: a 500-metric payload full of NaN is one problem, not 500
-  if (!out.rejections.some((r) => r.reason === reason)) out.rejections.push({ reason, detail });
 }
 
 export class SparkplugDecoder {
@@ -337,69 +263,7 @@ export class SparkplugDecoder {
     out.publish.push(rebirthRequest(node.group, node.edge, now));
   }
 
-  /** Numeric metrics of a payload, grouped into one reading per distinct event time. */
   private collect(node: NodeState, machineId: string, aliases: Map<number, string>, payload: Payload, now: number, out: SparkplugOutput): void {
-    const payloadTs = toNumberOrNull(payload.timestamp);
-    const byTs = new Map<number, Record<string, number>>();
-    for (const metric of payload.metrics ?? []) {
-      const name = metricName(metric, aliases);
-      if (name === null) {
-        note(out, 'sparkplug_unborn', `alias ${toNumberOrNull(metric.alias)} on ${machineId} was not declared in a BIRTH`);
-        this.requestRebirth(node, now, out);
-        continue;
-      }
-      if (isControlMetric(name) || metric.isNull) continue;
-      if (name.length > MAX_METRIC_NAME || name === '__proto__') {
-        note(out, 'unknown_shape', `metric name ${name.slice(0, 64)} on ${machineId} is not usable`);
-        continue;
-      }
-      const value = metricValue(metric.value);
-      if (value === undefined) continue;
-      if (!Number.isFinite(value)) {
-        note(out, 'non_finite', `metric ${name.slice(0, 64)} on ${machineId} is ${value}`);
-        continue;
-      }
-      const ts = toNumberOrNull(metric.timestamp) ?? payloadTs;
-      if (ts === null) {
-        note(out, 'bad_timestamp', `metric ${name.slice(0, 64)} on ${machineId} has no timestamp and neither has the payload`);
-        continue;
-      }
-      const implausible = implausibleEventTime(ts, now);
-      if (implausible) {
-        note(out, 'bad_timestamp', `${machineId}: ${implausible}`);
-        continue;
-      }
-      let metrics = byTs.get(ts);
-      if (!metrics) byTs.set(ts, (metrics = {}));
-      metrics[name] = value;
-    }
-    for (const [ts, metrics] of byTs) out.readings.push({ machineId, ts, metrics, receivedAt: now });
+    collectReadings(machineId, aliases, payload, now, out, () => this.requestRebirth(node, now, out));
   }
-}
-
-function metricName(metric: Metric, aliases: Map<number, string>): string | null {
-  if (metric.name) return metric.name;
-  const alias = toNumberOrNull(metric.alias);
-  return alias === null ? null : (aliases.get(alias) ?? null);
-}
-
-/** A number for numeric and boolean metrics; undefined for those that are not measurements (strings, bytes, datasets). */
-function metricValue(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (isLong(value)) return value.toNumber();
-  return undefined;
-}
-
-/** Units and engineering ranges from a birth's metric properties (engUnit, engLow, engHigh). */
-function birthEng(payload: Payload): Pick<MachineMeta, 'eng' | 'engProblems'> {
-  const eng: NonNullable<MachineMeta['eng']> = {};
-  const problems: string[] = [];
-  for (const metric of payload.metrics ?? []) {
-    if (!metric.name || metric.name.length > MAX_METRIC_NAME) continue;
-    const found = engFromSparkplugProperties(metric.name, metric.properties as Parameters<typeof engFromSparkplugProperties>[1], problems);
-    if (found) eng[metric.name] = found;
-  }
-  // a birth that gives no engineering properties keeps what the machine had (as a JSON meta without units does)
-  return { ...(Object.keys(eng).length > 0 ? { eng } : {}), ...(problems.length > 0 ? { engProblems: problems } : {}) };
 }

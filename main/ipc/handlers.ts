@@ -1,17 +1,18 @@
 /** The contract's handlers over the runtime's parts. Each is a thin adapter; the logic lives in its stage. */
-import type { Health, History, ParsedRequest } from '../../common/contract';
+import type { CallName, Health, History, ParsedRequest } from '../../common/contract';
 import type { Machine, QuarantineEntry, QuarantineReason } from '../../common/telemetry';
-import type { AgentHandlers } from '../agents-host/handlers';
 import type { ShiftLogHandlers } from '../shiftlog/handlers';
-import type { RepairGuide } from '../maintenance/repair-guide';
 import type { AlarmService } from '../alarms/alarm-service';
 import type { AuthService } from '../auth/auth-service';
 import type { UserAdmin } from '../auth/user-admin';
 import type { ModelService } from '../inference/model-service';
 import type { EngService } from '../ingest/eng-service';
+import type { MachineRetirement } from '../ingest/machine-retirement';
+import type { AreaLayouts } from '../store/area-layouts';
 import type { AuditLog } from '../store/audit-log';
 import type { VoiceService } from '../voice/voice-service';
-import type { ConnectorHandlers } from '../connectors/handlers';
+import type { connectorCalls } from '../../common/contract-connectors';
+import type { DiagnosticsHandlers } from '../diagnostics/handlers';
 import type { CallContext, Handlers } from './router';
 
 export interface HandlerDeps {
@@ -19,6 +20,8 @@ export interface HandlerDeps {
   health(): Health;
   machines(): Machine[];
   eng: Pick<EngService, 'overrides' | 'set'>;
+  retirement: MachineRetirement;
+  areaLayouts: Pick<AreaLayouts, 'get' | 'set'>;
   history(request: ParsedRequest<'readings.history'>): History;
   quarantine: { counts(): Record<string, number>; list(options: { reason?: QuarantineReason; limit: number }): QuarantineEntry[] };
   voice: Pick<VoiceService, 'settings' | 'updateSettings' | 'test' | 'log'>;
@@ -26,10 +29,8 @@ export interface HandlerDeps {
   models: ModelService;
   users: UserAdmin;
   auditLog: Pick<AuditLog, 'verify' | 'export'>;
-  agents: AgentHandlers;
   shiftLog: ShiftLogHandlers;
-  repairGuide: Pick<RepairGuide, 'act'>;
-  connectors: ConnectorHandlers;
+  diagnostics: DiagnosticsHandlers;
 }
 
 /** The router has checked the permission, so every non-public call has a session. */
@@ -43,16 +44,26 @@ const cappedVoiceTest = (request: ParsedRequest<'voice.test'>, ctx: CallContext)
 
 const userOf = (ctx: CallContext) => ({ id: ctx.session!.user.id, username: ctx.session!.user.username });
 
-export function createHandlers(deps: HandlerDeps): Handlers {
+/**
+ * The calls the agent host answers (main/agents-host/handlers.ts, the repair guide's voice steps among
+ * them). The composition root merges them and the connectors' calls, so this folder imports no host.
+ */
+export type AgentCallName = Extract<CallName, `agents.${string}` | `tickets.${string}` | `procurement.${string}` | `energy.${string}` | `reports.${string}` | 'voice.repairSteps'>;
+
+export function createHandlers(deps: HandlerDeps): Omit<Handlers, AgentCallName | keyof typeof connectorCalls> {
   return {
-    'auth.state': (_req, ctx) => ({ needsSetup: deps.auth.needsSetup(), user: ctx.session?.user ?? null, locked: ctx.session?.locked ?? false }),
-    'auth.setup': async ({ username, password }, ctx) => {
-      const session = await deps.auth.setup(username, password);
+    'auth.state': (_req, ctx) => {
+      const needsSetup = deps.auth.needsSetup();
+      const tokenRequired = needsSetup && deps.auth.setupTokenRequired({ network: ctx.transport === 'ws' });
+      return { needsSetup, ...(tokenRequired ? { setupTokenRequired: true } : {}), user: ctx.session?.user ?? null, locked: ctx.session?.locked ?? false };
+    },
+    'auth.setup': async ({ username, password, setupToken }, ctx) => {
+      const session = await deps.auth.setup(username, password, { network: ctx.transport === 'ws', token: setupToken });
       ctx.setSession(session);
       return { user: session.user, token: session.token };
     },
     'auth.login': async ({ username, password }, ctx) => {
-      const session = await deps.auth.login(username, password);
+      const session = await deps.auth.login(username, password, ctx.peer);
       ctx.setSession(session);
       return { user: session.user, token: session.token };
     },
@@ -70,13 +81,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'machines.list': () => deps.machines(),
     'machines.eng.get': () => deps.eng.overrides(),
     'machines.eng.set': ({ scope, key, sensor, eng }) => deps.eng.set(scope, key, sensor, eng),
+    'machines.silent': ({ days }) => deps.retirement.silent(days),
+    'machines.retire': ({ machineIds, days }) => deps.retirement.retire(machineIds, days),
+    'areas.layout.get': ({ area }) => deps.areaLayouts.get(area),
+    'areas.layout.set': ({ area, layout }, ctx) => deps.areaLayouts.set(area, layout, userOf(ctx).username),
     'readings.history': (request) => deps.history(request),
     'ingest.quarantine': ({ reason, limit }) => ({ counts: deps.quarantine.counts(), entries: deps.quarantine.list({ reason, limit }) }),
     'voice.settings.get': () => deps.voice.settings(),
     'voice.settings.set': (patch) => deps.voice.updateSettings(patch),
     'voice.test': (request, ctx) => deps.voice.test(cappedVoiceTest(request, ctx)),
     'voice.log': (query) => deps.voice.log(query),
-    'voice.repairSteps': ({ ticketId, action }) => deps.repairGuide.act(ticketId, action),
     'alarms.active': (request) => deps.alarms.active(request),
     'alarms.history': (request) => deps.alarms.history(request),
     'alarms.ack': ({ alarmId, note }, ctx) => ({ alarm: deps.alarms.ack(userOf(ctx), alarmId, note) }),
@@ -106,13 +120,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { locked: true as const };
     },
     'auth.unlock': async ({ password }, ctx) => {
-      await deps.auth.unlock(ctx.session!.token, password);
+      await deps.auth.unlock(ctx.session!.token, password, ctx.peer);
       return { locked: false as const };
     },
     'audit.verify': () => deps.auditLog.verify(),
     'audit.export': (query) => deps.auditLog.export(query),
-    ...deps.agents,
     ...deps.shiftLog,
-    ...deps.connectors,
+    ...deps.diagnostics,
   };
 }

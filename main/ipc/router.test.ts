@@ -3,7 +3,7 @@ import { CALL_NAMES, calls } from '../../common/contract';
 import { ROLES, roleAllows, type Role } from '../../common/roles';
 import type { AuditEntry } from '../audit/audit-port';
 import type { Session } from '../auth/sessions';
-import { CallFailure } from './call-failure';
+import { CallFailure } from '../../common/errors';
 import { createRouter, type Handlers, type Connection } from './router';
 
 /** Handlers that record that they ran; validity of their output is not the router's business. */
@@ -28,6 +28,10 @@ const validRequest: Record<string, unknown> = {
   'alarms.limits.get': { machineId: 'm' },
   'alarms.limits.acceptMeta': { machineId: 'm' },
   'machines.eng.set': { scope: 'type', key: 'oven', sensor: 'temperature', eng: { unit: '°C', normal: { low: 40, high: 80 } } },
+  'machines.silent': { days: 30 },
+  'machines.retire': { machineIds: ['plant1/press/p7'], days: 30 },
+  'areas.layout.get': { area: 'fluids' },
+  'areas.layout.set': { area: 'fluids', layout: { nodes: [{ machineId: 'm', x: 0.5, y: 0.5 }], links: [] } },
   'alarms.limits.set': {
     machineId: 'm',
     limits: [{ sensor: 'temperature', level: 'H', setpoint: 70, deadband: 1, onDelayMs: 0, offDelayMs: 0, reAlarmMs: 0, priority: 'medium', latching: false, enabled: true }],
@@ -173,5 +177,40 @@ describe('router checks', () => {
     expect(internal).toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(JSON.stringify(internal)).not.toContain('secret internals');
     expect(log).toHaveBeenCalled();
+  });
+});
+
+describe('router: timing for diagnostics', () => {
+  it('tells the observer each call’s time from arrival to answer and its outcome, and leaves unknown names out', async () => {
+    const observed: [string, number, string][] = [];
+    let clock = 0;
+    const handlers = {
+      'machines.list': async () => {
+        clock += 7;
+        return [];
+      },
+      'health.get': () => {
+        clock += 3;
+        throw new TypeError('broken');
+      },
+    } as unknown as Handlers;
+    const dispatch = createRouter({
+      handlers,
+      audit: { append: () => {} },
+      touchSession: () => ({ token: 't', user: { id: 1, username: 'a', role: 'viewer' }, createdAt: 0, lastActive: 0, locked: false }),
+      now: () => 0,
+      observe: (name, ms, code) => observed.push([name, ms, code]),
+      monotonic: () => clock,
+    });
+    const connection: Connection = { token: 't', transport: 'ws' };
+    expect(await dispatch(connection, 'machines.list', {})).toEqual({ ok: true, data: [] });
+    await dispatch(connection, 'health.get', {});
+    await dispatch(connection, 'users.list', {});
+    await dispatch(connection, 'no.such.call', {});
+    expect(observed).toEqual([
+      ['machines.list', 7, 'ok'],
+      ['health.get', 3, 'internal'],
+      ['users.list', 0, 'forbidden'],
+    ]);
   });
 });

@@ -7,12 +7,14 @@ import { calls, isCallName, type CallName, type CallResponse, type CallResult, t
 import { roleAllows } from '../../common/roles';
 import type { AuditSink } from '../audit/audit-port';
 import type { Session } from '../auth/sessions';
-import { CallFailure } from './call-failure';
+import { CallFailure } from '../../common/errors';
 
 export interface CallContext {
   /** The caller's session, already checked as live by the router. */
   session: Session | null;
   transport: 'ipc' | 'ws';
+  /** The connection's remote address (headless host); absent for the desktop window. */
+  peer?: string;
   /** Lets login/setup/resume/logout bind or clear the transport connection's session. */
   setSession(session: Session | null): void;
 }
@@ -25,6 +27,8 @@ export type Handlers = {
 export interface Connection {
   token: string | null;
   transport: 'ipc' | 'ws';
+  /** The remote address, where the transport has one: an administrator's failed logins lock per address. */
+  peer?: string;
 }
 
 export interface RouterDeps {
@@ -33,12 +37,16 @@ export interface RouterDeps {
   touchSession(token: string): Session | null;
   now(): number;
   log?(message: string, error: unknown): void;
+  /** Told of every answered call of the contract: its time from arrival to answer and 'ok' or the error code (diagnostics). */
+  observe?(name: CallName, ms: number, code: string): void;
+  /** Clock for observe; default performance.now. */
+  monotonic?(): number;
 }
 
 /** What a locked session may still do: the lock screen's own calls. */
 const WHILE_LOCKED: ReadonlySet<CallName> = new Set(['auth.state', 'auth.unlock', 'auth.lock', 'auth.logout']);
 
-const SECRET_FIELDS = new Set(['password', 'token', 'apiKey']);
+const SECRET_FIELDS = new Set(['password', 'token', 'apiKey', 'setupToken']);
 const redact = (request: unknown): Record<string, unknown> =>
   typeof request === 'object' && request !== null
     ? Object.fromEntries(Object.entries(request).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? '***' : v]))
@@ -56,6 +64,20 @@ function fingerprint(request: unknown): Record<string, unknown> {
 }
 
 export function createRouter(deps: RouterDeps) {
+  const handle = handleCall(deps);
+  const observe = deps.observe;
+  if (!observe) return handle;
+  const monotonic = deps.monotonic ?? (() => performance.now());
+  return async function dispatch(connection: Connection, name: unknown, rawRequest: unknown): Promise<CallResult<unknown>> {
+    const t0 = monotonic();
+    const result = await handle(connection, name, rawRequest);
+    // Unknown names are not timed: a peer could otherwise grow the table with made-up ones.
+    if (isCallName(name)) observe(name, monotonic() - t0, result.ok ? 'ok' : result.error.code);
+    return result;
+  };
+}
+
+function handleCall(deps: RouterDeps) {
   return async function dispatch(connection: Connection, name: unknown, rawRequest: unknown): Promise<CallResult<unknown>> {
     if (!isCallName(name)) return { ok: false, error: { code: 'unknown_call', message: `unknown call ${JSON.stringify(String(name).slice(0, 64))}` } };
     const spec = calls[name];
@@ -96,6 +118,7 @@ export function createRouter(deps: RouterDeps) {
     const ctx: CallContext = {
       session,
       transport: connection.transport,
+      peer: connection.peer,
       setSession(next) {
         connection.token = next?.token ?? null;
         if (next) boundUser = next.user;

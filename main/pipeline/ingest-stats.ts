@@ -1,5 +1,5 @@
 import type { Reading } from '../../common/telemetry';
-import { RateMeter } from '../ingest/rate-meter';
+import { RateMeter } from '../primitives/rate-meter';
 
 /** Latencies are kept for the last this many stored readings. */
 const LATENCY_WINDOW = 65_536;

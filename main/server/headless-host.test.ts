@@ -292,7 +292,8 @@ describe('headless host over WebSocket', () => {
     ]);
     expect(seen[0]!.connection).toBe(seen[1]!.connection);
     expect(seen[2]!.connection).not.toBe(seen[0]!.connection);
-    expect(seen[2]!.connection).toEqual({ token: null, transport: 'ws' });
+    // the peer is the socket's address: an administrator's failed logins lock per address
+    expect(seen[2]!.connection).toEqual({ token: null, transport: 'ws', peer: expect.stringMatching(/127\.0\.0\.1$/) });
     expect(seen[0]!.connection.transport).toBe('ws');
   });
 

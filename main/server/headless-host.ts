@@ -159,7 +159,7 @@ export async function startHeadlessHost(opts: HeadlessHostOptions) {
   }
 
   function attach(ws: WebSocket, remoteAddress: string) {
-    const connection: Connection = { token: null, transport: 'ws' };
+    const connection: Connection = { token: null, transport: 'ws', peer: remoteAddress };
     // One bucket per connection: a page cannot make the router (and its audit log) work without bound.
     const calls = new TokenBuckets(CALL_BURST, 1000 / CALLS_PER_SECOND);
     clients.set(ws, connection);

@@ -2,8 +2,8 @@
 import type { ExportFile } from '../../common/contract-agents';
 import type { ShiftLogEntry, ShiftRef } from '../../common/contract-shiftlog';
 import { formatLocal } from '../../common/plant-time';
-import { toCsv } from '../reports/csv';
-import { textPdf, type PdfLine } from '../reports/pdf';
+import { toCsv } from '../../common/csv';
+import { textPdf, type PdfLine } from '../documents/pdf';
 
 export const shiftName = (shift: ShiftRef, timeZone: string) => `${shift.date} shift ${shift.index + 1} (${formatLocal(timeZone, shift.start).slice(11)} to ${formatLocal(timeZone, shift.end).slice(11)}, ${timeZone})`;
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../store/open-database';
-import { parseCsv } from '../reports/csv';
-import { dejaVuFonts } from '../reports/pdf';
-import { readBack } from '../reports/pdf-text.test-helper';
+import { parseCsv } from '../documents/csv';
+import { dejaVuFonts } from '../documents/pdf';
+import { readBack } from '../documents/pdf-text.test-helper';
 import { createShiftLogHandlers } from './handlers';
 import { createShiftLog } from './shift-log';
 

@@ -6,7 +6,7 @@
  */
 import type { ShiftLogEntry, ShiftRef } from '../../common/contract-shiftlog';
 import { previousShift, shiftAt } from '../../common/plant-time';
-import { CallFailure } from '../ipc/call-failure';
+import { CallFailure } from '../../common/errors';
 import type { Db } from '../store/open-database';
 import { prepared } from '../store/prepared';
 

@@ -37,6 +37,7 @@ describe('csv parsing', () => {
     expect(reader.read('soon;1;ok;2')).toEqual({ error: 'bad timestamp "soon"' });
     expect(reader.read('2020-03-09 10:14:36;warm;ok;2')).toEqual({ error: 'column Temp (C): not a number "warm"' });
     expect(reader.read('2020-03-09 10:14:36;;ok;')).toEqual({ error: 'no values' });
+    expect(reader.read('2020-03-09 10:14:37;"1;ok;2')).toEqual({ error: 'unbalanced quotes' });
   });
 
   it('uses an explicit time column and mapping, and refuses a header it cannot use', () => {

@@ -2,6 +2,7 @@
  * Parsing of recorded sensor CSVs, one line at a time, with no I/O: the replay streams lines in and
  * gets a reading or a reason out. A bad line is an answer, not an exception.
  */
+import { parseCsvLine } from '../documents/csv';
 
 export type Delimiter = ';' | ',';
 
@@ -12,31 +13,12 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\
 
 /** The delimiter that splits the header into more fields, quotes respected; `;` wins a tie as the European habit. */
 export function detectDelimiter(header: string): Delimiter {
-  return splitFields(header, ',').length > splitFields(header, ';').length ? ',' : ';';
+  return (splitFields(header, ',')?.length ?? 0) > (splitFields(header, ';')?.length ?? 0) ? ',' : ';';
 }
 
-/** Splits one line; double quotes protect delimiters and `""` is a literal quote. */
-export function splitFields(line: string, delimiter: Delimiter): string[] {
-  if (!line.includes('"')) return line.split(delimiter);
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === delimiter) {
-      fields.push(field);
-      field = '';
-    } else field += c;
-  }
-  fields.push(field);
-  return fields;
+/** Splits one line; double quotes protect delimiters and `""` is a literal quote. Null when its quotes do not pair up. */
+export function splitFields(line: string, delimiter: Delimiter): string[] | null {
+  return parseCsvLine(line, delimiter);
 }
 
 /** Column name to metric name: runs of anything but letters, digits and `_` become one `_`; case is kept. */
@@ -104,7 +86,9 @@ export class CsvRowReader {
   constructor(headerLine: string, options: CsvRowOptions = {}) {
     const line = headerLine.replace(/^\uFEFF/, '');
     this.delimiter = options.delimiter ?? detectDelimiter(line);
-    this.header = splitFields(line, this.delimiter).map((h) => h.trim());
+    const header = splitFields(line, this.delimiter);
+    if (header === null) throw new Error(`unbalanced quotes in header: ${line}`);
+    this.header = header.map((h) => h.trim());
     this.width = this.header.length;
     const wanted = options.timeColumn ? [options.timeColumn.toLowerCase()] : TIME_COLUMNS;
     this.timeIndex = this.header.findIndex((h) => wanted.includes(h.toLowerCase()));
@@ -122,6 +106,7 @@ export class CsvRowReader {
 
   read(line: string): RowResult {
     const fields = splitFields(line, this.delimiter);
+    if (fields === null) return { error: 'unbalanced quotes' };
     if (fields.length !== this.width) return { error: `expected ${this.width} fields, got ${fields.length}` };
     const ts = parseTimestamp(fields[this.timeIndex] ?? '');
     if (ts === null) return { error: `bad timestamp ${JSON.stringify(fields[this.timeIndex])}` };

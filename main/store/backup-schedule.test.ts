@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditHeadFile } from './backup';
-import { BackupSchedule, backupFileName, nextBackupDue, pruneBackups } from './backup-schedule';
+import { BackupSchedule, backupFileName, newestBackup, nextBackupDue, pruneBackups } from './backup-schedule';
 import { openDatabase } from './open-database';
 
 let dir: string;
@@ -45,5 +45,33 @@ describe('BackupSchedule', () => {
     expect(readdirSync(join(dir, 'backups')).sort()).toEqual(kept.flatMap((f) => [f, auditHeadFile(f)]).sort());
     expect(log).toHaveLength(3);
     expect(existsSync(join(dir, 'backups', backupFileName(Date.UTC(2024, 0, 1, 2))))).toBe(false);
+  });
+});
+
+describe('the last backup and its result', () => {
+  it('starts from the newest file of an earlier run, then follows this run’s backups, failures included', async () => {
+    const backups = join(dir, 'backups');
+    expect(newestBackup(backups)).toBeNull();
+    const db = openDatabase(join(dir, 'live.db'));
+    let now = Date.UTC(2024, 0, 3, 2, 0, 0, 250);
+    const first = new BackupSchedule({ db, dir: backups, hourUtc: null, keep: 3, now: () => now, log: () => {} });
+    expect(first.last).toBeNull();
+    const file = await first.runNow();
+    expect(first.last).toMatchObject({ at: now, ok: true, file, error: null });
+    expect(first.last!.bytes).toBeGreaterThan(0);
+
+    // a restart reads the time back from the newest file's name
+    now += 3_600_000;
+    writeFileSync(join(backups, 'notes.txt'), '');
+    expect(new BackupSchedule({ db, dir: backups, hourUtc: null, keep: 3, now: () => now, log: () => {} }).last).toMatchObject({ at: Date.UTC(2024, 0, 3, 2, 0, 0, 250), ok: true, file });
+
+    // a folder that cannot be made: the failure and its reason are the last result
+    const blocked = join(dir, 'not-a-folder');
+    writeFileSync(blocked, '');
+    const failing = new BackupSchedule({ db, dir: blocked, hourUtc: null, keep: 3, now: () => now, log: () => {} });
+    await expect(failing.runNow()).rejects.toThrow();
+    expect(failing.last).toMatchObject({ at: now, ok: false, file: null, bytes: null });
+    expect(failing.last!.error).toMatch(/EEXIST|ENOTDIR/);
+    db.close();
   });
 });

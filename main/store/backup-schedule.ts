@@ -1,6 +1,7 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditHeadFile, backupTo } from './backup';
+import type { BackupResult } from '../../common/contract-diagnostics';
 import type { Db } from './open-database';
 
 const DAY_MS = 86_400_000;
@@ -26,6 +27,27 @@ export function pruneBackups(dir: string, keep: number): string[] {
   return doomed;
 }
 
+/** The newest backup in dir, dated by its name; null when there is none (or no folder). */
+export function newestBackup(dir: string): BackupResult | null {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((f) => NAME.test(f));
+  } catch {
+    return null;
+  }
+  const name = names.sort().at(-1);
+  if (!name) return null;
+  const iso = name.slice('backup-'.length, -'.db'.length).replace(/T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z$/, 'T$1:$2:$3.$4Z');
+  const file = join(dir, name);
+  let bytes: number | null = null;
+  try {
+    bytes = statSync(file).size;
+  } catch {
+    // pruned meanwhile: the time is still right
+  }
+  return { at: Date.parse(iso), ok: true, file, bytes, error: null };
+}
+
 export interface BackupScheduleOptions {
   db: Db;
   dir: string;
@@ -41,19 +63,33 @@ export class BackupSchedule {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<string> | null = null;
   private stopped = false;
+  private lastResult: BackupResult | null;
 
   constructor(private readonly opts: BackupScheduleOptions) {
+    this.lastResult = newestBackup(opts.dir);
     this.schedule();
+  }
+
+  /** The last backup and whether it worked: this run's, or else the newest file from an earlier run. */
+  get last(): BackupResult | null {
+    return this.lastResult;
   }
 
   /** Backs up now (joining one already running); resolves with the file written. */
   runNow(): Promise<string> {
     this.running ??= (async () => {
-      mkdirSync(this.opts.dir, { recursive: true });
-      const { file, bytes } = await backupTo(this.opts.db, join(this.opts.dir, backupFileName(this.opts.now())));
-      pruneBackups(this.opts.dir, this.opts.keep);
-      this.opts.log(`backup written: ${file} (${bytes} bytes)`);
-      return file;
+      const at = this.opts.now();
+      try {
+        mkdirSync(this.opts.dir, { recursive: true });
+        const { file, bytes } = await backupTo(this.opts.db, join(this.opts.dir, backupFileName(at)));
+        pruneBackups(this.opts.dir, this.opts.keep);
+        this.lastResult = { at, ok: true, file, bytes, error: null };
+        this.opts.log(`backup written: ${file} (${bytes} bytes)`);
+        return file;
+      } catch (err) {
+        this.lastResult = { at, ok: false, file: null, bytes: null, error: (err as Error).message };
+        throw err;
+      }
     })().finally(() => (this.running = null));
     return this.running;
   }

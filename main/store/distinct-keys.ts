@@ -2,7 +2,7 @@ import type { Db } from './open-database';
 import { prepared } from './prepared';
 
 /** Tables whose primary key starts with machine_id; the names are ours, never user input. */
-export type KeyedTable = 'readings' | 'rollup_1m' | 'rollup_1h';
+export type KeyedTable = 'readings' | 'reading_marks' | 'rollup_1m' | 'rollup_1h';
 
 /**
  * Distinct machine ids by seeking the primary key once per machine. A plain SELECT DISTINCT walks

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { csvField, exportRows, type ExportFormat, type ExportKind, type ExportOptions } from './export';
+import { exportRows, type ExportFormat, type ExportKind, type ExportOptions } from './export';
 import { openDatabase, type Db } from './open-database';
 
 let dir: string;
@@ -24,20 +24,6 @@ async function exported(kind: ExportKind, format: ExportFormat, opts: ExportOpti
   const rows = await exportRows(db, kind, format, out, opts);
   return { text: Buffer.concat(chunks).toString('utf8'), rows };
 }
-
-describe('csvField', () => {
-  it('quotes commas, quotes and line breaks, and defuses formulas', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField('a,b')).toBe('"a,b"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('line1\nline2')).toBe('"line1\nline2"');
-    expect(csvField('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
-    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(csvField(-3.5)).toBe('-3.5');
-    expect(csvField(null)).toBe('');
-    expect(csvField(Number.NaN)).toBe('');
-  });
-});
 
 describe('exportRows', () => {
   it('writes tickets as escaped CSV, filtered by machine and time', async () => {

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { csvLine } from '../../common/csv';
 import type { Db } from './open-database';
 import { engRepository, unitsLookup } from './eng-repository';
 
@@ -76,20 +77,6 @@ export const ALARM_EVENT_COLUMNS = [
   'event_id',
   'seq',
 ] as const;
-
-/**
- * One CSV field. Quotes when needed (RFC 4180), and defuses text a spreadsheet would run as a
- * formula: an exported ticket titled "=HYPERLINK(...)" must not execute on the engineer's PC.
- */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-const csvLine = (values: readonly unknown[]) => `${values.map(csvField).join(',')}\r\n`;
 
 /**
  * Streams a table to `out` as CSV or a JSON array, honouring backpressure. Readings come out in long

@@ -58,6 +58,13 @@ export function machineRepository(db: Db) {
     list(): MachineRecord[] {
       return prepared<[], Row>(db, 'SELECT * FROM machines ORDER BY id').all().map(toRecord);
     },
+    /** Forgets retired machines, so a restart does not load them again; their telemetry stays until retention. */
+    remove(ids: readonly string[]): void {
+      const stmt = prepared<[string]>(db, 'DELETE FROM machines WHERE id = ?');
+      db.transaction(() => {
+        for (const id of ids) stmt.run(id);
+      })();
+    },
   };
 }
 export type MachineRepository = ReturnType<typeof machineRepository>;

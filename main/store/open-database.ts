@@ -5,11 +5,11 @@ export type Db = Database.Database;
 
 /**
  * The telemetry writer checkpoints at this WAL size (about 40 MB at 4 KB pages), 10 times less often
- * than SQLite's default. Each reading lands on its own machine's B-tree page, so a commit writes
- * about a page per row, and the same pages again a second later; checkpointing every 1,000 pages
- * copied most of them to the database file once per write. This cut the writer's CPU by a quarter at
- * 500 machines x 1 Hz. The main process's connection waits for twice as much, so that checkpoints
- * run on the writer's thread, not in a commit of the main process, unless the writer has stopped.
+ * than SQLite's default: each reading lands on its own machine's B-tree page, so a commit writes the
+ * same pages again a second later, and a checkpoint every 1,000 pages would copy most of them to the
+ * database file once per write (figures: bench/README.md, 2026-11-27). The main process's connection
+ * waits for twice as much, so that checkpoints run on the writer's thread, not in a commit of the
+ * main process, unless the writer has stopped.
  */
 export const WRITER_CHECKPOINT_PAGES = 10_000;
 export const MAIN_CHECKPOINT_PAGES = 2 * WRITER_CHECKPOINT_PAGES;

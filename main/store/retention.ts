@@ -70,6 +70,16 @@ export class Retention {
              (SELECT ts FROM readings WHERE machine_id = @machine AND ts < @cutoff ORDER BY ts LIMIT @limit)`,
         ),
       ),
+      // quality marks are raw data and go with the raw readings
+      target(
+        days.rawDays,
+        MINUTE_MS,
+        (d) => distinctMachines(d, 'reading_marks').map((machine) => ({ machine })),
+        db.prepare(
+          `DELETE FROM reading_marks WHERE machine_id = @machine AND ts IN
+             (SELECT ts FROM reading_marks WHERE machine_id = @machine AND ts < @cutoff ORDER BY ts LIMIT @limit)`,
+        ),
+      ),
       target(days.minuteDays, HOUR_MS, rollupKeys('rollup_1m'), rollupDelete('rollup_1m')),
       target(days.hourDays, DAY_MS, rollupKeys('rollup_1h'), rollupDelete('rollup_1h')),
     ];

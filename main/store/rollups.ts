@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { FirstSeenOrder } from '../ingest/first-seen-order';
+import { FirstSeenOrder } from '../primitives/first-seen-order';
 import type { Db } from './open-database';
 
 export const MINUTE_MS = 60_000;

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { Reading } from '../../common/telemetry';
 import type { RetentionDays } from './retention';
-import { spawnWorker } from './spawn-worker';
+import { startWriterWorker } from './start-writer-worker';
 import { writerWorkerUrl } from './writer-worker-url';
 import type { FromWorker, ToWorker, WriterInit } from './writer-protocol';
 
@@ -48,36 +48,18 @@ const emptyColumns = (): Columns => ({ machineIds: [], ts: [], metrics: [], rece
 const MAX_BATCH_FACTOR = 4;
 const BUSY_FLUSH_MS = 100;
 /**
- * Below this rate commits wait for flushMs. A commit costs something beyond its rows (the message to
- * the worker, the transaction, a pass over the open rollup minutes, a retention step): at 500
- * machines x 1 Hz, committing every 100 ms took about twice the writer's CPU of committing once a second.
+ * Below this rate commits wait for flushMs: a commit costs something beyond its rows (the message to
+ * the worker, the transaction, a pass over the open rollup minutes, a retention step). Figures:
+ * bench/README.md, 2026-11-27.
  */
 const BUSY_ROWS_PER_SECOND = 1000;
 const RESPAWN_AFTER_MS = 1000;
 const CLOSE_TIMEOUT_MS = 10_000;
 
-function startWorker(url: URL, init: WriterInit): Promise<Worker> {
-  return new Promise((resolve, reject) => {
-    const worker = spawnWorker(url, { workerData: init });
-    const onMessage = (msg: FromWorker) => {
-      if (msg.type === 'ready') settle(() => resolve(worker));
-      else if (msg.type === 'fatal') settle(() => reject(new Error(msg.error)));
-    };
-    const onError = (err: Error) => settle(() => reject(err));
-    const onExit = (code: number) => settle(() => reject(new Error(`telemetry writer worker exited with code ${code} while starting`)));
-    const settle = (fn: () => void) => {
-      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-      fn();
-    };
-    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-  });
-}
-
 /**
  * Main-thread side of the telemetry store. Readings are queued here and handed to a worker thread
  * every flushMs at light load, every busy tick under load, or when batchRows are waiting; one batch
- * is in flight at a time, and the worker commits
- * each batch in one transaction. Failures never throw into the pipeline: a failed batch returns to
+ * is in flight at a time, and the worker commits each batch in one transaction. Failures never throw into the pipeline: a failed batch returns to
  * the head of the queue and is retried on the next tick, and the error is reported.
  */
 export class TelemetryWriter {
@@ -138,7 +120,7 @@ export class TelemetryWriter {
       allowedLatenessMs: options.allowedLatenessMs,
       pruneEveryMs: options.pruneEveryMs ?? 1000,
     };
-    return new TelemetryWriter(url, init, options, await startWorker(url, init));
+    return new TelemetryWriter(url, init, options, await startWriterWorker(url, init));
   }
 
   append(readings: readonly Reading[]): void {
@@ -358,7 +340,7 @@ export class TelemetryWriter {
   private respawn(): void {
     if (this.respawning || this.closing || Date.now() - this.lastExitAt < RESPAWN_AFTER_MS) return;
     this.respawning = true;
-    startWorker(this.url, this.init).then(
+    startWriterWorker(this.url, this.init).then(
       (worker) => {
         this.respawning = false;
         if (this.closing) void worker.terminate();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VoiceEvent, VoiceLogEntry } from '../../common/contract-voice';
-import { Announcer, type Clock } from './announcer';
+import type { Clock } from '../clock';
+import { Announcer } from './announcer';
 import type { SpeechEngine } from './engine';
 import { DEFAULT_POLICY, VoiceSchedule } from './schedule';
 import type { VoiceAlarm } from './voice-alarm';

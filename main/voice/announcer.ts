@@ -5,22 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { MAX_VOICE_AUDIO_BASE64, type VoiceEvent, type VoiceLogEntry, type VoicePriority, type VoiceStyle } from '../../common/contract-voice';
+import type { Clock } from '../clock';
 import type { SpeechAudio, SpeechEngine } from './engine';
 import { styleFor } from './phrases';
 import type { AnnounceOutcome, Utterance, VoiceSchedule } from './schedule';
 import type { VoiceAlarm } from './voice-alarm';
-
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 export interface AnnouncerDeps {
   schedule: VoiceSchedule;

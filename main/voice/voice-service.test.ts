@@ -9,7 +9,7 @@ import { ConfigSchema } from '../config';
 import { openDatabase } from '../store/open-database';
 import type { Db } from '../store/open-database';
 import type { SpeechEngine } from './engine';
-import type { SecretStore } from './secret-store';
+import type { SecretStore } from '../secrets/secret-store';
 import { createVoiceService, type VoiceServiceDeps } from './voice-service';
 
 let dir: string;

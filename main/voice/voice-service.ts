@@ -6,17 +6,18 @@
 import { join } from 'node:path';
 import { VoiceSettingsSchema, type VoiceEvent, type VoiceSettings, type VoiceSettingsPatch, type VoicePriority } from '../../common/contract-voice';
 import type { AppConfig } from '../config';
-import { CallFailure } from '../ipc/call-failure';
+import { CallFailure } from '../../common/errors';
 import type { Db } from '../store/open-database';
 import { settingsRepository } from '../store/settings';
-import { Announcer, systemClock, type Clock } from './announcer';
+import { systemClock, type Clock } from '../clock';
+import { Announcer } from './announcer';
 import { AudioCache } from './audio-cache';
 import { ElevenLabsEngine } from './elevenlabs-engine';
 import type { SpeechEngine } from './engine';
 import { EspeakEngine } from './espeak-engine';
 import { FallbackEngine } from './fallback-engine';
 import { DEFAULT_POLICY, VoiceSchedule, type VoicePolicy } from './schedule';
-import { ELEVENLABS_KEY, type SecretStore } from './secret-store';
+import { ELEVENLABS_KEY, type SecretStore } from '../secrets/secret-store';
 import type { VoiceAlarm } from './voice-alarm';
 import { voiceLogRepository } from './voice-log';
 

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_PASSWORD as PASSWORD, connectDevice, launchChromium, SCREENSHOTS, serveApp, setupFirstAdmin, SLOW, type Device, type ServedApp } from './support';
+import { ADMIN_PASSWORD as PASSWORD, connectDevice, createUser, launchChromium, SCREENSHOTS, serveApp, setupFirstAdmin, SLOW, type Device, type ServedApp } from './support';
 
 const MACHINE = 'acme/Bakery/oven-7';
 const ALARM_ID = `limit:${MACHINE}:temperature:H`;
@@ -133,12 +133,7 @@ describe('alarm, lock, voice and user screens on the headless host, in Chromium'
   it('administers users and verifies the audit chain', async () => {
     await page.getByTestId('nav-users').click();
     await page.getByTestId('user-table').waitFor(SLOW);
-    await page.getByTestId('user-new-name').fill('olga');
-    await page.getByTestId('user-new-password').fill('operator password 1');
-    await page.getByTestId('user-new-role').selectOption('operator');
-    await page.getByTestId('user-create-submit').click();
-    const olga = page.locator('[data-testid="user-row"][data-username="olga"]');
-    await olga.waitFor(SLOW);
+    const olga = await createUser(page, 'olga', 'operator password 1', 'operator');
     await olga.getByTestId('user-role').selectOption('supervisor');
     await page.waitForFunction(() => document.querySelector<HTMLSelectElement>('[data-testid="user-row"][data-username="olga"] [data-testid="user-role"]')?.value === 'supervisor', null, SLOW);
     await olga.getByTestId('user-disable').click();

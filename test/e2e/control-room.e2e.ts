@@ -1,20 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_PASSWORD as PASSWORD, launchChromium, SCREENSHOTS, serveApp, setupFirstAdmin, type ServedApp } from './support';
+import { launchChromium, login, SCREENSHOTS, serveApp, setupFirstAdmin, type ServedApp } from './support';
 
 const SIZES = [
   { width: 1920, height: 1080 },
   { width: 3840, height: 2160 },
 ] as const;
-
-async function login(page: Page, url: string) {
-  await page.goto(url);
-  await page.getByTestId('login-username').fill('chief');
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('logout').waitFor();
-}
 
 /** Screenshots of one screen at desk HD and wallboard 4K, after it has had live data. */
 async function shoot(pages: Page[], name: string, hash: string, ready: string) {

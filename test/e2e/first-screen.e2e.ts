@@ -20,8 +20,10 @@ describe('first screen on the headless host, in Chromium', () => {
     await app?.stop();
   });
 
-  it('offers first-run setup (no default account) and creates the administrator', async () => {
+  it('offers first-run setup (no default account) and creates the administrator with the token serve printed', async () => {
+    expect(app.setupToken).toBeTruthy();
     await page.goto(app.url);
+    await page.getByTestId('setup-token').fill(app.setupToken!);
     await page.getByTestId('setup-username').fill('chief');
     await page.getByTestId('setup-password').fill('correct horse battery');
     await page.getByTestId('setup-confirm').fill('correct horse battery');

@@ -6,7 +6,16 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, SCREENSHOTS, serveApp, setupFirstAdmin, SLOW, type ServedApp } from './support';
+import { createUser, fillLogin, launchChromium, SCREENSHOTS, serveApp, setupFirstAdmin, SLOW, type ServedApp } from './support';
+
+/** Creates the account on the users screen, then logs out and in as it. */
+async function switchUser(page: Page, username: string, role: 'supervisor' | 'operator') {
+  const password = `${username} password 1`;
+  await page.evaluate(() => (window.location.hash = '#/users'));
+  await createUser(page, username, password, role);
+  await page.getByTestId('logout').click();
+  await fillLogin(page, username, password);
+}
 
 describe('procurement screen', () => {
   let app: ServedApp;
@@ -53,9 +62,15 @@ describe('procurement screen', () => {
     const row = page.getByTestId('order-table').locator('tbody tr').filter({ hasText: 'draft' }).first();
     await row.waitFor(SLOW);
     expect(await row.textContent()).toContain('32.00');
-    for (const label of ['Submit', 'Approve', 'Mark ordered', 'Mark delivered']) {
-      const orderRow = page.getByTestId('order-table').locator('tbody tr').filter({ hasText: 'Mechanical' }).first();
-      await orderRow.getByRole('button', { name: label }).click();
+    const orderRow = () => page.getByTestId('order-table').locator('tbody tr').filter({ hasText: 'Mechanical' }).first();
+    await orderRow().getByRole('button', { name: 'Submit' }).click();
+    // chief created the order, so another supervisor approves it (four eyes)
+    await expect.poll(() => orderRow().textContent(), SLOW).toContain('another supervisor approves');
+    expect(await orderRow().getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await switchUser(page, 'sam', 'supervisor');
+    await page.evaluate(() => (window.location.hash = '#/procurement'));
+    for (const label of ['Approve', 'Mark ordered', 'Mark delivered']) {
+      await orderRow().getByRole('button', { name: label }).click();
       await page.waitForTimeout(300);
     }
     const fluid = page.locator('[data-testid="supplier-row"][data-id="example-fluid"]');

@@ -7,16 +7,23 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Role } from '../../common/roles';
+import { stopProcess } from '../support/processes';
 
 const root = new URL('../..', import.meta.url).pathname;
 
 export interface ServedApp {
   url: string;
+  /** The first-run setup token the host printed at start (a fresh data dir has no account). */
+  setupToken: string | null;
   dataDir: string;
   output: () => string;
   stop(): Promise<void>;
 }
+
+/** Setup tokens by app URL, so setupFirstAdmin(page, app.url) finds the one its host printed. */
+const setupTokens = new Map<string, string>();
 
 /** Starts `factorybrain serve` on free ports with a fresh data dir; `config` is merged into config.json. */
 export async function serveApp(config: Record<string, unknown> = {}): Promise<ServedApp> {
@@ -42,17 +49,15 @@ export async function serveApp(config: Record<string, unknown> = {}): Promise<Se
     child.stdout!.on('data', check);
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
   });
+  const setupToken = /Setup token for the first administrator: (\S+)/.exec(output)?.[1] ?? null;
+  if (setupToken) setupTokens.set(url, setupToken);
   return {
     url,
+    setupToken,
     dataDir,
     output: () => output,
     async stop() {
-      if (child.exitCode === null && child.pid) {
-        const exited = new Promise((r) => child.once('exit', r));
-        process.kill(child.pid, 'SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        if (child.exitCode === null) process.kill(child.pid, 'SIGKILL');
-      }
+      await stopProcess(child, 'SIGTERM');
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -72,14 +77,43 @@ export const ADMIN_PASSWORD = 'correct horse battery';
 export const SLOW = { timeout: 30_000 };
 export const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
 
-/** First run: creates the administrator "chief" through the setup form (there is no default account). */
+/**
+ * First run: creates the administrator "chief" through the setup form (there is no default account),
+ * with the setup token the host printed, as an administrator following the printed link would.
+ */
 export async function setupFirstAdmin(page: Page, url: string): Promise<void> {
-  await page.goto(url);
+  const token = setupTokens.get(url);
+  await page.goto(token ? `${url}#setup=${token}` : url);
   await page.getByTestId('setup-username').fill('chief');
   await page.getByTestId('setup-password').fill(ADMIN_PASSWORD);
   await page.getByTestId('setup-confirm').fill(ADMIN_PASSWORD);
   await page.getByTestId('setup-submit').click();
   await page.getByTestId('logout').waitFor(SLOW);
+}
+
+/** Logs in on the login form the page shows, and waits for the logged-in frame. */
+export async function fillLogin(page: Page, username: string, password: string): Promise<void> {
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('logout').waitFor(SLOW);
+}
+
+/** Opens the app and logs in, as the first administrator unless told otherwise. */
+export async function login(page: Page, url: string, username = 'chief', password = ADMIN_PASSWORD): Promise<void> {
+  await page.goto(url);
+  await fillLogin(page, username, password);
+}
+
+/** Creates an account on the users screen (which the page shows) and returns its row once listed. */
+export async function createUser(page: Page, username: string, password: string, role: Role): Promise<Locator> {
+  await page.getByTestId('user-new-name').fill(username);
+  await page.getByTestId('user-new-password').fill(password);
+  await page.getByTestId('user-new-role').selectOption(role);
+  await page.getByTestId('user-create-submit').click();
+  const row = page.locator(`[data-testid="user-row"][data-username="${username}"]`);
+  await row.waitFor(SLOW);
+  return row;
 }
 
 /**

@@ -8,21 +8,13 @@ import mqtt from 'mqtt';
 import sparkplug from 'sparkplug-payload';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, launchChromium, SCREENSHOTS, serveApp, setupFirstAdmin, type ServedApp } from './support';
+import { launchChromium, login, SCREENSHOTS, serveApp, setupFirstAdmin, type ServedApp } from './support';
 
 const SIZES = [
   { width: 1920, height: 1080 },
   { width: 3840, height: 2160 },
 ] as const;
 const BOARDS = ['overview', 'plant', 'areas'] as const;
-
-async function login(page: Page, url: string) {
-  await page.goto(url);
-  await page.getByTestId('login-username').fill('chief');
-  await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('logout').waitFor({ timeout: 30_000 });
-}
 
 interface Fit {
   scrollHeight: number;

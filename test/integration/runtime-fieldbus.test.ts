@@ -5,14 +5,16 @@
  */
 import { join } from 'node:path';
 import { setWarningLogger } from 'node-opcua';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../main/config';
-import { pgUnavailable, startPgTestCluster, type PgTestCluster } from '../../main/historian/pg-test-cluster';
-import { startTestDevice, type TestDevice } from '../../main/ingest-modbus/modbus-test-server';
+import { pgUnavailable, startPgTestCluster, type PgTestCluster } from '../support/pg-cluster';
+import { startTestDevice, type TestDevice } from '../support/modbus-device';
 import { startOpcuaTestServer, type TestServer } from '../../main/ingest-opcua/opcua-test-server';
 import type { Connection } from '../../main/ipc/router';
 import { startRuntime, type Runtime } from '../../main/runtime';
+import { DATABASE_FILE } from '../../main/store/database-file';
 import { call, setupAdmin, tempDirs, until } from './support';
 
 setWarningLogger(() => undefined);
@@ -25,10 +27,11 @@ let connection: Connection;
 let device: TestDevice;
 let opcua: TestServer;
 let cluster: PgTestCluster | null = null;
+let dataDir: string;
 const logs: string[] = [];
 
 beforeAll(async () => {
-  const dataDir = dirs.make();
+  dataDir = dirs.make();
   device = await startTestDevice();
   device.holding[0] = 615; // 61.5 °C at scale 0.1
   device.holding[1] = 1200;
@@ -60,7 +63,16 @@ beforeAll(async () => {
           endpointUrl: opcua.endpointUrl,
           securityMode: 'None',
           securityPolicy: 'None',
-          subscriptions: [{ publishingIntervalMs: 100, samplingIntervalMs: 50, items: [{ nodeId: 'ns=1;s=Press1.Speed', machine: 'ua-press', metric: 'speed', unit: 'rpm', range: { low: 0, high: 3000 } }] }],
+          subscriptions: [
+            {
+              publishingIntervalMs: 100,
+              samplingIntervalMs: 50,
+              items: [
+                { nodeId: 'ns=1;s=Press1.Speed', machine: 'ua-press', metric: 'speed', unit: 'rpm', range: { low: 0, high: 3000 } },
+                { nodeId: 'ns=1;s=Press1.Temperature', machine: 'ua-press', metric: 'temperature' },
+              ],
+            },
+          ],
         },
       ],
     },
@@ -130,6 +142,35 @@ describe('runtime with Modbus TCP, OPC UA and the historian', () => {
     } finally {
       await client.end();
     }
+  });
+
+  it('stores a Bad OPC UA value with its quality mark and shows it bad, never as a reading', async () => {
+    const sensor = async () => (await call(runtime, connection, 'machines.list', {})).find((m) => m.id === 'ua-press')?.sensors['temperature'];
+    await until(async () => (await sensor())?.quality === 'good', 'a good temperature first', 20_000);
+    opcua.bad = true;
+    const bad = await until(async () => {
+      const s = await sensor();
+      return s?.quality === 'bad' && s;
+    }, 'the temperature shown bad', 20_000);
+    // the machine is still talking: a bad value is news, not silence
+    expect((await call(runtime, connection, 'machines.list', {})).find((m) => m.id === 'ua-press')!.state).toBe('online');
+    const store = new Database(join(dataDir, DATABASE_FILE), { readonly: true });
+    try {
+      const marks = await until(
+        () => store.prepare("SELECT sensor, ts, quality, status, value FROM reading_marks WHERE machine_id = 'ua-press' ORDER BY ts").all() as { sensor: string; ts: number; quality: string; status: string; value: number | null }[],
+        'the mark in the store',
+      );
+      expect(marks.length).toBeGreaterThan(0);
+      expect(marks[0]).toMatchObject({ sensor: 'temperature', quality: 'bad', status: 'BadSensorFailure' });
+      expect(marks.some((m) => m.ts === bad.ts)).toBe(true);
+      // not a reading: no temperature stored (nor scored) while it was bad
+      const history = await call(runtime, connection, 'readings.history', { machineId: 'ua-press', sensors: ['temperature'], from: marks[0]!.ts, to: Date.now() + 1, resolution: 'raw' });
+      expect(history.series[0]?.v.filter((v) => v !== null) ?? []).toEqual([]);
+    } finally {
+      store.close();
+      opcua.bad = false;
+    }
+    await until(async () => (await sensor())?.quality === 'good', 'good again', 20_000);
   });
 
   it('raises a system alarm when the Modbus device stops answering, and takes its machine offline', async () => {

@@ -11,7 +11,8 @@ import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { ConfigSchema, type AppConfig } from '../../main/config';
 import type { Connection } from '../../main/ipc/router';
-import { DATABASE_FILE, startRuntime, type Runtime } from '../../main/runtime';
+import { startRuntime, type Runtime } from '../../main/runtime';
+import { DATABASE_FILE } from '../../main/store/database-file';
 import { main as cli } from '../../main/cli/index';
 import { call, PASSWORD, setupAdmin, tempDirs, uniqueName, until } from './support';
 

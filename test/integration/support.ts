@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { CallName, CallRequest, CallResponse } from '../../common/contract';
 import type { Connection } from '../../main/ipc/router';
 import type { Runtime } from '../../main/runtime';
+import { stopProcess } from '../support/processes';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const PASSWORD = 'correct-horse-battery';
@@ -82,7 +83,7 @@ export function spawnCli(args: string[]) {
     },
     /** SIGTERM and wait; a no-op once it has exited. */
     async stop(): Promise<number | null> {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await stopProcess(child, 'SIGTERM');
       return exited;
     },
   };

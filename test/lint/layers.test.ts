@@ -6,7 +6,7 @@ const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
 
 async function layerErrors(filePath: string, source: string): Promise<string[]> {
   const [result] = await eslint.lintText(`${source}\nexport const x = y;\n`, { filePath });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'layers/no-import-from').map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'layers/no-import-from' || m.ruleId === 'stages/no-upward-import').map((m) => m.message);
 }
 
 const cases: [string, string, boolean][] = [
@@ -31,6 +31,30 @@ const cases: [string, string, boolean][] = [
   ['renderer/src/x.ts', "export * from '../../main/config';", false],
   ['preload/x.ts', "import y from '../main/runtime';", false],
   ['preload/x.ts', "import y from 'electron';", true],
+  // Inside main/: hosts on top, then ingest -> pipeline -> inference / alarms -> store; only downwards.
+  ['main/store/x.ts', "import y from '../alarms/limits';", false],
+  ['main/store/x.ts', "import y from '../inference/calibration';", false],
+  ['main/store/x.ts', "const y = await import('../alarms/limits');", false],
+  ['main/store/x.ts', "import y from '../runtime';", false],
+  ['main/ingest/x.ts', "import y from '../runtime-ingest';", false],
+  ['main/inference/x.ts', "import y from '../pipeline/live-telemetry';", false],
+  ['main/inference/condition/x.ts', "import y from '../../ingest/quarantine';", false],
+  ['main/alarms/x.ts', "import y from '../ingest/quarantine';", false],
+  ['main/alarms/x.ts', "export * from '../pipeline/fan-out';", false],
+  ['main/alarms/x.ts', "import y from '../ipc/router';", false],
+  ['main/pipeline/x.ts', "import y from '../ingest-modbus/modbus-source';", false],
+  ['main/ingest/x.ts', "import y from '../agents-host/host';", false],
+  ['main/ipc/x.ts', "import type { y } from '../agents-host/handlers';", false],
+  ['main/ipc/x.ts', "import type { y } from '../connectors/handlers';", false],
+  ['main/primitives/x.ts', "import y from '../store/prepared';", false],
+  ['main/ingest/x.ts', "import y from '../pipeline/live-telemetry';", true],
+  ['main/pipeline/x.ts', "import y from '../inference/model-stage';", true],
+  ['main/alarms/x.ts', "import y from '../inference/model-stage';", true],
+  ['main/alarms/x.ts', "import y from '../store/prepared';", true],
+  ['main/store/x.ts', "import y from '../primitives/first-seen-order';", true],
+  ['main/agents-host/x.ts', "import y from '../ipc/router';", true],
+  ['main/cli/x.ts', "import y from '../runtime';", true],
+  ['main/x.ts', "import y from './agents-host/host';", true],
 ];
 
 describe('layer rules', () => {

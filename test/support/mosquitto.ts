@@ -3,20 +3,10 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+import { freePort, stopProcess } from './processes';
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -52,7 +42,7 @@ export async function startMosquitto(): Promise<Mosquitto> {
     port,
     pid: child.pid!,
     stop() {
-      if (child.exitCode === null) process.kill(child.pid!, 'SIGTERM');
+      void stopProcess(child, 'SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
   };

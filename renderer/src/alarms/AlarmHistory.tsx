@@ -1,14 +1,17 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import type { AlarmJournalEntry } from '../../../common/contract-alarms';
-import { download } from '../analytics/use-call';
+import { download } from '../app/use-call';
 import { useServices } from '../app/services-context';
+import { DataTable, type DataColumn } from '../shell/DataTable';
 import { PriorityMark } from '../shell/PriorityMark';
 import { describeFailure } from '../transport/client';
+import { PRIORITY_RANK } from './AlarmTable';
 import { AlarmTabs } from './AlarmTabs';
 import { journalCsv } from './csv';
 import { sourceLabel } from './sources';
-import { formatDateTime, fromLocalInput, toLocalInput } from './time';
+import { formatDateTime } from '../app/time-format';
+import { fromLocalInput, toLocalInput } from './time';
 
 const HOUR = 3_600_000;
 const PRESETS = [
@@ -43,6 +46,24 @@ export function AlarmHistory() {
   const [more, setMore] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
+  // Cells read names and the time zone through a ref, so the columns (and the table's sorting) survive their changes.
+  const shown = useRef({ names, utc });
+  shown.current = { names, utc };
+  const columns = useMemo<DataColumn<AlarmJournalEntry>[]>(
+    () => [
+      { id: 'at', header: 'Time', value: (e) => e.at, render: (e) => formatDateTime(e.at, shown.current.utc) },
+      { id: 'priority', header: 'Pri', value: (e) => PRIORITY_RANK[e.priority], render: (e) => <PriorityMark priority={e.priority} /> },
+      { id: 'machine', header: 'Machine', value: (e) => shown.current.names[e.machineId]?.name ?? e.machineId },
+      { id: 'action', header: 'Action', value: (e) => e.action },
+      { id: 'state', header: 'State', value: (e) => `${e.from.replaceAll('-', ' ')} → ${e.to.replaceAll('-', ' ')}` },
+      { id: 'source', header: 'Source', value: (e) => sourceLabel(e.source), render: (e) => <span data-source={e.source}>{sourceLabel(e.source)}</span> },
+      { id: 'message', header: 'Alarm', value: (e) => e.message },
+      { id: 'user', header: 'User', value: (e) => e.username ?? '' },
+      { id: 'console', header: 'Console', value: (e) => e.console },
+      { id: 'note', header: 'Note', value: (e) => e.note ?? '' },
+    ],
+    [],
+  );
 
   useEffect(() => {
     let live = true;
@@ -131,42 +152,15 @@ export function AlarmHistory() {
       {entries?.length === 0 && <p className="unknown-note">No alarm activity in this range.</p>}
       {more && <p className="hint">Showing the newest {SHOWN} entries; narrow the range to see older ones. The export holds all of them.</p>}
       {entries && entries.length > 0 && (
-        <table className="data-table" data-testid="history-table">
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Pri</th>
-              <th>Machine</th>
-              <th>Action</th>
-              <th>State</th>
-              <th>Source</th>
-              <th>Alarm</th>
-              <th>User</th>
-              <th>Console</th>
-              <th>Note</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <tr key={e.seq} data-testid="history-row" data-action={e.action}>
-                <td>{formatDateTime(e.at, utc)}</td>
-                <td>
-                  <PriorityMark priority={e.priority} />
-                </td>
-                <td>{names[e.machineId]?.name ?? e.machineId}</td>
-                <td>{e.action}</td>
-                <td>
-                  {e.from.replaceAll('-', ' ')} → {e.to.replaceAll('-', ' ')}
-                </td>
-                <td data-source={e.source}>{sourceLabel(e.source)}</td>
-                <td>{e.message}</td>
-                <td>{e.username ?? ''}</td>
-                <td>{e.console}</td>
-                <td>{e.note ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          rows={entries}
+          columns={columns}
+          rowKey={(e) => String(e.seq)}
+          testId="history-table"
+          pageSize={100}
+          filterLabel="Filter the entries shown"
+          rowAttributes={(e) => ({ 'data-testid': 'history-row', 'data-action': e.action })}
+        />
       )}
     </main>
   );

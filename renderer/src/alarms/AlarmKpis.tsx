@@ -5,7 +5,7 @@ import { useServices } from '../app/services-context';
 import { PriorityMark } from '../shell/PriorityMark';
 import { describeFailure } from '../transport/client';
 import { AlarmTabs } from './AlarmTabs';
-import { formatDateTime } from './time';
+import { formatDateTime } from '../app/time-format';
 
 const HOUR = 3_600_000;
 const RANGES = [

@@ -108,7 +108,7 @@ export function AlarmSummary() {
           {all.length === 0 ? 'No active alarms.' : 'No alarm matches the filter.'}
         </p>
       )}
-      {available && rows.length > 0 && <AlarmTable alarms={rows} testId="alarm-summary-table" />}
+      {available && rows.length > 0 && <AlarmTable alarms={rows} testId="alarm-summary-table" filterable={false} />}
     </main>
   );
 }

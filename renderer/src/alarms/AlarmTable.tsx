@@ -1,15 +1,17 @@
-import { Fragment, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import type { Alarm } from '../../../common/contract-alarms';
 import { routeHref } from '../app/router';
 import { useServices } from '../app/services-context';
 import { useAllowed } from '../app/use-allowed';
 import { formatValue } from '../plant/format';
+import { DataTable, type DataColumn } from '../shell/DataTable';
 import { PriorityMark } from '../shell/PriorityMark';
 import { describeFailure } from '../transport/client';
 import { needsAck } from './alarm-filter';
 import { sourceLabel } from './sources';
-import { formatDateTime, formatRemaining, useNow } from './time';
+import { formatDateTime } from '../app/time-format';
+import { formatRemaining, useNow } from './time';
 
 const SHELVE_MINUTES = [15, 30, 60, 120, 240, 480, 1440] as const;
 
@@ -20,69 +22,98 @@ interface Props {
   /** Hide the machine column on a screen that is about one machine already. */
   showMachine?: boolean;
   testId: string;
+  /** False where the screen has filters of its own. */
+  filterable?: boolean;
 }
 
-/** Alarms with their actions: acknowledge, shelve and out-of-service each open a short form in the list. */
-export function AlarmTable({ alarms, showMachine = true, testId }: Props) {
+/** Priority rank for sorting: critical first when sorted ascending. */
+export const PRIORITY_RANK: Record<Alarm['priority'], number> = { critical: 1, high: 2, medium: 3, low: 4, diagnostic: 5 };
+
+/**
+ * Alarms with their actions: acknowledge, shelve and out-of-service each open a short form under
+ * the alarm's row. The order given (priority, then newest) holds until a header is clicked.
+ */
+export function AlarmTable({ alarms, showMachine = true, testId, filterable = true }: Props) {
   const { machines, preferences } = useServices();
   const names = useStore(machines, (s) => s.byId);
   const utc = useStore(preferences, (s) => s.timeZone === 'utc');
   const now = useNow();
   const [open, setOpen] = useState<{ id: string; action: Action } | null>(null);
-  const columns = showMachine ? 9 : 8;
+  // Cells read the changing parts (the clock, names, the open form) through a ref, so the columns
+  // and the table's sorting survive the once-a-second clock.
+  const live = useRef({ names, utc, now, open, setOpen });
+  live.current = { names, utc, now, open, setOpen };
+  const columns = useMemo<DataColumn<Alarm>[]>(
+    () => [
+      { id: 'priority', header: 'Pri', value: (a) => PRIORITY_RANK[a.priority], render: (a) => <PriorityMark priority={a.priority} /> },
+      { id: 'raised', header: 'Raised', value: (a) => a.raisedAt, render: (a) => formatDateTime(a.raisedAt, live.current.utc) },
+      ...(showMachine
+        ? [
+            {
+              id: 'machine',
+              header: 'Machine',
+              value: (a: Alarm) => live.current.names[a.machineId]?.name ?? a.machineId,
+              render: (a: Alarm) => <a href={routeHref({ view: 'machine', machineId: a.machineId })}>{live.current.names[a.machineId]?.name ?? a.machineId}</a>,
+            },
+          ]
+        : []),
+      {
+        id: 'source',
+        header: 'Source',
+        value: (a) => sourceLabel(a.source),
+        render: (a) => (
+          <span data-testid="alarm-source" data-source={a.source}>
+            {sourceLabel(a.source)}
+          </span>
+        ),
+      },
+      { id: 'message', header: 'Alarm', value: (a) => a.message },
+      { id: 'value', header: 'Value', value: (a) => a.value, render: (a) => formatValue(a.value), numeric: true },
+      { id: 'limit', header: 'Limit', value: (a) => a.limit, render: (a) => formatValue(a.limit), numeric: true },
+      {
+        id: 'state',
+        header: 'State',
+        value: (a) => a.state.replaceAll('-', ' '),
+        render: (a) => (
+          <span data-testid="alarm-state">
+            <StateText alarm={a} now={live.current.now} utc={live.current.utc} />
+          </span>
+        ),
+      },
+      {
+        id: 'actions',
+        header: 'Actions',
+        value: () => null,
+        sortable: false,
+        render: (a) => (
+          <span className="row-actions">
+            <ActionButtons
+              alarm={a}
+              onOpen={(action) => {
+                const { open: was, setOpen: set } = live.current;
+                set(was?.id === a.id && was.action === action ? null : { id: a.id, action });
+              }}
+            />
+          </span>
+        ),
+      },
+    ],
+    [showMachine],
+  );
 
   return (
-    <table className="data-table alarm-table" data-testid={testId}>
-      <thead>
-        <tr>
-          <th>Pri</th>
-          <th>Raised</th>
-          {showMachine && <th>Machine</th>}
-          <th>Source</th>
-          <th>Alarm</th>
-          <th className="num">Value</th>
-          <th className="num">Limit</th>
-          <th>State</th>
-          <th>Actions</th>
-        </tr>
-      </thead>
-      <tbody>
-        {alarms.map((a) => (
-          <Fragment key={a.id}>
-            <tr data-testid="alarm-row" data-alarm-id={a.id} data-state={a.state} className={needsAck(a) ? 'unacked-row' : undefined}>
-              <td>
-                <PriorityMark priority={a.priority} />
-              </td>
-              <td>{formatDateTime(a.raisedAt, utc)}</td>
-              {showMachine && (
-                <td>
-                  <a href={routeHref({ view: 'machine', machineId: a.machineId })}>{names[a.machineId]?.name ?? a.machineId}</a>
-                </td>
-              )}
-              <td data-testid="alarm-source" data-source={a.source}>
-                {sourceLabel(a.source)}
-              </td>
-              <td>{a.message}</td>
-              <td className="num">{formatValue(a.value)}</td>
-              <td className="num">{formatValue(a.limit)}</td>
-              <td data-testid="alarm-state">
-                <StateText alarm={a} now={now} utc={utc} />
-              </td>
-              <td className="row-actions">
-                <ActionButtons alarm={a} onOpen={(action) => setOpen(open?.id === a.id && open.action === action ? null : { id: a.id, action })} />
-              </td>
-            </tr>
-            {open?.id === a.id && (
-              <tr className="action-row">
-                <td colSpan={columns}>
-                  <ActionForm alarm={a} action={open.action} onClose={() => setOpen(null)} />
-                </td>
-              </tr>
-            )}
-          </Fragment>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      rows={alarms}
+      columns={columns}
+      rowKey={(a) => a.id}
+      testId={testId}
+      pageSize={100}
+      filterable={filterable}
+      filterLabel="Filter alarms"
+      rowClass={(a) => (needsAck(a) ? 'unacked-row' : undefined)}
+      rowAttributes={(a) => ({ 'data-testid': 'alarm-row', 'data-alarm-id': a.id, 'data-state': a.state })}
+      detail={(a) => (open?.id === a.id ? <ActionForm alarm={a} action={open.action} onClose={() => setOpen(null)} /> : null)}
+    />
   );
 }
 

@@ -1,12 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
-import { ALARM_PRIORITIES, LIMIT_LEVELS, type AlarmPriority, type EffectiveLimit, type LimitLevel } from '../../../common/contract-alarms';
+import { ALARM_PRIORITIES, LIMIT_LEVELS, type AlarmPriority, type EffectiveLimit, type LimitLevel, type LimitSetting } from '../../../common/contract-alarms';
 import { routeHref } from '../app/router';
 import { useServices } from '../app/services-context';
 import { describeFailure } from '../transport/client';
 import { useAllowed } from '../app/use-allowed';
 import { checkLimits, limitKey, toDraft, type LimitDraft } from './limit-form';
-import { formatDateTime } from './time';
+import { MetaProposal } from './MetaProposal';
+import { formatDateTime } from '../app/time-format';
 
 /** A new row starts from the engine's own defaults (limits.ts): short delays, no re-alarm. */
 const NEW_ROW: Omit<LimitDraft, 'sensor' | 'level' | 'setpoint'> = { deadband: '0', onDelayS: '3', offDelayS: '5', reAlarmMin: '0', priority: 'medium', latching: false, enabled: true };
@@ -17,6 +18,8 @@ export function LimitEditor({ machineId }: { machineId: string }) {
   const machine = useStore(machines, (s) => s.byId[machineId]);
   const utc = useStore(preferences, (s) => s.timeZone === 'utc');
   const canEdit = useAllowed('alarms.limits.set');
+  const canAccept = useAllowed('alarms.limits.acceptMeta');
+  const [proposed, setProposed] = useState<LimitSetting[] | null>(null);
   const [stored, setStored] = useState<EffectiveLimit[] | null>(null);
   const [drafts, setDrafts] = useState<LimitDraft[]>([]);
   const [dirty, setDirty] = useState<ReadonlySet<string>>(new Set());
@@ -27,7 +30,8 @@ export function LimitEditor({ machineId }: { machineId: string }) {
   const [newSensor, setNewSensor] = useState('');
   const [newLevel, setNewLevel] = useState<LimitLevel>('H');
 
-  const adopt = (limits: EffectiveLimit[]) => {
+  const adopt = (limits: EffectiveLimit[], proposedMeta?: LimitSetting[]) => {
+    setProposed(proposedMeta ?? null);
     setStored(limits);
     setDrafts(limits.map(toDraft));
     setDirty(new Set());
@@ -37,7 +41,7 @@ export function LimitEditor({ machineId }: { machineId: string }) {
   useEffect(() => {
     let live = true;
     call('alarms.limits.get', { machineId }).then(
-      (answer) => live && adopt(answer.limits),
+      (answer) => live && adopt(answer.limits, answer.proposedMeta),
       (error: unknown) => live && setFailure(describeFailure(error)),
     );
     return () => {
@@ -79,8 +83,22 @@ export function LimitEditor({ machineId }: { machineId: string }) {
         return { sensor: row.sensor, level: row.level };
       });
       const answer = await call('alarms.limits.set', { machineId, limits: changed, reset: resetRows });
-      adopt(answer.limits);
+      adopt(answer.limits, answer.proposedMeta);
       setSaved(`Saved ${changed.length} change${changed.length === 1 ? '' : 's'}${resetRows.length ? ` and ${resetRows.length} reset` : ''}.`);
+    } catch (error) {
+      setFailure(describeFailure(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const accept = async () => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      const answer = await call('alarms.limits.acceptMeta', { machineId });
+      adopt(answer.limits, answer.proposedMeta);
+      setSaved('Accepted the proposed defaults.');
     } catch (error) {
       setFailure(describeFailure(error));
     } finally {
@@ -110,6 +128,7 @@ export function LimitEditor({ machineId }: { machineId: string }) {
         </p>
       )}
       {stored === null && !failure && <p className="unknown-note">Loading limits…</p>}
+      {stored && proposed && <MetaProposal limits={stored} proposed={proposed} canAccept={canAccept} busy={busy} onAccept={() => void accept()} />}
       {stored && (
         <table className="data-table" data-testid="limits-table">
           <thead>
@@ -202,7 +221,7 @@ export function LimitEditor({ machineId }: { machineId: string }) {
           <button type="button" data-testid="limits-save" disabled={busy || hasErrors || (dirty.size === 0 && reset.size === 0)} onClick={() => void save()}>
             Save
           </button>
-          <button type="button" data-testid="limits-discard" disabled={busy || (dirty.size === 0 && reset.size === 0)} onClick={() => adopt(stored)}>
+          <button type="button" data-testid="limits-discard" disabled={busy || (dirty.size === 0 && reset.size === 0)} onClick={() => adopt(stored, proposed ?? undefined)}>
             Discard changes
           </button>
           {saved && (

@@ -2,13 +2,6 @@ import { useEffect, useState } from 'react';
 import { formatLocal, localToInstant } from '../../../common/plant-time';
 import { displayTimeZone } from '../app/plant-zone';
 
-/** Date and time to the second, for lists that span days (history, shelves, audits). */
-export function formatDateTime(ts: number | null, utc: boolean): string {
-  if (ts === null || !Number.isFinite(ts) || ts <= 0) return '—';
-  const text = new Date(ts).toLocaleString('en-GB', { hour12: false, timeZone: displayTimeZone(utc) });
-  return utc ? `${text} UTC` : text;
-}
-
 /** Time left as "1 h 04 min", "12 min 05 s" or "40 s"; "expired" once it has passed. */
 export function formatRemaining(ms: number): string {
   if (ms <= 0) return 'expired';

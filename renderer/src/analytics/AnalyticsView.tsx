@@ -5,7 +5,8 @@ import type { AgentDecision } from '../../../common/contract-agents';
 import { DataTable, type DataColumn } from '../shell/DataTable';
 import { Chart } from './Chart';
 import { alarmRate, downtimeByMachine, EEMUA_ACCEPTABLE, EEMUA_FLOOD, kpiColumns, savingsByMonth } from './series';
-import { download, fixed, useCall, when } from './use-call';
+import { download, fixed, useCall } from '../app/use-call';
+import { useTimeFormat, type TimeFormat } from '../app/time-format';
 
 const DAY = 86_400_000;
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
@@ -21,6 +22,8 @@ export function AnalyticsView() {
   const { call } = useServices();
   const [error, setError] = useState<string | null>(null);
   const columns = useMemo(() => kpiColumns(kpis.data ?? []), [kpis.data]);
+  const time = useTimeFormat();
+  const decisionColumns = useMemo(() => decisionColumnsIn(time), [time]);
   const exportFile = (make: () => Promise<Parameters<typeof download>[0]>) => make().then(download, (e: Error) => setError(e.message));
 
   return (
@@ -92,7 +95,7 @@ export function AnalyticsView() {
             <tbody>
               {(kpis.data ?? []).map((r) => (
                 <tr key={r.bucket}>
-                  <td>{when(r.bucket).slice(0, 10)}</td>
+                  <td>{time.date(r.bucket)}</td>
                   <td>{pct(r.oee)}</td>
                   <td>{pct(r.availability)}</td>
                   <td>{pct(r.performance)}</td>
@@ -112,7 +115,7 @@ export function AnalyticsView() {
         <h3>Agent decisions</h3>
         <DataTable
           rows={decisions.data ?? NO_DECISIONS}
-          columns={DECISION_COLUMNS}
+          columns={decisionColumns}
           rowKey={(d) => d.id}
           testId="decision-log"
           pageSize={25}
@@ -126,7 +129,7 @@ export function AnalyticsView() {
         <ul data-testid="agent-messages">
           {(messages.data ?? []).map((m) => (
             <li key={m.seq}>
-              {when(m.ts)} {m.from} → {m.to}: {m.topic}
+              {time.dateTime(m.ts)} {m.from} → {m.to}: {m.topic}
             </li>
           ))}
         </ul>
@@ -228,8 +231,8 @@ function DowntimeByMachineChart() {
 }
 
 const NO_DECISIONS: AgentDecision[] = [];
-const DECISION_COLUMNS: DataColumn<AgentDecision>[] = [
-  { id: 'ts', header: 'Event time', value: (d) => d.ts, render: (d) => when(d.ts) },
+const decisionColumnsIn = (time: TimeFormat): DataColumn<AgentDecision>[] => [
+  { id: 'ts', header: 'Event time', value: (d) => d.ts, render: (d) => time.dateTime(d.ts) },
   { id: 'agent', header: 'Agent', value: (d) => d.agent },
   { id: 'action', header: 'Action', value: (d) => d.action },
   { id: 'target', header: 'Target', value: (d) => d.target ?? '—' },

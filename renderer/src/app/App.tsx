@@ -13,6 +13,7 @@ export function App() {
   const { session } = useServices();
   const status = useStore(session, (s) => s.status);
   const notice = useStore(session, (s) => s.notice);
+  const setupTokenRequired = useStore(session, (s) => s.setupTokenRequired);
   const { setup, login, start } = session.getState();
 
   useEffect(() => {
@@ -31,7 +32,7 @@ export function App() {
         </p>
       );
     case 'needsSetup':
-      return <SetupForm onSubmit={setup} />;
+      return <SetupForm onSubmit={setup} tokenRequired={setupTokenRequired} />;
     case 'loggedOut':
       return <LoginForm onSubmit={login} notice={notice} />;
     case 'loggedIn':

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, fromLocalInput, toLocalInput } from '../alarms/time';
-import { formatTime } from '../plant/format';
+import { fromLocalInput, toLocalInput } from '../alarms/time';
+import { formatDateTime, formatTime } from './time-format';
 import { displayTimeZone, plantTimeZone, setPlantTimeZone } from './plant-zone';
 
 describe('plant time on the desk', () => {

@@ -11,6 +11,7 @@ describe('router', () => {
       { view: 'machine', machineId: 'site/a1/press 1' },
       { view: 'trends', pens: [{ machineId: 'edge:dev', sensor: 'power' }, { machineId: 'CNC-01', sensor: 'temperature' }] },
       { view: 'settings' },
+      { view: 'connectors' },
       { view: 'alarms' },
       { view: 'alarm-history' },
       { view: 'alarm-shelved' },
@@ -18,6 +19,7 @@ describe('router', () => {
       { view: 'limits', machineId: 'site/a1/press 1' },
       { view: 'voice' },
       { view: 'users' },
+      { view: 'diagnostics' },
       { view: 'wallboard', name: 'north', query: 'pages=overview&rotate=20' },
     ];
     for (const route of routes) expect(at(routeHref(route))).toEqual(route);
@@ -38,6 +40,7 @@ describe('router', () => {
     expect(parentRoute({ view: 'area', area: 'air' }, areaOf)).toEqual({ view: 'overview' });
     expect(parentRoute({ view: 'overview' }, areaOf)).toBeNull();
     expect(parentRoute({ view: 'limits', machineId: 'm1' }, areaOf)).toEqual({ view: 'machine', machineId: 'm1' });
+    expect(parentRoute({ view: 'connectors' }, areaOf)).toEqual({ view: 'settings' });
     expect(parentRoute({ view: 'alarm-kpis' }, areaOf)).toEqual({ view: 'alarms' });
   });
 });

@@ -12,10 +12,11 @@ export type Route =
   | { view: 'machine'; machineId: string }
   | { view: 'trends'; pens: Pen[] }
   | { view: 'settings' }
+  | { view: 'connectors' }
   | { view: 'maintenance' | 'procurement' | 'energy' | 'analytics' }
   | { view: 'alarms' | 'alarm-history' | 'alarm-shelved' | 'alarm-kpis' }
   | { view: 'limits'; machineId: string }
-  | { view: 'voice' | 'users' | 'shiftlog' }
+  | { view: 'voice' | 'users' | 'shiftlog' | 'diagnostics' }
   | { view: 'wallboard'; name: string; query: string };
 
 /** The alarm screens live under #/alarms/<page>; the summary is #/alarms itself. */
@@ -45,7 +46,8 @@ export function parseRoute(place: Place): Route {
     case 'trends':
       return { view: 'trends', pens: parsePens(new URLSearchParams(query).get('pens') ?? '') };
     case 'settings':
-      return { view: 'settings' };
+      // the connectors screen is a settings page of its own: #/settings/connectors
+      return arg === 'connectors' ? { view: 'connectors' } : { view: 'settings' };
     case 'maintenance':
     case 'procurement':
     case 'energy':
@@ -58,6 +60,7 @@ export function parseRoute(place: Place): Route {
     case 'voice':
     case 'users':
     case 'shiftlog':
+    case 'diagnostics':
       return { view: head };
     case 'wallboard':
       return arg ? { view: 'wallboard', name: arg, query } : { view: 'overview' };
@@ -78,6 +81,8 @@ export function routeHref(route: Route): string {
       return `#/trends?pens=${encodeURIComponent(route.pens.map((p) => `${p.machineId}:${p.sensor}`).join(','))}`;
     case 'settings':
       return '#/settings';
+    case 'connectors':
+      return '#/settings/connectors';
     case 'maintenance':
     case 'procurement':
     case 'energy':
@@ -96,6 +101,7 @@ export function routeHref(route: Route): string {
     case 'voice':
     case 'users':
     case 'shiftlog':
+    case 'diagnostics':
       return `#/${route.view}`;
     case 'wallboard':
       return `#/wallboard/${encodeURIComponent(route.name)}${route.query ? `?${route.query}` : ''}`;
@@ -105,6 +111,7 @@ export function routeHref(route: Route): string {
 /** One level up: machine → its area, area → overview. */
 export function parentRoute(route: Route, areaOf: (machineId: string) => string | undefined): Route | null {
   if (route.view === 'limits') return { view: 'machine', machineId: route.machineId };
+  if (route.view === 'connectors') return { view: 'settings' };
   if (route.view === 'alarm-history' || route.view === 'alarm-shelved' || route.view === 'alarm-kpis') return { view: 'alarms' };
   if (route.view === 'machine') {
     const area = areaOf(route.machineId);

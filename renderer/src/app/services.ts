@@ -8,7 +8,7 @@ import { createPreferencesStore } from './preferences';
 import { LiveTelemetry, type LiveTelemetryOptions } from '../state/live-telemetry';
 import { createMachinesStore } from '../state/machines';
 import { createSessionStore } from '../state/session';
-import { CallFailure, createCaller, subscribeEvents, type Caller } from '../transport/client';
+import { CallError, createCaller, subscribeEvents, type Caller } from '../transport/client';
 import type { TokenStore } from '../transport/session-token';
 
 const SWEEP_MS = 1_000;
@@ -25,7 +25,7 @@ export function createServices(bridge: Bridge, tokens: TokenStore, liveOptions?:
     try {
       return await hostCall(name, request);
     } catch (error) {
-      if (error instanceof CallFailure && error.code === 'locked') session.getState().lockedByHost();
+      if (error instanceof CallError && error.code === 'locked') session.getState().lockedByHost();
       throw error;
     }
   };

@@ -2,7 +2,7 @@
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CallFailure } from '../transport/client';
+import { CallError } from '../transport/client';
 import { LoginForm } from './LoginForm';
 import { SetupForm } from './SetupForm';
 import { fillIn, submit } from '../test-dom';
@@ -37,7 +37,7 @@ describe('SetupForm', () => {
   });
 
   it('submits a valid administrator and shows a host refusal', async () => {
-    const onSubmit = vi.fn(() => Promise.reject(new CallFailure('auth.setup', 'conflict', 'setup is already done')));
+    const onSubmit = vi.fn(() => Promise.reject(new CallError('auth.setup', 'conflict', 'setup is already done')));
     act(() => root.render(<SetupForm onSubmit={onSubmit} />));
     fillIn(container, 'setup-username', 'admin');
     fillIn(container, 'setup-password', 'correct horse battery');
@@ -48,11 +48,37 @@ describe('SetupForm', () => {
     expect(byTestId('setup-username-error')).toBeNull();
     expect(byTestId('setup-error')?.textContent).toBe('setup is already done');
   });
+
+  it('asks for the setup token the headless host printed, filled in from a #setup= link', async () => {
+    const onSubmit = vi.fn(() => Promise.resolve());
+    act(() => root.render(<SetupForm onSubmit={onSubmit} tokenRequired locationHash="" />));
+    fillIn(container, 'setup-username', 'admin');
+    fillIn(container, 'setup-password', 'correct horse battery');
+    fillIn(container, 'setup-confirm', 'correct horse battery');
+    await submit(container, 'setup-submit');
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(byTestId('setup-token-error')?.textContent).toMatch(/setup token printed/);
+
+    act(() => root.unmount());
+    root = createRoot(container);
+    act(() => root.render(<SetupForm onSubmit={onSubmit} tokenRequired locationHash="#setup=tok-123" />));
+    expect((byTestId('setup-token') as HTMLInputElement).value).toBe('tok-123');
+    fillIn(container, 'setup-username', 'admin');
+    fillIn(container, 'setup-password', 'correct horse battery');
+    fillIn(container, 'setup-confirm', 'correct horse battery');
+    await submit(container, 'setup-submit');
+    expect(onSubmit).toHaveBeenCalledWith('admin', 'correct horse battery', 'tok-123');
+  });
+
+  it('shows no token field where the host needs none (the desktop app)', () => {
+    act(() => root.render(<SetupForm onSubmit={vi.fn()} locationHash="#setup=tok-123" />));
+    expect(byTestId('setup-token')).toBeNull();
+  });
 });
 
 describe('LoginForm', () => {
   it('says the password is wrong, and clears it', async () => {
-    const onSubmit = vi.fn(() => Promise.reject(new CallFailure('auth.login', 'unauthenticated', 'invalid credentials')));
+    const onSubmit = vi.fn(() => Promise.reject(new CallError('auth.login', 'unauthenticated', 'invalid credentials')));
     act(() => root.render(<LoginForm onSubmit={onSubmit} />));
     fillIn(container, 'login-username', 'ada');
     fillIn(container, 'login-password', 'nope');
@@ -64,7 +90,7 @@ describe('LoginForm', () => {
   });
 
   it('says the account is locked, with the host detail', async () => {
-    const onSubmit = vi.fn(() => Promise.reject(new CallFailure('auth.login', 'rate_limited', 'try again in 5 minutes')));
+    const onSubmit = vi.fn(() => Promise.reject(new CallError('auth.login', 'rate_limited', 'try again in 5 minutes')));
     act(() => root.render(<LoginForm onSubmit={onSubmit} />));
     fillIn(container, 'login-username', 'ada');
     fillIn(container, 'login-password', 'nope');
@@ -74,7 +100,7 @@ describe('LoginForm', () => {
   });
 
   it('says when the host cannot be reached', async () => {
-    const onSubmit = vi.fn(() => Promise.reject(new CallFailure('auth.login', 'disconnected', 'socket closed')));
+    const onSubmit = vi.fn(() => Promise.reject(new CallError('auth.login', 'disconnected', 'socket closed')));
     act(() => root.render(<LoginForm onSubmit={onSubmit} notice="Your session has ended." />));
     expect(byTestId('login-notice')?.textContent).toBe('Your session has ended.');
     fillIn(container, 'login-username', 'ada');

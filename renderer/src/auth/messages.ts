@@ -1,9 +1,9 @@
 import { calls } from '../../../common/contract';
-import { CallFailure, describeFailure } from '../transport/client';
+import { CallError, describeFailure } from '../transport/client';
 
 /** Login failures in the words an operator needs: what happened and what to do. */
 export function describeLoginFailure(error: unknown): string {
-  if (!(error instanceof CallFailure)) return describeFailure(error);
+  if (!(error instanceof CallError)) return describeFailure(error);
   switch (error.code) {
     case 'unauthenticated':
       return 'Wrong username or password.';
@@ -20,7 +20,7 @@ export function describeLoginFailure(error: unknown): string {
 
 const withDetail = (headline: string, detail: string) => (detail ? `${headline} (${detail})` : headline);
 
-export type SetupErrors = Partial<Record<'username' | 'password' | 'confirm', string>>;
+export type SetupErrors = Partial<Record<'setupToken' | 'username' | 'password' | 'confirm', string>>;
 
 /** Checks the first-run form with the contract's own rules, so the host cannot disagree. */
 export function validateSetup(username: string, password: string, confirm: string): SetupErrors {

@@ -5,11 +5,13 @@ import { useServices } from '../app/services-context';
 import { Chart } from '../analytics/Chart';
 import { DataTable, type DataColumn } from '../shell/DataTable';
 import { tariffSpans } from '../analytics/series';
-import { fixed, useAction, useCall, when } from '../analytics/use-call';
+import { fixed, useAction, useCall } from '../app/use-call';
+import { useTimeFormat } from '../app/time-format';
 
 /** Power, energy and CO2 per machine and plant, baselines, and the energy agent's recommendations awaiting an operator. */
 export function EnergyView() {
   const { session } = useServices();
+  const time = useTimeFormat();
   const role = useStore(session, (s) => s.user?.role ?? null);
   const summary = useCall('energy.summary', {}, 'energy');
   const pending = useCall('agents.decisions', { agent: 'energy', status: 'awaiting_approval', limit: 100 }, 'pending');
@@ -54,7 +56,7 @@ export function EnergyView() {
         <ul data-testid="energy-recommendations">
           {(pending.data ?? []).map((d) => (
             <li key={d.id}>
-              {when(d.ts)} {d.action.replaceAll('_', ' ')} on {d.target}: {d.explanation}{' '}
+              {time.dateTime(d.ts)} {d.action.replaceAll('_', ' ')} on {d.target}: {d.explanation}{' '}
               {canOperate && (
                 <>
                   <button type="button" onClick={() => void run('agents.commands.approve', { decisionId: d.id }, reload)}>

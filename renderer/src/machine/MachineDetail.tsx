@@ -4,7 +4,7 @@ import type { AlarmJournalEntry, EffectiveLimit } from '../../../common/contract
 import { AlarmTable } from '../alarms/AlarmTable';
 import { routeHref } from '../app/router';
 import { useServices } from '../app/services-context';
-import { formatTime } from '../plant/format';
+import { formatTime } from '../app/time-format';
 import { PriorityMark } from '../shell/PriorityMark';
 import { sortAlarms } from '../state/alarms';
 import { describeFailure } from '../transport/client';

@@ -1,7 +1,7 @@
 import { useStore } from 'zustand';
-import { useCall } from '../analytics/use-call';
+import { useCall } from '../app/use-call';
 import { useServices } from '../app/services-context';
-import { formatTime } from '../plant/format';
+import { formatTime } from '../app/time-format';
 
 const SHOWN = 20;
 

@@ -1,11 +1,13 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Part, Ticket } from '../../../common/contract-agents';
 import type { RepairVoiceAction, RepairVoiceState } from '../../../common/contract-voice';
-import { fixed, useAction, useCall, when } from '../analytics/use-call';
+import { fixed, useAction, useCall } from '../app/use-call';
+import { useTimeFormat } from '../app/time-format';
 import { useAllowed } from '../app/use-allowed';
 import { useServices } from '../app/services-context';
 import { useStore } from 'zustand';
 import { roleAllows } from '../../../common/roles';
+import { DataTable, type DataColumn } from '../shell/DataTable';
 
 const DAY = 86_400_000;
 
@@ -51,28 +53,7 @@ export function MaintenanceView() {
       </section>
       <section className="panel">
         <h3>Tickets</h3>
-        <table className="data-table" data-testid="ticket-table">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>Machine</th>
-              <th>Title</th>
-              <th>Priority</th>
-              <th>Status</th>
-              <th>Assignee</th>
-              <th>Reporter</th>
-              <th>Estimate</th>
-              <th>Actual</th>
-              <th>Opened</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {(tickets.data ?? []).map((t) => (
-              <TicketRow key={t.id} ticket={t} parts={parts.data ?? []} run={run} reload={reload} />
-            ))}
-          </tbody>
-        </table>
+        <TicketTable tickets={tickets.data ?? []} parts={parts.data ?? []} run={run} reload={reload} />
       </section>
       <section className="panel">
         <h3>Reliability, last 90 days</h3>
@@ -101,12 +82,62 @@ export function MaintenanceView() {
   );
 }
 
-function TicketRow({ ticket: t, parts, run, reload }: { ticket: Ticket; parts: readonly Part[]; run: ReturnType<typeof useAction>['run']; reload: () => void }) {
+const urgent = (t: Ticket) => t.status !== 'closed' && (t.priority === 'high' || t.priority === 'critical');
+
+/** Tickets sortable and filterable by every column; "Details" opens a ticket's steps and actions under its row. */
+function TicketTable({ tickets, parts, run, reload }: { tickets: readonly Ticket[]; parts: readonly Part[]; run: ReturnType<typeof useAction>['run']; reload: () => void }) {
+  const time = useTimeFormat();
+  const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
+  const columns = useMemo<DataColumn<Ticket>[]>(() => {
+    const toggle = (id: number) =>
+      setOpen((was) => {
+        const next = new Set(was);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      });
+    return [
+      { id: 'id', header: '#', value: (t) => t.id, numeric: true },
+      { id: 'machine', header: 'Machine', value: (t) => t.machineId },
+      { id: 'title', header: 'Title', value: (t) => t.title },
+      { id: 'priority', header: 'Priority', value: (t) => t.priority },
+      { id: 'status', header: 'Status', value: (t) => t.status },
+      { id: 'assignee', header: 'Assignee', value: (t) => t.assignee },
+      { id: 'reporter', header: 'Reporter', value: (t) => t.reporter },
+      { id: 'estimate', header: 'Estimate', value: (t) => t.costEstimate, render: (t) => fixed(t.costEstimate, 2), numeric: true },
+      { id: 'actual', header: 'Actual', value: (t) => t.actualCost, render: (t) => fixed(t.actualCost, 2), numeric: true },
+      { id: 'opened', header: 'Opened', value: (t) => t.createdAt, render: (t) => time.dateTime(t.createdAt) },
+      {
+        id: 'details',
+        header: '',
+        value: () => null,
+        sortable: false,
+        render: (t) => (
+          <button type="button" onClick={() => toggle(t.id)}>
+            {open.has(t.id) ? 'Hide' : 'Details'}
+          </button>
+        ),
+      },
+    ];
+  }, [open, time]);
+  return (
+    <DataTable
+      rows={tickets}
+      columns={columns}
+      rowKey={(t) => String(t.id)}
+      testId="ticket-table"
+      filterLabel="Filter tickets"
+      rowClass={(t) => (urgent(t) ? 'abnormal' : undefined)}
+      detail={(t) => (open.has(t.id) ? <TicketDetail ticket={t} parts={parts} run={run} reload={reload} /> : null)}
+    />
+  );
+}
+
+/** A ticket's description, repair steps (read aloud on request) and the actions the role allows. */
+function TicketDetail({ ticket: t, parts, run, reload }: { ticket: Ticket; parts: readonly Part[]; run: ReturnType<typeof useAction>['run']; reload: () => void }) {
   const { session } = useServices();
   // Assigning is a supervisor's decision; the main process refuses it for anyone else.
   const canAssign = roleAllows(useStore(session, (s) => s.user?.role ?? null), 'supervise');
   const canWork = useAllowed('tickets.close');
-  const [open, setOpen] = useState(false);
   const [assignee, setAssignee] = useState(t.assignee ?? '');
   const [cost, setCost] = useState('');
   const [used, setUsed] = useState<{ partId: string; quantity: number }[]>([]);
@@ -115,102 +146,78 @@ function TicketRow({ ticket: t, parts, run, reload }: { ticket: Ticket; parts: r
   const partName = (id: string) => parts.find((p) => p.id === id)?.name ?? id;
   const [reading, setReading] = useState<RepairVoiceState | null>(null);
   const readAloud = (action: RepairVoiceAction) => void run('voice.repairSteps', { ticketId: t.id, action }).then((state) => state && setReading(state));
-  const urgent = t.status !== 'closed' && (t.priority === 'high' || t.priority === 'critical');
   return (
     <>
-      <tr className={urgent ? 'abnormal' : undefined}>
-        <td>{t.id}</td>
-        <td>{t.machineId ?? '—'}</td>
-        <td>{t.title}</td>
-        <td>{t.priority}</td>
-        <td>{t.status}</td>
-        <td>{t.assignee ?? '—'}</td>
-        <td>{t.reporter ?? '—'}</td>
-        <td>{fixed(t.costEstimate, 2)}</td>
-        <td>{fixed(t.actualCost, 2)}</td>
-        <td>{when(t.createdAt)}</td>
-        <td>
-          <button type="button" onClick={() => setOpen(!open)}>
-            {open ? 'Hide' : 'Details'}
+      <p>{t.description}</p>
+      {t.failureType && <p>Failure type: {t.failureType}</p>}
+      <ol>
+        {t.repairSteps.map((s, i) => (
+          <li key={s} className={reading && !reading.done && reading.step === i + 1 ? 'abnormal' : undefined}>
+            {s}
+          </li>
+        ))}
+      </ol>
+      {t.repairSteps.length > 0 && canWork && (
+        <div data-testid="repair-voice">
+          Read aloud:{' '}
+          <button type="button" data-testid="repair-voice-start" onClick={() => readAloud('start')}>
+            {reading && !reading.done ? 'Restart' : 'Start'}
+          </button>{' '}
+          <button type="button" data-testid="repair-voice-next" disabled={!reading || reading.done} onClick={() => readAloud('next')}>
+            Next
+          </button>{' '}
+          <button type="button" data-testid="repair-voice-repeat" disabled={!reading || reading.done} onClick={() => readAloud('repeat')}>
+            Repeat
+          </button>{' '}
+          <button type="button" data-testid="repair-voice-stop" disabled={!reading || reading.done} onClick={() => readAloud('stop')}>
+            Stop
+          </button>{' '}
+          {reading && (
+            <span className="hint" data-testid="repair-voice-said">
+              {reading.done ? 'Finished' : `Step ${reading.step} of ${reading.total}`}: “{reading.text}”
+            </span>
+          )}
+        </div>
+      )}
+      {t.status !== 'closed' && canWork && (
+        <>
+          {canAssign && (
+            <>
+              <input placeholder="Assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)} data-testid="ticket-assignee" />{' '}
+              <button type="button" disabled={!assignee} onClick={() => void run('tickets.update', { id: t.id, assignee }, reload)}>
+                Assign
+              </button>{' '}
+            </>
+          )}
+          <button type="button" onClick={() => void run('tickets.update', { id: t.id, status: 'in_progress' }, reload)}>
+            Start work
           </button>
-        </td>
-      </tr>
-      {open && (
-        <tr>
-          <td colSpan={11}>
-            <p>{t.description}</p>
-            {t.failureType && <p>Failure type: {t.failureType}</p>}
-            <ol>
-              {t.repairSteps.map((s, i) => (
-                <li key={s} className={reading && !reading.done && reading.step === i + 1 ? 'abnormal' : undefined}>
-                  {s}
-                </li>
+          <div data-testid="ticket-parts-used">
+            Parts used:{' '}
+            {used.length === 0 ? 'none' : used.map((u) => `${u.quantity} × ${partName(u.partId)}`).join(', ')}{' '}
+            <select aria-label="part used" value={usePart} onChange={(e) => setUsePart(e.target.value)} data-testid="ticket-part">
+              <option value="">part…</option>
+              {parts.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name} ({p.onHand} {p.unit} on hand)
+                </option>
               ))}
-            </ol>
-            {t.repairSteps.length > 0 && canWork && (
-              <div data-testid="repair-voice">
-                Read aloud:{' '}
-                <button type="button" data-testid="repair-voice-start" onClick={() => readAloud('start')}>
-                  {reading && !reading.done ? 'Restart' : 'Start'}
-                </button>{' '}
-                <button type="button" data-testid="repair-voice-next" disabled={!reading || reading.done} onClick={() => readAloud('next')}>
-                  Next
-                </button>{' '}
-                <button type="button" data-testid="repair-voice-repeat" disabled={!reading || reading.done} onClick={() => readAloud('repeat')}>
-                  Repeat
-                </button>{' '}
-                <button type="button" data-testid="repair-voice-stop" disabled={!reading || reading.done} onClick={() => readAloud('stop')}>
-                  Stop
-                </button>{' '}
-                {reading && (
-                  <span className="hint" data-testid="repair-voice-said">
-                    {reading.done ? 'Finished' : `Step ${reading.step} of ${reading.total}`}: “{reading.text}”
-                  </span>
-                )}
-              </div>
-            )}
-            {t.status !== 'closed' && canWork && (
-              <>
-                {canAssign && (
-                  <>
-                    <input placeholder="Assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)} data-testid="ticket-assignee" />{' '}
-                    <button type="button" disabled={!assignee} onClick={() => void run('tickets.update', { id: t.id, assignee }, reload)}>
-                      Assign
-                    </button>{' '}
-                  </>
-                )}
-                <button type="button" onClick={() => void run('tickets.update', { id: t.id, status: 'in_progress' }, reload)}>
-                  Start work
-                </button>
-                <div data-testid="ticket-parts-used">
-                  Parts used:{' '}
-                  {used.length === 0 ? 'none' : used.map((u) => `${u.quantity} × ${partName(u.partId)}`).join(', ')}{' '}
-                  <select aria-label="part used" value={usePart} onChange={(e) => setUsePart(e.target.value)} data-testid="ticket-part">
-                    <option value="">part…</option>
-                    {parts.map((p) => (
-                      <option key={p.id} value={p.id}>
-                        {p.name} ({p.onHand} {p.unit} on hand)
-                      </option>
-                    ))}
-                  </select>{' '}
-                  <input aria-label="quantity used" type="number" min={0} step="any" size={4} value={useQuantity} onChange={(e) => setUseQuantity(e.target.value)} data-testid="ticket-part-quantity" />{' '}
-                  <button type="button" disabled={!usePart || !(Number(useQuantity) > 0)} onClick={() => setUsed([...used, { partId: usePart, quantity: Number(useQuantity) }])} data-testid="ticket-part-add">
-                    Add part
-                  </button>
-                </div>
-                <input placeholder="Actual cost" inputMode="decimal" value={cost} onChange={(e) => setCost(e.target.value)} data-testid="ticket-cost" />{' '}
-                <button
-                  type="button"
-                  data-testid="ticket-close"
-                  disabled={!(Number(cost) >= 0) || cost === ''}
-                  onClick={() => void run('tickets.close', { id: t.id, actualCost: Number(cost), ...(used.length > 0 ? { partsUsed: used } : {}) }, reload)}
-                >
-                  Close
-                </button>
-              </>
-            )}
-          </td>
-        </tr>
+            </select>{' '}
+            <input aria-label="quantity used" type="number" min={0} step="any" size={4} value={useQuantity} onChange={(e) => setUseQuantity(e.target.value)} data-testid="ticket-part-quantity" />{' '}
+            <button type="button" disabled={!usePart || !(Number(useQuantity) > 0)} onClick={() => setUsed([...used, { partId: usePart, quantity: Number(useQuantity) }])} data-testid="ticket-part-add">
+              Add part
+            </button>
+          </div>
+          <input placeholder="Actual cost" inputMode="decimal" value={cost} onChange={(e) => setCost(e.target.value)} data-testid="ticket-cost" />{' '}
+          <button
+            type="button"
+            data-testid="ticket-close"
+            disabled={!(Number(cost) >= 0) || cost === ''}
+            onClick={() => void run('tickets.close', { id: t.id, actualCost: Number(cost), ...(used.length > 0 ? { partsUsed: used } : {}) }, reload)}
+          >
+            Close
+          </button>
+        </>
       )}
     </>
   );

@@ -1,16 +1,17 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { Machine } from '../../../common/telemetry';
-import { useCall } from '../analytics/use-call';
+import { useCall } from '../app/use-call';
 import { routeHref } from '../app/router';
 import { useServices } from '../app/services-context';
+import { plantTimeZone } from '../app/plant-zone';
 import { healthBand, plantHealth } from './condition-view';
 import { savingsByMonth, savingsThisMonth } from '../analytics/series';
 import { formatNumber } from './eng-format';
 import { downtimeOf, oeeOf, plantKpis, reductionPct, type PlantKpis } from './kpis';
+import { consoleZone, usePlantDay } from './plant-day';
 
 const REFRESH_MS = 1_000;
-const DAY = 86_400_000;
 
 /** Plant KPIs from what the console holds; each says "unknown" where the data does not support a figure. */
 export function KpiBar({ area }: { area?: string }) {
@@ -21,8 +22,10 @@ export function KpiBar({ area }: { area?: string }) {
   const alarmsAvailable = useStore(alarms, (s) => s.available);
   const factor = useStore(preferences, (s) => s.co2KgPerKwh);
   const [kpis, setKpis] = useState<PlantKpis | null>(null);
-  const [today] = useState(() => Math.floor(Date.now() / DAY) * DAY);
-  const kpiRows = useCall('reports.kpis', { from: today, to: today + DAY, bucket: 'day' }, `oee:${today}`);
+  // Re-read when the host reports its zone; plantTimeZone() holds it once this browser knows the zone.
+  useStore(health, (s) => s.health?.plant?.timeZone);
+  const today = usePlantDay(plantTimeZone() ?? consoleZone());
+  const kpiRows = useCall('reports.kpis', { from: today.from, to: today.to, bucket: 'day' }, `oee:${today.from}:${today.to}`);
   // Plant-wide figures from the agents: energy against the baselines, and procurement savings.
   const energy = useCall('energy.summary', {}, 'kpi-energy');
   const orders = useCall('procurement.orders', { limit: 1000 }, 'kpi-orders');

@@ -121,4 +121,20 @@ describe('MachineTile', () => {
     expect(sensor('force').dataset.quality).toBe('offline');
     expect(sensor('force').textContent).toContain('OFFLINE');
   });
+
+  it('shows a value its source marked Bad as BAD, not as a normal number, until a good value comes', () => {
+    const marked = { ...press, sensors: { ...press.sensors, force: { value: 790, ts: 60, quality: 'bad' }, temp: { value: null, ts: 60, quality: 'uncertain' } } } satisfies Machine;
+    live.applyStatus([press]);
+    live.applyStatus([marked]);
+    act(() => root.render(<MachineTile machine={marked} live={live} />));
+    flushFrames();
+    expect(sensor('force').dataset.quality).toBe('bad');
+    expect(sensor('force').className).toContain('quality-bad');
+    expect(sensor('force').textContent).toBe('force790.0BAD');
+    expect(sensor('temp').dataset.quality).toBe('uncertain');
+    expect(sensor('temp').textContent).toContain('UNCERTAIN');
+    act(() => live.ingest([{ machineId: press.id, ts: 70, metrics: { force: 800 } }]));
+    flushFrames();
+    expect(sensor('force').dataset.quality).toBe('good');
+  });
 });

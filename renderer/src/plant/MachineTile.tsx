@@ -7,7 +7,7 @@ import { PriorityMark } from '../shell/PriorityMark';
 import type { LiveTelemetry } from '../state/live-telemetry';
 import { healthView, OPERATING_STATE_LABEL } from './condition-view';
 import { formatNumber } from './eng-format';
-import { formatTime } from './format';
+import { formatTime } from '../app/time-format';
 import { barGeometry, keyMetrics, type SensorLimits } from './key-metrics';
 import { sensorViews, type SensorView } from './sensor-view';
 import type { TileDensity } from './tile-layout';

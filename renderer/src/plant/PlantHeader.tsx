@@ -15,6 +15,7 @@ export function PlantHeader({ route }: { route: Route }) {
   const broker = problem || !current ? 'unknown' : current.broker.state;
   const area = route.view === 'area' ? route.area : machine?.area;
   const admin = useAllowed('users.list');
+  const engineer = useAllowed('diagnostics.snapshot');
   const onAlarms = route.view === 'alarms' || route.view === 'alarm-history' || route.view === 'alarm-shelved' || route.view === 'alarm-kpis';
 
   return (
@@ -41,6 +42,7 @@ export function PlantHeader({ route }: { route: Route }) {
           </>
         )}
         {route.view === 'settings' && <span aria-current="page"> › Settings</span>}
+        {route.view === 'connectors' && <span aria-current="page"> › Settings › Connectors</span>}
         {route.view === 'trends' && <span aria-current="page"> › Trends</span>}
       </nav>
       <span className={`status broker-${broker}`}>
@@ -76,6 +78,11 @@ export function PlantHeader({ route }: { route: Route }) {
       {admin && (
         <a className="nav-link" href={routeHref({ view: 'users' })} aria-current={route.view === 'users' ? 'page' : undefined} data-testid="nav-users">
           Users
+        </a>
+      )}
+      {engineer && (
+        <a className="nav-link" href={routeHref({ view: 'diagnostics' })} aria-current={route.view === 'diagnostics' ? 'page' : undefined} data-testid="nav-diagnostics">
+          Diagnostics
         </a>
       )}
       <a className="nav-link" href={routeHref({ view: 'settings' })} data-testid="nav-settings">

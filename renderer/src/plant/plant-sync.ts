@@ -1,5 +1,5 @@
 import type { Services } from '../app/services';
-import { CallFailure, describeFailure } from '../transport/client';
+import { CallError, describeFailure } from '../transport/client';
 import { limitsBySensor, type SensorLimits } from './key-metrics';
 
 export const HEALTH_POLL_MS = 2_000;
@@ -22,12 +22,12 @@ export function startPlantSync({ call, session, health, alarms, conditions, limi
 
   const fail = (error: unknown) => {
     if (stopped) return;
-    if (error instanceof CallFailure && error.code === 'unauthenticated') {
+    if (error instanceof CallError && error.code === 'unauthenticated') {
       session.getState().expire();
       return;
     }
     // A locked session is a live host: the caller has already switched to the lock screen.
-    if (error instanceof CallFailure && error.code === 'locked') return;
+    if (error instanceof CallError && error.code === 'locked') return;
     hostLost = true;
     health.getState().lost(describeFailure(error));
     live.invalidate();
@@ -48,7 +48,7 @@ export function startPlantSync({ call, session, health, alarms, conditions, limi
         if (!stopped) alarms.getState().replace(list);
       },
       (error: unknown) => {
-        if (stopped || (error instanceof CallFailure && error.code === 'locked')) return;
+        if (stopped || (error instanceof CallError && error.code === 'locked')) return;
         alarms.getState().unavailable();
       },
     );
@@ -82,7 +82,7 @@ export function startPlantSync({ call, session, health, alarms, conditions, limi
       const list = await call('models.conditions', {});
       if (!stopped) conditions.getState().replace(list);
     } catch (error) {
-      if (stopped || (error instanceof CallFailure && error.code === 'locked')) return;
+      if (stopped || (error instanceof CallError && error.code === 'locked')) return;
       conditions.getState().unavailable();
     } finally {
       pollingConditions = false;

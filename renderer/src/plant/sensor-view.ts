@@ -1,7 +1,8 @@
 import type { Machine, MachineState } from '../../../common/telemetry';
 import type { LiveSensor, Quality } from '../state/live-telemetry';
 
-const RANK: Record<Quality, number> = { good: 0, stale: 1, offline: 2 };
+// A value its source marked Bad outranks a merely old one: it is known to be wrong.
+const RANK: Record<Quality, number> = { good: 0, uncertain: 1, stale: 2, bad: 3, offline: 4 };
 const MACHINE_QUALITY: Record<MachineState, Quality> = { online: 'good', stale: 'stale', offline: 'offline' };
 
 export interface SensorView {
@@ -20,9 +21,10 @@ export function sensorViews(machine: Machine, live: ReadonlyMap<string, LiveSens
     const sensor = live?.get(name);
     let quality = worse(sensor?.quality ?? 'stale', MACHINE_QUALITY[machine.state]);
     const value = sensor?.value ?? null;
-    if (value === null) quality = worse(quality, 'stale');
+    // a missing value is never good; an Uncertain one without a number stays Uncertain
+    if (value === null && quality === 'good') quality = 'stale';
     return { name, value, quality };
   });
 }
 
-const worse = (a: Quality, b: Quality): Quality => (RANK[a] >= RANK[b] ? a : b);
+export const worse = (a: Quality, b: Quality): Quality => (RANK[a] >= RANK[b] ? a : b);

@@ -1,9 +1,11 @@
-import { useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { Order, Part } from '../../../common/contract-agents';
 import { roleAllows } from '../../../common/roles';
 import { useStore } from 'zustand';
 import { useServices } from '../app/services-context';
-import { download, fixed, useAction, useCall, when } from '../analytics/use-call';
+import { download, fixed, useAction, useCall } from '../app/use-call';
+import { useTimeFormat } from '../app/time-format';
+import { DataTable, type DataColumn } from '../shell/DataTable';
 
 /**
  * Parts (stock and reorder points), suppliers with their delivery record, quotes, deals, purchase
@@ -12,7 +14,9 @@ import { download, fixed, useAction, useCall, when } from '../analytics/use-call
  */
 export function ProcurementView() {
   const { call, session } = useServices();
+  const time = useTimeFormat();
   const role = useStore(session, (s) => s.user?.role ?? null);
+  const username = useStore(session, (s) => s.user?.username ?? null);
   const parts = useCall('procurement.parts', {}, 'parts');
   const orders = useCall('procurement.orders', { limit: 200 }, 'orders');
   const quotes = useCall('procurement.quotes', { limit: 50 }, 'quotes');
@@ -31,7 +35,33 @@ export function ProcurementView() {
     savings.reload();
   };
   const canApprove = roleAllows(role, 'supervise');
+  /** Whoever created an order does not approve it (four eyes); the main process refuses it too. */
+  const ownOrder = (o: Order) => username !== null && o.createdBy?.toLowerCase() === username.toLowerCase();
   const exportOrder = (o: Order, format: 'csv' | 'pdf') => call('procurement.orders.export', { id: o.id, format }).then(download, () => undefined);
+
+  // The buttons read the latest handlers through a ref, so the columns (and the table's sorting) survive every render.
+  const act = useRef({ run, reload, exportOrder, ownOrder, canApprove });
+  act.current = { run, reload, exportOrder, ownOrder, canApprove };
+  const orderColumns = useMemo<DataColumn<Order>[]>(
+    () => [
+      { id: 'id', header: '#', value: (o) => o.id, numeric: true },
+      { id: 'part', header: 'Part', value: (o) => o.partName },
+      { id: 'supplier', header: 'Supplier', value: (o) => o.supplierName },
+      { id: 'quantity', header: 'Qty', value: (o) => o.quantity, numeric: true },
+      { id: 'unitPrice', header: 'Unit price', value: (o) => o.unitPrice, render: (o) => fixed(o.unitPrice, 2), numeric: true },
+      { id: 'negotiated', header: 'Negotiated', value: (o) => o.negotiatedPrice, render: (o) => fixed(o.negotiatedPrice, 2), numeric: true },
+      { id: 'savings', header: 'Savings', value: (o) => o.savings, render: (o) => fixed(o.savings, 2), numeric: true },
+      { id: 'target', header: 'Target', value: (o) => o.negotiationTarget, render: (o) => fixed(o.negotiationTarget, 2), numeric: true },
+      { id: 'orderBy', header: 'Order by', value: (o) => o.orderBy, render: (o) => time.date(o.orderBy) },
+      { id: 'expected', header: 'Expected', value: (o) => o.estimatedDelivery, render: (o) => time.date(o.estimatedDelivery) },
+      { id: 'delivered', header: 'Delivered', value: (o) => o.actualDelivery, render: (o) => time.date(o.actualDelivery) },
+      { id: 'urgency', header: 'Urgency', value: (o) => o.urgency },
+      { id: 'status', header: 'Status', value: (o) => o.status.replace('_', ' ') },
+      { id: 'by', header: 'By', value: (o) => `${o.createdBy ?? ''}${o.approvedBy ? ` / ${o.approvedBy}` : ''}` },
+      { id: 'actions', header: '', value: () => null, sortable: false, render: (o) => <OrderActions order={o} {...act.current} /> },
+    ],
+    [time],
+  );
 
   return (
     <main className="settings" data-testid="procurement">
@@ -39,83 +69,14 @@ export function ProcurementView() {
       {(error ?? orders.error) && <p className="unknown-note">{error ?? orders.error}</p>}
       <section className="panel panel-wide">
         <h3>Purchase orders</h3>
-        <table className="data-table" data-testid="order-table">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>Part</th>
-              <th>Supplier</th>
-              <th>Qty</th>
-              <th>Unit price</th>
-              <th>Negotiated</th>
-              <th>Savings</th>
-              <th>Target</th>
-              <th>Order by</th>
-              <th>Expected</th>
-              <th>Delivered</th>
-              <th>Urgency</th>
-              <th>Status</th>
-              <th>By</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {(orders.data ?? []).map((o) => (
-              <tr key={o.id} className={o.status === 'pending_approval' && (o.urgency === 'critical' || o.urgency === 'high') ? 'abnormal' : undefined}>
-                <td>{o.id}</td>
-                <td>{o.partName}</td>
-                <td>{o.supplierName ?? '—'}</td>
-                <td>{o.quantity}</td>
-                <td>{fixed(o.unitPrice, 2)}</td>
-                <td>{fixed(o.negotiatedPrice, 2)}</td>
-                <td>{fixed(o.savings, 2)}</td>
-                <td>{fixed(o.negotiationTarget, 2)}</td>
-                <td>{when(o.orderBy).slice(0, 10)}</td>
-                <td>{when(o.estimatedDelivery).slice(0, 10)}</td>
-                <td>{when(o.actualDelivery).slice(0, 10)}</td>
-                <td>{o.urgency ?? '—'}</td>
-                <td>{o.status.replace('_', ' ')}</td>
-                <td>
-                  {o.createdBy}
-                  {o.approvedBy ? ` / ${o.approvedBy}` : ''}
-                </td>
-                <td>
-                  {o.status === 'draft' && (
-                    <button type="button" onClick={() => void run('procurement.orders.submit', { id: o.id }, reload)}>
-                      Submit
-                    </button>
-                  )}
-                  {o.status === 'pending_approval' && canApprove && (
-                    <>
-                      <button type="button" data-testid={`approve-${o.id}`} onClick={() => void run('procurement.orders.approve', { id: o.id }, reload)}>
-                        Approve
-                      </button>{' '}
-                      <button type="button" onClick={() => void run('procurement.orders.reject', { id: o.id, reason: 'rejected on the procurement screen' }, reload)}>
-                        Reject
-                      </button>
-                    </>
-                  )}
-                  {o.status === 'approved' && (
-                    <button type="button" onClick={() => void run('procurement.orders.advance', { id: o.id, to: 'ordered' }, reload)}>
-                      Mark ordered
-                    </button>
-                  )}
-                  {o.status === 'ordered' && (
-                    <button type="button" onClick={() => void run('procurement.orders.advance', { id: o.id, to: 'delivered' }, reload)}>
-                      Mark delivered
-                    </button>
-                  )}{' '}
-                  <button type="button" onClick={() => void exportOrder(o, 'pdf')}>
-                    PDF
-                  </button>{' '}
-                  <button type="button" onClick={() => void exportOrder(o, 'csv')}>
-                    CSV
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          rows={orders.data ?? []}
+          columns={orderColumns}
+          rowKey={(o) => String(o.id)}
+          testId="order-table"
+          filterLabel="Filter orders"
+          rowClass={(o) => (o.status === 'pending_approval' && (o.urgency === 'critical' || o.urgency === 'high') ? 'abnormal' : undefined)}
+        />
         {canOperate && parts.data && suppliers.data && <NewOrderForm parts={parts.data} suppliers={suppliers.data} onCreate={(request) => void run('procurement.orders.create', request, reload)} />}
       </section>
 
@@ -175,23 +136,7 @@ export function ProcurementView() {
       <section className="panel">
         <h3>Parts</h3>
         {parts.data?.some((p) => p.examplePrice) && <p className="hint">Prices marked “example” come with the app; enter your own.</p>}
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th>Part</th>
-              <th>On hand</th>
-              <th>Reorder point</th>
-              <th>Lead time (d)</th>
-              <th>Price</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {(parts.data ?? []).map((p) => (
-              <PartRow key={`${p.id}:${p.onHand}:${p.reorderPoint}`} part={p} editable={canOperate} onSave={(change) => void run('procurement.parts.update', { id: p.id, ...change }, reload)} onDeals={() => setPartId(p.id)} />
-            ))}
-          </tbody>
-        </table>
+        <PartsTable parts={parts.data ?? []} editable={canOperate} onSave={(id, change) => void run('procurement.parts.update', { id, ...change }, reload)} onDeals={setPartId} />
         {partId && (
           <table className="data-table" data-testid="deal-table">
             <caption>Deals for {partId}: score = 0.4 savings + 0.3 reliability + 0.3 delivery speed</caption>
@@ -273,35 +218,122 @@ export function ProcurementView() {
 }
 
 /** On hand and reorder point edited in place; saved together, audited in the main process. */
-function PartRow({ part: p, editable, onSave, onDeals }: { part: Part; editable: boolean; onSave(change: { onHand: number; reorderPoint: number }): void; onDeals(): void }) {
-  const [onHand, setOnHand] = useState(String(p.onHand));
-  const [reorderPoint, setReorderPoint] = useState(String(p.reorderPoint));
-  const changed = Number(onHand) !== p.onHand || Number(reorderPoint) !== p.reorderPoint;
-  const valid = onHand.trim() !== '' && reorderPoint.trim() !== '' && Number(onHand) >= 0 && Number(reorderPoint) >= 0;
+/** What can be done with an order in its state, by this role; the main process checks again. */
+function OrderActions({
+  order: o,
+  run,
+  reload,
+  exportOrder,
+  ownOrder,
+  canApprove,
+}: {
+  order: Order;
+  run: ReturnType<typeof useAction>['run'];
+  reload: () => void;
+  exportOrder: (o: Order, format: 'csv' | 'pdf') => Promise<void>;
+  ownOrder: (o: Order) => boolean;
+  canApprove: boolean;
+}) {
   return (
-    <tr className={p.onHand < p.reorderPoint ? 'abnormal' : undefined} data-testid="part-row" data-id={p.id}>
-      <td>{p.name}</td>
-      <td>
-        {editable ? <input type="number" min={0} step="any" size={6} aria-label={`${p.name} on hand`} data-testid="part-on-hand" value={onHand} onChange={(e) => setOnHand(e.target.value)} /> : p.onHand} {p.unit}
-      </td>
-      <td>{editable ? <input type="number" min={0} step="any" size={6} aria-label={`${p.name} reorder point`} data-testid="part-reorder-point" value={reorderPoint} onChange={(e) => setReorderPoint(e.target.value)} /> : p.reorderPoint}</td>
-      <td>{p.leadTimeDays}</td>
-      <td>
-        {fixed(p.unitPrice, 2)}
-        {p.examplePrice ? ' (example)' : ''}
-      </td>
-      <td>
-        {editable && (
-          <button type="button" data-testid="part-save" disabled={!changed || !valid} onClick={() => onSave({ onHand: Number(onHand), reorderPoint: Number(reorderPoint) })}>
-            Save
-          </button>
-        )}{' '}
-        <button type="button" onClick={onDeals}>
-          Deals
+    <>
+      {o.status === 'draft' && (
+        <button type="button" onClick={() => void run('procurement.orders.submit', { id: o.id }, reload)}>
+          Submit
         </button>
-      </td>
-    </tr>
+      )}
+      {o.status === 'pending_approval' && canApprove && (
+        <>
+          {ownOrder(o) ? (
+            <span className="hint">your order: another supervisor approves</span>
+          ) : (
+            <button type="button" data-testid={`approve-${o.id}`} onClick={() => void run('procurement.orders.approve', { id: o.id }, reload)}>
+              Approve
+            </button>
+          )}{' '}
+          <button type="button" onClick={() => void run('procurement.orders.reject', { id: o.id, reason: 'rejected on the procurement screen' }, reload)}>
+            Reject
+          </button>
+        </>
+      )}
+      {o.status === 'approved' && (
+        <button type="button" onClick={() => void run('procurement.orders.advance', { id: o.id, to: 'ordered' }, reload)}>
+          Mark ordered
+        </button>
+      )}
+      {o.status === 'ordered' && (
+        <button type="button" onClick={() => void run('procurement.orders.advance', { id: o.id, to: 'delivered' }, reload)}>
+          Mark delivered
+        </button>
+      )}{' '}
+      <button type="button" onClick={() => void exportOrder(o, 'pdf')}>
+        PDF
+      </button>{' '}
+      <button type="button" onClick={() => void exportOrder(o, 'csv')}>
+        CSV
+      </button>
+    </>
   );
+}
+
+interface PartDraft {
+  onHand: string;
+  reorderPoint: string;
+}
+/** A draft belongs to the part as it was when editing began; once the host's figures change, the inputs show them. */
+const partVersion = (p: Part) => `${p.id}:${p.onHand}:${p.reorderPoint}`;
+
+/** Parts with stock and reorder point edited in place; sortable and filterable like every table that grows. */
+function PartsTable({ parts, editable, onSave, onDeals }: { parts: readonly Part[]; editable: boolean; onSave(id: string, change: { onHand: number; reorderPoint: number }): void; onDeals(id: string): void }) {
+  const [drafts, setDrafts] = useState<Readonly<Record<string, PartDraft>>>({});
+  const act = useRef({ onSave, onDeals });
+  act.current = { onSave, onDeals };
+  const columns = useMemo<DataColumn<Part>[]>(() => {
+    const draftOf = (p: Part, from = drafts): PartDraft => from[partVersion(p)] ?? { onHand: String(p.onHand), reorderPoint: String(p.reorderPoint) };
+    const edit = (p: Part, field: keyof PartDraft, value: string) => setDrafts((d) => ({ ...d, [partVersion(p)]: { ...draftOf(p, d), [field]: value } }));
+    const input = (p: Part, field: keyof PartDraft, label: string, testId: string) => (
+      <input type="number" min={0} step="any" size={6} aria-label={`${p.name} ${label}`} data-testid={testId} value={draftOf(p)[field]} onChange={(e) => edit(p, field, e.target.value)} />
+    );
+    return [
+      { id: 'name', header: 'Part', value: (p) => p.name },
+      {
+        id: 'onHand',
+        header: 'On hand',
+        value: (p) => p.onHand,
+        render: (p) => (
+          <>
+            {editable ? input(p, 'onHand', 'on hand', 'part-on-hand') : p.onHand} {p.unit}
+          </>
+        ),
+      },
+      { id: 'reorderPoint', header: 'Reorder point', value: (p) => p.reorderPoint, render: (p) => (editable ? input(p, 'reorderPoint', 'reorder point', 'part-reorder-point') : p.reorderPoint) },
+      { id: 'leadTime', header: 'Lead time (d)', value: (p) => p.leadTimeDays, numeric: true },
+      { id: 'price', header: 'Price', value: (p) => p.unitPrice, render: (p) => `${fixed(p.unitPrice, 2)}${p.examplePrice ? ' (example)' : ''}` },
+      {
+        id: 'actions',
+        header: '',
+        value: () => null,
+        sortable: false,
+        render: (p) => {
+          const d = draftOf(p);
+          const changed = Number(d.onHand) !== p.onHand || Number(d.reorderPoint) !== p.reorderPoint;
+          const valid = d.onHand.trim() !== '' && d.reorderPoint.trim() !== '' && Number(d.onHand) >= 0 && Number(d.reorderPoint) >= 0;
+          return (
+            <>
+              {editable && (
+                <button type="button" data-testid="part-save" disabled={!changed || !valid} onClick={() => act.current.onSave(p.id, { onHand: Number(d.onHand), reorderPoint: Number(d.reorderPoint) })}>
+                  Save
+                </button>
+              )}{' '}
+              <button type="button" onClick={() => act.current.onDeals(p.id)}>
+                Deals
+              </button>
+            </>
+          );
+        },
+      },
+    ];
+  }, [drafts, editable]);
+  return <DataTable rows={parts} columns={columns} rowKey={(p) => p.id} testId="part" filterLabel="Filter parts" rowClass={(p) => (p.onHand < p.reorderPoint ? 'abnormal' : undefined)} />;
 }
 
 interface Choices {

@@ -3,9 +3,12 @@ import type { Density, Theme, TimeZoneChoice } from '../app/preferences';
 import { routeHref } from '../app/router';
 import { useServices } from '../app/services-context';
 import { WALLBOARD_NAMES } from '../wallboard/wallboards';
+import { roleAllows } from '../../../common/roles';
+import { SilentMachinesPanel } from './SilentMachinesPanel';
 
 export function SettingsView() {
-  const { health, preferences } = useServices();
+  const { health, preferences, session } = useServices();
+  const canSupervise = useStore(session, (s) => roleAllows(s.user?.role ?? null, 'supervise'));
   const current = useStore(health, (s) => s.health);
   const problem = useStore(health, (s) => s.problem);
   const prefs = useStore(preferences);
@@ -34,6 +37,16 @@ export function SettingsView() {
           <p className="unknown-note">Unknown: {problem ?? 'waiting for the host'}.</p>
         )}
       </section>
+
+      <section className="panel" data-testid="settings-connectors">
+        <h3>OPC UA, Modbus TCP and the historian</h3>
+        <p className="hint">Servers, devices, certificates, the address space and where history is forwarded.</p>
+        <a href={routeHref({ view: 'connectors' })} data-testid="nav-connectors">
+          Connectors
+        </a>
+      </section>
+
+      {canSupervise && <SilentMachinesPanel />}
 
       <section className="panel" data-testid="settings-display">
         <h3>Theme and scale</h3>

@@ -9,6 +9,8 @@ import { LimitEditor } from '../alarms/LimitEditor';
 import { ShelvedList } from '../alarms/ShelvedList';
 import { AnalyticsView } from '../analytics/AnalyticsView';
 import { AreaView } from '../area/AreaView';
+import { DiagnosticsView } from '../diagnostics/DiagnosticsView';
+import { ConnectorsView } from '../connectors/ConnectorsView';
 import { EnergyView } from '../energy/EnergyView';
 import { MaintenanceView } from '../maintenance/MaintenanceView';
 import { MachineDetail } from '../machine/MachineDetail';
@@ -85,6 +87,8 @@ function Screen({ route }: { route: Exclude<Route, { view: 'wallboard' }> }) {
       return <TrendsBoard pens={route.pens} />;
     case 'settings':
       return <SettingsView />;
+    case 'connectors':
+      return <ConnectorsView />;
     case 'maintenance':
       return <MaintenanceView />;
     case 'procurement':
@@ -109,5 +113,7 @@ function Screen({ route }: { route: Exclude<Route, { view: 'wallboard' }> }) {
       return <UsersView />;
     case 'shiftlog':
       return <ShiftLogView />;
+    case 'diagnostics':
+      return <DiagnosticsView />;
   }
 }

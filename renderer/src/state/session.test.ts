@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallName } from '../../../common/contract';
-import { CallFailure, type Caller } from '../transport/client';
+import { CallError, type Caller } from '../transport/client';
 import type { TokenStore } from '../transport/session-token';
 import { createSessionStore } from './session';
 
@@ -22,15 +22,15 @@ function host(options: { locked?: boolean; password?: string; sessionEnds?: bool
       case 'auth.unlock':
         if (options.sessionEnds) {
           alive = false;
-          throw new CallFailure(name, 'unauthenticated', 'session expired; log in again');
+          throw new CallError(name, 'unauthenticated', 'session expired; log in again');
         }
-        if ((request as { password: string }).password !== (options.password ?? 'secret')) throw new CallFailure(name, 'unauthenticated', 'wrong username or password');
+        if ((request as { password: string }).password !== (options.password ?? 'secret')) throw new CallError(name, 'unauthenticated', 'wrong username or password');
         locked = false;
         return { locked: false };
       case 'auth.logout':
         return { ok: true };
       default:
-        throw new CallFailure(name, 'unknown_call', name);
+        throw new CallError(name, 'unknown_call', name);
     }
   }) as Caller;
   let token: string | null = 'tok';
@@ -81,7 +81,7 @@ describe('session lock', () => {
     const h = host({ locked: true, sessionEnds: true });
     const store = createSessionStore(h.call, h.tokens);
     await store.getState().start();
-    await expect(store.getState().unlock('secret')).rejects.toBeInstanceOf(CallFailure);
+    await expect(store.getState().unlock('secret')).rejects.toBeInstanceOf(CallError);
     expect(store.getState()).toMatchObject({ status: 'loggedOut', notice: expect.stringMatching(/session has ended/) });
     expect(h.token()).toBeNull();
   });

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { User } from '../../../common/contract';
-import { CallFailure, describeFailure, type Caller } from '../transport/client';
+import { CallError, describeFailure, type Caller } from '../transport/client';
 import { TOKEN_REFUSALS, type TokenStore } from '../transport/session-token';
 
 /** locked: the session lives on (alarm and voice events keep arriving) but the screen waits for the password. */
@@ -12,16 +12,18 @@ export interface SessionState {
   token: string | null;
   /** Shown above the login form, e.g. why the session ended. */
   notice: string | null;
+  /** The host asks the first-run setup for the token it printed at start (the headless host). */
+  setupTokenRequired: boolean;
   start(): Promise<void>;
-  /** setup and login throw the CallFailure so the form can explain it. */
-  setup(username: string, password: string): Promise<void>;
+  /** setup and login throw the CallError so the form can explain it. */
+  setup(username: string, password: string, setupToken?: string): Promise<void>;
   login(username: string, password: string): Promise<void>;
   logout(): Promise<void>;
   /** The host no longer accepts this session. */
   expire(): void;
   /** Locks this session on the host now (the Lock button), and this screen in any case. */
   lock(): Promise<void>;
-  /** Throws the CallFailure of a wrong password so the lock screen can say so. */
+  /** Throws the CallError of a wrong password so the lock screen can say so. */
   unlock(password: string): Promise<void>;
   /** A call was refused with 'locked': the host locked the session after the idle time. */
   lockedByHost(): void;
@@ -43,7 +45,7 @@ export function createSessionStore(call: Caller, tokens: TokenStore) {
         adopt(await call('auth.resume', { token }));
         return true;
       } catch (error) {
-        if (!(error instanceof CallFailure && TOKEN_REFUSALS.has(error.code))) throw error;
+        if (!(error instanceof CallError && TOKEN_REFUSALS.has(error.code))) throw error;
         tokens.clear();
         return false;
       }
@@ -54,12 +56,13 @@ export function createSessionStore(call: Caller, tokens: TokenStore) {
       user: null,
       token: null,
       notice: null,
+      setupTokenRequired: false,
       start: async () => {
         try {
           const state = await call('auth.state', {});
           if (state.needsSetup) {
             tokens.clear();
-            set({ status: 'needsSetup', user: null, token: null });
+            set({ status: 'needsSetup', user: null, token: null, setupTokenRequired: state.setupTokenRequired === true });
             return;
           }
           if (state.user) {
@@ -73,7 +76,7 @@ export function createSessionStore(call: Caller, tokens: TokenStore) {
           set({ status: 'unreachable', notice: describeFailure(error) });
         }
       },
-      setup: async (username, password) => adopt(await call('auth.setup', { username, password })),
+      setup: async (username, password, setupToken) => adopt(await call('auth.setup', { username, password, ...(setupToken ? { setupToken } : {}) })),
       login: async (username, password) => adopt(await call('auth.login', { username, password })),
       logout: async () => {
         try {
@@ -93,7 +96,7 @@ export function createSessionStore(call: Caller, tokens: TokenStore) {
         try {
           await call('auth.lock', {});
         } catch (error) {
-          if (error instanceof CallFailure && error.code === 'unauthenticated') {
+          if (error instanceof CallError && error.code === 'unauthenticated') {
             get().expire();
             return;
           }
@@ -106,7 +109,7 @@ export function createSessionStore(call: Caller, tokens: TokenStore) {
           await call('auth.unlock', { password });
         } catch (error) {
           // A wrong password and an ended session both answer 'unauthenticated'; auth.state tells them apart.
-          if (error instanceof CallFailure && error.code === 'unauthenticated') {
+          if (error instanceof CallError && error.code === 'unauthenticated') {
             const state = await call('auth.state', {}).catch(() => null);
             if (state && !state.user) get().expire();
           }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Bridge, EventName } from '../../../common/contract';
-import { CallFailure, createCaller, subscribeEvents } from './client';
+import { CallError, createCaller, subscribeEvents } from './client';
 
 const bridgeAnswering = (answer: () => Promise<unknown>): Bridge => ({
   invoke: (() => answer()) as Bridge['invoke'],
@@ -13,10 +13,10 @@ describe('createCaller', () => {
     await expect(call('auth.state', {})).resolves.toEqual({ needsSetup: true, user: null, locked: false });
   });
 
-  it('throws the host error as a typed CallFailure', async () => {
+  it('throws the host error as a typed CallError', async () => {
     const call = createCaller(bridgeAnswering(async () => ({ ok: false, error: { code: 'unauthenticated', message: 'bad password' } })));
     const failure = await call('auth.login', { username: 'a', password: 'b' }).catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(CallFailure);
+    expect(failure).toBeInstanceOf(CallError);
     expect(failure).toMatchObject({ call: 'auth.login', code: 'unauthenticated', message: 'bad password' });
   });
 

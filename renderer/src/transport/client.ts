@@ -26,8 +26,8 @@ export class HostDisconnectedError extends Error {
 
 export type FailureCode = ErrorCode | 'disconnected' | 'invalid_response';
 
-export class CallFailure extends Error {
-  override readonly name = 'CallFailure';
+export class CallError extends Error {
+  override readonly name = 'CallError';
   constructor(
     readonly call: CallName,
     readonly code: FailureCode,
@@ -39,20 +39,20 @@ export class CallFailure extends Error {
 
 export type Caller = <N extends CallName>(name: N, request: CallRequest<N>) => Promise<CallResponse<N>>;
 
-/** Returns the parsed data of a call, or throws a CallFailure; nothing unparsed reaches the caller. */
+/** Returns the parsed data of a call, or throws a CallError; nothing unparsed reaches the caller. */
 export function createCaller(bridge: Bridge): Caller {
   return async (name, request) => {
     let raw: unknown;
     try {
       raw = await bridge.invoke(name, request);
     } catch (error) {
-      throw new CallFailure(name, 'disconnected', error instanceof Error ? error.message : String(error));
+      throw new CallError(name, 'disconnected', error instanceof Error ? error.message : String(error));
     }
     const result = CallResultSchema.safeParse(raw);
-    if (!result.success) throw new CallFailure(name, 'invalid_response', `malformed answer to ${name}`);
-    if (!result.data.ok) throw new CallFailure(name, result.data.error.code, result.data.error.message);
+    if (!result.success) throw new CallError(name, 'invalid_response', `malformed answer to ${name}`);
+    if (!result.data.ok) throw new CallError(name, result.data.error.code, result.data.error.message);
     const data = calls[name].response.safeParse(result.data.data);
-    if (!data.success) throw new CallFailure(name, 'invalid_response', `answer to ${name} does not match the contract: ${data.error.message}`);
+    if (!data.success) throw new CallError(name, 'invalid_response', `answer to ${name} does not match the contract: ${data.error.message}`);
     return data.data as CallResponse<typeof name>;
   };
 }
@@ -81,7 +81,7 @@ function deliver<E extends EventName>(name: E, payload: unknown, handlers: Event
 
 /** One line for an operator: what went wrong, without a stack trace. */
 export function describeFailure(error: unknown): string {
-  if (error instanceof CallFailure) {
+  if (error instanceof CallError) {
     if (error.code === 'disconnected') return 'Cannot reach the FactoryBrain host.';
     return error.message;
   }

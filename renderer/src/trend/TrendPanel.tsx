@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from '
 import { useStore } from 'zustand';
 import type { Resolution } from '../../../common/contract';
 import { useServices } from '../app/services-context';
+import { worse } from '../plant/sensor-view';
 import type { LiveSensor, Quality } from '../state/live-telemetry';
 import { describeFailure } from '../transport/client';
 import { TrendChart, type LimitLine, type ViewRange } from './trend-chart';
@@ -146,7 +147,7 @@ function worstQuality(state: ReadonlyMap<string, LiveSensor> | undefined, sensor
   for (const name of sensors) {
     const quality = state?.get(name)?.quality ?? 'stale';
     if (quality === 'offline') return 'offline';
-    if (quality === 'stale') worst = 'stale';
+    worst = worse(worst, quality);
   }
   return worst;
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { VOICE_PRIORITIES, type VoiceEngineName, type VoiceLogEntry, type VoicePriority, type VoiceSettings, type VoiceSettingsPatch } from '../../../common/contract-voice';
-import { formatDateTime } from '../alarms/time';
+import { formatDateTime } from '../app/time-format';
 import { useServices } from '../app/services-context';
 import { useAllowed } from '../app/use-allowed';
 import { describeFailure, subscribeEvents } from '../transport/client';

@@ -1,0 +1,20 @@
+/**
+ * The runtime's clocks. Wall time is when people act and what they read; tests inject their own.
+ * Monotonic time measures durations and budgets, and never jumps when the system clock is set.
+ */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export const monotonic = (): number => performance.now();
+
+/** The system's timers under a wall clock that may be injected. */
+export const wallClock = (now: () => number): Clock => ({ ...systemClock, now });

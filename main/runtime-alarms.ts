@@ -1,0 +1,68 @@
+/** The alarm service of the composition root: its settings from the config, and what it hears from the fan-out. */
+import { hostname } from 'node:os';
+import type { EventName } from '../common/contract';
+import { AlarmService } from './alarms/alarm-service';
+import { alarmStore } from './alarms/alarm-store';
+import { alarmInputFromModel } from './alarms/from-models';
+import type { AppConfig } from './config';
+import type { Diagnostics } from './diagnostics/diagnostics';
+import { diskSpace } from './diagnostics/disk-space';
+import type { CardinalityGate } from './ingest/cardinality-gate';
+import type { ModelStage } from './inference/model-stage';
+import type { AppLog } from './logging/app-log';
+import { logSystemAlarms } from './logging/runtime-events';
+import type { FanOut } from './pipeline/fan-out';
+import type { IngestStats } from './pipeline/ingest-stats';
+import type { AuditLog } from './store/audit-log';
+import type { Db } from './store/open-database';
+
+export interface AlarmInputs {
+  config: AppConfig;
+  db: Db;
+  audit: AuditLog;
+  now(): number;
+  log(message: string): void;
+  appLog: AppLog;
+  inference: ModelStage;
+  fanOut: FanOut;
+  stats: IngestStats;
+  gate: CardinalityGate;
+  diagnostics: Diagnostics;
+  emit(name: EventName, payload: unknown): void;
+}
+
+export function startAlarms(p: AlarmInputs): AlarmService {
+  const { config, stats } = p;
+  const alarms = new AlarmService({
+    store: alarmStore(p.db, p.audit),
+    now: p.now,
+    console: config.alarms.console ?? hostname(),
+    log: p.log,
+    leadTimeHours: () => config.alarms.spareLeadTimeHours,
+    healthLimit: () => config.alarms.healthLimit,
+    statesFromMonitor: p.inference.condition !== null,
+    maxShelveMs: config.alarms.maxShelveHours * 3_600_000,
+    maxRemoteSkewMs: config.alarms.syncMaxSkewSeconds * 1000,
+    maxPendingRemote: config.alarms.syncMaxPending,
+  });
+  alarms.onChange((changed) => p.emit('alarms', { alarms: changed }));
+  alarms.onChange(logSystemAlarms(p.appLog));
+  p.fanOut.register({
+    name: 'alarms',
+    onReading: (reading) => alarms.reading(reading),
+    onMachines: (changed) => alarms.machines(changed),
+    onHealth: (h) => alarms.system({ health: h, ingestLatencyMs: stats.latencyPercentile(99, 'receipt'), commitWaitMs: config.store.flushMs, diskFreeRatio: diskSpace(config.dataDir)?.freeRatio ?? null, cardinality: p.gate.refused, diagnostics: p.diagnostics.alertSample() }),
+    onModelOutput: (outputs) => {
+      for (const out of outputs) {
+        if (out.model === 'condition') {
+          alarms.operatingState(out.output.machineId, out.output.operatingState);
+          alarms.conditionOutput(out.output);
+          continue;
+        }
+        const input = alarmInputFromModel(out);
+        if (input) alarms.modelOutput(input);
+      }
+    },
+  });
+  return alarms;
+}
