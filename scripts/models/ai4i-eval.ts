@@ -35,12 +35,28 @@ function f1(tp: number, fp: number, fn: number) {
   return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
 }
 
+/** The fold models are trained in Python; a machine without its packages is told which to install. */
+export class MissingTrainingPackages extends Error {}
+
+/** Null when `python` imports what train_ai4i.py needs; otherwise the one line that says what to install. */
+export function missingTrainingPackages(python: string): string | null {
+  try {
+    execFileSync(python, ['-c', 'import numpy, onnx, sklearn'], { stdio: 'ignore' });
+    return null;
+  } catch {
+    return `AI4I folds are trained with ${python} and need numpy, onnx and scikit-learn: apt-get install python3-numpy python3-onnx python3-sklearn (or set FACTORYBRAIN_PYTHON)`;
+  }
+}
+
 export async function evaluateAi4i(shipped: ModelSet) {
   // The fold models are a cache: rebuilt when missing or when the training code changed since.
   const trainer = sha256(Buffer.concat(['train_ai4i.py', 'onnx_trees.py'].map((f) => readFileSync(join(ROOT, 'models/training', f)))));
   const stamp = join(CV_DIR, 'trainer.sha256');
   if (!existsSync(join(CV_DIR, 'folds.json')) || !existsSync(stamp) || readFileSync(stamp, 'utf8') !== trainer) {
-    execFileSync('nice', ['-n', '19', process.env.FACTORYBRAIN_PYTHON ?? '/usr/bin/python3', join(ROOT, 'models/training/train_ai4i.py'), 'cv', CV_DIR], { stdio: 'inherit' });
+    const python = process.env.FACTORYBRAIN_PYTHON ?? '/usr/bin/python3';
+    const missing = missingTrainingPackages(python);
+    if (missing) throw new MissingTrainingPackages(missing);
+    execFileSync('nice', ['-n', '19', python, join(ROOT, 'models/training/train_ai4i.py'), 'cv', CV_DIR], { stdio: 'inherit' });
     writeFileSync(stamp, trainer);
   }
   const folds = JSON.parse(readFileSync(join(CV_DIR, 'folds.json'), 'utf8')) as { seed: number; classes: string[]; testRows: number[][]; thresholds?: number[] };
