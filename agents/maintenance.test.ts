@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMaintenanceAgent, ticketBlockedBy, ticketTrigger } from './maintenance';
 import { DAY_MS, HOUR_MS, type Prediction, type TicketRef } from './model';
-import { AGENT, TOPIC } from './names';
+import { AGENT, MONITORING_FACTOR, MONITORING_HOURS, TOPIC, type IncreaseMonitoringPayload } from './names';
 import { reliability } from './reliability';
 import { createScheduler } from './scheduler';
 import type { AgentMessage, Decision } from './sdk';
@@ -97,6 +97,37 @@ describe('maintenance agent on a scripted plant', () => {
     h.state.predictions.push(prediction('m1', 48, 'high'));
     h.scheduler.advance(now(48));
     expect(h.decisions.map((d) => [d.action, d.params!.priority])).toEqual([['open_ticket', 'high']]);
+  });
+});
+
+describe('increase monitoring frequency', () => {
+  it('heightens the machine on every request, for the stated hours and factor, and asks for an inspection once a day', () => {
+    const outbox: IncreaseMonitoringPayload[] = [];
+    const decisions: Decision[] = [];
+    const scheduler = createScheduler({
+      // The optimizer's place: it sends what the test queues; the maintenance agent reads it on its next run.
+      agents: [createMaintenanceAgent({ periodMs: HOUR_MS }), { name: AGENT.optimizer, periodMs: HOUR_MS, inputs: [], actions: [], run: () => ({ messages: outbox.splice(0).map((payload) => ({ to: AGENT.maintenance, topic: TOPIC.increaseMonitoring, payload })) }) }],
+      budgetMs: 1000,
+      now: () => 0,
+      onDecision: (d) => decisions.push(d),
+      onError: (e) => {
+        throw new Error(e.message);
+      },
+      readInputs: () => ({ predictions: [], tickets: [], machines: [{ id: 'm1', name: 'CNC-01', type: 'cnc_mill', area: 'machining' }], parts: [], labourRate: 50 }),
+    });
+    outbox.push({ machineId: 'm1', reason: 'high failure risk (probability 80 %)', hours: 4, factor: 0.5 });
+    scheduler.advance(now(0));
+    scheduler.advance(now(1));
+    outbox.push({ machineId: 'm1', reason: 'medium failure risk (probability 40 %)' });
+    scheduler.advance(now(2));
+    scheduler.advance(now(3));
+    const heightened = decisions.filter((d) => d.action === 'heighten_monitoring');
+    expect(heightened.map((d) => [d.ts, d.target, d.params])).toEqual([
+      [now(1), 'm1', { machineId: 'm1', until: now(1) + 4 * HOUR_MS, factor: 0.5, reason: 'high failure risk (probability 80 %)' }],
+      [now(3), 'm1', { machineId: 'm1', until: now(3) + MONITORING_HOURS * HOUR_MS, factor: MONITORING_FACTOR, reason: 'medium failure risk (probability 40 %)' }],
+    ]);
+    expect(heightened[0]!.explanation).toBe('Watch CNC-01 closer for 4 h: its anomaly thresholds at 50 % of their usual level, as the plant optimizer asked (high failure risk (probability 80 %)).');
+    expect(decisions.filter((d) => d.action === 'schedule_inspection').map((d) => d.ts)).toEqual([now(1)]);
   });
 });
 

@@ -6,7 +6,7 @@
  * risk, or medium-or-worse risk held 3 hours in a row or 6 hours in all; and no ticket for the same
  * machine and type is open or was closed less than 2 days ago.
  */
-import { AGENT, TOPIC, type IncreaseMonitoringPayload, type PrepareSparesPayload } from './names';
+import { AGENT, MONITORING_FACTOR, MONITORING_HOURS, TOPIC, type IncreaseMonitoringPayload, type PrepareSparesPayload } from './names';
 import { DAY_MS, HOUR_MS, riskRank, type MachineInfo, type PartInfo, type Prediction, type RiskLevel, type TicketPriority, type TicketRef } from './model';
 import { repairPlan } from './repair-steps';
 import type { Agent, OutgoingMessage, ProposedDecision } from './sdk';
@@ -108,7 +108,7 @@ export function createMaintenanceAgent(options: { periodMs?: number } = {}): Age
     name: AGENT.maintenance,
     periodMs: options.periodMs ?? 5 * 60_000,
     inputs: MAINTENANCE_INPUTS,
-    actions: ['open_ticket', 'schedule_inspection'],
+    actions: ['open_ticket', 'schedule_inspection', 'heighten_monitoring'],
     run(ctx) {
       const inputs = ctx.inputs as unknown as MaintenanceInputs;
       const machines = new Map(inputs.machines.map((m) => [m.id, m]));
@@ -165,7 +165,17 @@ export function createMaintenanceAgent(options: { periodMs?: number } = {}): Age
 
       for (const m of ctx.inbox) {
         if (m.topic !== TOPIC.increaseMonitoring) continue;
-        const { machineId, reason } = m.payload as IncreaseMonitoringPayload;
+        const { machineId, reason, hours: askedHours, factor: askedFactor } = m.payload as IncreaseMonitoringPayload;
+        // Every request heightens (a later one extends it); the inspection below is asked for once a day.
+        const hours = typeof askedHours === 'number' && askedHours > 0 && askedHours <= 24 * 7 ? askedHours : MONITORING_HOURS;
+        const factor = typeof askedFactor === 'number' && askedFactor > 0 && askedFactor <= 1 ? askedFactor : MONITORING_FACTOR;
+        decisions.push({
+          action: 'heighten_monitoring',
+          target: machineId,
+          explanation: `Watch ${machines.get(machineId)?.name ?? machineId} closer for ${hours} h: its anomaly thresholds at ${Math.round(factor * 100)} % of their usual level, as the plant optimizer asked (${reason}).`,
+          inputs: { from: m.from, reason, hours, factor },
+          params: { machineId, until: ctx.ts + hours * HOUR_MS, factor, reason },
+        });
         const last = inspected.get(machineId);
         if (last !== undefined && ctx.ts - last < DAY_MS) continue;
         inspected.set(machineId, ctx.ts);

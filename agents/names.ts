@@ -26,7 +26,16 @@ export interface PrepareSparesPayload {
 export interface IncreaseMonitoringPayload {
   machineId: string;
   reason: string;
+  /** How long the machine is watched closer (event time); a message without it gets MONITORING_HOURS. */
+  hours?: number;
+  /** The anomaly thresholds are multiplied by this meanwhile (0 < factor <= 1); default MONITORING_FACTOR. */
+  factor?: number;
 }
+
+/** One shift of closer watch: long enough for the next round of a technician to look at it. */
+export const MONITORING_HOURS = 8;
+/** Thresholds at 80 %: a deviation a fifth below the usual limit already raises an episode. */
+export const MONITORING_FACTOR = 0.8;
 
 /** Payload of TOPIC.activateReduction. */
 export interface ActivateReductionPayload {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HOUR_MS, type MachineHour, type Prediction } from './model';
-import { AGENT, TOPIC } from './names';
-import { createOptimizerAgent, machineKpis, type OptimizerInputs } from './optimizer';
+import { AGENT, MONITORING_FACTOR, MONITORING_HOURS, TOPIC } from './names';
+import { createOptimizerAgent, machineKpis, type Expectation, type ExpectedOutcome, type OptimizerInputs } from './optimizer';
 import { createScheduler } from './scheduler';
 import type { AgentMessage, Decision } from './sdk';
 import { hour, prediction, T0 } from './test-plant';
@@ -30,9 +30,15 @@ describe('plant KPIs', () => {
   });
 });
 
+/** Expectations not yet evaluated, read from the decisions as the host reads them from its decision log. */
+function open(decisions: readonly Decision[]): Expectation[] {
+  const evaluated = new Set(decisions.filter((d) => d.action === 'evaluate_action').map((d) => d.target));
+  return decisions.filter((d) => d.params?.expectation && !evaluated.has(d.id)).map((d) => ({ decisionId: d.id, ...(d.params!.expectation as ExpectedOutcome) }));
+}
+
 describe('plant optimizer on a scripted plant', () => {
-  function harness(inputs: () => OptimizerInputs) {
-    const decisions: Decision[] = [];
+  function harness(inputs: () => OptimizerInputs, earlier: readonly Decision[] = []) {
+    const decisions: Decision[] = [...earlier];
     const messages: AgentMessage[] = [];
     const idle = (name: string) => ({ name, periodMs: HOUR_MS, inputs: [], actions: [], run: () => {} });
     const scheduler = createScheduler({
@@ -44,7 +50,7 @@ describe('plant optimizer on a scripted plant', () => {
       onError: (e) => {
         throw new Error(e.message);
       },
-      readInputs: (names, _ts, agent) => (agent === AGENT.optimizer ? { ...inputs() } : {}),
+      readInputs: (names, _ts, agent) => (agent === AGENT.optimizer ? { ...inputs(), expectations: open(decisions) } : {}),
     });
     return { decisions, messages, scheduler };
   }
@@ -84,5 +90,26 @@ describe('plant optimizer on a scripted plant', () => {
       ['flag_alarm_load', 'm2', undefined],
       ['flag_oee_loss', 'm3', 'availability'],
     ]);
+  });
+
+  it('expects a watched machine back at low risk after the monitoring hours, and evaluates it after a restart', () => {
+    let predictions: Prediction[] = [prediction('m1', 0, 'high')];
+    const first = harness(() => ({ machines, hours: plant(2), predictions, alarmCounts: {} }));
+    first.scheduler.advance(T0 + HOUR_MS);
+    const request = first.decisions.find((d) => d.action === 'request_monitoring')!;
+    expect(request.params).toMatchObject({ hours: MONITORING_HOURS, factor: MONITORING_FACTOR, expectation: { metric: 'risk', before: 2, target: 0, checkAt: T0 + HOUR_MS + MONITORING_HOURS * HOUR_MS } });
+    expect(first.messages[0]!.payload).toMatchObject({ machineId: 'm1', hours: MONITORING_HOURS, factor: MONITORING_FACTOR });
+    // a new agent (the app restarted) knows the expectation only from the recorded decisions
+    predictions = [prediction('m1', 8, 'low')];
+    const second = harness(() => ({ machines, hours: plant(10), predictions, alarmCounts: {} }), first.decisions);
+    second.scheduler.advance(T0 + 5 * HOUR_MS);
+    expect(second.decisions.filter((d) => d.action === 'evaluate_action')).toEqual([]);
+    second.scheduler.advance(T0 + 9 * HOUR_MS);
+    const evaluations = second.decisions.filter((d) => d.action === 'evaluate_action');
+    expect(evaluations).toHaveLength(1);
+    expect(evaluations[0]).toMatchObject({ target: request.id, params: { decisionId: request.id, met: true, before: 2, after: 0 } });
+    expect(evaluations[0]!.explanation).toMatch(/failure risk went from high to low, expected at most low: met/);
+    second.scheduler.advance(T0 + 10 * HOUR_MS);
+    expect(second.decisions.filter((d) => d.action === 'evaluate_action')).toHaveLength(1);
   });
 });

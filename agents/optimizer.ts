@@ -5,7 +5,7 @@
  * daily reports can say which actions paid off.
  */
 import { demonstratedRate, oee, specificEnergy, totals, type Oee } from './kpi';
-import { AGENT, TOPIC, type ActivateReductionPayload, type IncreaseMonitoringPayload } from './names';
+import { AGENT, MONITORING_FACTOR, MONITORING_HOURS, TOPIC, type ActivateReductionPayload, type IncreaseMonitoringPayload } from './names';
 import { HOUR_MS, riskRank, type MachineHour, type MachineInfo, type Prediction, type RiskLevel } from './model';
 import type { Agent, OutgoingMessage, ProposedDecision } from './sdk';
 
@@ -39,8 +39,13 @@ export interface OptimizerInputs {
   hours: Readonly<Record<string, readonly MachineHour[]>>;
   predictions: readonly Prediction[];
   alarmCounts: Readonly<Record<string, number>>;
+  /**
+   * The optimizer's expectations not yet evaluated. Each rides in its decision's params.expectation;
+   * the host reads them back from the decision log at start, so they and their evaluation survive a restart.
+   */
+  expectations?: readonly Expectation[];
 }
-export const OPTIMIZER_INPUTS = ['machines', 'hours', 'predictions', 'alarmCounts'] as const;
+export const OPTIMIZER_INPUTS = ['machines', 'hours', 'predictions', 'alarmCounts', 'expectations'] as const;
 
 /** Each machine's KPIs; the analytics screen and the reports use the same function. */
 export function machineKpis(inputs: OptimizerInputs): MachineKpi[] {
@@ -69,16 +74,25 @@ export function machineKpis(inputs: OptimizerInputs): MachineKpi[] {
   });
 }
 
-interface Expectation {
-  decisionId: string;
+/** What the optimizer expects of an action, kept in its decision's params.expectation. */
+export interface ExpectedOutcome {
   what: string;
   machineId: string | null;
-  metric: 'oee' | 'plantSpecificEnergy';
+  /** risk: the machine's failure risk as a rank (0 low, 1 medium, 2 high). */
+  metric: 'oee' | 'plantSpecificEnergy' | 'risk';
   before: number;
-  /** The value that counts as success: at least (oee) or at most (energy). */
+  /** The value that counts as success: at least (oee) or at most (energy, risk). */
   target: number;
+  /** Event time of the evaluation. */
   checkAt: number;
 }
+export interface Expectation extends ExpectedOutcome {
+  decisionId: string;
+}
+
+const RISK_NAMES = ['low', 'medium', 'high'] as const;
+const METRIC_WORDS: Record<ExpectedOutcome['metric'], string> = { oee: 'OEE', plantSpecificEnergy: 'plant energy per unit', risk: 'failure risk' };
+const valueWords = (metric: ExpectedOutcome['metric'], v: number) => (metric === 'risk' ? (RISK_NAMES[v] ?? String(v)) : v.toPrecision(3));
 
 function plantSpecificEnergy(inputs: OptimizerInputs, fromHour: number, toHour: number): number | null {
   let kwh = 0;
@@ -95,7 +109,6 @@ function plantSpecificEnergy(inputs: OptimizerInputs, fromHour: number, toHour: 
 
 export function createOptimizerAgent(options: { periodMs?: number } = {}): Agent {
   const lastSent = new Map<string, number>();
-  const pending: Expectation[] = [];
   const due = (key: string, ts: number) => {
     const last = lastSent.get(key);
     if (last !== undefined && ts - last < REPEAT_MS) return false;
@@ -112,21 +125,21 @@ export function createOptimizerAgent(options: { periodMs?: number } = {}): Agent
       const kpis = machineKpis(inputs);
       const decisions: ProposedDecision[] = [];
       const messages: OutgoingMessage[] = [];
-      const nextId = () => `${AGENT.optimizer}:${ctx.ts}:${decisions.length}`;
       const byId = new Map(kpis.map((k) => [k.machineId, k]));
 
       // Results first, so an evaluation and a fresh action on the same machine read in that order.
-      for (let i = pending.length - 1; i >= 0; i--) {
-        const e = pending[i]!;
+      for (const e of inputs.expectations ?? []) {
         if (ctx.ts < e.checkAt) continue;
-        pending.splice(i, 1);
         const hour = Math.floor(ctx.ts / HOUR_MS) * HOUR_MS;
-        const after = e.metric === 'oee' ? (byId.get(e.machineId!)?.oee?.oee ?? null) : plantSpecificEnergy(inputs, hour - EVALUATE_AFTER_MS, hour);
+        const risk = byId.get(e.machineId ?? '')?.risk;
+        const after =
+          e.metric === 'oee' ? (byId.get(e.machineId!)?.oee?.oee ?? null) : e.metric === 'risk' ? (risk ? riskRank(risk) : null) : plantSpecificEnergy(inputs, hour - EVALUATE_AFTER_MS, hour);
         const met = after !== null && (e.metric === 'oee' ? after >= e.target : after <= e.target);
+        const words = METRIC_WORDS[e.metric];
         decisions.push({
           action: 'evaluate_action',
           target: e.decisionId,
-          explanation: `${e.what}: ${after === null ? 'no data to judge the result yet' : `${e.metric === 'oee' ? 'OEE' : 'plant energy per unit'} went from ${e.before.toPrecision(3)} to ${after.toPrecision(3)}, expected ${e.metric === 'oee' ? 'at least' : 'at most'} ${e.target.toPrecision(3)}`}: ${met ? 'met' : 'not met'}.`,
+          explanation: `${e.what}: ${after === null ? 'no data to judge the result yet' : `${words} went from ${valueWords(e.metric, e.before)} to ${valueWords(e.metric, after)}, expected ${e.metric === 'oee' ? 'at least' : 'at most'} ${valueWords(e.metric, e.target)}`}: ${met ? 'met' : 'not met'}.`,
           inputs: { before: e.before, after, target: e.target, metric: e.metric },
           params: { decisionId: e.decisionId, met, before: e.before, after, target: e.target },
         });
@@ -135,14 +148,16 @@ export function createOptimizerAgent(options: { periodMs?: number } = {}): Agent
       for (const k of kpis) {
         if (k.risk !== null && k.risk !== 'low' && due(`monitor:${k.machineId}`, ctx.ts)) {
           const reason = `${k.risk} failure risk (probability ${((k.failureProbability ?? 0) * 100).toFixed(0)} %)`;
+          // The closer watch should see maintenance bring the risk back to low within its hours.
+          const expectation: ExpectedOutcome = { what: `Closer monitoring of ${k.name}`, machineId: k.machineId, metric: 'risk', before: riskRank(k.risk), target: 0, checkAt: ctx.ts + MONITORING_HOURS * HOUR_MS };
           decisions.push({
             action: 'request_monitoring',
             target: k.machineId,
-            explanation: `Asked maintenance to increase monitoring of ${k.name}: ${reason}.`,
+            explanation: `Asked maintenance to increase monitoring of ${k.name} for ${MONITORING_HOURS} h: ${reason}. Expect its risk back to low by then.`,
             inputs: { risk: k.risk, failureProbability: k.failureProbability },
-            params: { machineId: k.machineId },
+            params: { machineId: k.machineId, hours: MONITORING_HOURS, factor: MONITORING_FACTOR, expectation },
           });
-          const payload: IncreaseMonitoringPayload = { machineId: k.machineId, reason };
+          const payload: IncreaseMonitoringPayload = { machineId: k.machineId, reason, hours: MONITORING_HOURS, factor: MONITORING_FACTOR };
           messages.push({ to: AGENT.maintenance, topic: TOPIC.increaseMonitoring, payload });
         }
         if (k.alarmsLastHour > ALARM_LOAD_HIGH && due(`alarms:${k.machineId}`, ctx.ts)) {
@@ -165,15 +180,14 @@ export function createOptimizerAgent(options: { periodMs?: number } = {}): Agent
         const losses = { availability: 1 - k.oee.availability, performance: 1 - k.oee.performance, quality: 1 - k.oee.quality };
         const worst = (Object.keys(losses) as (keyof typeof losses)[]).reduce((a, b) => (losses[b] > losses[a] ? b : a));
         const target = Math.min(best, k.oee.oee + 0.05);
-        const id = nextId();
+        const expectation: ExpectedOutcome = { what: `OEE action on ${k.name}`, machineId: k.machineId, metric: 'oee', before: k.oee.oee, target, checkAt: ctx.ts + EVALUATE_AFTER_MS * 4 };
         decisions.push({
           action: 'flag_oee_loss',
           target: k.machineId,
           explanation: `OEE of ${k.name} is ${(k.oee.oee * 100).toFixed(0)} % over the shift against ${(best * 100).toFixed(0)} % on the best ${k.type}; the largest loss is ${worst} (${(k.oee[worst] * 100).toFixed(0)} %). Expect at least ${(target * 100).toFixed(0)} % once it is addressed.`,
           inputs: { oee: k.oee, bestOfType: best },
-          params: { machineId: k.machineId, loss: worst, expectedOee: target },
+          params: { machineId: k.machineId, loss: worst, expectedOee: target, expectation },
         });
-        pending.push({ decisionId: id, what: `OEE action on ${k.name}`, machineId: k.machineId, metric: 'oee', before: k.oee.oee, target, checkAt: ctx.ts + EVALUATE_AFTER_MS * 4 });
       }
 
       const hour = Math.floor(ctx.ts / HOUR_MS) * HOUR_MS;
@@ -182,16 +196,15 @@ export function createOptimizerAgent(options: { periodMs?: number } = {}): Agent
       if (lastHour !== null && usual !== null && lastHour > ENERGY_EXCESS * usual && due('energy', ctx.ts)) {
         const kwhLastHour = kpis.reduce((s, k) => s + k.kwhLastHour, 0);
         const expectedKwh = Math.round(kwhLastHour * (1 - usual / lastHour) * 10) / 10;
-        const id = nextId();
+        const expectation: ExpectedOutcome = { what: 'Energy reduction mode', machineId: null, metric: 'plantSpecificEnergy', before: lastHour, target: usual * ENERGY_EXCESS, checkAt: ctx.ts + EVALUATE_AFTER_MS };
         decisions.push({
           action: 'request_energy_reduction',
           explanation: `Plant energy per unit produced was ${lastHour.toPrecision(3)} kWh in the last hour, ${(((lastHour - usual) / usual) * 100).toFixed(0)} % above the past day's ${usual.toPrecision(3)}: asked the energy agent to activate reduction mode, expecting about ${expectedKwh} kWh less per hour.`,
           inputs: { lastHour, usual, kwhLastHour },
-          params: { expectedKwh },
+          params: { expectedKwh, expectation },
         });
         const payload: ActivateReductionPayload = { reason: `plant energy per unit ${(((lastHour - usual) / usual) * 100).toFixed(0)} % above the past day`, expectedKwh };
         messages.push({ to: AGENT.energy, topic: TOPIC.activateReduction, payload });
-        pending.push({ decisionId: id, what: 'Energy reduction mode', machineId: null, metric: 'plantSpecificEnergy', before: lastHour, target: usual * ENERGY_EXCESS, checkAt: ctx.ts + EVALUATE_AFTER_MS });
       }
       return { decisions, messages };
     },

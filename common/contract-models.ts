@@ -57,6 +57,10 @@ export type OperatingState = z.infer<typeof OperatingStateSchema>;
 /** Load bands within running, from the machine's own range of its state signal. */
 export const LOAD_BANDS = ['idle', 'low', 'mid', 'high'] as const;
 
+/** A machine watched closer for a while: its anomaly thresholds are multiplied by factor (0 < factor <= 1) until `until`, event time. */
+export const HeighteningSchema = z.object({ until: z.number(), factor: z.number().gt(0).max(1), reason: z.string() });
+export type Heightening = z.infer<typeof HeighteningSchema>;
+
 export const ConditionOutputSchema = z.object({
   machineId: z.string(),
   /** Event time of the newest reading judged. */
@@ -101,6 +105,8 @@ export const ConditionOutputSchema = z.object({
   communicationLost: z.boolean(),
   /** Why there is no judgement, or what the prediction rests on ('no degradation trend'). */
   detail: z.string().nullable(),
+  /** Heightened monitoring the plant optimizer asked for: thresholds times factor until `until` (event time); optional, so outputs stored before it still parse. */
+  heightened: HeighteningSchema.nullable().optional(),
 });
 export type ConditionOutput = z.infer<typeof ConditionOutputSchema>;
 

@@ -195,6 +195,8 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions): 
     publish: (topic, payload, qos) => source.publish(topic, payload, { qos }),
     emit: (payload) => emit('agents', payload),
     log,
+    // "Increase monitoring frequency" from the plant optimizer reaches the machine's condition monitor.
+    ...(inference.condition && { heighten: inference.condition.heighten.bind(inference.condition) }),
     now,
     monotonic,
   });

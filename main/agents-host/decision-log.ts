@@ -82,6 +82,20 @@ export function decisionLog(db: Db) {
         .all({ agent: query.agent ?? null, action: query.action ?? null, status: query.status ?? null, beforeTs: query.beforeTs ?? null, fromTs: query.fromTs ?? null, limit: query.limit })
         .map(toDecision);
     },
+    /**
+     * An agent's decisions since fromTs that carry params.expectation and have no evaluate_action of
+     * the same agent yet: the optimizer's open expectations, read back at start so that a restart
+     * loses none. One range scan of the agent's recent decisions, joined here.
+     */
+    openExpectations(agent: string, fromTs: number): (Record<string, unknown> & { decisionId: string })[] {
+      const rows = prepared<[Record<string, unknown>], { id: string; action: string; target: string | null; expectation: string | null }>(
+        db,
+        `SELECT id, action, target, CASE WHEN json_type(params, '$.expectation') = 'object' THEN json_extract(params, '$.expectation') END AS expectation
+         FROM agent_decisions WHERE ts >= @fromTs AND agent = @agent ORDER BY ts, id`,
+      ).all({ agent, fromTs });
+      const evaluated = new Set(rows.filter((r) => r.action === 'evaluate_action').map((r) => r.target));
+      return rows.flatMap((r) => (r.expectation === null || evaluated.has(r.id) ? [] : [{ ...(JSON.parse(r.expectation) as Record<string, unknown>), decisionId: r.id }]));
+    },
     /** Returns the stored record, or null when the same message was recorded before (a replay). */
     message(m: AgentMessage): AgentMessageRecord | null {
       const { changes, lastInsertRowid } = prepared(db, 'INSERT OR IGNORE INTO agent_messages (ts, from_agent, to_agent, topic, payload) VALUES (?, ?, ?, ?, ?)').run([m.ts, m.from, m.to, m.topic, JSON.stringify(m.payload ?? null)]);

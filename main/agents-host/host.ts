@@ -3,13 +3,17 @@
  * records every decision and message, applies what needs no approval (tickets, draft orders waiting
  * for approval), and holds machine commands until an operator approves them.
  */
+import { z } from 'zod';
 import type { AgentDecision, AgentMessageRecord } from '../../common/contract-agents';
+import { HeighteningSchema, type Heightening } from '../../common/contract-models';
+import { formatLocal } from '../../common/plant-time';
 import type { Machine } from '../../common/telemetry';
 import { conditionRisk } from '../../agents/condition-risk';
 import { createEnergyAgent } from '../../agents/energy';
 import { createMaintenanceAgent } from '../../agents/maintenance';
 import { DAY_MS, HOUR_MS, type MachineHour, type MachineInfo, type Prediction } from '../../agents/model';
-import { createOptimizerAgent } from '../../agents/optimizer';
+import { AGENT } from '../../agents/names';
+import { createOptimizerAgent, type Expectation } from '../../agents/optimizer';
 import { createProcurementAgent } from '../../agents/procurement';
 import { createScheduler, type Scheduler } from '../../agents/scheduler';
 import type { Agent, Decision } from '../../agents/sdk';
@@ -30,6 +34,21 @@ import { PredictionWindow } from './predictions';
 const COMMAND_ACTIONS = new Set(['reduce_load', 'standby', 'schedule_off_peak']);
 /** Hours of history the optimizer and the energy agent see. */
 const AGENT_HOURS = 25;
+/** Expectations recorded this long before the optimizer's last decision are not read back at start; the longest waits 8 h. */
+const EXPECTATIONS_MS = 2 * DAY_MS;
+/** Heightenings re-applied at start: the latest per machine among this many. */
+const HEIGHTENINGS_READ = 500;
+
+const ExpectationSchema = z.object({
+  decisionId: z.string(),
+  what: z.string(),
+  machineId: z.string().nullable(),
+  metric: z.enum(['oee', 'plantSpecificEnergy', 'risk']),
+  before: z.number(),
+  target: z.number(),
+  checkAt: z.number(),
+});
+const HeightenParamsSchema = HeighteningSchema.extend({ machineId: z.string() });
 
 export interface AgentHostOptions {
   db: Db;
@@ -41,6 +60,11 @@ export interface AgentHostOptions {
   publish(topic: string, payload: string, qos: 0 | 1 | 2): Promise<void>;
   emit(payload: { decisions: AgentDecision[]; messages: AgentMessageRecord[] }): void;
   log(message: string): void;
+  /**
+   * Lowers a machine's anomaly thresholds for a while (the condition monitor's heighten); absent when
+   * the monitor did not load, and a heighten_monitoring decision then fails saying so.
+   */
+  heighten?(machineId: string, h: Heightening): void;
   /** Wall clock, for the times people act. */
   now(): number;
   /** Monotonic clock for agent budgets. */
@@ -63,6 +87,21 @@ export function createAgentHost(options: AgentHostOptions) {
   if (procurement.seed(readCatalog(), options.now())) options.log('procurement: seeded the example parts catalog; enter the plant’s own parts and prices');
   const latest = kpis.latestHour();
   if (latest !== null) accumulator.load(kpis.range(latest - 8 * DAY_MS, latest + 1));
+
+  // The optimizer's expectations not yet evaluated: read back from the decision log at start, then
+  // kept as its decisions are recorded, so a run costs no scan of the log.
+  const expectations = new Map<string, Expectation>();
+  const lastOptimizerTs = decisions.list({ agent: AGENT.optimizer, limit: 1 })[0]?.ts;
+  for (const row of lastOptimizerTs === undefined ? [] : decisions.openExpectations(AGENT.optimizer, lastOptimizerTs - EXPECTATIONS_MS)) {
+    const e = ExpectationSchema.safeParse(row);
+    if (e.success) expectations.set(e.data.decisionId, e.data);
+  }
+  const trackExpectation = (d: Decision) => {
+    if (d.agent !== AGENT.optimizer) return;
+    if (d.action === 'evaluate_action' && d.target) expectations.delete(d.target);
+    const e = ExpectationSchema.safeParse({ ...(d.params?.expectation ?? {}), decisionId: d.id });
+    if (d.params?.expectation && e.success) expectations.set(d.id, e.data);
+  };
 
   let pending: { decisions: AgentDecision[]; messages: AgentMessageRecord[] } = { decisions: [], messages: [] };
   const flushEvents = () => {
@@ -94,6 +133,7 @@ export function createAgentHost(options: AgentHostOptions) {
     timeZone: () => options.plant.timeZone,
     shiftableTypes: () => config.shiftableTypes,
     standbyFactor: () => config.standbyFactor,
+    expectations: () => [...expectations.values()],
   };
   function input<T>(name: string, ts: number): T {
     if (cache.ts !== ts) cache = { ts, values: new Map() };
@@ -151,8 +191,25 @@ export function createAgentHost(options: AgentHostOptions) {
       options.audit.append({ at: options.now(), userId: null, username: by, action: 'procurement.orders.submit', target: `order:${order.id}`, outcome: 'ok', detail: { decisionId: d.id } });
       return { status: 'applied', outcome: `order #${order.id} pending approval` };
     }
+    if (d.action === 'heighten_monitoring') {
+      const h = HeightenParamsSchema.parse(p);
+      if (!options.heighten) throw new Error('the condition monitor is not running (its model did not load): nothing to heighten');
+      options.heighten(h.machineId, { until: h.until, factor: h.factor, reason: h.reason });
+      options.audit.append({ at: options.now(), userId: null, username: `agent:${d.agent}`, action: 'agents.monitoring.heighten', target: h.machineId, outcome: 'ok', detail: { decisionId: d.id, until: h.until, factor: h.factor, reason: h.reason } });
+      return { status: 'applied', outcome: `anomaly thresholds of ${h.machineId} at ${Math.round(h.factor * 100)} % until ${formatLocal(options.plant.timeZone, h.until, true)}` };
+    }
     if (COMMAND_ACTIONS.has(d.action)) return { status: 'awaiting_approval', outcome: null };
     return { status: 'recorded', outcome: null };
+  }
+
+  // Heightened monitoring outlives a restart: the latest applied one per machine goes back to the
+  // monitor, which judges by event time and so lets one that has run out lapse by itself.
+  const heightenedAgain = new Set<string>();
+  for (const d of options.heighten ? decisions.list({ action: 'heighten_monitoring', status: 'applied', limit: HEIGHTENINGS_READ }) : []) {
+    const h = HeightenParamsSchema.safeParse(d.params);
+    if (!h.success || heightenedAgain.has(h.data.machineId)) continue;
+    heightenedAgain.add(h.data.machineId);
+    options.heighten!(h.data.machineId, { until: h.data.until, factor: h.data.factor, reason: h.data.reason });
   }
 
   const agents = options.agents ?? [createOptimizerAgent(), createMaintenanceAgent(), createProcurementAgent(), createEnergyAgent()];
@@ -170,6 +227,7 @@ export function createAgentHost(options: AgentHostOptions) {
     readInputs: (names, ts) => Object.fromEntries(names.map((n) => [n, input(n, ts)])),
     onDecision: (d) => {
       if (!decisions.record(d, 'recorded', options.now())) return;
+      trackExpectation(d);
       let settled: AgentDecision;
       try {
         const { status, outcome } = db.transaction(() => apply(d))();

@@ -61,6 +61,7 @@ export class ConditionJudge {
     this.updateAmbient(row.ts);
     let vote = 0;
     let voters = 0;
+    const sharpen = m.heightened && row.ts < m.heightened.until ? m.heightened.factor : 1;
     for (let k = 0; k < m.sensors.length && k < model.models.length; k++) {
       const sm = model.models[k];
       const s = m.sensors[k]!;
@@ -88,8 +89,8 @@ export class ConditionJudge {
         continue;
       }
       const least = s.thermal ? p.thermalMinDeviation / sigma : s.group === 'vibration_bearing' ? (p.vibrationMinShare * Math.abs(s.expected)) / sigma : 0;
-      const tf = Math.max(model.fastT[k] ?? p.fastFloor, least);
-      const tslow = Math.max(model.slowT[k] ?? p.slowFloor, least);
+      const tf = Math.max(model.fastT[k] ?? p.fastFloor, least) * sharpen;
+      const tslow = Math.max(model.slowT[k] ?? p.slowFloor, least) * sharpen;
       const c = s.risesOnly ? Math.max(0, s.fast / tf, s.slow / tslow) : Math.max(Math.abs(s.fast) / tf, Math.abs(s.slow) / tslow);
       ranked.push({ sensor: s.name, contribution: c });
       if (c > score) score = c;

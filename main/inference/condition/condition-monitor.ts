@@ -5,7 +5,7 @@
  * one onnxruntime run per model version and processes them in the same order, so outputs do not
  * depend on how readings were batched. Time is event time throughout.
  */
-import type { ConditionOutput, OperatingState } from '../../../common/contract-models';
+import type { ConditionOutput, Heightening, OperatingState } from '../../../common/contract-models';
 import type { Reading } from '../../../common/telemetry';
 import type { LoadedModel } from '../model-set';
 import type { ConditionParams } from './condition-params';
@@ -86,6 +86,16 @@ export class ConditionMonitor {
     const tops = this.machine(machineId).statedTops;
     tops.clear();
     for (const [metric, e] of Object.entries(eng)) if (e.normal && Number.isFinite(e.normal.high) && e.normal.high > 0) tops.set(metric, e.normal.high);
+  }
+
+  /**
+   * The plant optimizer asks to watch a machine closer: its anomaly thresholds are multiplied by
+   * h.factor for rows before h.until (event time); null ends it. The latest output says so at once.
+   */
+  heighten(machineId: string, h: Heightening | null): void {
+    const m = this.machine(machineId);
+    m.heightened = h;
+    if (m.latest) m.latest = { ...m.latest, heightened: h !== null && m.latest.ts < h.until ? h : null };
   }
 
   get(machineId: string): MachineCondition | undefined {

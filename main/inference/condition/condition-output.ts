@@ -49,6 +49,7 @@ export function conditionOutput(p: ConditionParams, m: MachineCondition, ts: num
     stuckSensors: stuck,
     communicationLost: snap.communicationLost,
     detail,
+    heightened: m.heightened && ts < m.heightened.until ? m.heightened : null,
   };
   m.latest = o;
   m.lastOutputAt = ts;

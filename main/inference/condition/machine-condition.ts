@@ -3,7 +3,7 @@
  * averages, episode and degradation trend. The monitor (condition-monitor.ts) drives it: observe()
  * in arrival order, then process() of the queued rows in the same order after the ONNX run.
  */
-import type { ConditionOutput } from '../../../common/contract-models';
+import type { ConditionOutput, Heightening } from '../../../common/contract-models';
 import { LOAD_BANDS } from '../../../common/contract-models';
 import type { ConditionParams } from './condition-params';
 import { sensorKindOf, type FittedModel, type Row, type SensorState, type Snapshot } from './condition-types';
@@ -106,6 +106,8 @@ export class MachineCondition {
   /** The trend's prognosis, refreshed with each health point. */
   prognosis: Prognosis | null = null;
   latest: ConditionOutput | null = null;
+  /** Set by ConditionMonitor.heighten: judged against lowered thresholds until its event time. */
+  heightened: Heightening | null = null;
   /** Largest load seen on rows confirmed normal since the last refit. */
   private confirmedLoadMax = 0;
   private confirmed = 0;

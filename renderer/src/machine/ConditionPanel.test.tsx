@@ -9,6 +9,7 @@ import { ServicesContext } from '../app/services-context';
 import { conditionFixture } from '../test-fixtures';
 import { fillIn, submit } from '../test-dom';
 import { sessionTokenStore } from '../transport/session-token';
+import { formatTime } from '../app/time-format';
 import { ConditionPanel } from './ConditionPanel';
 
 const HOUR = 3_600_000;
@@ -102,6 +103,19 @@ describe('ConditionPanel', () => {
     ]);
     const history = received.find((r) => r.name === 'models.healthHistory')!.request as { from: number; to: number };
     expect(history.to - history.from).toBe(24 * HOUR);
+  });
+
+  it('says when the plant optimizer asked to watch the machine closer, until when and why, and nothing otherwise', async () => {
+    await show('viewer');
+    expect($('monitor-heightened')).toBeNull();
+    act(() => root.unmount());
+    root = createRoot(container);
+    const until = Date.UTC(2025, 0, 6, 14, 5);
+    answers['models.machine'] = () => ({ ...models(), condition: conditionFixture({ heightened: { until, factor: 0.8, reason: 'high failure risk (probability 80 %)' } }) });
+    await show('viewer');
+    const text = $('monitor-heightened')?.textContent ?? '';
+    expect(text).toMatch(/^Heightened monitoring until \d\d:\d\d.* \(asked by the plant optimizer: high failure risk \(probability 80 %\)\); anomaly thresholds at 80 %$/);
+    expect(text).toContain(formatTime(until, false));
   });
 
   it('offers "Mark as normal operation" to supervisors and administrators only', async () => {

@@ -8,7 +8,7 @@ import { useServices } from '../app/services-context';
 import { useAllowed } from '../app/use-allowed';
 import { formatTime } from '../app/time-format';
 import { HealthChart } from './HealthChart';
-import { bandsLine, commLine, conditionRulLine, episodeLine, failureProbabilityLine, healthLine, phaseLine, signalLine, stateLine, stuckLine, type Line } from './monitor-lines';
+import { bandsLine, commLine, conditionRulLine, episodeLine, failureProbabilityLine, healthLine, heightenedLine, phaseLine, signalLine, stateLine, stuckLine, type Line } from './monitor-lines';
 import { StateHistoryStrip } from './StateHistory';
 
 /** Model outputs change with every scoring run; the screen asks again this often. */
@@ -148,6 +148,7 @@ export function ConditionMonitor({ machineId, condition: c, time, utc, onChanged
           <LineRow name="Operating state" testId="monitor-state" line={stateLine(c)} />
           <LineRow name="State signal" testId="monitor-signal" line={signalLine(c)} />
           <LineRow name="Phase" testId="monitor-phase" line={phaseLine(c)} />
+          {c.heightened && <LineRow name="Monitoring" testId="monitor-heightened" line={heightenedLine(c, time)!} />}
           <LineRow name="Hours per load band" testId="monitor-bands" line={bandsLine(c)} />
           <LineRow name="Health" testId="monitor-health" line={healthLine(c)} />
           <LineRow name="Failure probability" testId="monitor-failure" line={failureProbabilityLine(c)} />

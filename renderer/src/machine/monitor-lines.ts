@@ -86,6 +86,13 @@ export function episodeLine(c: ConditionOutput, time: (ts: number) => string): L
   return line(`ANOMALY, ${words(a.type ?? 'unclassified')}${score}${since}${top ? `; top sensors: ${top}` : ''}`, { abnormal: true });
 }
 
+/** Closer watch the plant optimizer asked for; null when there is none (outputs stored before it have no field). */
+export function heightenedLine(c: ConditionOutput, time: (ts: number) => string): Line | null {
+  const h = c.heightened;
+  if (!h) return null;
+  return line(`Heightened monitoring until ${time(h.until)} (asked by the plant optimizer: ${h.reason}); anomaly thresholds at ${Math.round(h.factor * 100)} %`);
+}
+
 export function stuckLine(c: ConditionOutput): Line {
   return c.stuckSensors.length === 0 ? line('none') : line(`STUCK: ${c.stuckSensors.join(', ')}`, { abnormal: true });
 }
