@@ -26,6 +26,10 @@ async function stopping(shutdownMs: number) {
   return { child, out: () => out };
 }
 
+// Each test starts a Node process through tsx; on a loaded CI machine (two cores, several test files
+// at once) that start alone has taken most of the default 30 s, so these tests get their own limit.
+const CHILD_TEST_MS = 120_000;
+
 describe('untilSignal', () => {
   it('takes the same stop request arriving twice within a moment (process group and npm start) as one, and shuts down cleanly', async () => {
     const { child, out } = await stopping(500);
@@ -36,7 +40,7 @@ describe('untilSignal', () => {
     const [code, signal] = await once(child, 'exit');
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(out()).toContain('stopped on SIGINT');
-  });
+  }, CHILD_TEST_MS);
 
   it('lets a second Ctrl-C after the echo window end a shutdown that hangs', async () => {
     const { child, out } = await stopping(60_000);
@@ -49,5 +53,5 @@ describe('untilSignal', () => {
     clearInterval(again);
     expect({ code, signal }).toEqual({ code: null, signal: 'SIGINT' });
     expect(out()).not.toContain('stopped');
-  });
+  }, CHILD_TEST_MS);
 });
