@@ -162,6 +162,8 @@ export const ConfigSchema = z
         /** Machine health below this raises the health alarm (the condition monitor's 0..100 score). */
         healthLimit: z.number().min(1).max(99).default(70),
         maxShelveHours: z.number().positive().max(24).default(12),
+        /** After a machine starts, a low limit waits this long at most for its value to come up (warm-up); 0 = not at all. */
+        startupArmingMinutes: z.number().min(0).max(1440).default(60),
         /** The site key that signs shared alarm actions (hex, 0600); default <dataDir>/alarm-sync.key, made on first start. */
         syncKeyFile: z.string().min(1).optional(),
         /** Another console's action dated more than this ahead of our clock is refused. */

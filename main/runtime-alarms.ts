@@ -33,6 +33,7 @@ export interface AlarmInputs {
 
 export function startAlarms(p: AlarmInputs): AlarmService {
   const { config, stats } = p;
+  const monitor = p.inference.condition;
   const alarms = new AlarmService({
     store: alarmStore(p.db, p.audit),
     now: p.now,
@@ -40,7 +41,9 @@ export function startAlarms(p: AlarmInputs): AlarmService {
     log: p.log,
     leadTimeHours: () => config.alarms.spareLeadTimeHours,
     healthLimit: () => config.alarms.healthLimit,
-    statesFromMonitor: p.inference.condition !== null,
+    statesFromMonitor: monitor !== null,
+    ...(monitor && { stateNow: (machineId: string) => monitor.stateNow(machineId) }),
+    startupArmingMs: config.alarms.startupArmingMinutes * 60_000,
     maxShelveMs: config.alarms.maxShelveHours * 3_600_000,
     maxRemoteSkewMs: config.alarms.syncMaxSkewSeconds * 1000,
     maxPendingRemote: config.alarms.syncMaxPending,
@@ -55,7 +58,6 @@ export function startAlarms(p: AlarmInputs): AlarmService {
     onModelOutput: (outputs) => {
       for (const out of outputs) {
         if (out.model === 'condition') {
-          alarms.operatingState(out.output.machineId, out.output.operatingState);
           alarms.conditionOutput(out.output);
           continue;
         }

@@ -61,8 +61,9 @@ export function decodedReadingPath(p: ReadingPathInputs): ReadingPath {
       if (batch.length === 0) return;
       for (const reading of batch) {
         registry.observe(reading, protocol);
-        p.fanOut.reading(reading);
+        // The monitor sees the reading first: limit alarms ask it for the machine's state as of this reading.
         inference.observe(reading);
+        p.fanOut.reading(reading);
         p.live.add(reading);
         p.stats.received(reading);
       }

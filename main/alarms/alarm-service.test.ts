@@ -8,7 +8,7 @@ import type { Machine } from '../../common/telemetry';
 import { alarmStore } from './alarm-store';
 import { createAuditLog } from '../store/audit-log';
 import { openDatabase, type Db } from '../store/open-database';
-import { AlarmService, type OperatorAction } from './alarm-service';
+import { AlarmService, type AlarmServiceOptions, type OperatorAction } from './alarm-service';
 import type { AnnunciateReason } from './state-machine';
 
 const M = 'plant/machining/cnc1';
@@ -32,11 +32,11 @@ afterEach(() => {
 });
 
 /** A console with its own store; the same console name reopens the same file, as after a restart. */
-function service(console = 'console-a', statesFromMonitor = false) {
+function service(console = 'console-a', statesFromMonitor = false, extra: Partial<AlarmServiceOptions> = {}) {
   const db = openDatabase(join(dir, `${console}.db`));
   dbs.push(db);
   const audit = createAuditLog(db);
-  const alarms = new AlarmService({ store: alarmStore(db, audit), now: () => clock, console, log: () => {}, newId: () => `${console}-${++ids}`, statesFromMonitor });
+  const alarms = new AlarmService({ store: alarmStore(db, audit), now: () => clock, console, log: () => {}, newId: () => `${console}-${++ids}`, statesFromMonitor, ...extra });
   const changes: Alarm[][] = [];
   const annunciations: [string, AnnunciateReason][] = [];
   const actions: OperatorAction[] = [];
@@ -262,7 +262,11 @@ describe('AlarmService: state-based limits and the condition monitor', () => {
     expect(alarms.get(`limit:${M}:pressure:L`)?.active).toBe(false);
     expect(alarms.get(TEMP_H)?.active).toBe(true);
     alarms.operatingState(M, 'running');
+    // Started again: the low limit waits for the pressure to come up (start-up arming), then guards it.
     at(3000, 4);
+    expect(alarms.get(`limit:${M}:pressure:L`)?.active).toBe(false);
+    at(4000, 5.2);
+    at(5000, 4);
     expect(alarms.get(`limit:${M}:pressure:L`)?.active).toBe(true);
   });
 
@@ -280,6 +284,50 @@ describe('AlarmService: state-based limits and the condition monitor', () => {
     expect(alarms.get(TEMP_H)?.active).toBe(true);
     alarms.operatingState(M, 'running');
     at(4000, 4);
+    expect(alarms.get(`limit:${M}:pressure:L`)?.active ?? false).toBe(false);
+    at(5000, 5.2);
+    at(6000, 4);
+    expect(alarms.get(`limit:${M}:pressure:L`)?.active).toBe(true);
+  });
+
+  it('arms a low limit after a start once its value comes up, or after the start-up time when it never does', () => {
+    const { alarms } = service('console-arming', true, { startupArmingMs: 60_000 });
+    alarms.setLimits(SAM, M, [
+      { sensor: 'temperature', level: 'L', setpoint: 170, deadband: 2, onDelayMs: 0, offDelayMs: 0, reAlarmMs: 0, priority: 'medium', latching: false, enabled: true },
+      { sensor: 'pressure', level: 'L', setpoint: 5, deadband: 0.1, onDelayMs: 0, offDelayMs: 0, reAlarmMs: 0, priority: 'medium', latching: false, enabled: true },
+    ], []);
+    const at = (ts: number, temperature: number, pressure: number) => alarms.reading({ machineId: M, ts, metrics: { temperature, pressure }, receivedAt: ts });
+    const low = (sensor: string) => alarms.get(`limit:${M}:${sensor}:L`)?.active ?? false;
+    alarms.operatingState(M, 'running');
+    at(1000, 180, 6);
+    alarms.operatingState(M, 'idle');
+    at(2000, 120, 0.5);
+    expect([low('temperature'), low('pressure')]).toEqual([false, false]);
+    // Warm-up after the restart: the temperature climbs through its low limit; the pressure never comes up.
+    alarms.operatingState(M, 'running');
+    for (let t = 3000; t <= 50_000; t += 1000) at(t, 120 + t / 1000, 0.5);
+    expect([low('temperature'), low('pressure')]).toEqual([false, false]);
+    at(55_000, 172.5, 0.5);
+    // The temperature is up and armed; the pressure is armed after the start-up time and raises.
+    at(64_000, 160, 0.5);
+    expect([low('temperature'), low('pressure')]).toEqual([true, true]);
+  });
+
+  it('asks the monitor for the state on each reading when it can (stateNow), so a stop is seen in the same event time', () => {
+    let state: 'running' | 'idle' = 'running';
+    const { alarms } = service('console-now', true, { stateNow: () => state });
+    alarms.setLimits(SAM, M, [{ sensor: 'pressure', level: 'L', setpoint: 5, deadband: 0.1, onDelayMs: 3000, offDelayMs: 0, reAlarmMs: 0, priority: 'medium', latching: false, enabled: true }], []);
+    const at = (ts: number, pressure: number) => alarms.reading({ machineId: M, ts, metrics: { pressure }, receivedAt: ts });
+    at(1000, 6);
+    at(2000, 4.5);
+    state = 'idle';
+    at(3000, 3);
+    at(9000, 1);
+    expect(alarms.get(`limit:${M}:pressure:L`)?.active ?? false).toBe(false);
+    state = 'running';
+    at(10_000, 6);
+    at(11_000, 4);
+    at(15_000, 4);
     expect(alarms.get(`limit:${M}:pressure:L`)?.active).toBe(true);
   });
 

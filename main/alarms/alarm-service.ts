@@ -46,6 +46,14 @@ export interface AlarmServiceOptions {
    * first states are known. Without a monitor, low limits are armed until a state says otherwise.
    */
   statesFromMonitor?: boolean;
+  /**
+   * The machine's operating state as of the reading being judged, asked synchronously on each
+   * reading (the monitor has seen that reading first), so a stop takes the low limits out of play in
+   * the same event time at any replay speed. Without it, states come through operatingState().
+   */
+  stateNow?: (machineId: string) => OperatingState;
+  /** How long after a start a low limit waits for its value to come up; default one hour, 0 = not at all. */
+  startupArmingMs?: number;
   maxShelveMs?: number;
   /** How far ahead of this console's clock another console's action may be dated; later ones are refused. */
   maxRemoteSkewMs?: number;
@@ -67,13 +75,14 @@ export class AlarmService {
   private readonly limitConfig: LimitConfig;
   private readonly queries: AlarmQueries;
   private readonly remote: RemoteMerge;
-  private readonly evaluator = new LimitEvaluator();
+  private readonly evaluator: LimitEvaluator;
   private readonly newId: () => string;
   private readonly maxShelveMs: number;
   private readonly actionListeners: Listeners<[OperatorAction]>;
 
   constructor(private readonly options: AlarmServiceOptions) {
     const { store, now, log } = options;
+    this.evaluator = new LimitEvaluator(options.startupArmingMs);
     this.newId = options.newId ?? randomUUID;
     this.maxShelveMs = options.maxShelveMs ?? DEFAULT_MAX_SHELVE_MS;
     this.actionListeners = new Listeners((err) => log(`alarm listener failed: ${(err as Error).message}`));
@@ -88,7 +97,7 @@ export class AlarmService {
       },
     });
     for (const alarm of this.core.values()) if (alarm.source === 'limit') this.evaluator.seed(alarm.id, alarm.active);
-    this.limitConfig = new LimitConfig({ store, now, log, statesFromMonitor: options.statesFromMonitor });
+    this.limitConfig = new LimitConfig({ store, now, log, statesFromMonitor: options.statesFromMonitor, stateNow: options.stateNow, started: (machineId) => this.evaluator.startUp(machineId) });
     this.queries = new AlarmQueries({ store, now, alarms: () => this.core.values() });
     this.remote = new RemoteMerge({ core: this.core, store, now, maxShelveMs: this.maxShelveMs, maxRemoteSkewMs: options.maxRemoteSkewMs, maxPendingRemote: options.maxPendingRemote });
   }

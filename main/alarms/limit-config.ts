@@ -17,6 +17,10 @@ export interface LimitConfigOptions {
   log(message: string): void;
   /** See AlarmServiceOptions.statesFromMonitor. */
   statesFromMonitor?: boolean;
+  /** See AlarmServiceOptions.stateNow. */
+  stateNow?: (machineId: string) => OperatingState;
+  /** The machine went from off or idle to running (its low limits wait for their values to come up). */
+  started?: (machineId: string) => void;
 }
 
 export interface MachineLimits {
@@ -111,17 +115,22 @@ export class LimitConfig {
    * still be too hot.
    */
   operatingState(machineId: string, state: OperatingState): void {
+    if (state === 'unknown') return;
     const standing = state !== 'running';
     const first = !this.stateKnown.has(machineId);
     this.stateKnown.add(machineId);
-    if (!first && standing === this.standing.has(machineId)) return;
+    const wasStanding = this.standing.has(machineId);
+    if (!first && standing === wasStanding) return;
     if (standing) this.standing.add(machineId);
     else this.standing.delete(machineId);
     this.effective.delete(machineId);
+    // A machine first seen running was already running: its values are up, nothing to wait for.
+    if (!first && wasStanding && !standing) this.options.started?.(machineId);
   }
 
   /** Hot path: the limits the evaluator applies to a reading of this machine now. */
   forReading(machineId: string): LimitSetting[] {
+    if (this.options.stateNow) this.operatingState(machineId, this.options.stateNow(machineId));
     let limits = this.effective.get(machineId);
     if (!limits) {
       limits = this.limits(machineId).limits;

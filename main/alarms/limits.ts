@@ -76,6 +76,8 @@ interface PointState {
   since: number | null;
   /** Event time from which an acknowledged alarm counts towards its re-alarm. */
   reAlarmFrom: number | null;
+  /** False for a low limit from a machine's start until its value first reaches the normal side (see startUp). */
+  armed: boolean;
 }
 
 /** A machine's settings as last evaluated, with each one's alarm id and point state in the same order. */
@@ -92,12 +94,21 @@ interface MachinePoints {
   sensors: string[];
   setpoints: Float64Array;
   flags: Uint8Array;
+  /** Set by startUp: the next rebuild disarms the machine's low limits. */
+  starting: boolean;
+  /** Event time of the first reading after the last start (NaN until it comes). */
+  startTs: number;
 }
 
 /** The point is inactive and no delay is running: only a value past the setpoint can change it. */
 const QUIET = 1;
 const HIGH = 2;
 const ENABLED = 4;
+/** A low limit waiting for its value to come up after the machine started. */
+const UNARMED = 8;
+
+/** A low limit whose value has not come up after a start is armed anyway after this long (a heater that never heats). */
+export const DEFAULT_STARTUP_ARMING_MS = 60 * 60_000;
 
 const NO_CHANGES: readonly LimitChange[] = [];
 
@@ -105,6 +116,24 @@ const NO_CHANGES: readonly LimitChange[] = [];
 export class LimitEvaluator {
   private readonly points = new Map<string, PointState>();
   private readonly machines = new Map<string, MachinePoints>();
+
+  /** @param armAfterMs how long after a start a low limit waits for its value to come up (0: not at all). */
+  constructor(private readonly armAfterMs = DEFAULT_STARTUP_ARMING_MS) {}
+
+  /**
+   * The machine has started (from off or idle). Its pressures, flows and temperatures come up over
+   * its warm-up, so each low limit not already active is armed only once its value first reaches the
+   * normal side of the setpoint (past the deadband), or once armAfterMs of event time has passed
+   * without that: ISA-18.2's start-up suppression, which keeps a real "never came up" alarm.
+   */
+  startUp(machineId: string): void {
+    if (this.armAfterMs <= 0) return;
+    const m = this.machine(machineId, NO_LIMITS);
+    m.starting = true;
+    m.startTs = Number.NaN;
+    // Forces the rebuild (and the disarming) at the machine's next reading, whatever its limits are then.
+    m.limits = NO_LIMITS;
+  }
 
   /** Seeds the condition of a point from the store, so a restart does not raise it a second time. */
   seed(alarmId: string, active: boolean): void {
@@ -133,13 +162,20 @@ export class LimitEvaluator {
     // A late reading is older than what the delays have already seen; judging it would run time backwards.
     if (reading.ts < m.lastTs) return NO_CHANGES;
     m.lastTs = reading.ts;
+    if (Number.isNaN(m.startTs)) m.startTs = reading.ts;
     let out: LimitChange[] | null = null;
     const { sensors, setpoints, flags } = m;
     const metrics = reading.metrics;
     for (let i = 0; i < sensors.length; i++) {
       const value = metrics[sensors[i]!];
       if (value === undefined) continue;
-      const f = flags[i]!;
+      let f = flags[i]!;
+      if (f & UNARMED) {
+        const setting = m.limits[i]!;
+        if (!(value > setting.setpoint + setting.deadband) && reading.ts - m.startTs < this.armAfterMs) continue;
+        m.points[i]!.armed = true;
+        f = flags[i] = f & ~UNARMED;
+      }
       // The common reading: nothing pending and the value on the right side (NaN included) changes nothing.
       if (f & QUIET && !(f & ENABLED && past((f & HIGH) !== 0, value, setpoints[i]!))) continue;
       const changes = this.judge(m, i, value, reading.ts);
@@ -192,22 +228,32 @@ export class LimitEvaluator {
 
   private point(alarmId: string): PointState {
     let p = this.points.get(alarmId);
-    if (!p) this.points.set(alarmId, (p = { active: false, since: null, reAlarmFrom: null }));
+    if (!p) this.points.set(alarmId, (p = { active: false, since: null, reAlarmFrom: null, armed: true }));
     return p;
   }
 
   private machine(machineId: string, limits: readonly LimitSetting[]): MachinePoints {
     let m = this.machines.get(machineId);
-    if (!m) this.machines.set(machineId, (m = { limits: NO_LIMITS, ids: [], points: [], lastTs: Number.NEGATIVE_INFINITY, sensors: [], setpoints: new Float64Array(0), flags: new Uint8Array(0) }));
+    if (!m) this.machines.set(machineId, (m = { limits: NO_LIMITS, ids: [], points: [], lastTs: Number.NEGATIVE_INFINITY, sensors: [], setpoints: new Float64Array(0), flags: new Uint8Array(0), starting: false, startTs: Number.NEGATIVE_INFINITY }));
     if (m.limits !== limits) {
       m.limits = limits;
       const ids = limits.map((s) => limitAlarmId(machineId, s.sensor, s.level));
       const points = ids.map((id) => this.point(id));
+      if (m.starting && limits !== NO_LIMITS) {
+        m.starting = false;
+        limits.forEach((s, i) => {
+          const p = points[i]!;
+          if (!isHighLevel(s.level) && s.enabled && !p.active) {
+            p.armed = false;
+            p.since = null;
+          }
+        });
+      }
       m.ids = ids;
       m.points = points;
       m.sensors = limits.map((s) => s.sensor);
       m.setpoints = Float64Array.from(limits, (s) => s.setpoint);
-      m.flags = Uint8Array.from(limits, (s, i) => (!points[i]!.active && points[i]!.since === null ? QUIET : 0) | (isHighLevel(s.level) ? HIGH : 0) | (s.enabled ? ENABLED : 0));
+      m.flags = Uint8Array.from(limits, (s, i) => (!points[i]!.active && points[i]!.since === null ? QUIET : 0) | (isHighLevel(s.level) ? HIGH : 0) | (s.enabled ? ENABLED : 0) | (points[i]!.armed ? 0 : UNARMED));
     }
     return m;
   }

@@ -67,6 +67,23 @@ describe('ConditionMonitor', () => {
     expect(known.some((o) => o.ts >= from + 21 * 60_000 && o.operatingState === 'running')).toBe(true);
   });
 
+  it('tells limit alarms a machine is stopping from its raw signals, before the state’s smoothing and hold confirm it', () => {
+    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    // The cycle drops from half load to idle at minute 70: power falls from 11 kW to 2 kW at once.
+    const stop = T0 + 70 * 60_000;
+    const seen: { ts: number; now: string; state: string }[] = [];
+    for (const r of machineReadings('m', T0, 75 / 60)) {
+      monitor.observe(r);
+      if (r.ts >= stop - 60_000) seen.push({ ts: r.ts, now: monitor.stateNow('m'), state: monitor.get('m')!.state.state });
+    }
+    expect(seen.filter((s) => s.ts < stop).every((s) => s.now === 'running')).toBe(true);
+    const firstIdle = seen.find((s) => s.now === 'idle')!;
+    const confirmed = seen.find((s) => s.state === 'idle')!;
+    expect(firstIdle.ts - stop).toBeLessThanOrEqual(TEST_PARAMS.rowEveryMs);
+    expect(confirmed.ts - firstIdle.ts).toBeGreaterThanOrEqual(20_000);
+    expect(monitor.stateNow('unseen')).toBe('unknown');
+  });
+
   it('raises no anomaly on a normal machine cycling through off, idle and two loads', async () => {
     const monitor = new ConditionMonitor(model, TEST_PARAMS);
     const outs = await run(monitor, machineReadings('m', T0, 12));

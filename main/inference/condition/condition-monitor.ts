@@ -102,6 +102,17 @@ export class ConditionMonitor {
     return this.machines.get(machineId);
   }
 
+  /**
+   * The machine's operating state as of the last reading observed, for limit alarms: a running
+   * machine whose raw signals already say stopped counts as idle (its low limits are out of play).
+   */
+  stateNow(machineId: string): OperatingState {
+    const m = this.machines.get(machineId);
+    if (!m) return 'unknown';
+    const state = m.state.state;
+    return state === 'running' && m.looksStanding ? 'idle' : state;
+  }
+
   latest(machineId: string): ConditionOutput | null {
     return this.machines.get(machineId)?.latest ?? null;
   }

@@ -11,7 +11,7 @@ import { DegradationTrend, type Prognosis } from './degradation';
 import { Episode } from './episode';
 import { BANDS, FEATURES, fitSensor, LAGS, newOuter, outerOf, SensorSums, type SensorModel } from './normal-model';
 import { FirstSeenOrder } from '../../primitives/first-seen-order';
-import { chooseSignals, rawBand, StateTracker, type StateSignals } from './operating-state';
+import { BAND_IDLE, chooseSignals, rawBand, StateTracker, type StateSignals } from './operating-state';
 
 export const HOUR = 3_600_000;
 /** A state holds this long before it is taken: one odd reading does not stop a machine. */
@@ -64,6 +64,12 @@ export class MachineCondition {
   private alphaDt = Number.NaN;
   /** The load share of the latest reading, unsmoothed: the regressors see each step as it happens. */
   rawShare = 0;
+  /**
+   * The last sampled row's raw (unsmoothed) signals say off or idle while the state still says running:
+   * a stop in progress, seen seconds before the smoothed signals and the state's hold confirm it.
+   * Low limits use it; the model does not.
+   */
+  looksStanding = false;
   private loadSmooth = Number.NaN;
   private powerSmooth = Number.NaN;
   loadMax = 0;
@@ -184,7 +190,10 @@ export class MachineCondition {
     if (!this.stateKnown(ts)) return false;
     const powerShare = sig.power !== null && this.powerMax > 0 && !Number.isNaN(this.powerSmooth) ? this.powerSmooth / this.powerMax : null;
     const raw = rawBand(u, powerShare, sig.load === sig.power, this.state.band);
-    return this.state.update(raw, ts);
+    const changed = this.state.update(raw, ts);
+    const powerNow = power !== undefined && Number.isFinite(power) && this.powerMax > 0 ? power / this.powerMax : powerShare;
+    this.looksStanding = this.state.band > BAND_IDLE && rawBand(this.rawShare, powerNow, sig.load === sig.power, this.state.band) <= BAND_IDLE;
+    return changed;
   }
 
   private restartLearning(ts: number): void {

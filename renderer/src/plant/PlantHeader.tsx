@@ -61,33 +61,35 @@ export function PlantHeader({ route }: { route: Route }) {
       >
         {density === 'desk' ? 'Wallboard scale' : 'Desk scale'}
       </button>
-      <a className="nav-link" href={routeHref({ view: 'alarms' })} aria-current={onAlarms ? 'page' : undefined} data-testid="nav-alarms">
-        Alarms
-      </a>
-      {(['maintenance', 'procurement', 'energy', 'analytics'] as const).map((view) => (
-        <a key={view} className="nav-link" href={routeHref({ view })} aria-current={route.view === view ? 'page' : undefined} data-testid={`nav-${view}`}>
-          {view[0]!.toUpperCase() + view.slice(1)}
+      <nav className="views" aria-label="Screens">
+        <a className="nav-link" href={routeHref({ view: 'alarms' })} aria-current={onAlarms ? 'page' : undefined} data-testid="nav-alarms">
+          Alarms
         </a>
-      ))}
-      <a className="nav-link" href={routeHref({ view: 'shiftlog' })} aria-current={route.view === 'shiftlog' ? 'page' : undefined} data-testid="nav-shiftlog">
-        Shift log
-      </a>
-      <a className="nav-link" href={routeHref({ view: 'voice' })} aria-current={route.view === 'voice' ? 'page' : undefined} data-testid="nav-voice">
-        Voice
-      </a>
-      {admin && (
-        <a className="nav-link" href={routeHref({ view: 'users' })} aria-current={route.view === 'users' ? 'page' : undefined} data-testid="nav-users">
-          Users
+        {(['maintenance', 'procurement', 'energy', 'analytics'] as const).map((view) => (
+          <a key={view} className="nav-link" href={routeHref({ view })} aria-current={route.view === view ? 'page' : undefined} data-testid={`nav-${view}`}>
+            {view[0]!.toUpperCase() + view.slice(1)}
+          </a>
+        ))}
+        <a className="nav-link" href={routeHref({ view: 'shiftlog' })} aria-current={route.view === 'shiftlog' ? 'page' : undefined} data-testid="nav-shiftlog">
+          Shift log
         </a>
-      )}
-      {engineer && (
-        <a className="nav-link" href={routeHref({ view: 'diagnostics' })} aria-current={route.view === 'diagnostics' ? 'page' : undefined} data-testid="nav-diagnostics">
-          Diagnostics
+        <a className="nav-link" href={routeHref({ view: 'voice' })} aria-current={route.view === 'voice' ? 'page' : undefined} data-testid="nav-voice">
+          Voice
         </a>
-      )}
-      <a className="nav-link" href={routeHref({ view: 'settings' })} data-testid="nav-settings">
-        Settings
-      </a>
+        {admin && (
+          <a className="nav-link" href={routeHref({ view: 'users' })} aria-current={route.view === 'users' ? 'page' : undefined} data-testid="nav-users">
+            Users
+          </a>
+        )}
+        {engineer && (
+          <a className="nav-link" href={routeHref({ view: 'diagnostics' })} aria-current={route.view === 'diagnostics' ? 'page' : undefined} data-testid="nav-diagnostics">
+            Diagnostics
+          </a>
+        )}
+        <a className="nav-link" href={routeHref({ view: 'settings' })} data-testid="nav-settings">
+          Settings
+        </a>
+      </nav>
       {user && (
         <span className="user">
           <strong data-testid="current-user">{user.username}</strong> <span data-testid="current-role">{user.role}</span>
