@@ -62,12 +62,13 @@ describe('runtime with the embedded broker and the simulator', () => {
     expect(health.quarantine.total).toBe(0);
   });
 
-  it('refuses a second instance on the same data dir while the first runs', async () => {
+  // The second process starts Node and tsx: on a loaded CI machine that alone has taken over 20 s.
+  it('refuses a second instance on the same data dir while the first runs', { timeout: 120_000 }, async () => {
     // A second process, as an operator starting the app twice would make; --port 0 so that if the
     // lock failed, it would not collide with anything before the test noticed.
     const second = spawnCli(['serve', '--data-dir', dataDir, '--port', '0']);
     try {
-      const code = await Promise.race([second.exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 20_000))]);
+      const code = await Promise.race([second.exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 90_000))]);
       expect(code).toBe(1);
       expect(second.stderr).toMatch(new RegExp(`already running on ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
       expect(second.stderr).toContain(`pid ${process.pid}`);
