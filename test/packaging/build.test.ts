@@ -67,8 +67,8 @@ export default { app, protocol, BrowserWindow, ipcMain, powerSaveBlocker, screen
 }
 
 describe('electron-vite build', () => {
-  it('emits the main process, its worker, the preload and the renderer', () => {
-    for (const file of ['main/electron.js', 'main/telemetry-writer.worker.js', 'preload/index.cjs', 'renderer/index.html']) {
+  it('emits the main process, its workers, the preload and the renderer', () => {
+    for (const file of ['main/electron.js', 'main/telemetry-writer.worker.js', 'main/history-reader.worker.js', 'preload/index.cjs', 'renderer/index.html']) {
       expect(existsSync(built(file)), file).toBe(true);
     }
     const html = readFileSync(built('renderer/index.html'), 'utf8');
@@ -109,6 +109,7 @@ describe('electron-vite build', () => {
     expect(existsSync(join(built('main'), renderer!, 'index.html'))).toBe(true);
     // The store's worker is found beside the bundle (main/store/writer-worker-url.ts).
     expect(main).toContain('new URL("./telemetry-writer.worker.js", import.meta.url)');
+    expect(main).toContain('new URL("./history-reader.worker.js", import.meta.url)');
   });
 
   it('starts the built telemetry writer worker in a worker thread', async () => {
