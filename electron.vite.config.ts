@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'electron-vite';
@@ -9,8 +10,14 @@ import rendererConfig from './renderer/vite.config';
 // to the source file's URL, so the root is taken from the URL.
 const root = fileURLToPath(new URL('.', import.meta.url));
 
+// The models' hashes go into the main bundle, inside app.asar, so ASAR integrity covers them too
+// (main/inference/manifest.ts: BUILT_IN_MODEL_HASHES).
+const manifest = JSON.parse(readFileSync(resolve(root, 'models/manifest.json'), 'utf8')) as { models: Record<string, { file: string; sha256: string }> };
+const modelHashes = Object.fromEntries(Object.values(manifest.models).map((m) => [m.file, m.sha256]));
+
 export default defineConfig({
   main: {
+    define: { __FB_MODEL_HASHES__: JSON.stringify(modelHashes) },
     build: {
       outDir: resolve(root, 'out/main'),
       rolldownOptions: {
@@ -19,6 +26,8 @@ export default defineConfig({
           // The telemetry writer runs in a worker thread; it must be its own file beside electron.js
           // (main/store/writer-worker-url.ts resolves ./telemetry-writer.worker.js from the bundle).
           'telemetry-writer.worker': resolve(root, 'main/store/telemetry-writer.worker.ts'),
+          // So does the history reader (main/store/history-worker-url.ts).
+          'history-reader.worker': resolve(root, 'main/store/history-reader.worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

@@ -45,8 +45,19 @@ export function readManifest(dir: string): Manifest {
 
 export type VerifiedFile = { ok: true; bytes: Uint8Array } | { ok: false; reason: string };
 
-/** The model's bytes if they hash to the manifest's sha256. */
-export function readVerified(dir: string, entry: ModelEntry): VerifiedFile {
+/** Set by the Electron build (electron.vite.config.ts) from models/manifest.json; absent when run from source. */
+declare const __FB_MODEL_HASHES__: Record<string, string> | undefined;
+
+/**
+ * The models' hashes built into the packaged app. The models and their manifest lie outside app.asar
+ * (onnxruntime reads files itself), so ASAR integrity does not cover them; these copies inside the
+ * archive do, and a manifest edited to match a swapped model no longer matches them.
+ */
+export const BUILT_IN_MODEL_HASHES: Readonly<Record<string, string>> | null = typeof __FB_MODEL_HASHES__ === 'undefined' ? null : __FB_MODEL_HASHES__;
+
+/** The model's bytes if they hash to the manifest's sha256 (and that sha256 is the one built into the app, when one is). */
+export function readVerified(dir: string, entry: ModelEntry, builtIn: Readonly<Record<string, string>> | null = BUILT_IN_MODEL_HASHES): VerifiedFile {
+  if (builtIn && builtIn[entry.file] !== entry.sha256) return { ok: false, reason: `the manifest's sha256 of ${entry.file} is not the one built into this app (${(builtIn[entry.file] ?? 'none').slice(0, 12)}…): the models folder was changed after packaging` };
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(join(dir, entry.file));

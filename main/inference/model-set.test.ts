@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Reading } from '../../common/telemetry';
-import { MODELS_DIR, readManifest } from './manifest';
+import { BUILT_IN_MODEL_HASHES, MODELS_DIR, readManifest, readVerified, sha256 } from './manifest';
 import { loadModels } from './model-set';
 import { ModelStage, type ModelOutput } from './model-stage';
 
@@ -62,6 +62,24 @@ describe('the uncertain state', () => {
     const judged = outputs.flatMap((o) => (o.model === 'anomaly' && o.output.state !== 'calibrating' ? [o] : []));
     expect(judged.length).toBeGreaterThan(0);
     expect(judged.every((o) => o.output.state === 'uncertain')).toBe(true);
+  });
+
+  it('in a packaged app, a model swapped together with its manifest hash does not match the hash built into the app', () => {
+    const entry = readManifest(MODELS_DIR).models['anomaly']!;
+    const builtIn = { [entry.file]: entry.sha256 };
+    expect(readVerified(MODELS_DIR, entry, builtIn)).toMatchObject({ ok: true });
+    // Someone replaced anomaly.onnx and wrote its new hash into the unpacked manifest.json.
+    const dir = copyModels((d) => {
+      const file = join(d, 'anomaly.onnx');
+      const bytes = readFileSync(file);
+      bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
+      writeFileSync(file, bytes);
+    });
+    const forged = { ...entry, sha256: sha256(readFileSync(join(dir, 'anomaly.onnx'))) };
+    expect(readVerified(dir, forged, null)).toMatchObject({ ok: true });
+    expect(readVerified(dir, forged, builtIn)).toMatchObject({ ok: false, reason: expect.stringContaining('not the one built into this app') });
+    // Run from source (tests, the headless host), nothing is built in.
+    expect(BUILT_IN_MODEL_HASHES).toBeNull();
   });
 
   it('a missing or unreadable manifest leaves every model uncertain', async () => {

@@ -3,6 +3,7 @@
  * negative one), a manual order with a negotiated price through to delivery and the supplier's
  * record, savings per month, ticket assignment by a supervisor only, and parts used on close.
  */
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../main/config';
 import type { Connection } from '../../main/ipc/router';
@@ -81,6 +82,23 @@ describe('tickets', () => {
     // Operators still work the ticket.
     expect(await call(runtime, operator, 'tickets.update', { id: ticket.id, status: 'in_progress' })).toMatchObject({ status: 'in_progress', assignee: null });
     expect(await call(runtime, supervisor, 'tickets.update', { id: ticket.id, assignee: 'tech' })).toMatchObject({ assignee: 'tech' });
+  });
+
+  it('labels the machine\u2019s episode in its own event time when a ticket closes with a failure type (a replayed machine too)', async () => {
+    const machineId = 'p1/hall/replayed';
+    // A machine replayed from 2024: its event time is far behind this console's clock.
+    const t = Date.parse('2024-03-04T10:00:00Z');
+    for (let k = 0; k < 30; k++) runtime.inference.observe({ machineId, ts: t + k * 5_000, metrics: { power: 5 + (k % 3), temperature: 40 }, receivedAt: Date.now() });
+    const ticket = await call(runtime, operator, 'tickets.create', { machineId, title: 'Bearing noise' });
+    await call(runtime, operator, 'tickets.close', { id: ticket.id, actualCost: 0, confirmedFailureType: 'bearing' });
+    const db = new Database(runtime.dbPath, { readonly: true });
+    try {
+      const labels = db.prepare('SELECT from_ts AS "from", to_ts AS "to", label FROM condition_labels WHERE machine_id = ?').all(machineId) as { from: number; to: number; label: string }[];
+      expect(labels).toEqual([{ from: expect.any(Number), to: t + 29 * 5_000, label: 'bearing' }]);
+      expect(labels[0]!.from).toBeLessThanOrEqual(labels[0]!.to);
+    } finally {
+      db.close();
+    }
   });
 
   it('records the parts a closed ticket used, which leave stock; too few on hand refuses the close', async () => {

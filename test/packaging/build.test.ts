@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import electronViteConfig from '../../electron.vite.config';
 import rendererConfig from '../../renderer/vite.config';
 import { RUNTIME_V8_FLAGS } from '../../main/v8-flags';
+import { MODELS_DIR, readManifest } from '../../main/inference/manifest';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
@@ -110,6 +111,8 @@ describe('electron-vite build', () => {
     // The store's worker is found beside the bundle (main/store/writer-worker-url.ts).
     expect(main).toContain('new URL("./telemetry-writer.worker.js", import.meta.url)');
     expect(main).toContain('new URL("./history-reader.worker.js", import.meta.url)');
+    // The models' hashes are built in (inside app.asar, under ASAR integrity): main/inference/manifest.ts.
+    for (const m of Object.values(readManifest(MODELS_DIR).models)) expect(main).toContain(m.sha256);
   });
 
   it('starts the built telemetry writer worker in a worker thread', async () => {

@@ -101,6 +101,7 @@ describe('electron-builder.yml', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
     });
     expect(config['asar']).not.toBe(false); // the asar fuses mean nothing without an archive
   });
