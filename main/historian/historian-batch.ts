@@ -1,9 +1,11 @@
 /**
- * One transaction's worth of rows for the historian, and how the journal, model-output and rollup
- * streams fill it from the local store after their positions. Raw readings fill it in raw-collector.ts.
+ * One transaction's worth of rows for the historian, and how the journal, model-output, quality-mark
+ * and rollup streams fill it from the local store after their positions. Raw readings fill it in
+ * raw-collector.ts.
  */
 import type { HistorianConfig } from './historian-config';
 import type { LocalOutbox, RollupTable } from './local-outbox';
+import type { EventMs } from '../../common/time';
 
 /** stream -> key -> position */
 export type Positions = Map<string, Map<string, number>>;
@@ -11,9 +13,10 @@ export type Positions = Map<string, Map<string, number>>;
 export interface Batch {
   machines: string[];
   sensors: string[];
-  ts: number[];
+  ts: EventMs[];
   values: (number | null)[];
   rollups: { machine: string[]; sensor: string[]; bucket: number[]; n: number[]; avg: (number | null)[]; min: (number | null)[]; max: (number | null)[] };
+  marks: { machine: string[]; sensor: string[]; ts: number[]; quality: string[]; status: string[]; value: (number | null)[] };
   journal: object[];
   models: object[];
   cursors: Positions;
@@ -27,6 +30,7 @@ export const emptyBatch = (): Batch => ({
   ts: [],
   values: [],
   rollups: { machine: [], sensor: [], bucket: [], n: [], avg: [], min: [], max: [] },
+  marks: { machine: [], sensor: [], ts: [], quality: [], status: [], value: [] },
   journal: [],
   models: [],
   cursors: new Map(),
@@ -75,6 +79,35 @@ export function collectModels(src: CollectSource, batch: Batch): void {
     }
     batch.models.push({ machine_id: r.machine_id, model: r.model, ts: r.ts, state: r.state, output });
     advance(batch, 'models', key, r.ts);
+  }
+}
+
+/** Bad and Uncertain values per machine after its position (their source time), a time's marks never split. */
+export function collectMarks(src: CollectSource, batch: Batch): void {
+  const budget = Math.max(100, Math.floor(src.config.batchValues / 10));
+  for (const machineId of src.outbox.markMachines()) {
+    const room = budget - batch.marks.ts.length;
+    if (room <= 0) {
+      batch.full = true;
+      return;
+    }
+    const rows = src.outbox.marksAfter(machineId, src.next('marks', machineId), room);
+    if (rows.length === 0) continue;
+    const last = rows.at(-1)!;
+    if (rows.length === room) {
+      rows.push(...src.outbox.marksAtAfter(machineId, last.ts, last.sensor));
+      batch.full = true;
+    }
+    const m = batch.marks;
+    for (const r of rows) {
+      m.machine.push(machineId);
+      m.sensor.push(r.sensor);
+      m.ts.push(r.ts);
+      m.quality.push(r.quality);
+      m.status.push(r.status);
+      m.value.push(r.value !== null && Number.isFinite(r.value) ? r.value : null);
+    }
+    advance(batch, 'marks', machineId, last.ts);
   }
 }
 

@@ -15,6 +15,9 @@ export interface SendCounts {
   events: number;
   /** Journal events it already had. */
   journalDuplicates: number;
+  /** Quality marks the database took, and those it already had. */
+  marks: number;
+  markDuplicates: number;
   models: number;
 }
 
@@ -44,6 +47,17 @@ export async function sendBatch(client: pg.Client, batch: Batch, site: string, c
       );
       inserted += res.rowCount ?? 0;
       sent += r.bucket.length;
+    }
+    const m = batch.marks;
+    let marks = 0;
+    if (m.ts.length > 0) {
+      const res = await client.query(
+        `INSERT INTO fb_reading_marks (site, console, machine_id, sensor, ts, quality, status, value)
+         SELECT $1, $2, m, s, to_timestamp(t / 1000.0), q, st, v FROM unnest($3::text[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::float8[]) AS u(m, s, t, q, st, v)
+         ON CONFLICT DO NOTHING`,
+        [site, console, m.machine, m.sensor, m.ts, m.quality, m.status, m.value],
+      );
+      marks = res.rowCount ?? 0;
     }
     let events = 0;
     if (batch.journal.length > 0) {
@@ -84,7 +98,7 @@ export async function sendBatch(client: pg.Client, batch: Batch, site: string, c
       [site, console, streams, keys, positions],
     );
     await client.query('COMMIT');
-    return { inserted, sent, events, journalDuplicates: batch.journal.length - events, models };
+    return { inserted, sent, events, journalDuplicates: batch.journal.length - events, marks, markDuplicates: m.ts.length - marks, models };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;

@@ -203,6 +203,51 @@ describe.skipIf(unavailable !== null)('historian against PostgreSQL 15', () => {
     expect(rows.map((r) => r.value)).toEqual([1, 2, 3]);
   });
 
+  it('forwards the values their source marked Bad or Uncertain, a time never split between batches, each once', async () => {
+    const url = await freshDatabase();
+    const local = localStore();
+    const mark = local.db.prepare('INSERT INTO reading_marks (machine_id, ts, sensor, quality, status, value) VALUES (?, ?, ?, ?, ?, ?)');
+    // 60 times x 3 sensors with a budget of 100 marks per batch: the first batch would end inside time 33
+    for (let i = 0; i < 60; i++) for (const sensor of ['a', 'b', 'c']) mark.run('ua-press', T0 + i * 1000, sensor, i % 2 ? 'uncertain' : 'bad', i % 2 ? 'UncertainLastUsableValue' : 'BadSensorFailure', sensor === 'c' ? null : i);
+    mark.run('ua-pump', T0, 'flow', 'bad', 'BadCommunicationError', null);
+    local.write('ua-press', T0, { a: 1 });
+
+    const first = local.historian({ url, batchValues: 100 });
+    await first.drain();
+    expect(first.status()).toMatchObject({ forwardedMarks: 181, forwardedValues: 1, duplicatesSkipped: 0, backlogRows: 0 });
+    const rows = await query<{ site: string; console: string; machine_id: string; sensor: string; ms: string; quality: string; status: string; value: number | null }>(
+      url,
+      'SELECT site, console, machine_id, sensor, (extract(epoch from ts) * 1000)::bigint AS ms, quality, status, value FROM fb_reading_marks ORDER BY machine_id, ts, sensor',
+    );
+    expect(rows).toHaveLength(181);
+    expect(rows[0]).toEqual({ site: 'north', console: 'cr1', machine_id: 'ua-press', sensor: 'a', ms: String(T0), quality: 'bad', status: 'BadSensorFailure', value: 0 });
+    expect(rows[101]).toEqual({ site: 'north', console: 'cr1', machine_id: 'ua-press', sensor: 'c', ms: String(T0 + 33_000), quality: 'uncertain', status: 'UncertainLastUsableValue', value: null });
+    expect(rows[180]).toMatchObject({ machine_id: 'ua-pump', sensor: 'flow', status: 'BadCommunicationError', value: null });
+
+    // new marks go on from the position; with the positions lost, everything lands once
+    mark.run('ua-press', T0 + 60_000, 'a', 'bad', 'BadOutOfService', 7);
+    const second = local.historian({ url, batchValues: 100 });
+    await second.drain();
+    expect(second.status()).toMatchObject({ forwardedMarks: 1, duplicatesSkipped: 0 });
+    await query(url, 'DELETE FROM fb_forward_cursors');
+    const third = local.historian({ url, batchValues: 100 });
+    await third.drain();
+    // 182 marks and the one reading
+    expect(third.status()).toMatchObject({ forwardedMarks: 0, duplicatesSkipped: 182 + 1 });
+    const [count] = await query<{ n: string }>(url, 'SELECT count(*) AS n FROM fb_reading_marks');
+    expect(count!.n).toBe('182');
+  });
+
+  it('forwards nothing of the marks when the plant forwards no readings', async () => {
+    const url = await freshDatabase();
+    const local = localStore();
+    local.db.prepare("INSERT INTO reading_marks (machine_id, ts, sensor, quality, status, value) VALUES ('m', ?, 'x', 'bad', 'BadSensorFailure', NULL)").run(T0);
+    const h = local.historian({ url, readings: 'none' });
+    await h.drain();
+    expect(h.status()).toMatchObject({ forwardedMarks: 0, backlogRows: 0 });
+    expect((await query(url, 'SELECT 1 FROM fb_reading_marks')).length).toBe(0);
+  });
+
   it('forwards rollups when the plant chooses them', async () => {
     const url = await freshDatabase();
     const local = localStore();

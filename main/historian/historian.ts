@@ -1,7 +1,7 @@
 /**
  * Store and forward to the enterprise historian (PostgreSQL, TimescaleDB where present). The local
- * SQLite store is the buffer: each stream (raw readings or rollups per machine, the alarm journal,
- * model outputs) is read after its position and sent in one transaction together with its new
+ * SQLite store is the buffer: each stream (raw readings or rollups per machine, the values their
+ * source marked Bad or Uncertain per machine, the alarm journal, model outputs) is read after its position and sent in one transaction together with its new
  * position, so after any outage forwarding resumes exactly where the database says it stopped, in
  * order. Rows carry site and console in their keys and are inserted ON CONFLICT DO NOTHING, so a
  * batch sent twice (a commit whose answer was lost) lands once.
@@ -13,13 +13,14 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { Reading } from '../../common/telemetry';
 import { Backoff } from '../ingest/backoff';
-import { collectJournal, collectModels, collectRollups, emptyBatch, mergeInto, type Batch, type CollectSource, type Positions } from './historian-batch';
+import { collectJournal, collectMarks, collectModels, collectRollups, emptyBatch, mergeInto, type Batch, type CollectSource, type Positions } from './historian-batch';
 import type { HistorianConfig } from './historian-config';
 import { sendBatch } from './historian-send';
 import { countBacklog, type HistorianStatus } from './historian-status';
 import type { LocalOutbox } from './local-outbox';
 import { ensureSchema, SchemaMismatchError } from './pg-schema';
 import { RawCollector } from './raw-collector';
+import type { WallMs } from '../../common/time';
 
 export { historianAlarm, type HistorianState, type HistorianStatus } from './historian-status';
 
@@ -28,8 +29,7 @@ export interface HistorianOptions {
   outbox: LocalOutbox;
   site: string;
   console: string;
-  /** Wall clock, epoch ms. */
-  now?: () => number;
+  now?: () => WallMs;
   log?: (message: string) => void;
   /** How long a late reading may take to be committed locally before it is sent again. */
   lateSettleMs?: number;
@@ -59,7 +59,7 @@ export class Historian {
   private readonly source: CollectSource;
   private lastBacklogAt = -Infinity;
   private readonly backoff = new Backoff({ initialMs: 1000, maxMs: 10_000 });
-  private readonly now: () => number;
+  private readonly now: () => WallMs;
   private readonly stat: HistorianStatus = {
     state: 'connecting',
     lastError: null,
@@ -70,6 +70,7 @@ export class Historian {
     forwardedValues: 0,
     forwardedEvents: 0,
     forwardedModelOutputs: 0,
+    forwardedMarks: 0,
     duplicatesSkipped: 0,
     timescale: false,
     failingSince: null,
@@ -246,6 +247,8 @@ export class Historian {
     const first = batches[0]!;
     if (config.alarms) collectJournal(this.source, first);
     if (config.models) collectModels(this.source, first);
+    // quality marks travel with the readings, raw or rolled up: a summary still says where its source was Bad
+    if (config.readings !== 'none') collectMarks(this.source, first);
     if (config.readings === 'raw') this.raw.collect(this.source, batches, this.now(), this.options.lateSettleMs ?? 5_000);
     else if (config.readings !== 'none') collectRollups(this.source, first, config.readings === '1m' ? 'rollup_1m' : 'rollup_1h');
     const previous = this.inflight;
@@ -285,7 +288,8 @@ export class Historian {
   private async send(client: pg.Client, batch: Batch): Promise<void> {
     const sent = await sendBatch(client, batch, this.options.site, this.options.console, this.options.config.readings);
     this.stat.forwardedValues += sent.inserted;
-    this.stat.duplicatesSkipped += sent.sent - sent.inserted + sent.journalDuplicates;
+    this.stat.duplicatesSkipped += sent.sent - sent.inserted + sent.journalDuplicates + sent.markDuplicates;
+    this.stat.forwardedMarks += sent.marks;
     this.stat.forwardedEvents += sent.events;
     this.stat.forwardedModelOutputs += sent.models;
   }

@@ -5,9 +5,10 @@
 import { distinctMachines, distinctSensors } from '../store/distinct-keys';
 import type { Db } from '../store/open-database';
 import { prepared } from '../store/prepared';
+import type { EventMs } from '../../common/time';
 
 export interface RawRow {
-  ts: number;
+  ts: EventMs;
   metrics: string;
 }
 export interface RollupRow {
@@ -16,6 +17,13 @@ export interface RollupRow {
   avg: number | null;
   min: number | null;
   max: number | null;
+}
+export interface MarkRow {
+  ts: number;
+  sensor: string;
+  quality: string;
+  status: string;
+  value: number | null;
 }
 export interface JournalRow {
   seq: number;
@@ -54,7 +62,7 @@ export function localOutbox(db: Db) {
     rollupSensors: (table: RollupTable, machineId: string): string[] => distinctSensors(db, table, machineId),
     rawAfter: (machineId: string, after: number, limit: number): RawRow[] =>
       prepared<[string, number, number], RawRow>(db, 'SELECT ts, metrics FROM readings WHERE machine_id = ? AND ts > ? ORDER BY ts LIMIT ?').all(machineId, after, limit),
-    rawBetween: (machineId: string, from: number, to: number, limit: number): RawRow[] =>
+    rawBetween: (machineId: string, from: EventMs, to: EventMs, limit: number): RawRow[] =>
       prepared<[string, number, number, number], RawRow>(db, 'SELECT ts, metrics FROM readings WHERE machine_id = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ?').all(machineId, from, to, limit),
     /** Rows after a position, counted up to cap (a bounded cost however large the backlog). */
     rawCount: (machineId: string, after: number, cap: number): number =>
@@ -65,6 +73,14 @@ export function localOutbox(db: Db) {
       prepared<[string, string, number, number], RollupRow>(db, `SELECT bucket, n, avg, min, max FROM ${table} WHERE machine_id = ? AND sensor = ? AND bucket > ? ORDER BY bucket LIMIT ?`).all(machineId, sensor, after, limit),
     rollupCount: (table: RollupTable, machineId: string, sensor: string, after: number, cap: number): number =>
       prepared<[string, string, number, number], number>(db, `SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE machine_id = ? AND sensor = ? AND bucket > ? LIMIT ?)`).pluck().get(machineId, sensor, after, cap) ?? 0,
+    markMachines: (): string[] => distinctMachines(db, 'reading_marks'),
+    marksAfter: (machineId: string, after: number, limit: number): MarkRow[] =>
+      prepared<[string, number, number], MarkRow>(db, 'SELECT ts, sensor, quality, status, value FROM reading_marks WHERE machine_id = ? AND ts > ? ORDER BY ts, sensor LIMIT ?').all(machineId, after, limit),
+    /** The rest of one time's marks after a sensor: a batch never ends part way through a time. */
+    marksAtAfter: (machineId: string, ts: number, sensor: string): MarkRow[] =>
+      prepared<[string, number, string], MarkRow>(db, 'SELECT ts, sensor, quality, status, value FROM reading_marks WHERE machine_id = ? AND ts = ? AND sensor > ? ORDER BY sensor').all(machineId, ts, sensor),
+    marksCount: (machineId: string, after: number, cap: number): number =>
+      prepared<[string, number, number], number>(db, 'SELECT count(*) FROM (SELECT 1 FROM reading_marks WHERE machine_id = ? AND ts > ? LIMIT ?)').pluck().get(machineId, after, cap) ?? 0,
     journalAfter: (seq: number, limit: number): JournalRow[] =>
       prepared<[number, number], JournalRow>(
         db,

@@ -28,6 +28,13 @@ export const TABLES: readonly Table[] = [
     time: 'ts',
   },
   {
+    // Values their source marked Bad or Uncertain (OPC UA status codes): apart from fb_readings, as in the local store
+    name: 'fb_reading_marks',
+    columns: [...SITE, c('machine_id', 'text'), c('sensor', 'text'), c('ts', 'timestamp with time zone'), c('quality', 'text'), c('status', 'text'), c('value', 'double precision')],
+    key: ['site', 'console', 'machine_id', 'sensor', 'ts'],
+    time: 'ts',
+  },
+  {
     name: 'fb_rollups',
     columns: [...SITE, c('machine_id', 'text'), c('sensor', 'text'), c('resolution', 'text'), c('bucket', 'timestamp with time zone'), c('n', 'integer'), c('avg', 'double precision'), c('min', 'double precision'), c('max', 'double precision')],
     key: ['site', 'console', 'machine_id', 'sensor', 'resolution', 'bucket'],
@@ -71,7 +78,7 @@ export const TABLES: readonly Table[] = [
   },
 ];
 
-const NOT_NULL = new Set(['site', 'console', 'machine_id', 'sensor', 'ts', 'resolution', 'bucket', 'event_id', 'seq', 'model', 'stream', 'key', 'position', 'at']);
+const NOT_NULL = new Set(['site', 'console', 'machine_id', 'sensor', 'ts', 'resolution', 'bucket', 'event_id', 'seq', 'model', 'stream', 'key', 'position', 'at', 'quality', 'status']);
 
 function createSql(t: Table): string {
   const cols = t.columns.map((col) => `${col.name} ${col.type}${NOT_NULL.has(col.name) || t.key.includes(col.name) ? ' NOT NULL' : ''}${col.name === 'updated_at' ? ' DEFAULT now()' : ''}`);

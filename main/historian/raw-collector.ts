@@ -5,6 +5,7 @@
 import type { Reading } from '../../common/telemetry';
 import { advance, type Batch, type CollectSource } from './historian-batch';
 import type { RawRow } from './local-outbox';
+import type { EventMs, WallMs } from '../../common/time';
 
 const DEFAULT_WIDTH = 8;
 
@@ -22,7 +23,7 @@ export function laneOf(machineId: string, lanes: number): number {
  * row by row on PostgreSQL 15 here.
  */
 export function pushRows(batch: Batch, machineId: string, rows: readonly RawRow[]): number {
-  const bySensor = new Map<string, { ts: number[]; v: (number | null)[] }>();
+  const bySensor = new Map<string, { ts: EventMs[]; v: (number | null)[] }>();
   let n = 0;
   for (const row of rows) {
     let parsed: Record<string, unknown>;
@@ -53,7 +54,7 @@ export function pushRows(batch: Batch, machineId: string, rows: readonly RawRow[
 }
 
 export class RawCollector {
-  private readonly late = new Map<string, { from: number; notedAt: number }>();
+  private readonly late = new Map<string, { from: EventMs; notedAt: WallMs }>();
   /** Values per row, per machine: how many rows fill the rest of a batch. */
   private readonly widths = new Map<string, number>();
   private rr = 0;
@@ -69,7 +70,7 @@ export class RawCollector {
   }
 
   /** Fills the lanes' batches; late readings noted at least settleMs ago go first. */
-  collect(src: CollectSource, batches: Batch[], now: number, settleMs: number): void {
+  collect(src: CollectSource, batches: Batch[], now: WallMs, settleMs: number): void {
     const { outbox, config } = src;
     const budget = config.batchValues;
     const lanes = batches.length;

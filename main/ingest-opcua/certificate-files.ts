@@ -16,6 +16,31 @@ export function pemToDer(pem: Buffer): Buffer {
   return m ? Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64') : pem;
 }
 
+/**
+ * The DER bytes of a whole certificate file, or null while it is incomplete: node-opcua writes a
+ * newly rejected certificate while the folder may be read, and half a file is no certificate.
+ */
+export function completeDer(file: Buffer): Buffer | null {
+  const der = pemToDer(file);
+  return der.length > 0 && derLength(der) === der.length ? der : null;
+}
+
+/** The length an ASN.1 SEQUENCE at the start of buf declares, header included; -1 when it is none. */
+function derLength(buf: Buffer): number {
+  if (buf.length < 2 || buf[0] !== 0x30) return -1;
+  const first = buf[1]!;
+  if (first < 0x80) return 2 + first;
+  const bytes = first & 0x7f;
+  if (bytes === 0 || bytes > 4 || buf.length < 2 + bytes) return -1;
+  let n = 0;
+  for (let i = 0; i < bytes; i++) n = n * 256 + buf[2 + i]!;
+  return 2 + bytes + n;
+}
+
+export function thumbprintOf(der: Buffer): string {
+  return createHash('sha1').update(der).digest('hex');
+}
+
 export function listPem(dir: string): CertificateInfo[] {
   let names: string[];
   try {
@@ -23,10 +48,19 @@ export function listPem(dir: string): CertificateInfo[] {
   } catch {
     return [];
   }
-  return names.map((n) => {
+  const out: CertificateInfo[] = [];
+  for (const n of names) {
     const file = join(dir, n);
-    const der = pemToDer(readFileSync(file));
+    let der: Buffer | null;
+    try {
+      der = completeDer(readFileSync(file));
+    } catch {
+      // moved away (trusted, rejected) between the listing and the read
+      continue;
+    }
+    if (!der) continue;
     const subject = /^(.*)\[[0-9a-f]+\]\.(pem|der)$/i.exec(n)?.[1] ?? null;
-    return { thumbprint: createHash('sha1').update(der).digest('hex'), file, subject };
-  });
+    out.push({ thumbprint: thumbprintOf(der), file, subject });
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 /**
  * Certificates beyond the client's own: a user who logs in with a certificate, and a server whose
  * certificate changed (re-installed, replaced, or an impostor on its address), which is refused
- * and filed with the rejected certificates, like any unknown one.
+ * and filed with the rejected certificates, like any unknown one, until an engineer trusts it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,7 +67,7 @@ describe('OpcuaSource, a user who logs in with a certificate', () => {
 });
 
 describe('OpcuaSource, a server certificate that changed', () => {
-  it('refuses the server with its new certificate: filed as rejected for an engineer, nothing read meanwhile', async () => {
+  it('refuses the server with its new certificate: filed as rejected for an engineer, nothing read meanwhile; once trusted it reconnects and readings flow', async () => {
     const first = await startOpcuaTestServer({ pkiDir: join(dir, 'server-a'), secure: true });
     servers.push(first);
     const config = OpcuaConfigSchema.parse({
@@ -96,5 +96,13 @@ describe('OpcuaSource, a server certificate that changed', () => {
     const before = readings.length;
     await new Promise((r) => setTimeout(r, 1000));
     expect(readings.length).toBe(before);
+
+    // an engineer trusts the new certificate: the client reconnects and readings flow again
+    await source.trust(changed.thumbprint);
+    await until(() => source!.status()[0]!.state === 'ok', 30_000);
+    const trustedAt = readings.length;
+    await until(() => readings.length >= trustedAt + 3, 30_000);
+    expect(source.status()[0]).toMatchObject({ state: 'ok', lastError: null });
+    expect(source.certificateStore().trusted.map((c) => c.thumbprint).sort()).toEqual([old, changed.thumbprint].sort());
   }, 120_000);
 });

@@ -36,8 +36,11 @@ import type { Quarantine } from '../ingest/quarantine';
 import { SourceEvents } from '../ingest/source-events';
 import { Listeners } from '../primitives/listeners';
 import type { OpcuaConfig, OpcuaServerConfig, OpcuaSubscriptionConfig } from './opcua-config';
-import { listPem, pemToDer, type CertificateInfo } from './certificate-files';
+import { completeDer, listPem, pemToDer, thumbprintOf, type CertificateInfo } from './certificate-files';
 import { toQualityMark, toReadingValue } from './opcua-values';
+import { RowTimes } from './row-times';
+import { gateCertificateChecks, type TrustGate } from './trust-gate';
+import type { EventMs, WallMs } from '../../common/time';
 
 export type ServerState = 'connecting' | 'ok' | 'lost' | 'stopped';
 
@@ -69,7 +72,7 @@ export interface OpcuaSourceOptions {
   /** Used when the config names no PKI folder. */
   pkiDir: string;
   quarantine: Quarantine;
-  clock?: () => number;
+  clock?: () => WallMs;
   /** Delay before a refused connection (certificate, user) is tried again. */
   retryMs?: number;
   readFile?: (path: string) => Buffer;
@@ -81,11 +84,13 @@ const EMPTY = new Uint8Array(0);
 export class OpcuaSource extends SourceEvents<ServerStatus> {
   private readonly connections: ServerConnection[];
   private readonly certificates: OPCUACertificateManager;
+  private readonly trustGate: TrustGate;
   readonly markListeners = new Listeners<[QualityMark[]]>((e) => this.listenerFailed(e));
 
   constructor(readonly options: OpcuaSourceOptions) {
     super('opcua');
     this.certificates = new OPCUACertificateManager({ rootFolder: options.config.pkiDir ?? options.pkiDir, automaticallyAcceptUnknownCertificate: false });
+    this.trustGate = gateCertificateChecks(this.certificates);
     this.connections = options.config.servers.map((s) => new ServerConnection(s, this, this.certificates));
   }
 
@@ -129,7 +134,9 @@ export class OpcuaSource extends SourceEvents<ServerStatus> {
   async trust(thumbprint: string): Promise<CertificateInfo> {
     const found = this.certificateStore().rejected.find((c) => c.thumbprint === thumbprint.toLowerCase());
     if (!found) throw new Error(`no rejected server certificate with thumbprint ${thumbprint}`);
-    await this.certificates.trustCertificate(pemToDer(readFileSync(found.file)));
+    const der = completeDer(readFileSync(found.file));
+    if (!der || thumbprintOf(der) !== found.thumbprint) throw new Error(`the rejected server certificate ${thumbprint} changed while it was read; list the certificates again`);
+    await this.trustGate.trust(der);
     for (const c of this.connections) c.retrySoon();
     return found;
   }
@@ -158,11 +165,11 @@ class ServerConnection {
   private notifications = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private attempt: Promise<void> = Promise.resolve();
-  /** machine -> event time -> metrics, collected over one publish response and handed on together. */
-  private pending = new Map<string, Map<number, Record<string, number>>>();
+  /** machine -> ts -> metrics, collected over one publish response and handed on together. */
+  private pending = new Map<string, Map<EventMs, Record<string, number>>>();
   private flushScheduled = false;
-  private readonly lastTs = new Map<string, number>();
-  private readonly clock: () => number;
+  private readonly rowTimes = new RowTimes();
+  private readonly clock: () => WallMs;
 
   constructor(
     readonly config: OpcuaServerConfig,
@@ -330,11 +337,7 @@ class ServerConnection {
     const batch: Reading[] = [];
     for (const [machineId, byTs] of pending) {
       for (const ts of [...byTs.keys()].sort((a, b) => a - b)) {
-        // a later publish with the same source time would replace the stored row: it moves on by a millisecond
-        const last = this.lastTs.get(machineId) ?? -Infinity;
-        const at = ts === last ? ts + 1 : ts;
-        this.lastTs.set(machineId, Math.max(last, at));
-        batch.push({ machineId, ts: at, metrics: byTs.get(ts)!, receivedAt: now });
+        batch.push({ machineId, ts: this.rowTimes.claim(machineId, ts), metrics: byTs.get(ts)!, receivedAt: now });
       }
     }
     if (batch.length > 0) this.source.readingListeners.emit(batch, 'opcua');

@@ -166,6 +166,26 @@ describe('runtime with Modbus TCP, OPC UA and the historian', () => {
       // not a reading: no temperature stored (nor scored) while it was bad
       const history = await call(runtime, connection, 'readings.history', { machineId: 'ua-press', sensors: ['temperature'], from: marks[0]!.ts, to: Date.now() + 1, resolution: 'raw' });
       expect(history.series[0]?.v.filter((v) => v !== null) ?? []).toEqual([]);
+      if (cluster) {
+        // the historian forwards the mark beside the readings
+        const client = new pg.Client(cluster.url);
+        await client.connect();
+        try {
+          const forwarded = await until(
+            async () => {
+              const { rows } = await client.query<{ quality: string; status: string; ms: string }>("SELECT quality, status, (extract(epoch from ts) * 1000)::bigint AS ms FROM fb_reading_marks WHERE machine_id = 'ua-press' AND sensor = 'temperature'");
+              const first = rows.filter((r) => r.ms === String(marks[0]!.ts));
+              return first.length > 0 && first;
+            },
+            'the mark in PostgreSQL',
+            20_000,
+            200,
+          );
+          expect(forwarded[0]).toMatchObject({ quality: 'bad', status: 'BadSensorFailure' });
+        } finally {
+          await client.end();
+        }
+      }
     } finally {
       store.close();
       opcua.bad = false;
