@@ -3,7 +3,7 @@
  * merged here, in the composition root, so main/ipc/ imports neither main/agents-host/ nor main/connectors/.
  */
 import { join } from 'node:path';
-import type { Health } from '../common/contract';
+import type { EventName, Health } from '../common/contract';
 import { createAgentHandlers, createRepairStepHandlers } from './agents-host/handlers';
 import type { AgentHost } from './agents-host/host';
 import { createRepairGuide } from './agents-host/maintenance/repair-guide';
@@ -35,20 +35,23 @@ import type { ShiftLog } from './shiftlog/shift-log';
 import { areaLayouts } from './store/area-layouts';
 import type { AuditLog } from './store/audit-log';
 import type { BackupSchedule } from './store/backup-schedule';
-import { queryHistory } from './store/history';
+import type { HistoryReader } from './store/history-reader';
 import type { MachineRepository } from './store/machines';
 import type { Db } from './store/open-database';
 import { userRepository } from './store/users';
 import type { VoiceService } from './voice/voice-service';
+import { eventFromWall, type EventMs, type WallMs } from '../common/time';
 
 /** The parts of the runtime the contract's calls reach. */
 export interface HandlerInputs {
   config: AppConfig;
   db: Db;
-  /** The read-only connection history reads run on. */
-  historyDb: Db;
-  now(): number;
+  /** readings.history, answered off the main thread. */
+  historyReader: Pick<HistoryReader, 'read'>;
+  now(): WallMs;
   log(message: string): void;
+  /** Pushes an event to every connected console. */
+  emit(name: EventName, payload: unknown): void;
   auth: AuthService;
   sessions: SessionTable;
   health(): Health;
@@ -84,9 +87,12 @@ export function runtimeHandlers(p: HandlerInputs): Handlers {
         closed: (ticket, failureType, username) => {
           if (!ticket.machineId) return;
           // The episode behind the ticket: the machine's open or last anomaly, else since the ticket was opened.
-          const since = inference.condition?.get(ticket.machineId)?.episodeStart() ?? ticket.createdAt;
+          const machine = inference.condition?.get(ticket.machineId);
+          const since = machine?.episodeStart() ?? ticket.createdAt;
+          // Labels are in the machine's event time (a replay labels the replayed days): up to its last reading.
+          const until: EventMs = machine && Number.isFinite(machine.lastTs) ? machine.lastTs : stats.watermark > 0 ? stats.watermark : eventFromWall(now());
           try {
-            conditionRepo.addLabel({ machineId: ticket.machineId, from: Math.min(since, ticket.createdAt), to: now(), label: failureType, source: 'ticket', username, note: `ticket #${ticket.id}` });
+            conditionRepo.addLabel({ machineId: ticket.machineId, from: Math.min(since, ticket.createdAt, until), to: until, label: failureType, source: 'ticket', username, note: `ticket #${ticket.id}` });
           } catch (err) {
             log(`store: label of ticket #${ticket.id} not saved: ${(err as Error).message}`);
           }
@@ -102,8 +108,8 @@ export function runtimeHandlers(p: HandlerInputs): Handlers {
       machines: () => registry.list(),
       eng: p.eng,
       areaLayouts: areaLayouts(db, { machines: () => registry.list(), now, log: (line) => log(`store: ${line}`) }),
-      retirement: createMachineRetirement({ registry, gate: p.gate, store: p.machinesRepo, now }),
-      history: (request) => queryHistory(p.historyDb, request),
+      retirement: createMachineRetirement({ registry, gate: p.gate, store: p.machinesRepo, retired: (ids) => p.emit('machines', { machines: [], removed: [...ids] }), now }),
+      history: (request) => p.historyReader.read(request),
       quarantine: p.quarantine,
       models: createModelService(inference, p.modelRepo, (id) => registry.get(id) !== undefined, conditionRepo),
       alarms: p.alarms,

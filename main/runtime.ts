@@ -53,6 +53,7 @@ import { MAIN_CHECKPOINT_PAGES, openDatabase } from './store/open-database';
 import { chooseStore } from './store/open-store';
 import { userRepository } from './store/users';
 import { TelemetryWriter } from './store/telemetry-writer';
+import { HistoryReader } from './store/history-reader';
 import { readingMarks } from './store/reading-marks';
 import { claimDataDir } from './run-lock';
 import { versions } from './versions';
@@ -68,6 +69,7 @@ import { startAlarms } from './runtime-alarms';
 import { runtimeHandlers } from './runtime-handlers';
 import { decodedReadingPath, qualityMarks, seedMachines, tellStatedRanges } from './runtime-ingest';
 import { startPeriodicWork } from './runtime-timers';
+import type { WallMs } from '../common/time';
 
 export interface RuntimeOptions {
   log(message: string): void;
@@ -79,8 +81,8 @@ export interface RuntimeOptions {
   versions?: Record<string, string>;
   /** Folder with manifest.json and the ONNX files; default the repository's models/. */
   modelsDir?: string;
-  /** Wall clock; injected by tests. */
-  now?: () => number;
+  /** Injected by tests. */
+  now?: () => WallMs;
   /** Where unhandled rejections and uncaught exceptions are observed for the log; default `process`, null for none. */
   processEvents?: ProcessEvents | null;
   /**
@@ -112,7 +114,7 @@ export interface Runtime {
 }
 
 export async function startRuntime(config: AppConfig, options: RuntimeOptions): Promise<Runtime> {
-  const now = options.now ?? Date.now;
+  const now: () => WallMs = options.now ?? Date.now;
   const startedAt = now();
   // The data directory holds every reading, the users' password hashes and the keys: this user only.
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -139,6 +141,9 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions): 
   // History reads can be large; their own read-only connection never waits behind a write.
   const historyDb = openDatabase(dbPath, { readonly: true, nativeBinding: options.sqliteBinding });
   timeQueries(historyDb, diagnostics.queries('history'));
+  // readings.history runs in a worker thread on its own connection, so the largest read never stalls ingest.
+  const historyQueries = diagnostics.queries('history');
+  const historyReader = await HistoryReader.start({ dbPath, nativeBinding: options.sqliteBinding, observe: (ms) => historyQueries('readings.history (history reader worker)', ms), log });
   const writer = await TelemetryWriter.start({ dbPath, flushMs: config.store.flushMs, nativeBinding: options.sqliteBinding, retention: config.store });
   writer.onError((error) => log(`store: ${error}`));
   const machinesRepo = machineRepository(db);
@@ -288,7 +293,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions): 
   const setupToken = options.setupToken && userRepository(db).count() === 0 ? randomBytes(18).toString('base64url') : null;
   const auth = createAuthService({ users: userRepository(db), sessions, now, setupToken });
   const dispatch: Dispatch = createRouter({
-    handlers: runtimeHandlers({ config, db, historyDb, now, log, auth, sessions, health, registry, gate, machinesRepo, eng, quarantine, inference, modelRepo, conditionRepo, alarms, voice, audit, shiftLog, diagnostics, backups, agents, stats, connectors }),
+    handlers: runtimeHandlers({ config, db, historyReader, now, log, emit, auth, sessions, health, registry, gate, machinesRepo, eng, quarantine, inference, modelRepo, conditionRepo, alarms, voice, audit, shiftLog, diagnostics, backups, agents, stats, connectors }),
     audit: loggedAudit(audit, appLog),
     touchSession: (token) => sessions.touch(token),
     now,
@@ -332,6 +337,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions): 
       }
       await writer.close();
       persistMachines(registry.list());
+      await historyReader.close();
       historyDb.close();
       db.close();
       await embedded?.close();

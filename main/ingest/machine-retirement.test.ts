@@ -12,7 +12,8 @@ function setup() {
   const registry = new MachineRegistry({ staleAfterMs: 10_000 });
   const gate = new CardinalityGate({ maxMachines: 3, maxSensorsPerMachine: 8 });
   const removed: string[][] = [];
-  const retirement = createMachineRetirement({ registry, gate, store: { remove: (ids) => removed.push([...ids]) }, now: () => now });
+  const announced: string[][] = [];
+  const retirement = createMachineRetirement({ registry, gate, store: { remove: (ids) => removed.push([...ids]) }, retired: (ids) => announced.push([...ids]), now: () => now });
   const hear = (id: string, at: number) => {
     gate.admit(reading(id, at), at);
     registry.observe(reading(id, at), 'json');
@@ -20,7 +21,7 @@ function setup() {
   hear('old', 10 * DAY);
   hear('older', 5 * DAY);
   hear('recent', 99 * DAY);
-  return { registry, gate, retirement, removed, hear, advance: (ms: number) => (now += ms) };
+  return { registry, gate, retirement, removed, announced, hear, advance: (ms: number) => (now += ms) };
 }
 
 describe('machine retirement', () => {
@@ -38,6 +39,24 @@ describe('machine retirement', () => {
     expect(registry.list().map((m) => m.id)).toEqual(['recent']);
     expect(gate.size).toBe(1);
     expect(gate.admit(reading('new', 100 * DAY), 100 * DAY).reading).not.toBeNull();
+  });
+
+  it('announces the retired ids once they are gone, so that every console drops them, and nothing when it refuses', () => {
+    const { registry, retirement, announced } = setup();
+    expect(() => retirement.retire(['old', 'recent'], 30)).toThrow(/nothing retired/);
+    expect(announced).toEqual([]);
+    let listedWhenAnnounced: string[] = [];
+    const seen = createMachineRetirement({
+      registry,
+      gate: { forget: () => undefined },
+      store: { remove: () => undefined },
+      retired: () => (listedWhenAnnounced = registry.list().map((m) => m.id)),
+      now: () => 100 * DAY,
+    });
+    seen.retire(['older'], 30);
+    expect(listedWhenAnnounced).toEqual(['old', 'recent']);
+    retirement.retire(['old', 'old'], 30);
+    expect(announced).toEqual([['old']]);
   });
 
   it('retires nothing when one machine is unknown or was heard within the N days', () => {

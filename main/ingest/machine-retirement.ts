@@ -7,6 +7,7 @@
  */
 import type { Machine } from '../../common/telemetry';
 import { CallFailure } from '../../common/errors';
+import type { WallMs } from '../../common/time';
 
 const DAY_MS = 86_400_000;
 
@@ -14,11 +15,13 @@ export interface MachineRetirementDeps {
   registry: { list(): Machine[]; get(id: string): Machine | undefined; remove(id: string): boolean };
   gate: { forget(machineId: string): void };
   store: { remove(ids: readonly string[]): void };
-  now(): number;
+  /** Told the ids once they are gone, so that every connected console drops them at once. */
+  retired(ids: readonly string[]): void;
+  now(): WallMs;
 }
 
 export function createMachineRetirement(deps: MachineRetirementDeps) {
-  const silentFor = (m: Machine, days: number, at: number) => at - m.lastSeen > days * DAY_MS;
+  const silentFor = (m: Machine, days: number, at: WallMs) => at - m.lastSeen > days * DAY_MS;
 
   return {
     /** Machines not heard from for more than `days` days, longest silent first. */
@@ -47,6 +50,7 @@ export function createMachineRetirement(deps: MachineRetirementDeps) {
         deps.registry.remove(id);
         deps.gate.forget(id);
       }
+      deps.retired(ids);
       return { retired: ids };
     },
   };

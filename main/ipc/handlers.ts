@@ -22,7 +22,7 @@ export interface HandlerDeps {
   eng: Pick<EngService, 'overrides' | 'set'>;
   retirement: MachineRetirement;
   areaLayouts: Pick<AreaLayouts, 'get' | 'set'>;
-  history(request: ParsedRequest<'readings.history'>): History;
+  history(request: ParsedRequest<'readings.history'>): History | Promise<History>;
   quarantine: { counts(): Record<string, number>; list(options: { reason?: QuarantineReason; limit: number }): QuarantineEntry[] };
   voice: Pick<VoiceService, 'settings' | 'updateSettings' | 'test' | 'log'>;
   alarms: AlarmService;

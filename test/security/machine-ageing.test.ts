@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { events } from '../../common/contract';
 import { ConfigSchema } from '../../main/config';
 import type { Connection } from '../../main/ipc/router';
 import { startRuntime, type Runtime } from '../../main/runtime';
@@ -58,7 +59,12 @@ describe('ageing of machines never seen again (finding 2)', () => {
       expect((await call(runtime, sam, 'machines.silent', { days: 30 })).map((m) => m.id)).toEqual(['p1/hall/old']);
       expect(await runtime.dispatch(operator, 'machines.retire', { machineIds: ['p1/hall/old'], days: 30 })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
       expect(await runtime.dispatch(sam, 'machines.retire', { machineIds: ['p1/hall/old'], days: 60 })).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/within 60 days: nothing retired/) } });
+      // every connected console hears of the retirement at once, and drops the machine
+      const pushed: unknown[] = [];
+      const unsubscribe = runtime.subscribe((name, payload) => name === 'machines' && pushed.push(events.machines.parse(payload)));
       expect(await call(runtime, sam, 'machines.retire', { machineIds: ['p1/hall/old'], days: 30 })).toEqual({ retired: ['p1/hall/old'] });
+      unsubscribe();
+      expect(pushed).toContainEqual({ machines: [], removed: ['p1/hall/old'] });
 
       expect((await call(runtime, sam, 'machines.list', {})).map((m) => m.id)).toEqual([]);
       const db = openDatabase(join(dataDir, DATABASE_FILE), { readonly: true });

@@ -44,7 +44,10 @@ export function createServices(bridge: Bridge, tokens: TokenStore, liveOptions?:
 
   const unsubscribeEvents = subscribeEvents(bridge, {
     telemetry: ({ readings }) => live.ingest(readings),
-    machines: ({ machines: list }) => receiveMachines(list, false),
+    machines: ({ machines: list, removed }) => {
+      receiveMachines(list, false);
+      if (removed && removed.length > 0) machines.getState().remove(removed);
+    },
     health: (payload) => health.getState().received(payload),
     alarms: ({ alarms: list }) => alarms.getState().received(list),
   });

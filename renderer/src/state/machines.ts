@@ -8,6 +8,8 @@ export interface MachinesState {
   replace(machines: readonly Machine[]): void;
   /** A machines event carries only the machines that changed. */
   upsert(machines: readonly Machine[]): void;
+  /** Machines an engineer retired (the machines event's `removed`): gone from every screen at once. */
+  remove(machineIds: readonly string[]): void;
   clear(): void;
 }
 
@@ -19,6 +21,13 @@ export function createMachinesStore() {
     loaded: false,
     replace: (machines) => set({ byId: Object.fromEntries(machines.map((m) => [m.id, m])), loaded: true }),
     upsert: (machines) => set((state) => ({ byId: { ...state.byId, ...Object.fromEntries(machines.map((m) => [m.id, m])) } })),
+    remove: (machineIds) =>
+      set((state) => {
+        if (!machineIds.some((id) => id in state.byId)) return state;
+        const byId = { ...state.byId };
+        for (const id of machineIds) delete byId[id];
+        return { byId };
+      }),
     clear: () => set({ byId: {}, loaded: false }),
   }));
 }
