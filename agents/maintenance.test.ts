@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMaintenanceAgent, ticketBlockedBy, ticketTrigger } from './maintenance';
 import { DAY_MS, HOUR_MS, type Prediction, type TicketRef } from './model';
-import { AGENT, MONITORING_FACTOR, MONITORING_HOURS, TOPIC, type IncreaseMonitoringPayload } from './names';
+import { AGENT, INSPECTION_FAILURE_TYPE, MONITORING_FACTOR, MONITORING_HOURS, TOPIC, type IncreaseMonitoringPayload, type InspectionTicketPayload } from './names';
 import { reliability } from './reliability';
 import { createScheduler } from './scheduler';
 import type { AgentMessage, Decision } from './sdk';
@@ -128,6 +128,36 @@ describe('increase monitoring frequency', () => {
     ]);
     expect(heightened[0]!.explanation).toBe('Watch CNC-01 closer for 4 h: its anomaly thresholds at 50 % of their usual level, as the plant optimizer asked (high failure risk (probability 80 %)).');
     expect(decisions.filter((d) => d.action === 'schedule_inspection').map((d) => d.ts)).toEqual([now(1)]);
+  });
+});
+
+describe('inspection ticket the optimizer asks for', () => {
+  it('opens a high ticket with the generic inspection steps, and none while one is open', () => {
+    const outbox: InspectionTicketPayload[] = [];
+    const decisions: Decision[] = [];
+    const tickets: TicketRef[] = [];
+    const scheduler = createScheduler({
+      agents: [createMaintenanceAgent({ periodMs: HOUR_MS }), { name: AGENT.optimizer, periodMs: HOUR_MS, inputs: [], actions: [], run: () => ({ messages: outbox.splice(0).map((payload) => ({ to: AGENT.maintenance, topic: TOPIC.inspectionTicket, payload })) }) }],
+      budgetMs: 1000,
+      now: () => 0,
+      onDecision: (d) => decisions.push(d),
+      onError: (e) => {
+        throw new Error(e.message);
+      },
+      readInputs: () => ({ predictions: [], tickets, machines: [{ id: 'm1', name: 'CNC-01', type: 'cnc_mill', area: 'machining' }], parts: [], labourRate: 50 }),
+    });
+    const reason = 'closer monitoring for its hours did not bring its failure risk down (failure risk went from high to high, expected at most low) and no ticket is open for it';
+    outbox.push({ machineId: 'm1', reason });
+    scheduler.advance(now(0));
+    scheduler.advance(now(1));
+    expect(decisions.map((d) => [d.action, d.target, d.params!.failureType, d.params!.priority, d.params!.costEstimate])).toEqual([['open_ticket', 'm1', INSPECTION_FAILURE_TYPE, 'high', 100]]);
+    expect(decisions[0]!.explanation).toBe(`Open a high maintenance ticket to inspect CNC-01, as the plant optimizer asked: ${reason}.`);
+    expect(decisions[0]!.params!.repairSteps).toContain('Inspect the machine for the cause of the predicted failure.');
+    tickets.push({ id: 3, machineId: 'm1', failureType: INSPECTION_FAILURE_TYPE, status: 'open', createdAt: now(1), closedAt: null });
+    outbox.push({ machineId: 'm1', reason });
+    scheduler.advance(now(2));
+    scheduler.advance(now(3));
+    expect(decisions).toHaveLength(1);
   });
 });
 

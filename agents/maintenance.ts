@@ -6,10 +6,11 @@
  * risk, or medium-or-worse risk held 3 hours in a row or 6 hours in all; and no ticket for the same
  * machine and type is open or was closed less than 2 days ago.
  */
-import { AGENT, MONITORING_FACTOR, MONITORING_HOURS, TOPIC, type IncreaseMonitoringPayload, type PrepareSparesPayload } from './names';
+import { AGENT, INSPECTION_FAILURE_TYPE, MONITORING_FACTOR, MONITORING_HOURS, TOPIC, type IncreaseMonitoringPayload, type InspectionTicketPayload, type PrepareSparesPayload } from './names';
 import { DAY_MS, HOUR_MS, riskRank, type MachineInfo, type PartInfo, type Prediction, type RiskLevel, type TicketPriority, type TicketRef } from './model';
 import { repairPlan } from './repair-steps';
 import type { Agent, OutgoingMessage, ProposedDecision } from './sdk';
+import type { EventMs } from '../common/time';
 
 export const CONSECUTIVE_MEDIUM_HOURS = 3;
 export const TOTAL_MEDIUM_HOURS = 6;
@@ -101,9 +102,32 @@ export interface MaintenanceInputs {
 
 export const MAINTENANCE_INPUTS = ['predictions', 'tickets', 'machines', 'parts', 'labourRate'] as const;
 
+/** The ticket the optimizer asks for when closer monitoring did not bring a high risk down; null while one is open or closed lately. */
+function inspectionTicket({ machineId, reason }: InspectionTicketPayload, machine: MachineInfo | undefined, inputs: MaintenanceInputs, ts: number): ProposedDecision | null {
+  if (ticketBlockedBy(inputs.tickets, machineId, INSPECTION_FAILURE_TYPE, ts) !== null) return null;
+  const name = machine?.name ?? machineId;
+  const plan = repairPlan(INSPECTION_FAILURE_TYPE);
+  return {
+    action: 'open_ticket',
+    target: machineId,
+    explanation: `Open a high maintenance ticket to inspect ${name}, as the plant optimizer asked: ${reason}.`,
+    inputs: { from: AGENT.optimizer, reason },
+    params: {
+      machineId,
+      failureType: INSPECTION_FAILURE_TYPE,
+      priority: 'high',
+      title: `${name}: inspect, risk stays high`,
+      description: `Asked by the plant optimizer: ${reason}.`,
+      repairSteps: plan.steps,
+      costEstimate: Math.round(plan.labourHours * inputs.labourRate * 100) / 100,
+      parts: [],
+    },
+  };
+}
+
 export function createMaintenanceAgent(options: { periodMs?: number } = {}): Agent {
-  /** Machine -> event time of its last inspection request, so a repeated message asks once a day. */
-  const inspected = new Map<string, number>();
+  /** Machine -> its last inspection request, so a repeated message asks once a day. */
+  const inspected = new Map<string, EventMs>();
   return {
     name: AGENT.maintenance,
     periodMs: options.periodMs ?? 5 * 60_000,
@@ -164,6 +188,11 @@ export function createMaintenanceAgent(options: { periodMs?: number } = {}): Age
       }
 
       for (const m of ctx.inbox) {
+        if (m.topic === TOPIC.inspectionTicket) {
+          const inspection = inspectionTicket(m.payload as InspectionTicketPayload, machines.get((m.payload as InspectionTicketPayload).machineId), inputs, ctx.ts);
+          if (inspection) decisions.push(inspection);
+          continue;
+        }
         if (m.topic !== TOPIC.increaseMonitoring) continue;
         const { machineId, reason, hours: askedHours, factor: askedFactor } = m.payload as IncreaseMonitoringPayload;
         // Every request heightens (a later one extends it); the inspection below is asked for once a day.

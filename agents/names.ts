@@ -1,4 +1,6 @@
 /** Agent names and the topics of the messages they send each other (the seed's wording). */
+import type { EventMs } from '../common/time';
+
 export const AGENT = {
   optimizer: 'plant-optimizer',
   maintenance: 'maintenance',
@@ -10,15 +12,25 @@ export const TOPIC = {
   increaseMonitoring: 'increase monitoring frequency',
   activateReduction: 'activate reduction mode',
   prepareSpares: 'prepare spare parts inventory',
+  inspectionTicket: 'open an inspection ticket',
 } as const;
+
+/** Payload of TOPIC.inspectionTicket: closer monitoring did not bring a machine's high risk down and nobody has a ticket for it. */
+export interface InspectionTicketPayload {
+  machineId: string;
+  reason: string;
+}
+
+/** Failure type of the tickets TOPIC.inspectionTicket opens: the generic inspection plan. */
+export const INSPECTION_FAILURE_TYPE = 'inspection';
 
 /** Payload of TOPIC.prepareSpares. */
 export interface PrepareSparesPayload {
   machineId: string;
   machineType: string;
   failureType: string;
-  /** Earliest predicted failure, event time; null when the prediction gives no RUL. */
-  failureLowTs: number | null;
+  /** Earliest predicted failure; null when the prediction gives no RUL. */
+  failureLowTs: EventMs | null;
   ticketReason: string;
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { HOUR_MS, type MachineHour, type Prediction } from './model';
+import { HOUR_MS, type MachineHour, type Prediction, type TicketRef } from './model';
 import { AGENT, MONITORING_FACTOR, MONITORING_HOURS, TOPIC } from './names';
 import { createOptimizerAgent, machineKpis, type Expectation, type ExpectedOutcome, type OptimizerInputs } from './optimizer';
+import { HOLD_HOURS, type Hold } from './optimizer-adjust';
 import { createScheduler } from './scheduler';
 import type { AgentMessage, Decision } from './sdk';
 import { hour, prediction, T0 } from './test-plant';
@@ -36,6 +37,11 @@ function open(decisions: readonly Decision[]): Expectation[] {
   return decisions.filter((d) => d.params?.expectation && !evaluated.has(d.id)).map((d) => ({ decisionId: d.id, ...(d.params!.expectation as ExpectedOutcome) }));
 }
 
+/** Holds set by adjustment decisions, read from the decisions as the host reads them from its decision log. */
+function holdsOf(decisions: readonly Decision[]): Hold[] {
+  return decisions.filter((d) => d.params?.hold).map((d) => ({ ...(d.params!.hold as Omit<Hold, 'decisionId'>), decisionId: d.id }));
+}
+
 describe('plant optimizer on a scripted plant', () => {
   function harness(inputs: () => OptimizerInputs, earlier: readonly Decision[] = []) {
     const decisions: Decision[] = [...earlier];
@@ -50,7 +56,7 @@ describe('plant optimizer on a scripted plant', () => {
       onError: (e) => {
         throw new Error(e.message);
       },
-      readInputs: (names, _ts, agent) => (agent === AGENT.optimizer ? { ...inputs(), expectations: open(decisions) } : {}),
+      readInputs: (names, _ts, agent) => (agent === AGENT.optimizer ? { ...inputs(), expectations: open(decisions), holds: holdsOf(decisions) } : {}),
     });
     return { decisions, messages, scheduler };
   }
@@ -111,5 +117,84 @@ describe('plant optimizer on a scripted plant', () => {
     expect(evaluations[0]!.explanation).toMatch(/failure risk went from high to low, expected at most low: met/);
     second.scheduler.advance(T0 + 10 * HOUR_MS);
     expect(second.decisions.filter((d) => d.action === 'evaluate_action')).toHaveLength(1);
+  });
+
+  it('holds closer monitoring back for a day when it did not bring a medium risk down, also after a restart', () => {
+    const predictions = [prediction('m1', 0, 'medium')];
+    const first = harness(() => ({ machines, hours: plant(2), predictions, alarmCounts: {}, tickets: [] }));
+    first.scheduler.advance(T0 + HOUR_MS);
+    const request = first.decisions.find((d) => d.action === 'request_monitoring')!;
+    first.scheduler.advance(T0 + 9 * HOUR_MS);
+    const hold = first.decisions.find((d) => d.action === 'hold_recommendation')!;
+    expect(hold).toMatchObject({ target: 'm1', params: { evaluationOf: request.id, hold: { recommendation: 'request_monitoring', machineId: 'm1', until: T0 + 9 * HOUR_MS + HOLD_HOURS * HOUR_MS } } });
+    expect(hold.explanation).toMatch(/^Closer monitoring of M1 found nothing anybody confirmed and its failure risk stays raised \(failure risk went from medium to medium, expected at most low\), with no ticket open for it: not heightened again for 24 h/);
+    // The evaluation comes first, then its adjustment; no new request in the same run.
+    expect(first.decisions.slice(-2).map((d) => d.action)).toEqual(['evaluate_action', 'hold_recommendation']);
+    expect(first.messages.filter((m) => m.topic === TOPIC.increaseMonitoring)).toHaveLength(1);
+
+    // A new agent (the app restarted) knows the hold only from the recorded decisions.
+    const second = harness(() => ({ machines, hours: plant(2), predictions, alarmCounts: {}, tickets: [] }), first.decisions);
+    for (let h = 10; h <= 32; h++) second.scheduler.advance(T0 + h * HOUR_MS);
+    expect(second.decisions.filter((d) => d.action === 'request_monitoring')).toHaveLength(1);
+    expect(second.messages).toEqual([]);
+    second.scheduler.advance(T0 + 33 * HOUR_MS);
+    expect(second.decisions.filter((d) => d.action === 'request_monitoring')).toHaveLength(2);
+  });
+
+  it('asks maintenance for an inspection ticket when the risk stays high and no ticket is open for the machine', () => {
+    const predictions = [prediction('m1', 0, 'high')];
+    const h = harness(() => ({ machines, hours: plant(2), predictions, alarmCounts: {}, tickets: [] }));
+    h.scheduler.advance(T0 + HOUR_MS);
+    h.scheduler.advance(T0 + 9 * HOUR_MS);
+    const escalation = h.decisions.find((d) => d.action === 'escalate_inspection')!;
+    expect(escalation).toMatchObject({ target: 'm1', params: { machineId: 'm1', hold: { recommendation: 'request_monitoring', machineId: 'm1' } } });
+    expect(escalation.explanation).toMatch(/^M1 is still at high failure risk after closer monitoring .*: asked maintenance for an inspection ticket/);
+    expect(h.decisions.filter((d) => d.action === 'hold_recommendation')).toEqual([]);
+    expect(h.messages.at(-1)).toMatchObject({ to: AGENT.maintenance, topic: TOPIC.inspectionTicket, payload: { machineId: 'm1', reason: expect.stringMatching(/no ticket is open for it$/) as unknown } });
+    h.scheduler.advance(T0 + 13 * HOUR_MS);
+    expect(h.decisions.filter((d) => d.action === 'request_monitoring')).toHaveLength(1);
+  });
+
+  it('adjusts nothing when a ticket is open for the watched machine: a person acts on the finding', () => {
+    const tickets: TicketRef[] = [{ id: 7, machineId: 'm1', failureType: 'bearing_wear', status: 'in_progress', createdAt: T0, closedAt: null }];
+    const h = harness(() => ({ machines, hours: plant(2), predictions: [prediction('m1', 0, 'high')], alarmCounts: {}, tickets }));
+    h.scheduler.advance(T0 + HOUR_MS);
+    h.scheduler.advance(T0 + 9 * HOUR_MS);
+    expect(h.decisions.find((d) => d.action === 'evaluate_action')!.params).toMatchObject({ met: false });
+    expect(h.decisions.filter((d) => d.action === 'hold_recommendation' || d.action === 'escalate_inspection')).toEqual([]);
+    expect(h.decisions.filter((d) => d.action === 'request_monitoring')).toHaveLength(2);
+  });
+
+  it('does not ask for reduction mode again when it did not work, and names the machine whose energy per unit rose instead', () => {
+    let hours = plant(25);
+    const h = harness(() => ({ machines, hours, predictions: [], alarmCounts: {} }));
+    const rising = (count: number) => plant(count, (id, i) => (id === 'm2' && i >= 25 ? { kwh: 15 } : {}));
+    hours = rising(26);
+    h.scheduler.advance(T0 + 26 * HOUR_MS);
+    const request = h.decisions.find((d) => d.action === 'request_energy_reduction')!;
+    hours = rising(28);
+    h.scheduler.advance(T0 + 28 * HOUR_MS);
+    expect(h.decisions.find((d) => d.action === 'evaluate_action')!.params).toMatchObject({ decisionId: request.id, met: false });
+    const hold = h.decisions.find((d) => d.action === 'hold_recommendation')!;
+    expect(hold).toMatchObject({ target: 'plant', params: { evaluationOf: request.id, hold: { recommendation: 'request_energy_reduction', machineId: null } } });
+    hours = rising(30);
+    h.scheduler.advance(T0 + 30 * HOUR_MS);
+    expect(h.decisions.filter((d) => d.action === 'request_energy_reduction')).toHaveLength(1);
+    const flag = h.decisions.find((d) => d.action === 'flag_energy_excess')!;
+    expect(flag.target).toBe('m2');
+    expect(flag.explanation).toMatch(/M2's energy per unit rose most, from 0.108 to 0.150 kWh/);
+    expect(h.messages.filter((m) => m.topic === TOPIC.activateReduction)).toHaveLength(1);
+  });
+
+  it('does not flag the same OEE loss again for a day when flagging it did not recover it', () => {
+    const h = harness(() => ({ machines, hours: plant(8, (id) => (id === 'm3' ? { runMs: HOUR_MS * 0.55, parts: 55, production: 55 } : {})), predictions: [], alarmCounts: {} }));
+    h.scheduler.advance(T0 + 8 * HOUR_MS);
+    const flag = h.decisions.find((d) => d.action === 'flag_oee_loss')!;
+    h.scheduler.advance(T0 + 16 * HOUR_MS);
+    expect(h.decisions.find((d) => d.action === 'hold_recommendation')).toMatchObject({ target: 'm3', params: { evaluationOf: flag.id, hold: { recommendation: 'flag_oee_loss', machineId: 'm3' } } });
+    for (let i = 17; i <= 39; i++) h.scheduler.advance(T0 + i * HOUR_MS);
+    expect(h.decisions.filter((d) => d.action === 'flag_oee_loss')).toHaveLength(1);
+    h.scheduler.advance(T0 + 40 * HOUR_MS);
+    expect(h.decisions.filter((d) => d.action === 'flag_oee_loss')).toHaveLength(2);
   });
 });

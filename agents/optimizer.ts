@@ -2,12 +2,15 @@
  * The plant optimizer: the orchestrator. Every run it collects each machine's KPIs (health from the
  * predictions, OEE, energy, alarm load), looks for opportunities, directs the other agents by
  * message, and later checks each action it took against what it expected of it, so the shift and
- * daily reports can say which actions paid off.
+ * daily reports can say which actions paid off; one that did not is held back or escalated
+ * (./optimizer-adjust).
  */
 import { demonstratedRate, oee, specificEnergy, totals, type Oee } from './kpi';
-import { AGENT, MONITORING_FACTOR, MONITORING_HOURS, TOPIC, type ActivateReductionPayload, type IncreaseMonitoringPayload } from './names';
-import { HOUR_MS, riskRank, type MachineHour, type MachineInfo, type Prediction, type RiskLevel } from './model';
+import { AGENT, MONITORING_FACTOR, MONITORING_HOURS, TOPIC, type ActivateReductionPayload, type IncreaseMonitoringPayload, type InspectionTicketPayload } from './names';
+import { HOUR_MS, riskRank, type MachineHour, type MachineInfo, type Prediction, type RiskLevel, type TicketRef } from './model';
+import { adjustment, isHeld, type Hold } from './optimizer-adjust';
 import type { Agent, OutgoingMessage, ProposedDecision } from './sdk';
+import type { EventMs } from '../common/time';
 
 export const SHIFT_HOURS = 8;
 /** EEMUA 191: more than about 6 alarms an hour on one machine is more than an operator can act on. */
@@ -44,8 +47,12 @@ export interface OptimizerInputs {
    * the host reads them back from the decision log at start, so they and their evaluation survive a restart.
    */
   expectations?: readonly Expectation[];
+  /** Open tickets and those closed lately: an open one on a machine is a finding a person acts on. */
+  tickets?: readonly TicketRef[];
+  /** Recommendations held back after one did not work (./optimizer-adjust), read back from the decision log like the expectations. */
+  holds?: readonly Hold[];
 }
-export const OPTIMIZER_INPUTS = ['machines', 'hours', 'predictions', 'alarmCounts', 'expectations'] as const;
+export const OPTIMIZER_INPUTS = ['machines', 'hours', 'predictions', 'alarmCounts', 'expectations', 'tickets', 'holds'] as const;
 
 /** Each machine's KPIs; the analytics screen and the reports use the same function. */
 export function machineKpis(inputs: OptimizerInputs): MachineKpi[] {
@@ -83,8 +90,8 @@ export interface ExpectedOutcome {
   before: number;
   /** The value that counts as success: at least (oee) or at most (energy, risk). */
   target: number;
-  /** Event time of the evaluation. */
-  checkAt: number;
+  /** When it is evaluated. */
+  checkAt: EventMs;
 }
 export interface Expectation extends ExpectedOutcome {
   decisionId: string;
@@ -95,9 +102,13 @@ const METRIC_WORDS: Record<ExpectedOutcome['metric'], string> = { oee: 'OEE', pl
 const valueWords = (metric: ExpectedOutcome['metric'], v: number) => (metric === 'risk' ? (RISK_NAMES[v] ?? String(v)) : v.toPrecision(3));
 
 function plantSpecificEnergy(inputs: OptimizerInputs, fromHour: number, toHour: number): number | null {
+  return specificEnergyOf(Object.values(inputs.hours), fromHour, toHour);
+}
+
+function specificEnergyOf(machines: readonly (readonly MachineHour[])[], fromHour: number, toHour: number): number | null {
   let kwh = 0;
   let production = 0;
-  for (const hours of Object.values(inputs.hours)) {
+  for (const hours of machines) {
     for (const h of hours) {
       if (h.hour < fromHour || h.hour >= toHour) continue;
       kwh += h.kwh;
@@ -105,6 +116,18 @@ function plantSpecificEnergy(inputs: OptimizerInputs, fromHour: number, toHour: 
     }
   }
   return production > 0 ? kwh / production : null;
+}
+
+/** The machine whose energy per unit rose most in the last hour against its past day; null when none rose. */
+function worstEnergyRise(inputs: OptimizerInputs, hour: number): { machineId: string; lastHour: number; usual: number } | null {
+  let worst: { machineId: string; lastHour: number; usual: number } | null = null;
+  for (const [machineId, hours] of Object.entries(inputs.hours)) {
+    const lastHour = specificEnergyOf([hours], hour - HOUR_MS, hour);
+    const usual = specificEnergyOf([hours], hour - 25 * HOUR_MS, hour - HOUR_MS);
+    if (lastHour === null || usual === null || lastHour <= usual) continue;
+    if (!worst || lastHour / usual > worst.lastHour / worst.usual) worst = { machineId, lastHour, usual };
+  }
+  return worst;
 }
 
 export function createOptimizerAgent(options: { periodMs?: number } = {}): Agent {
@@ -119,13 +142,14 @@ export function createOptimizerAgent(options: { periodMs?: number } = {}): Agent
     name: AGENT.optimizer,
     periodMs: options.periodMs ?? 15 * 60_000,
     inputs: OPTIMIZER_INPUTS,
-    actions: ['request_monitoring', 'request_energy_reduction', 'flag_oee_loss', 'flag_alarm_load', 'evaluate_action'],
+    actions: ['request_monitoring', 'request_energy_reduction', 'flag_oee_loss', 'flag_alarm_load', 'evaluate_action', 'hold_recommendation', 'escalate_inspection', 'flag_energy_excess'],
     run(ctx) {
       const inputs = ctx.inputs as unknown as OptimizerInputs;
       const kpis = machineKpis(inputs);
       const decisions: ProposedDecision[] = [];
       const messages: OutgoingMessage[] = [];
       const byId = new Map(kpis.map((k) => [k.machineId, k]));
+      const holds: Omit<Hold, 'decisionId'>[] = [...(inputs.holds ?? [])];
 
       // Results first, so an evaluation and a fresh action on the same machine read in that order.
       for (const e of inputs.expectations ?? []) {
@@ -136,17 +160,26 @@ export function createOptimizerAgent(options: { periodMs?: number } = {}): Agent
           e.metric === 'oee' ? (byId.get(e.machineId!)?.oee?.oee ?? null) : e.metric === 'risk' ? (risk ? riskRank(risk) : null) : plantSpecificEnergy(inputs, hour - EVALUATE_AFTER_MS, hour);
         const met = after !== null && (e.metric === 'oee' ? after >= e.target : after <= e.target);
         const words = METRIC_WORDS[e.metric];
+        const result = after === null ? 'no data to judge the result yet' : `${words} went from ${valueWords(e.metric, e.before)} to ${valueWords(e.metric, after)}, expected ${e.metric === 'oee' ? 'at least' : 'at most'} ${valueWords(e.metric, e.target)}`;
         decisions.push({
           action: 'evaluate_action',
           target: e.decisionId,
-          explanation: `${e.what}: ${after === null ? 'no data to judge the result yet' : `${words} went from ${valueWords(e.metric, e.before)} to ${valueWords(e.metric, after)}, expected ${e.metric === 'oee' ? 'at least' : 'at most'} ${valueWords(e.metric, e.target)}`}: ${met ? 'met' : 'not met'}.`,
+          explanation: `${e.what}: ${result}: ${met ? 'met' : 'not met'}.`,
           inputs: { before: e.before, after, target: e.target, metric: e.metric },
           params: { decisionId: e.decisionId, met, before: e.before, after, target: e.target },
         });
+        const adjusted = adjustment(e, after, met, inputs.tickets ?? [], byId.get(e.machineId ?? '')?.name ?? e.machineId ?? 'the plant', result, ctx.ts);
+        if (!adjusted) continue;
+        decisions.push(adjusted.decision);
+        holds.push(adjusted.hold);
+        if (adjusted.inspection) {
+          const payload: InspectionTicketPayload = adjusted.inspection;
+          messages.push({ to: AGENT.maintenance, topic: TOPIC.inspectionTicket, payload });
+        }
       }
 
       for (const k of kpis) {
-        if (k.risk !== null && k.risk !== 'low' && due(`monitor:${k.machineId}`, ctx.ts)) {
+        if (k.risk !== null && k.risk !== 'low' && !isHeld(holds, 'request_monitoring', k.machineId, ctx.ts) && due(`monitor:${k.machineId}`, ctx.ts)) {
           const reason = `${k.risk} failure risk (probability ${((k.failureProbability ?? 0) * 100).toFixed(0)} %)`;
           // The closer watch should see maintenance bring the risk back to low within its hours.
           const expectation: ExpectedOutcome = { what: `Closer monitoring of ${k.name}`, machineId: k.machineId, metric: 'risk', before: riskRank(k.risk), target: 0, checkAt: ctx.ts + MONITORING_HOURS * HOUR_MS };
@@ -176,7 +209,7 @@ export function createOptimizerAgent(options: { periodMs?: number } = {}): Agent
       for (const k of kpis) {
         if (!k.oee || k.oee.oee >= OEE_LOW) continue;
         const best = Math.max(...(oeeByType.get(k.type) ?? [0]));
-        if (best <= k.oee.oee + 0.05 || !due(`oee:${k.machineId}`, ctx.ts)) continue;
+        if (best <= k.oee.oee + 0.05 || isHeld(holds, 'flag_oee_loss', k.machineId, ctx.ts) || !due(`oee:${k.machineId}`, ctx.ts)) continue;
         const losses = { availability: 1 - k.oee.availability, performance: 1 - k.oee.performance, quality: 1 - k.oee.quality };
         const worst = (Object.keys(losses) as (keyof typeof losses)[]).reduce((a, b) => (losses[b] > losses[a] ? b : a));
         const target = Math.min(best, k.oee.oee + 0.05);
@@ -193,7 +226,21 @@ export function createOptimizerAgent(options: { periodMs?: number } = {}): Agent
       const hour = Math.floor(ctx.ts / HOUR_MS) * HOUR_MS;
       const lastHour = plantSpecificEnergy(inputs, hour - HOUR_MS, hour);
       const usual = plantSpecificEnergy(inputs, hour - 25 * HOUR_MS, hour - HOUR_MS);
-      if (lastHour !== null && usual !== null && lastHour > ENERGY_EXCESS * usual && due('energy', ctx.ts)) {
+      const excess = lastHour !== null && usual !== null && lastHour > ENERGY_EXCESS * usual;
+      // Reduction mode that did not work last time is not asked again while held: the machine behind the excess is named instead.
+      if (excess && isHeld(holds, 'request_energy_reduction', null, ctx.ts) && due('energy', ctx.ts)) {
+        const worst = worstEnergyRise(inputs, hour);
+        if (worst) {
+          const name = byId.get(worst.machineId)?.name ?? worst.machineId;
+          decisions.push({
+            action: 'flag_energy_excess',
+            target: worst.machineId,
+            explanation: `Plant energy per unit is still ${(((lastHour - usual) / usual) * 100).toFixed(0)} % above the past day, and reduction mode did not bring it back last time: ${name}'s energy per unit rose most, from ${worst.usual.toPrecision(3)} to ${worst.lastHour.toPrecision(3)} kWh. Check it for losses (leaks, idling, wear) rather than reducing load again.`,
+            inputs: { lastHour, usual, machine: worst },
+            params: { machineId: worst.machineId },
+          });
+        }
+      } else if (excess && due('energy', ctx.ts)) {
         const kwhLastHour = kpis.reduce((s, k) => s + k.kwhLastHour, 0);
         const expectedKwh = Math.round(kwhLastHour * (1 - usual / lastHour) * 10) / 10;
         const expectation: ExpectedOutcome = { what: 'Energy reduction mode', machineId: null, metric: 'plantSpecificEnergy', before: lastHour, target: usual * ENERGY_EXCESS, checkAt: ctx.ts + EVALUATE_AFTER_MS };

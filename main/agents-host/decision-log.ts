@@ -7,11 +7,12 @@ import type { AgentDecision, AgentMessageRecord } from '../../common/contract-ag
 import type { AgentMessage, Decision } from '../../agents/sdk';
 import type { Db } from '../store/open-database';
 import { prepared } from '../store/prepared';
+import type { EventMs, WallMs } from '../../common/time';
 
 interface DecisionRow {
   id: string;
   agent: string;
-  ts: number;
+  ts: EventMs;
   action: string;
   target: string | null;
   explanation: string;
@@ -20,12 +21,12 @@ interface DecisionRow {
   confidence: number | null;
   status: AgentDecision['status'];
   decided_by: string | null;
-  decided_at: number | null;
+  decided_at: WallMs | null;
   outcome: string | null;
 }
 interface MessageRow {
   seq: number;
-  ts: number;
+  ts: EventMs;
   from_agent: string;
   to_agent: string;
   topic: string;
@@ -57,23 +58,23 @@ export function decisionLog(db: Db) {
   return {
     get,
     /** Returns false when the decision was recorded before (a replay). */
-    record(d: Decision, status: AgentDecision['status'], recordedAt: number): boolean {
+    record(d: Decision, status: AgentDecision['status'], recordedAt: WallMs): boolean {
       const { changes } = prepared(
         db,
         'INSERT OR IGNORE INTO agent_decisions (id, agent, ts, action, target, explanation, inputs, params, confidence, status, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ).run([d.id, d.agent, d.ts, d.action, d.target ?? null, d.explanation, JSON.stringify(d.inputs), JSON.stringify(d.params ?? {}), d.confidence ?? null, status, recordedAt]);
       return changes > 0;
     },
-    settle(id: string, status: AgentDecision['status'], outcome: string | null, by: string | null, at: number | null): AgentDecision {
+    settle(id: string, status: AgentDecision['status'], outcome: string | null, by: string | null, at: WallMs | null): AgentDecision {
       prepared(db, 'UPDATE agent_decisions SET status = ?, outcome = ?, decided_by = COALESCE(?, decided_by), decided_at = COALESCE(?, decided_at) WHERE id = ?').run([status, outcome, by, at, id]);
       return get(id)!;
     },
     /** Settles only from the expected status (compare-and-set); null when the decision had already moved on. */
-    settleIf(id: string, expected: AgentDecision['status'], status: AgentDecision['status'], outcome: string | null, by: string | null, at: number | null): AgentDecision | null {
+    settleIf(id: string, expected: AgentDecision['status'], status: AgentDecision['status'], outcome: string | null, by: string | null, at: WallMs | null): AgentDecision | null {
       const { changes } = prepared(db, 'UPDATE agent_decisions SET status = ?, outcome = ?, decided_by = COALESCE(?, decided_by), decided_at = COALESCE(?, decided_at) WHERE id = ? AND status = ?').run([status, outcome, by, at, id, expected]);
       return changes === 1 ? get(id)! : null;
     },
-    list(query: { agent?: string; action?: string; status?: AgentDecision['status']; beforeTs?: number; fromTs?: number; limit: number }): AgentDecision[] {
+    list(query: { agent?: string; action?: string; status?: AgentDecision['status']; beforeTs?: EventMs; fromTs?: EventMs; limit: number }): AgentDecision[] {
       return prepared<[Record<string, unknown>], DecisionRow>(
         db,
         `SELECT * FROM agent_decisions WHERE (@agent IS NULL OR agent = @agent) AND (@action IS NULL OR action = @action) AND (@status IS NULL OR status = @status)
@@ -87,7 +88,7 @@ export function decisionLog(db: Db) {
      * the same agent yet: the optimizer's open expectations, read back at start so that a restart
      * loses none. One range scan of the agent's recent decisions, joined here.
      */
-    openExpectations(agent: string, fromTs: number): (Record<string, unknown> & { decisionId: string })[] {
+    openExpectations(agent: string, fromTs: EventMs): (Record<string, unknown> & { decisionId: string })[] {
       const rows = prepared<[Record<string, unknown>], { id: string; action: string; target: string | null; expectation: string | null }>(
         db,
         `SELECT id, action, target, CASE WHEN json_type(params, '$.expectation') = 'object' THEN json_extract(params, '$.expectation') END AS expectation

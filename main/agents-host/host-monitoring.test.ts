@@ -88,4 +88,67 @@ describe('increase monitoring frequency through the agent host', () => {
     expect(heighten).toMatchObject({ status: 'failed', outcome: expect.stringMatching(/condition monitor is not running/) as unknown });
     db.close();
   });
+
+  it('holds closer monitoring back for a day when it did not bring a medium risk down, and the hold outlives a restart', () => {
+    const path = join(dir, 'hold.db');
+    const first = start(path, []);
+    first.host.predict(prediction(T0 - 60_000, 'medium', 0.4));
+    first.host.advance(T0);
+    first.host.advance(T0 + MONITORING_HOURS * HOUR_MS + 15 * 60_000);
+    const requests = first.host.decisions.list({ action: 'request_monitoring', limit: 10 });
+    expect(requests.map((d) => d.ts)).toEqual([T0 + 4 * HOUR_MS, T0]);
+    const [hold] = first.host.decisions.list({ action: 'hold_recommendation', limit: 10 });
+    expect(hold).toMatchObject({
+      agent: 'plant-optimizer',
+      target: machine.id,
+      ts: T0 + MONITORING_HOURS * HOUR_MS,
+      status: 'applied',
+      outcome: `closer monitoring for ${machine.id} held back until 2025-01-07 14:00 +00:00`,
+      params: { evaluationOf: requests[1]!.id, hold: { recommendation: 'request_monitoring', machineId: machine.id, until: T0 + 32 * HOUR_MS } },
+    });
+    expect(first.audit.list({ limit: 100 }).filter((e) => e.action === 'agents.optimizer.hold')).toEqual([
+      expect.objectContaining({ username: 'agent:plant-optimizer', target: machine.id, outcome: 'ok', detail: expect.objectContaining({ decisionId: hold!.id, evaluationOf: requests[1]!.id }) as unknown }),
+    ]);
+    first.db.close();
+
+    // After a restart the optimizer has no memory of its own; only the hold in the log keeps it from asking again at once.
+    const second = start(path, []);
+    second.host.predict(prediction(T0 + 9 * HOUR_MS, 'medium', 0.4));
+    second.host.advance(T0 + 9 * HOUR_MS + 5 * 60_000);
+    second.host.advance(T0 + 30 * HOUR_MS);
+    expect(second.host.decisions.list({ action: 'request_monitoring', limit: 10 })).toHaveLength(2);
+    // The second request, judged after the restart, did not work either: the hold runs a day from then.
+    const holds = second.host.decisions.list({ action: 'hold_recommendation', limit: 10 });
+    expect(holds.map((d) => [d.ts, (d.params.hold as { until: number }).until])).toEqual([
+      [T0 + 12 * HOUR_MS, T0 + 36 * HOUR_MS],
+      [T0 + 8 * HOUR_MS, T0 + 32 * HOUR_MS],
+    ]);
+    second.host.predict(prediction(T0 + 30 * HOUR_MS, 'medium', 0.4));
+    second.host.advance(T0 + 36 * HOUR_MS + 15 * 60_000);
+    expect(second.host.decisions.list({ action: 'request_monitoring', limit: 10 }).map((d) => d.ts)).toEqual([T0 + 36 * HOUR_MS, T0 + 4 * HOUR_MS, T0]);
+    second.db.close();
+  });
+
+  it('asks for an inspection ticket after a restart when the risk stays high and the repair ticket was closed', () => {
+    const path = join(dir, 'escalate.db');
+    const first = start(path, []);
+    first.host.predict(prediction(T0 - 60_000, 'high', 0.8));
+    first.host.advance(T0);
+    first.host.advance(T0 + 10 * 60_000);
+    const [repair] = first.host.tickets.list({ machineId: machine.id, limit: 10 });
+    expect(repair).toMatchObject({ failureType: 'bearing_wear', status: 'open' });
+    first.host.tickets.close(repair!.id, 120, 'bearing replaced', T0 + HOUR_MS);
+    first.db.close();
+
+    const second = start(path, []);
+    second.host.predict(prediction(T0 + 7 * HOUR_MS, 'high', 0.8));
+    second.host.advance(T0 + 7 * HOUR_MS + 5 * 60_000);
+    second.host.advance(T0 + MONITORING_HOURS * HOUR_MS + 10 * 60_000);
+    const [escalation] = second.host.decisions.list({ action: 'escalate_inspection', limit: 10 });
+    expect(escalation).toMatchObject({ target: machine.id, ts: T0 + MONITORING_HOURS * HOUR_MS, status: 'applied', outcome: `inspection ticket asked of maintenance; closer monitoring for ${machine.id} held back until 2025-01-07 14:00 +00:00` });
+    const inspection = second.host.tickets.list({ machineId: machine.id, limit: 10 }).find((t) => t.failureType === 'inspection');
+    expect(inspection).toMatchObject({ title: 'CNC-01: inspect, risk stays high', priority: 'high', status: 'open', reporter: 'agent:maintenance' });
+    expect(second.audit.list({ limit: 200 }).map((e) => e.action)).toEqual(expect.arrayContaining(['agents.optimizer.escalate', 'tickets.create']));
+    second.db.close();
+  });
 });

@@ -14,6 +14,7 @@ import { createMaintenanceAgent } from '../../agents/maintenance';
 import { DAY_MS, HOUR_MS, type MachineHour, type MachineInfo, type Prediction } from '../../agents/model';
 import { AGENT } from '../../agents/names';
 import { createOptimizerAgent, type Expectation } from '../../agents/optimizer';
+import { HELD_RECOMMENDATIONS, type Hold } from '../../agents/optimizer-adjust';
 import { createProcurementAgent } from '../../agents/procurement';
 import { createScheduler, type Scheduler } from '../../agents/scheduler';
 import type { Agent, Decision } from '../../agents/sdk';
@@ -29,6 +30,7 @@ import { procurementStore, readCatalog } from './procurement/procurement-store';
 import type { Db } from '../store/open-database';
 import { decisionLog } from './decision-log';
 import { PredictionWindow } from './predictions';
+import type { EventMs, MonoMs, WallMs } from '../../common/time';
 
 /** Machine commands the energy agent proposes; they wait for an operator. */
 const COMMAND_ACTIONS = new Set(['reduce_load', 'standby', 'schedule_off_peak']);
@@ -49,6 +51,15 @@ const ExpectationSchema = z.object({
   checkAt: z.number(),
 });
 const HeightenParamsSchema = HeighteningSchema.extend({ machineId: z.string() });
+const HoldSchema = z.object({ recommendation: z.enum(HELD_RECOMMENDATIONS), machineId: z.string().nullable(), until: z.number() });
+const AdjustParamsSchema = z.object({ evaluationOf: z.string(), hold: HoldSchema });
+/** The optimizer's decisions that hold a recommendation back after it did not work (agents/optimizer-adjust). */
+const ADJUST_ACTIONS = ['hold_recommendation', 'escalate_inspection'] as const;
+const RECOMMENDATION_WORDS: Record<Hold['recommendation'], string> = {
+  request_monitoring: 'closer monitoring',
+  flag_oee_loss: 'the OEE flag',
+  request_energy_reduction: 'energy reduction mode',
+};
 
 export interface AgentHostOptions {
   db: Db;
@@ -65,10 +76,10 @@ export interface AgentHostOptions {
    * the monitor did not load, and a heighten_monitoring decision then fails saying so.
    */
   heighten?(machineId: string, h: Heightening): void;
-  /** Wall clock, for the times people act. */
-  now(): number;
-  /** Monotonic clock for agent budgets. */
-  monotonic(): number;
+  /** For the times people act. */
+  now(): WallMs;
+  /** For agent budgets. */
+  monotonic(): MonoMs;
   agents?: readonly Agent[];
 }
 
@@ -96,9 +107,22 @@ export function createAgentHost(options: AgentHostOptions) {
     const e = ExpectationSchema.safeParse(row);
     if (e.success) expectations.set(e.data.decisionId, e.data);
   }
+  // Recommendations the optimizer holds back after one did not work: read back the same way, so a
+  // restart does not bring a held action straight back; the latest per recommendation and machine.
+  const holds = new Map<string, Hold>();
+  const trackHold = (d: Pick<Decision, 'id' | 'params'>) => {
+    const a = AdjustParamsSchema.safeParse(d.params);
+    if (!a.success) return;
+    const key = `${a.data.hold.recommendation}\u0000${a.data.hold.machineId ?? ''}`;
+    if ((holds.get(key)?.until ?? -Infinity) < a.data.hold.until) holds.set(key, { ...a.data.hold, decisionId: d.id });
+  };
+  for (const action of lastOptimizerTs === undefined ? [] : ADJUST_ACTIONS) {
+    for (const d of decisions.list({ agent: AGENT.optimizer, action, status: 'applied', fromTs: lastOptimizerTs! - EXPECTATIONS_MS, limit: HEIGHTENINGS_READ })) trackHold(d);
+  }
   const trackExpectation = (d: Decision) => {
     if (d.agent !== AGENT.optimizer) return;
     if (d.action === 'evaluate_action' && d.target) expectations.delete(d.target);
+    if ((ADJUST_ACTIONS as readonly string[]).includes(d.action)) trackHold(d);
     const e = ExpectationSchema.safeParse({ ...(d.params?.expectation ?? {}), decisionId: d.id });
     if (d.params?.expectation && e.success) expectations.set(d.id, e.data);
   };
@@ -113,11 +137,11 @@ export function createAgentHost(options: AgentHostOptions) {
 
   const machineInfos = (): MachineInfo[] => options.machines().map((m) => ({ id: m.id, name: m.name, type: m.type, area: m.area }));
   const hoursOf = (ids: readonly string[], count: number): Record<string, MachineHour[]> => Object.fromEntries(ids.map((id) => [id, accumulator.history(id).slice(-count)]));
-  const alarmCounts = (ts: number): Record<string, number> => alarmJournal.activationsByMachine(ts - HOUR_MS, ts);
+  const alarmCounts = (ts: EventMs): Record<string, number> => alarmJournal.activationsByMachine(ts - HOUR_MS, ts);
 
   // Inputs are resolved once per advance and shared by the agents that run in it.
-  let cache: { ts: number; values: Map<string, unknown> } = { ts: Number.NaN, values: new Map() };
-  const resolvers: Record<string, (ts: number) => unknown> = {
+  let cache: { ts: EventMs; values: Map<string, unknown> } = { ts: Number.NaN, values: new Map() };
+  const resolvers: Record<string, (ts: EventMs) => unknown> = {
     predictions: (ts) => predictions.window(ts),
     tickets: (ts) => tickets.refs(ts - 3 * DAY_MS),
     machines: () => machineInfos(),
@@ -134,8 +158,9 @@ export function createAgentHost(options: AgentHostOptions) {
     shiftableTypes: () => config.shiftableTypes,
     standbyFactor: () => config.standbyFactor,
     expectations: () => [...expectations.values()],
+    holds: (ts) => [...holds.values()].filter((h) => h.until > ts),
   };
-  function input<T>(name: string, ts: number): T {
+  function input<T>(name: string, ts: EventMs): T {
     if (cache.ts !== ts) cache = { ts, values: new Map() };
     if (!cache.values.has(name)) {
       const resolve = resolvers[name];
@@ -198,6 +223,13 @@ export function createAgentHost(options: AgentHostOptions) {
       options.audit.append({ at: options.now(), userId: null, username: `agent:${d.agent}`, action: 'agents.monitoring.heighten', target: h.machineId, outcome: 'ok', detail: { decisionId: d.id, until: h.until, factor: h.factor, reason: h.reason } });
       return { status: 'applied', outcome: `anomaly thresholds of ${h.machineId} at ${Math.round(h.factor * 100)} % until ${formatLocal(options.plant.timeZone, h.until, true)}` };
     }
+    if ((ADJUST_ACTIONS as readonly string[]).includes(d.action)) {
+      const a = AdjustParamsSchema.parse(p);
+      const on = a.hold.machineId ?? 'the plant';
+      options.audit.append({ at: options.now(), userId: null, username: `agent:${d.agent}`, action: d.action === 'escalate_inspection' ? 'agents.optimizer.escalate' : 'agents.optimizer.hold', target: a.hold.machineId ?? 'plant', outcome: 'ok', detail: { decisionId: d.id, evaluationOf: a.evaluationOf, ...a.hold } });
+      const held = `${RECOMMENDATION_WORDS[a.hold.recommendation]} for ${on} held back until ${formatLocal(options.plant.timeZone, a.hold.until, true)}`;
+      return { status: 'applied', outcome: d.action === 'escalate_inspection' ? `inspection ticket asked of maintenance; ${held}` : held };
+    }
     if (COMMAND_ACTIONS.has(d.action)) return { status: 'awaiting_approval', outcome: null };
     return { status: 'recorded', outcome: null };
   }
@@ -214,8 +246,8 @@ export function createAgentHost(options: AgentHostOptions) {
 
   const agents = options.agents ?? [createOptimizerAgent(), createMaintenanceAgent(), createProcurementAgent(), createEnergyAgent()];
   const gridMs = Math.min(...agents.map((a) => a.periodMs));
-  let advancedTo = 0;
-  const step = (ts: number) => {
+  let advancedTo: EventMs = 0;
+  const step = (ts: EventMs) => {
     closeHours(ts);
     scheduler.advance(ts);
     advancedTo = ts;
@@ -248,7 +280,7 @@ export function createAgentHost(options: AgentHostOptions) {
   });
 
   /** Closed hours go to the store, and feed the condition signal where no model speaks for the machine. */
-  function closeHours(watermark: number): void {
+  function closeHours(watermark: EventMs): void {
     const closed = accumulator.close(watermark);
     if (closed.length === 0) return;
     kpis.save(closed);
@@ -309,8 +341,8 @@ export function createAgentHost(options: AgentHostOptions) {
     predict(p: Prediction): void {
       predictions.add(p, 'model');
     },
-    /** Called with the event-time watermark; a zero watermark means nothing has arrived yet. */
-    advance(watermark: number): void {
+    /** Called with the watermark; a zero watermark means nothing has arrived yet. */
+    advance(watermark: EventMs): void {
       if (!(watermark > 0) || watermark <= advancedTo) return;
       // Step through event time on the shortest period's grid, so that a replay at 1000x runs the
       // agents at the same instants as living through it does. A jump of more than MAX_STEPS periods

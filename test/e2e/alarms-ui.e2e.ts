@@ -1,10 +1,28 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { decisionLog } from '../../main/agents-host/decision-log';
+import { openDatabase } from '../../main/store/open-database';
 import { ADMIN_PASSWORD as PASSWORD, connectDevice, createUser, launchChromium, SCREENSHOTS, serveApp, setupFirstAdmin, SLOW, type Device, type ServedApp } from './support';
 
 const MACHINE = 'acme/Bakery/oven-7';
 const ALARM_ID = `limit:${MACHINE}:temperature:H`;
+
+/** The plant optimizer's closer watch, as the maintenance agent applied it before the host (re)started: the host re-applies it at start. */
+const HEIGHTENING = { machineId: MACHINE, until: Date.now() + 8 * 3_600_000, factor: 0.8, reason: 'high failure risk (probability 80 %)' };
+function seedHeightening(dataDir: string): void {
+  const db = openDatabase(join(dataDir, 'factorybrain.db'));
+  try {
+    const log = decisionLog(db);
+    const ts = Date.now();
+    const id = `maintenance:${ts}:0`;
+    log.record({ id, agent: 'maintenance', ts, action: 'heighten_monitoring', target: MACHINE, explanation: 'Watch Oven 7 closer for 8 h, as the plant optimizer asked.', inputs: {}, params: HEIGHTENING }, 'recorded', ts);
+    log.settle(id, 'applied', `anomaly thresholds of ${MACHINE} at 80 %`, null, null);
+  } finally {
+    db.close();
+  }
+}
 
 const row = (page: Page, scope: string) => page.locator(`[data-testid="${scope}"] [data-testid="alarm-row"][data-alarm-id="${ALARM_ID}"]`);
 
@@ -16,7 +34,7 @@ describe('alarm, lock, voice and user screens on the headless host, in Chromium'
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    app = await serveApp({ simulator: { enabled: false } });
+    app = await serveApp({ simulator: { enabled: false } }, seedHeightening);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 }, acceptDownloads: true });
     await setupFirstAdmin(page, app.url);
@@ -172,6 +190,18 @@ describe('alarm, lock, voice and user screens on the headless host, in Chromium'
     const machineRow = page.locator(`[data-testid="machine-active-alarms"] [data-alarm-id="${hh}"]`);
     await machineRow.waitFor(SLOW);
     await page.screenshot({ path: `${SCREENSHOTS}alarms-machine-1920x1080.png` });
+
+    // The heightening survived the host's start and the machine screen says so: 80 %, until when, why.
+    const heightened = page.getByTestId('monitor-heightened');
+    await heightened.waitFor(SLOW);
+    // In plant time (UTC by default), with its day where the watch ends on another; the oven is still learning, so the thresholds wait.
+    const until = new Date(HEIGHTENING.until).toLocaleTimeString('en-GB', { hour12: false, timeZone: 'UTC' });
+    const text = (await heightened.textContent()) ?? '';
+    expect(text).toMatch(/^Heightened monitoring until \d\d:\d\d:\d\d( on \d{4}-\d\d-\d\d)? \(asked by the plant optimizer: high failure risk \(probability 80 %\)\); anomaly thresholds at 80 %; they take effect once its normal model is learned$/);
+    expect(text).toContain(`until ${until}`);
+    await heightened.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}machine-heightened-monitoring-1920x1080.png` });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await machineRow.getByTestId('alarm-ack').click();
     await page.getByTestId('alarm-action-confirm').click();
     await page.waitForFunction((id) => document.querySelector(`[data-testid="machine-active-alarms"] [data-alarm-id="${id}"]`)?.getAttribute('data-state') === 'active-acknowledged', hh, SLOW);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { conditionFixture } from '../test-fixtures';
-import { bandsLine, commLine, conditionRulLine, episodeLine, failureProbabilityLine, healthLine, phaseLine, signalLine, stateLine, stuckLine } from './monitor-lines';
+import { bandsLine, commLine, conditionRulLine, episodeLine, failureProbabilityLine, healthLine, heightenedLine, phaseLine, signalLine, stateLine, stuckLine } from './monitor-lines';
 
 const time = (ts: number) => `t${ts}`;
 const learning = conditionFixture({
@@ -59,5 +59,18 @@ describe('condition monitor lines', () => {
     expect(stuckLine(conditionFixture({ stuckSensors: ['temp', 'flow'] }))).toMatchObject({ text: 'STUCK: temp, flow', abnormal: true });
     expect(commLine(conditionFixture({ communicationLost: true })).abnormal).toBe(true);
     expect(commLine(conditionFixture()).text).toBe('reporting');
+  });
+
+  it('says until when the machine is watched closer, with the day when it ends on another, and that learning machines wait', () => {
+    const date = (ts: number) => `d${Math.floor(ts / 86_400_000)}`;
+    const heightened = { until: 86_400_000 + 3_600_000, factor: 0.8, reason: 'high failure risk (probability 80 %)' };
+    expect(heightenedLine(conditionFixture(), time, date)).toBeNull();
+    expect(heightenedLine(conditionFixture({ ts: 3_600_000, heightened }), time, date)!.text).toBe(
+      'Heightened monitoring until t90000000 on d1 (asked by the plant optimizer: high failure risk (probability 80 %)); anomaly thresholds at 80 %',
+    );
+    expect(heightenedLine(conditionFixture({ ts: 86_400_000, heightened }), time, date)!.text).toBe(
+      'Heightened monitoring until t90000000 (asked by the plant optimizer: high failure risk (probability 80 %)); anomaly thresholds at 80 %',
+    );
+    expect(heightenedLine({ ...learning, ts: 86_400_000, heightened }, time, date)!.text).toMatch(/anomaly thresholds at 80 %; they take effect once its normal model is learned$/);
   });
 });

@@ -86,11 +86,17 @@ export function episodeLine(c: ConditionOutput, time: (ts: number) => string): L
   return line(`ANOMALY, ${words(a.type ?? 'unclassified')}${score}${since}${top ? `; top sensors: ${top}` : ''}`, { abnormal: true });
 }
 
-/** Closer watch the plant optimizer asked for; null when there is none (outputs stored before it have no field). */
-export function heightenedLine(c: ConditionOutput, time: (ts: number) => string): Line | null {
+/**
+ * Closer watch the plant optimizer asked for; null when there is none (outputs stored before it have
+ * no field). A watch of a shift often ends on the next day: its day is named when it is not the
+ * output's own. While the machine learns, nothing is judged yet, so the lower thresholds wait for it.
+ */
+export function heightenedLine(c: ConditionOutput, time: (ts: number) => string, date?: (ts: number) => string): Line | null {
   const h = c.heightened;
   if (!h) return null;
-  return line(`Heightened monitoring until ${time(h.until)} (asked by the plant optimizer: ${h.reason}); anomaly thresholds at ${Math.round(h.factor * 100)} %`);
+  const day = date && date(h.until) !== date(c.ts) ? ` on ${date(h.until)}` : '';
+  const waits = c.phase === 'learning' ? '; they take effect once its normal model is learned' : '';
+  return line(`Heightened monitoring until ${time(h.until)}${day} (asked by the plant optimizer: ${h.reason}); anomaly thresholds at ${Math.round(h.factor * 100)} %${waits}`);
 }
 
 export function stuckLine(c: ConditionOutput): Line {
