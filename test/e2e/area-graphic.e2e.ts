@@ -108,6 +108,14 @@ describe('area graphic, arranged by an engineer, in Chromium', () => {
     await big.evaluate((a) => (window.location.hash = `#/area/${encodeURIComponent(a)}`), area);
     await big.waitForFunction(() => document.querySelector('[data-testid="area-graphic"]')?.getAttribute('data-layout') === 'saved', null, SLOW);
     await big.waitForTimeout(2_500);
+    // At wallboard scale the boxes' text is the wallboard's own size, not a share of the drawing left at desk size.
+    const fonts = await big.evaluate(() => ({
+      root: parseFloat(getComputedStyle(document.documentElement).fontSize),
+      boxes: parseFloat(getComputedStyle(document.querySelector('[data-testid="area-drawing"]')!).fontSize),
+      density: document.documentElement.dataset['density'],
+    }));
+    expect(fonts.density).toBe('wallboard');
+    expect(fonts.boxes).toBeGreaterThanOrEqual(fonts.root - 0.5);
     await big.screenshot({ path: `${SCREENSHOTS}area-graphic-3840x2160.png` });
     await big.close();
   });

@@ -7,6 +7,8 @@ import { Chart } from './Chart';
 import { alarmRate, downtimeByMachine, EEMUA_ACCEPTABLE, EEMUA_FLOOD, kpiColumns, savingsByMonth } from './series';
 import { download, fixed, useCall } from '../app/use-call';
 import { useTimeFormat, type TimeFormat } from '../app/time-format';
+import { plantTimeZone } from '../app/plant-zone';
+import { consoleZone } from '../plant/plant-day';
 
 const DAY = 86_400_000;
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
@@ -168,7 +170,11 @@ function AlarmRateChart() {
 function SavingsChart() {
   const orders = useCall('procurement.orders', { limit: 1000 }, 'savings-orders');
   const quotes = useCall('procurement.quotes', { limit: 1000 }, 'savings-quotes');
-  const columns = useMemo(() => savingsByMonth(orders.data ?? [], quotes.data ?? []), [orders.data, quotes.data]);
+  const { health } = useServices();
+  // The plant's calendar months: re-counted when the host reports its zone (plantTimeZone() holds it then).
+  useStore(health, (s) => s.health?.plant?.timeZone);
+  const zone = plantTimeZone() ?? consoleZone();
+  const columns = useMemo(() => savingsByMonth(orders.data ?? [], quotes.data ?? [], zone), [orders.data, quotes.data, zone]);
   return (
     <div>
       <Chart title="Procurement savings per month" testId="chart-savings" x={columns.x} series={[{ label: 'savings', values: columns.series['savings'] ?? [], kind: 'bars' }]} />

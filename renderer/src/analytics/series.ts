@@ -5,6 +5,7 @@
  */
 import type { AlarmJournalEntry } from '../../../common/contract-alarms';
 import type { KpiRow, Order, Quote } from '../../../common/contract-agents';
+import { localParts, localToInstant } from '../../../common/plant-time';
 
 export const TEN_MINUTES = 600_000;
 /** EEMUA 191: about one alarm per 10 minutes is manageable; more than ten is a flood. */
@@ -47,11 +48,11 @@ export function alarmRate(entries: readonly Pick<AlarmJournalEntry, 'at' | 'acti
   return { x: counts.map((_, i) => start + i * TEN_MINUTES), series: { alarms: counts } };
 }
 
-/** Calendar month (UTC) of a time, as its first millisecond. */
-const monthOf = (ts: number) => {
-  const d = new Date(ts);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-};
+/** The plant's calendar month holding `ts`, as its first instant (local midnight of the 1st in `zone`). */
+export function plantMonthOf(ts: number, zone: string): number {
+  const p = localParts(zone, ts);
+  return localToInstant(zone, p.year, p.month, 1);
+}
 
 const COMMITTED = new Set<Order['status']>(['approved', 'ordered', 'delivered']);
 
@@ -64,24 +65,24 @@ function orderSavings(o: OrderFigures, quotes: ReadonlyMap<number, Pick<Quote, '
   return q && q.negotiatedPrice !== null ? (q.quotedPrice - q.negotiatedPrice) * o.quantity : null;
 }
 
-/** Savings of committed orders (approved, ordered, delivered) per calendar month of the order. */
-export function savingsByMonth(orders: readonly OrderFigures[], quotes: readonly Quote[]): Columns {
+/** Savings of committed orders (approved, ordered, delivered) per plant calendar month (in `zone`) of the order. */
+export function savingsByMonth(orders: readonly OrderFigures[], quotes: readonly Quote[], zone: string): Columns {
   const byId = new Map(quotes.map((q) => [q.id, q]));
   const months = new Map<number, number>();
   for (const o of orders) {
     if (!COMMITTED.has(o.status)) continue;
     const saved = orderSavings(o, byId);
     if (saved === null) continue;
-    const m = monthOf(o.createdAt);
+    const m = plantMonthOf(o.createdAt, zone);
     months.set(m, (months.get(m) ?? 0) + saved);
   }
   const x = [...months.keys()].sort((a, b) => a - b);
   return { x, series: { savings: x.map((m) => months.get(m)!) } };
 }
 
-/** This calendar month's savings (UTC), 0 when none. */
-export function savingsThisMonth(columns: Columns, now: number): number {
-  const i = columns.x.indexOf(monthOf(now));
+/** Savings of the plant's current calendar month (columns from savingsByMonth in the same `zone`), 0 when none. */
+export function savingsThisMonth(columns: Columns, now: number, zone: string): number {
+  const i = columns.x.indexOf(plantMonthOf(now, zone));
   return i < 0 ? 0 : (columns.series['savings']?.[i] ?? 0);
 }
 

@@ -17,6 +17,8 @@ import { topPriorityByMachine } from '../state/alarms';
 import type { LiveTelemetry } from '../state/live-telemetry';
 import { automaticLayout, boxGeometry, linkPath, moveNode, resolveLayout, toFractions, toPixels, toggleLink, type BoxGeometry } from './area-layout';
 import './area-graphic.css';
+import { FormError } from '../shell/FormError';
+import { observeBox } from '../shell/observe-box';
 
 /** Key values per machine box: enough to see the process, few enough to read at a glance. */
 const KEY_VALUES = 3;
@@ -89,7 +91,7 @@ export function AreaGraphic({ area, machines: list }: { area: string; machines: 
   const aspect = size.width > 0 && size.height > 0 ? size.width / size.height : 3;
   const resolved = useMemo(() => resolveLayout(ids, stored?.layout ?? null, aspect), [ids, stored, aspect]);
   const shown: AreaLayout = draft ?? resolved;
-  const box = boxGeometry(ids.length, size.width, size.height);
+  const box = boxGeometry(ids.length, size.width, size.height, size.screenFontPx);
   const pixels = new Map(shown.nodes.map((n) => [n.machineId, toPixels(n, size, box)]));
   const editing = arranging;
 
@@ -197,11 +199,7 @@ export function AreaGraphic({ area, machines: list }: { area: string; machines: 
           {n}
         </p>
       ))}
-      {saveError && (
-        <p className="form-error" role="alert" data-testid="area-layout-error">
-          The layout was not saved: {saveError}
-        </p>
-      )}
+      <FormError message={saveError && `The layout was not saved: ${saveError}`} testId="area-layout-error" />
       <div className="area-drawing" ref={ref} style={{ fontSize: `${box.fontPx}px` }} data-testid="area-drawing" onPointerMove={onPointerMove} onPointerUp={onPointerUp} onPointerCancel={onPointerUp}>
         {size.width > 0 && (
           <>
@@ -332,22 +330,21 @@ const MachineNode = memo(function MachineNode({ machine, live, priority, conditi
   );
 });
 
-/** The drawing's size, kept current through resizes. */
+/** The drawing's size and the screen's font, kept current through resizes and wallboard scale changes. */
 function useDrawingSize() {
   const ref = useRef<HTMLDivElement>(null);
-  const [size, setSize] = useState({ width: 0, height: 0 });
+  const [size, setSize] = useState({ width: 0, height: 0, screenFontPx: 0 });
   useLayoutEffect(() => {
     const element = ref.current;
     if (!element) return;
     const measure = () => {
-      const next = { width: element.clientWidth, height: element.clientHeight };
-      setSize((prev) => (prev.width === next.width && prev.height === next.height ? prev : next));
+      const screenFontPx = parseFloat(getComputedStyle(document.documentElement).fontSize) || 0;
+      const next = { width: element.clientWidth, height: element.clientHeight, screenFontPx };
+      setSize((prev) => (prev.width === next.width && prev.height === next.height && prev.screenFontPx === next.screenFontPx ? prev : next));
     };
     measure();
     if (typeof ResizeObserver === 'undefined') return;
-    const resize = new ResizeObserver(measure);
-    resize.observe(element);
-    return () => resize.disconnect();
+    return observeBox(element, measure);
   }, []);
   return { ref, size };
 }

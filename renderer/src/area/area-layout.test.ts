@@ -74,6 +74,27 @@ describe('area layout geometry', () => {
     expect(rows * many.height).toBeLessThanOrEqual(588);
   });
 
+  it('grows the box text to the wallboard font where boxes with values still fit, and keeps the drawing\'s share otherwise', () => {
+    // 3840x2160 wallboard: the screen font is 48 px, the drawing's share only 3760 / 130 ≈ 29 px.
+    const wall = boxGeometry(6, 3760, 1176, 48);
+    expect(wall.fontPx).toBe(48);
+    expect(wall).toMatchObject({ detail: true });
+    const { columns, rows } = gridFor(6, 3760 / 1176);
+    expect(columns * (wall.width + 1.2 * 48)).toBeLessThanOrEqual(3760 + 1.2 * 48);
+    expect(rows * wall.height).toBeLessThanOrEqual(1176);
+    // A desk font below the drawing's share changes nothing.
+    expect(boxGeometry(4, 1880, 588, 14)).toEqual(boxGeometry(4, 1880, 588));
+    // Many machines: the font grows only as far as boxes with values fit, then stays at the share.
+    const some = boxGeometry(24, 3760, 1176, 48);
+    expect(some.fontPx).toBeGreaterThan(3760 / 130);
+    expect(some.fontPx).toBeLessThan(48);
+    expect(some.detail).toBe(true);
+    const g = gridFor(24, 3760 / 1176);
+    expect(g.columns * some.width).toBeLessThanOrEqual(3760);
+    expect(g.rows * some.height).toBeLessThanOrEqual(1176);
+    expect(boxGeometry(150, 3760, 1176, 48)).toEqual(boxGeometry(150, 3760, 1176));
+  });
+
   it('converts between fractions and pixels both ways, and draws a connection from edge to edge', () => {
     const box = { width: 200, height: 100, fontPx: 14, detail: true };
     const drawing = { width: 1200, height: 500 };

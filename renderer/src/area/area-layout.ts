@@ -80,21 +80,30 @@ export interface BoxGeometry {
   detail: boolean;
 }
 
-/** The drawing's width in units of its font: about 130 characters across, desk or wall. */
+/** The drawing's width in units of its font: about 130 characters across at the desk. */
 const WIDTH_IN_FONT = 130;
+/** Box height with its values, and the gap between boxes, in ems of the box font. */
+const DETAIL_EM = 6;
+const GAP_EM = 1.2;
+/** A box narrower than this many ems cuts its name and values short. */
+const READABLE_WIDTH_EM = 11;
 
 /**
  * The machine box size for `count` machines in a drawing of `width` × `height` pixels. Box and font
- * are fixed shares of the drawing, so a layout arranged on a desk screen looks the same on a 4K
- * wall; the automatic grid never overlaps.
+ * are shares of the drawing, so a layout arranged on a desk screen keeps its places on a 4K wall;
+ * the automatic grid never overlaps. `screenFontPx` is the screen's own font (the wallboard scale
+ * raises it): the box text grows to it, like the overview tiles, as far as boxes with their values
+ * still fit the automatic grid, and never falls below the drawing's share.
  */
-export function boxGeometry(count: number, width: number, height: number): BoxGeometry {
-  const fontPx = width / WIDTH_IN_FONT;
+export function boxGeometry(count: number, width: number, height: number, screenFontPx = 0): BoxGeometry {
   const { columns, rows } = gridFor(count, width / Math.max(1, height));
-  const gap = fontPx * 1.2;
+  const share = width / WIDTH_IN_FONT;
+  const fitting = Math.min(screenFontPx, width / columns / (READABLE_WIDTH_EM + GAP_EM), height / rows / (DETAIL_EM + GAP_EM));
+  const fontPx = Math.max(share, fitting);
+  const gap = fontPx * GAP_EM;
   const w = Math.min(fontPx * 17, Math.max(fontPx * 6, width / columns - gap));
   const h = Math.min(fontPx * 7.2, Math.max(fontPx * 2.6, height / rows - gap));
-  return { width: Math.floor(w), height: Math.floor(h), fontPx, detail: h >= fontPx * 6 };
+  return { width: Math.floor(w), height: Math.floor(h), fontPx, detail: h >= fontPx * DETAIL_EM };
 }
 
 /** The top-left pixel of a box placed at fractions (x, y). */

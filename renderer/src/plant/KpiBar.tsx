@@ -24,7 +24,8 @@ export function KpiBar({ area }: { area?: string }) {
   const [kpis, setKpis] = useState<PlantKpis | null>(null);
   // Re-read when the host reports its zone; plantTimeZone() holds it once this browser knows the zone.
   useStore(health, (s) => s.health?.plant?.timeZone);
-  const today = usePlantDay(plantTimeZone() ?? consoleZone());
+  const zone = plantTimeZone() ?? consoleZone();
+  const today = usePlantDay(zone);
   const kpiRows = useCall('reports.kpis', { from: today.from, to: today.to, bucket: 'day' }, `oee:${today.from}:${today.to}`);
   // Plant-wide figures from the agents: energy against the baselines, and procurement savings.
   const energy = useCall('energy.summary', {}, 'kpi-energy');
@@ -106,7 +107,7 @@ export function KpiBar({ area }: { area?: string }) {
         <Kpi
           name="Savings this month"
           id="savings"
-          value={`${formatNumber(savingsThisMonth(savingsByMonth(orders.data, quotes.data), Date.now()), { counter: true })}${energy.data ? ` ${energy.data.currency}` : ''}`}
+          value={`${formatNumber(savingsThisMonth(savingsByMonth(orders.data, quotes.data, zone), Date.now(), zone), { counter: true })}${energy.data ? ` ${energy.data.currency}` : ''}`}
           detail="negotiated below quote, committed orders"
         />
       )}
