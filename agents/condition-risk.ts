@@ -9,6 +9,7 @@
  * It is deliberately coarse and says so: rulHours is null, so procurement treats it as urgent.
  */
 import type { MachineHour, Prediction, RiskLevel } from './model';
+import { Moments } from '../common/moments';
 
 /** Hours of history needed before a machine's own baseline means anything. */
 export const MIN_BASELINE_HOURS = 6;
@@ -24,21 +25,13 @@ const TEMPERATURE_HIGH = 15;
 
 /** Expected value of `y` at the latest hour's power, from a least-squares line over `before`. */
 function expected(before: readonly MachineHour[], latest: MachineHour, y: (h: MachineHour) => number | null): number | null {
-  const pts = before.flatMap((h) => {
+  const m = new Moments();
+  for (const h of before) {
     const v = y(h);
-    return v === null ? [] : [{ x: h.avgKw ?? 0, v }];
-  });
-  if (pts.length < MIN_BASELINE_HOURS) return null;
-  const mx = pts.reduce((s, p) => s + p.x, 0) / pts.length;
-  const mv = pts.reduce((s, p) => s + p.v, 0) / pts.length;
-  let sxx = 0;
-  let sxv = 0;
-  for (const p of pts) {
-    sxx += (p.x - mx) ** 2;
-    sxv += (p.x - mx) * (p.v - mv);
+    if (v !== null) m.add(h.avgKw ?? 0, v);
   }
-  const slope = sxx > 1e-9 ? sxv / sxx : 0;
-  return mv + slope * ((latest.avgKw ?? mx) - mx);
+  if (m.n < MIN_BASELINE_HOURS) return null;
+  return m.at(latest.avgKw ?? m.meanX, 1e-9);
 }
 
 const level = (x: number | null, medium: number, high: number): RiskLevel => (x === null ? 'low' : x >= high ? 'high' : x >= medium ? 'medium' : 'low');

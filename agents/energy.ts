@@ -11,6 +11,7 @@ import { median, specificEnergy, totals } from './kpi';
 import { AGENT, TOPIC, type ActivateReductionPayload } from './names';
 import { HOUR_MS, type EmissionFactors, type MachineHour, type MachineInfo, type Tariff } from './model';
 import type { Agent, ProposedDecision } from './sdk';
+import { Moments } from '../common/moments';
 
 export const CVRMSE_MAX = 0.3;
 export const NMBE_MAX = 0.1;
@@ -34,32 +35,20 @@ export interface Baseline {
 export function fitBaseline(points: readonly { production: number; kwh: number }[]): Baseline | null {
   const n = points.length;
   if (n <= P + 1) return null;
-  let sx = 0;
-  let sy = 0;
-  for (const p of points) {
-    sx += p.production;
-    sy += p.kwh;
-  }
-  const mx = sx / n;
-  const my = sy / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (const p of points) {
-    sxx += (p.production - mx) ** 2;
-    sxy += (p.production - mx) * (p.kwh - my);
-  }
+  const m = new Moments();
+  for (const p of points) m.add(p.production, p.kwh);
+  const my = m.meanY;
   // Without variation in production the load is flat: the mean is the whole model.
-  const slope = sxx > 0 ? sxy / sxx : 0;
-  const intercept = my - slope * mx;
+  const slope = m.slope();
+  const intercept = my - slope * m.meanX;
   let sse = 0;
   let sres = 0;
-  let sst = 0;
   for (const p of points) {
     const r = p.kwh - (intercept + slope * p.production);
     sse += r * r;
     sres += r;
-    sst += (p.kwh - my) ** 2;
   }
+  const sst = m.spreadY;
   if (!(my > 0)) return { intercept, slope, n, cvRmse: Infinity, nmbe: Infinity, r2: 0, accepted: false, reason: 'no energy was used in the baseline period' };
   const cvRmse = Math.sqrt(sse / (n - P)) / my;
   const nmbe = sres / ((n - P) * my);

@@ -15,14 +15,8 @@ export interface Oee {
   oee: number;
 }
 
-export interface KpiTotals {
-  observedMs: number;
-  runMs: number;
-  kwh: number;
-  production: number;
-  parts: number | null;
-  rejected: number | null;
-}
+/** The hours' figures added up; parts and rejected stay null unless some hour counted them. */
+export type KpiTotals = Pick<MachineHour, 'observedMs' | 'runMs' | 'kwh' | 'production' | 'parts' | 'rejected'>;
 
 export function totals(hours: readonly MachineHour[]): KpiTotals {
   const t: KpiTotals = { observedMs: 0, runMs: 0, kwh: 0, production: 0, parts: null, rejected: null };

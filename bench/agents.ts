@@ -4,24 +4,20 @@
  * Inputs are resolved once per tick, as the host's cache does; the store reads behind them are not
  * timed here. Target: p99 < 50 ms. Last line: JSON.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createEnergyAgent } from '../agents/energy';
 import { createMaintenanceAgent } from '../agents/maintenance';
 import { HOUR_MS, type MachineHour, type PartInfo, type Prediction, type SupplierOffer } from '../agents/model';
 import { createOptimizerAgent } from '../agents/optimizer';
 import { createProcurementAgent } from '../agents/procurement';
 import { createScheduler } from '../agents/scheduler';
+import { readCatalog } from '../main/agents-host/procurement/parts-catalog';
 
 const MACHINES = Number(process.env.MACHINES ?? 500);
 const TICKS = Number(process.env.TICKS ?? 200);
 const TARGET_P99_MS = 50;
 const TYPES = ['cnc_mill', 'pump', 'compressor', 'hydraulic_press', 'conveyor', 'injection_molder'];
 
-const catalog = JSON.parse(readFileSync(join(import.meta.dirname, '../assets/parts-catalog.json'), 'utf8')) as {
-  parts: (Omit<PartInfo, 'reserved'> & Record<string, unknown>)[];
-  suppliers: { id: string; name: string; reliability: number; deliveryDays: number; prices: Record<string, number> }[];
-};
+const catalog = readCatalog();
 const parts: PartInfo[] = catalog.parts.map((p) => ({ ...p, reserved: 0 }));
 const offers: SupplierOffer[] = catalog.suppliers.flatMap((s) => Object.entries(s.prices).map(([partId, unitPrice]) => ({ supplierId: s.id, supplierName: s.name, partId, unitPrice, reliability: s.reliability, deliveryDays: s.deliveryDays })));
 

@@ -4,7 +4,9 @@
  * reading it will judge.
  */
 import { z } from 'zod';
+import { eventMs } from '../../common/time';
 import { FEATURES_PER_SENSOR, type AnomalyParams } from './anomaly-params';
+import { Moments } from '../../common/moments';
 
 export const CalibrationSchema = z.object({
   sensors: z.array(z.string()),
@@ -12,9 +14,9 @@ export const CalibrationSchema = z.object({
   scale: z.array(z.number()),
   mask: z.array(z.number()),
   threshold: z.number(),
-  /** Event time of the first and last reading of the window. */
-  from: z.number(),
-  to: z.number(),
+  /** The first and last reading of the window. */
+  from: eventMs(),
+  to: eventMs(),
   rows: z.number().int(),
 })
   // The detector reads centre, scale and mask by sensor position; a stored row of another length is corrupt.
@@ -38,38 +40,25 @@ export function fitCalibration(window: CalibrationWindow, params: AnomalyParams)
   const scale = new Array<number>(d).fill(1);
   const mask = new Array<number>(d).fill(1);
   for (let j = 0; j < d; j++) {
-    let n = 0;
-    let sum = 0;
-    let sumSq = 0;
-    let sumT = 0;
-    let sumTT = 0;
-    let sumTY = 0;
+    // x: seconds since the window's first reading; y: the feature.
+    const m = new Moments();
     const t0 = window.ts[0] ?? 0;
     window.rows.forEach((row, i) => {
       const v = row[j]!;
-      if (!Number.isFinite(v)) return;
-      const t = (window.ts[i]! - t0) / 1000;
-      n++;
-      sum += v;
-      sumSq += v * v;
-      sumT += t;
-      sumTT += t * t;
-      sumTY += t * v;
+      if (Number.isFinite(v)) m.add((window.ts[i]! - t0) / 1000, v);
     });
-    if (n < 2) {
+    if (m.n < 2) {
       mask[j] = 0;
       continue;
     }
-    const mean = sum / n;
-    const variance = Math.max(0, sumSq / n - mean * mean);
+    const mean = m.meanY;
     centre[j] = mean;
-    scale[j] = Math.max(Math.sqrt(variance), scaleFloor(mean));
+    scale[j] = Math.max(Math.sqrt(m.varianceY()), scaleFloor(mean));
     if (j % FEATURES_PER_SENSOR === 0) {
-      const meanT = sumT / n;
-      const varT = sumTT / n - meanT * meanT;
+      const varT = m.varianceX();
       if (varT > 0) {
-        const slope = (sumTY / n - meanT * mean) / varT;
-        const residual = Math.sqrt(Math.max(0, variance - slope * slope * varT));
+        const slope = m.slope();
+        const residual = Math.sqrt(m.residualVariance());
         const span = Math.sqrt(12 * varT);
         if (Math.abs(slope) * span > params.driftK * Math.max(residual, scaleFloor(mean))) mask[j] = 0;
       }

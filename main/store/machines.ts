@@ -12,16 +12,8 @@ export interface MachineRecord {
   lastSeen: number;
 }
 
-interface Row {
-  id: string;
-  name: string;
-  site: string;
-  area: string;
-  type: string;
-  protocol: 'json' | 'sparkplug' | 'modbus' | 'opcua';
-  first_seen: number;
-  last_seen: number;
-}
+/** The table's row: the record with its two times in snake case. */
+type Row = Omit<MachineRecord, 'firstSeen' | 'lastSeen'> & { first_seen: number; last_seen: number };
 
 const toRecord = (r: Row): MachineRecord => ({
   id: r.id,

@@ -6,15 +6,10 @@
  */
 import type { QualityMark } from '../../common/telemetry';
 import type { Db } from './open-database';
+import type { EventMs } from '../../common/time';
 
-export interface StoredMark {
-  machineId: string;
-  sensor: string;
-  ts: number;
-  quality: 'bad' | 'uncertain';
-  status: string;
-  value: number | null;
-}
+/** A mark as stored: when it was received is not kept. */
+export type StoredMark = Omit<QualityMark, 'receivedAt'>;
 
 export function readingMarks(db: Db) {
   const insert = db.prepare<[string, number, string, string, string, number | null]>(
@@ -31,7 +26,7 @@ export function readingMarks(db: Db) {
       if (marks.length > 0) insertAll(marks);
     },
     /** One machine's marks in [from, to), oldest first. */
-    between(machineId: string, from: number, to: number): StoredMark[] {
+    between(machineId: string, from: EventMs, to: EventMs): StoredMark[] {
       return between.all(machineId, from, to);
     },
   };

@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import { distinctMachines, distinctSensors } from './distinct-keys';
 import type { Db } from './open-database';
 import { HOUR_MS, MINUTE_MS } from './rollups';
+import type { EventMs } from '../../common/time';
 
 export const DAY_MS = 86_400_000;
 
@@ -60,33 +61,27 @@ export class Retention {
       doneCutoff: -Infinity,
       pass: null,
     });
+    const raw = (table: 'readings' | 'reading_marks') =>
+      target(
+        days.rawDays,
+        MINUTE_MS,
+        (d) => distinctMachines(d, table).map((machine) => ({ machine })),
+        db.prepare(
+          `DELETE FROM ${table} WHERE machine_id = @machine AND ts IN
+             (SELECT ts FROM ${table} WHERE machine_id = @machine AND ts < @cutoff ORDER BY ts LIMIT @limit)`,
+        ),
+      );
     this.targets = [
-      target(
-        days.rawDays,
-        MINUTE_MS,
-        (d) => distinctMachines(d, 'readings').map((machine) => ({ machine })),
-        db.prepare(
-          `DELETE FROM readings WHERE machine_id = @machine AND ts IN
-             (SELECT ts FROM readings WHERE machine_id = @machine AND ts < @cutoff ORDER BY ts LIMIT @limit)`,
-        ),
-      ),
+      raw('readings'),
       // quality marks are raw data and go with the raw readings
-      target(
-        days.rawDays,
-        MINUTE_MS,
-        (d) => distinctMachines(d, 'reading_marks').map((machine) => ({ machine })),
-        db.prepare(
-          `DELETE FROM reading_marks WHERE machine_id = @machine AND ts IN
-             (SELECT ts FROM reading_marks WHERE machine_id = @machine AND ts < @cutoff ORDER BY ts LIMIT @limit)`,
-        ),
-      ),
+      raw('reading_marks'),
       target(days.minuteDays, HOUR_MS, rollupKeys('rollup_1m'), rollupDelete('rollup_1m')),
       target(days.hourDays, DAY_MS, rollupKeys('rollup_1h'), rollupDelete('rollup_1h')),
     ];
   }
 
   /** Deletes until the budget is spent or nothing is due; returns the rows deleted. */
-  step(watermark: number, budget: PruneBudget): number {
+  step(watermark: EventMs, budget: PruneBudget): number {
     if (!Number.isFinite(watermark)) return 0;
     const started = performance.now();
     let deleted = 0;

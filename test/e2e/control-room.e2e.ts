@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, login, SCREENSHOTS, serveApp, setupFirstAdmin, type ServedApp } from './support';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { login, SCREENSHOTS, setupFirstAdmin, withConsole } from './support';
 
 const SIZES = [
   { width: 1920, height: 1080 },
@@ -20,25 +19,17 @@ async function shoot(pages: Page[], name: string, hash: string, ready: string) {
 }
 
 describe('control room screens on the headless host, in Chromium', () => {
-  let app: ServedApp;
-  let browser: Browser;
-  let page: Page;
   let machineId = '';
 
+  const opened = withConsole();
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    app = await serveApp();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const { app, page } = opened;
     await setupFirstAdmin(page, app.url);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="machine-tile"]').length >= 24, null, { timeout: 30_000 });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
 
   it('level 1 shows KPIs from live data, "unknown" where there is none, and the alarm banner', async () => {
+    const { page } = opened;
     await page.waitForFunction(() => /kW/.test(document.querySelector('[data-testid="kpi-power"] .kpi-value')?.textContent ?? ''), null, { timeout: 30_000 });
     expect(await page.getByTestId('kpi-oee').locator('.kpi-value').textContent()).toBe('unknown');
     expect(await page.getByTestId('kpi-downtime').locator('.kpi-value').textContent()).toBe('unknown');
@@ -48,6 +39,7 @@ describe('control room screens on the headless host, in Chromium', () => {
   });
 
   it('navigates overview → area → machine by click and back up with Escape', async () => {
+    const { page } = opened;
     const area = await page.getByTestId('area-link').first().textContent();
     await page.getByTestId('area-link').first().click();
     await page.getByTestId('area-view').waitFor();
@@ -65,6 +57,7 @@ describe('control room screens on the headless host, in Chromium', () => {
   });
 
   it('opens a machine from the keyboard alone', async () => {
+    const { page } = opened;
     const link = page.getByTestId('machine-tile').first().locator('.tile-link');
     await link.focus();
     await page.keyboard.press('Enter');
@@ -72,6 +65,7 @@ describe('control room screens on the headless host, in Chromium', () => {
   });
 
   it('level 3 draws a trend per sensor from history and keeps it moving with live data', async () => {
+    const { page } = opened;
     await page.evaluate((id) => (window.location.hash = `#/machine/${encodeURIComponent(id)}`), machineId);
     await page.getByTestId('machine-detail').waitFor();
     const trends = page.getByTestId('trend');
@@ -97,6 +91,7 @@ describe('control room screens on the headless host, in Chromium', () => {
   });
 
   it('zooms a trend by dragging, stops following, and goes back to live', async () => {
+    const { page } = opened;
     const trend = page.getByTestId('trend').first();
     const over = trend.locator('.u-over');
     // The machine screen is taller than the window: the mouse only reaches what is scrolled into view.
@@ -119,6 +114,7 @@ describe('control room screens on the headless host, in Chromium', () => {
   });
 
   it('settings show the broker read-only, versions, and switch the scale', async () => {
+    const { page } = opened;
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('settings').waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid="settings-broker-state"]')?.textContent === 'connected', null, { timeout: 15_000 });
@@ -131,6 +127,7 @@ describe('control room screens on the headless host, in Chromium', () => {
   });
 
   it('a wallboard at /wallboard/<name> rotates its playlist and pauses on request', async () => {
+    const { app, browser } = opened;
     const board = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
     await login(board, app.url);
     await board.goto(new URL('/wallboard/plant?rotate=5', app.url).href);
@@ -148,6 +145,7 @@ describe('control room screens on the headless host, in Chromium', () => {
   });
 
   it('saves every level at 1920x1080 and 3840x2160', async () => {
+    const { app, page, browser } = opened;
     const big = await browser.newPage({ viewport: { width: 3840, height: 2160 } });
     await login(big, app.url);
     await big.evaluate(() => document.querySelector<HTMLButtonElement>('[data-testid="density-toggle"]')?.click());
@@ -170,6 +168,7 @@ describe('control room screens on the headless host, in Chromium', () => {
   });
 
   it('shows values as stale, never as current, once the host stops', async () => {
+    const { app, page } = opened;
     await page.evaluate((id) => (window.location.hash = `#/machine/${encodeURIComponent(id)}`), machineId);
     await page.getByTestId('trend').first().waitFor();
     await page.evaluate(() => (window.location.hash = '#/'));

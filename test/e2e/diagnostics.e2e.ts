@@ -3,31 +3,16 @@
  * from the header and sees the host's own figures (broker, readings, a quarantined message, the
  * store, the models' scoring latency, contract calls, slow statements, agents, disk).
  */
-import { mkdirSync } from 'node:fs';
 import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, SCREENSHOTS, serveApp, setupFirstAdmin, SLOW, type ServedApp } from './support';
+import { describe, expect, it } from 'vitest';
+import { SCREENSHOTS, setupFirstAdmin, SLOW, withConsole } from './support';
 
 describe('diagnostics screen', () => {
-  let app: ServedApp;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    // Every statement of 1 ms or more is listed, so the slow-statement table has real rows to show.
-    app = await serveApp({ simulator: { machines: 6 }, diagnostics: { slowQueryMs: 1 } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  // Every statement of 1 ms or more is listed, so the slow-statement table has real rows to show.
+  const opened = withConsole({ simulator: { machines: 6 }, diagnostics: { slowQueryMs: 1 } });
 
   it('shows the host’s own figures to an administrator', async () => {
+    const { app, page } = opened;
     await setupFirstAdmin(page, app.url);
     // A device that sends something that is not JSON: it lands in the quarantine.
     const health = (await (await fetch(new URL('/api/health', app.url))).json()) as { broker: { url: string } };

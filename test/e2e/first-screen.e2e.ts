@@ -1,26 +1,14 @@
 import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveApp, type ServedApp } from './support';
+import { describe, expect, it } from 'vitest';
+import { withConsole } from './support';
 
 const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
 
 describe('first screen on the headless host, in Chromium', () => {
-  let app: ServedApp;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    app = await serveApp();
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const opened = withConsole();
 
   it('offers first-run setup (no default account) and creates the administrator with the token serve printed', async () => {
+    const { app, page } = opened;
     expect(app.setupToken).toBeTruthy();
     await page.goto(app.url);
     await page.getByTestId('setup-token').fill(app.setupToken!);
@@ -32,6 +20,7 @@ describe('first screen on the headless host, in Chromium', () => {
   });
 
   it('shows every simulated machine with live values that change', async () => {
+    const { page } = opened;
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="machine-tile"]').length >= 24, null, { timeout: 30_000 });
     const first = page.getByTestId('machine-tile').first().getByTestId('sensor-value').first();
     await first.waitFor();
@@ -47,6 +36,7 @@ describe('first screen on the headless host, in Chromium', () => {
   });
 
   it('logs out, refuses a wrong password and logs back in', async () => {
+    const { page } = opened;
     await page.getByTestId('logout').click();
     await page.getByTestId('login-username').fill('chief');
     await page.getByTestId('login-password').fill('wrong password!');
@@ -58,6 +48,7 @@ describe('first screen on the headless host, in Chromium', () => {
   });
 
   it('serves health as JSON and refuses the contract to a socket that has not logged in', async () => {
+    const { app, page } = opened;
     const health = await (await fetch(new URL('/api/health', app.url))).json();
     expect(health).toMatchObject({ broker: { embedded: true, state: 'connected' }, simulator: { running: true } });
     expect(health.machinesKnown).toBeGreaterThanOrEqual(24);

@@ -2,33 +2,18 @@
  * A ticket's repair steps read aloud one step at a time (start, next, repeat, stop), each phrase
  * with its units in words and in the voice log; then the ticket closed with the parts it used.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, SCREENSHOTS, serveApp, setupFirstAdmin, SLOW, type ServedApp } from './support';
+import { describe, expect, it } from 'vitest';
+import { SCREENSHOTS, setupFirstAdmin, SLOW, withConsole } from './support';
 
 const STEPS = ['Isolate and lock out the machine (LOTO); verify zero energy.', 'Check that the bearing stays below 95 °C at 1480 rpm.', 'Run up and watch the temperature settle.'];
 
 describe('maintenance: repair steps by voice, parts used on close', () => {
-  let app: ServedApp;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    app = await serveApp({ simulator: { machines: 4 } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const opened = withConsole({ simulator: { machines: 4 } });
 
   it('reads the steps aloud one at a time and closes the ticket with a part used', async () => {
+    const { app, page } = opened;
     await setupFirstAdmin(page, app.url);
     await page.evaluate(() => (window.location.hash = '#/maintenance'));
     await page.getByTestId('ticket-title').fill('Bearing overheating on P-01');

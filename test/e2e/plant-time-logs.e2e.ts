@@ -2,33 +2,17 @@
  * Settings on a plant in Berlin, seen from a browser whose own clock is in Los Angeles: times show on
  * the plant's clock ("Plant time"), and Settings says where the log files are and that they are written.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, SCREENSHOTS, serveApp, setupFirstAdmin, type ServedApp } from './support';
+import { describe, expect, it } from 'vitest';
+import { SCREENSHOTS, setupFirstAdmin, withConsole } from './support';
 
 const berlinTime = (ts: number) => new Date(ts).toLocaleString('en-GB', { hour12: false, timeZone: 'Europe/Berlin' }).slice(0, 17);
 
 describe('plant time and log files in Settings', () => {
-  let app: ServedApp;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    app = await serveApp({ plant: { timeZone: 'Europe/Berlin' }, simulator: { machines: 4 }, logs: { retentionDays: 30 } });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, timezoneId: 'America/Los_Angeles' });
-    page = await context.newPage();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const opened = withConsole({ plant: { timeZone: 'Europe/Berlin' }, simulator: { machines: 4 }, logs: { retentionDays: 30 } }, { timezoneId: 'America/Los_Angeles' });
 
   it('shows the log folder and the plant zone in Settings', async () => {
+    const { app, page } = opened;
     await setupFirstAdmin(page, app.url);
     await page.evaluate(() => (window.location.hash = '#/settings'));
     await page.getByTestId('settings-logs').waitFor();
@@ -40,6 +24,7 @@ describe('plant time and log files in Settings', () => {
   });
 
   it('shows times on the plant clock, not the browser one, and in UTC when asked', async () => {
+    const { page } = opened;
     const before = Date.now();
     await page.evaluate(() => (window.location.hash = '#/users'));
     const row = page.locator('[data-testid="user-row"][data-username="chief"]');

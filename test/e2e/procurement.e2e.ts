@@ -3,10 +3,9 @@
  * negative one refused with the reason), a manual order with a negotiated price taken to delivery,
  * then the supplier's delivery record and the month's savings.
  */
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { createUser, fillLogin, launchChromium, SCREENSHOTS, serveApp, setupFirstAdmin, SLOW, type ServedApp } from './support';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createUser, fillLogin, SCREENSHOTS, setupFirstAdmin, SLOW, withConsole } from './support';
 
 /** Creates the account on the users screen, then logs out and in as it. */
 async function switchUser(page: Page, username: string, role: 'supervisor' | 'operator') {
@@ -18,23 +17,10 @@ async function switchUser(page: Page, username: string, role: 'supervisor' | 'op
 }
 
 describe('procurement screen', () => {
-  let app: ServedApp;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    app = await serveApp({ simulator: { machines: 4 } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const opened = withConsole({ simulator: { machines: 4 } });
 
   it('edits stock, takes a quote, orders by hand to delivery, and shows supplier record and savings', async () => {
+    const { app, page } = opened;
     await setupFirstAdmin(page, app.url);
     await page.evaluate(() => (window.location.hash = '#/procurement'));
     const bearing = page.locator('[data-testid="part-row"][data-id="bearing-6205"]');

@@ -3,34 +3,19 @@
  * shift that ended would have), the current shift acknowledges it, writes its own entry for the next
  * shift about a machine, and finds it by searching.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { previousShift } from '../../common/plant-time';
-import { launchChromium, SCREENSHOTS, serveApp, setupFirstAdmin, SLOW, type ServedApp } from './support';
+import { SCREENSHOTS, setupFirstAdmin, SLOW, withConsole } from './support';
 
 const PLANT = { timeZone: 'Europe/Berlin', shiftStartHours: [6, 14, 22] };
 
 describe('shift log screen', () => {
-  let app: ServedApp;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    app = await serveApp({ plant: PLANT, simulator: { machines: 6 } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const opened = withConsole({ plant: PLANT, simulator: { machines: 6 } });
 
   it('acknowledges the previous shift’s entry, writes one for the next shift, and finds it', async () => {
+    const { app, page } = opened;
     await setupFirstAdmin(page, app.url);
     const prev = previousShift(PLANT.timeZone, Date.now(), PLANT.shiftStartHours);
     const db = new Database(join(app.dataDir, 'factorybrain.db'));

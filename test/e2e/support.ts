@@ -3,11 +3,12 @@
  * Chromium driven by playwright-core. Nothing is downloaded.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { Role } from '../../common/roles';
 import { stopProcess } from '../support/processes';
 
@@ -25,10 +26,14 @@ export interface ServedApp {
 /** Setup tokens by app URL, so setupFirstAdmin(page, app.url) finds the one its host printed. */
 const setupTokens = new Map<string, string>();
 
-/** Starts `factorybrain serve` on free ports with a fresh data dir; `config` is merged into config.json. */
-export async function serveApp(config: Record<string, unknown> = {}): Promise<ServedApp> {
+/**
+ * Starts `factorybrain serve` on free ports with a fresh data dir; `config` is merged into config.json.
+ * `prepare` writes into the data dir before the host starts, for what a host only reads at start.
+ */
+export async function serveApp(config: Record<string, unknown> = {}, prepare?: (dataDir: string) => void): Promise<ServedApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fb-e2e-'));
   writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ server: { port: 0 }, broker: { embeddedPort: 0 }, ...config }));
+  prepare?.(dataDir);
   const child: ChildProcess = spawn(process.execPath, [join(root, 'bin/factorybrain.mjs'), 'serve', '--data-dir', dataDir], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,7 +43,8 @@ export async function serveApp(config: Record<string, unknown> = {}): Promise<Se
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start within 30 s:\n${output}`)), 30_000);
+    // On a loaded machine (other tests, Chromium) the host takes over 30 s to start.
+    const timer = setTimeout(() => reject(new Error(`serve did not start within 60 s:\n${output}`)), 60_000);
     const check = () => {
       const match = /Open (http:\/\/\S+)/.exec(output);
       if (match) {
@@ -76,6 +82,33 @@ export const ADMIN_PASSWORD = 'correct horse battery';
 /** Generous: two busy cores run the host, its broker, Chromium and the test. */
 export const SLOW = { timeout: 30_000 };
 export const SCREENSHOTS = new URL('../../test-results/screenshots/', import.meta.url).pathname;
+
+/** What a browser test works with: the served app, Chromium, and one page on it. */
+export interface Console {
+  app: ServedApp;
+  browser: Browser;
+  page: Page;
+}
+
+/**
+ * Serves the app with `config` and opens one Chromium page (1920 × 1080 unless `context` says
+ * otherwise) before the enclosing describe's tests, and closes both after them. The fields are set
+ * once its beforeAll has run: read them inside the tests and hooks, not at the top of the describe.
+ */
+export function withConsole(config: Record<string, unknown> = {}, context: BrowserContextOptions = {}): Console {
+  const opened = {} as Console;
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    opened.app = await serveApp(config);
+    opened.browser = await launchChromium();
+    opened.page = await opened.browser.newPage({ viewport: { width: 1920, height: 1080 }, ...context });
+  });
+  afterAll(async () => {
+    await opened.browser?.close();
+    await opened.app?.stop();
+  });
+  return opened;
+}
 
 /**
  * First run: creates the administrator "chief" through the setup form (there is no default account),

@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { connectDevice, launchChromium, SCREENSHOTS, serveApp, setupFirstAdmin, SLOW, type Device, type ServedApp } from './support';
+import type { Page } from 'playwright-core';
+import { connectDevice, type Device, SCREENSHOTS, setupFirstAdmin, SLOW, withConsole } from './support';
 
 const MACHINE = 'acme/Bakery/oven-7';
 /** The shortest rotation a board accepts (MIN_ROTATE_S in renderer/src/wallboard/wallboards.ts). */
@@ -10,17 +9,11 @@ const ROTATE_S = 5;
 const boardAttr = (page: Page, name: string) => page.getByTestId('wallboard').getAttribute(name);
 
 describe('a wallboard pauses its rotation when a new high-priority alarm arrives, in Chromium', () => {
-  let app: ServedApp;
-  let browser: Browser;
-  let page: Page;
   let device: Device;
-
+  const opened = withConsole({ simulator: { enabled: false } });
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    app = await serveApp({ simulator: { enabled: false } });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    const { app, page } = opened;
     await setupFirstAdmin(page, app.url);
 
     // One machine in area Bakery, within its limits (H=62, HH=72), so the board has an area page.
@@ -29,13 +22,13 @@ describe('a wallboard pauses its rotation when a new high-priority alarm arrives
     await device.readings(3, { temperature: 50, power: 12 });
     await page.getByTestId('machine-tile').first().waitFor(SLOW);
   });
+  // After hooks run in reverse: the device goes before the host it sends to.
   afterAll(async () => {
     await device?.close();
-    await browser?.close();
-    await app?.stop();
   });
 
   it('rotates between the overview and the area page while all is quiet', async () => {
+    const { app, page } = opened;
     // The session token is in sessionStorage, so the same tab stays logged in on the board's address.
     await page.goto(new URL(`/wallboard/bakery?pages=overview,areas&rotate=${ROTATE_S}`, app.url).href);
     await page.getByTestId('wallboard').waitFor(SLOW);
@@ -52,6 +45,7 @@ describe('a wallboard pauses its rotation when a new high-priority alarm arrives
   });
 
   it('pauses on the current page when an HH limit alarm (high) becomes active, and shows it in the banner', async () => {
+    const { page } = opened;
     // 80 is above HH=72 for longer than the 3 s on-delay in device time: HH (high) and H (medium) activate.
     await device.readings(8, { temperature: 80, power: 12 });
     await page.waitForFunction(() => document.querySelector('[data-testid="wallboard"]')?.getAttribute('data-paused') === 'alarm', null, SLOW);
@@ -79,6 +73,7 @@ describe('a wallboard pauses its rotation when a new high-priority alarm arrives
   });
 
   it('rotates again once someone resumes it', async () => {
+    const { page } = opened;
     const pausedPage = await boardAttr(page, 'data-page');
     await page.getByTestId('rotation-toggle').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="wallboard"]')?.getAttribute('data-paused') === 'no', null, SLOW);

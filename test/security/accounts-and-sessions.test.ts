@@ -5,17 +5,12 @@
  * addresses, and the last enabled administrator cannot be disabled or demoted. Through the real
  * runtime and the real headless host's WebSocket.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { WebSocket } from 'ws';
-import type { CallResult, WsServerFrame } from '../../common/contract';
 import { ConfigSchema } from '../../main/config';
-import { startRuntime, type Runtime } from '../../main/runtime';
-import { DATABASE_FILE } from '../../main/store/database-file';
-import { startHeadlessHost, type HeadlessHost } from '../../main/server/headless-host';
-import { openDatabase } from '../../main/store/open-database';
+import type { Runtime } from '../../main/runtime';
+import type { HeadlessHost } from '../../main/server/headless-host';
 import { PASSWORD, tempDirs, uniqueName } from '../integration/support';
+import { auditRows, startHostedRuntime, WsClient } from './support';
 
 const brokerUrl = inject('mosquittoUrl');
 const dirs = tempDirs('fb-sec-accounts-');
@@ -24,49 +19,15 @@ let host: HeadlessHost;
 let dataDir: string;
 let clock = Date.now();
 
-class Client {
-  private next = 1;
-  private readonly waiting = new Map<number, (r: CallResult<unknown>) => void>();
-  events = 0;
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as WsServerFrame;
-      if ('id' in frame) this.waiting.get(frame.id)?.(frame.result);
-      else this.events++;
-    });
-  }
-  static async open(): Promise<Client> {
-    const ws = new WebSocket(host.url.replace('http', 'ws') + 'ws');
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    return new Client(ws);
-  }
-  call(call: string, request: unknown): Promise<CallResult<unknown>> {
-    const id = this.next++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.ws.send(JSON.stringify({ id, call, request }));
-    });
-  }
-}
-
-const auditOf = (action: string) => {
-  const db = openDatabase(join(dataDir, DATABASE_FILE), { readonly: true });
-  try {
-    return db.prepare('SELECT outcome, detail FROM audit WHERE action = ? ORDER BY id').all(action) as { outcome: string; detail: string }[];
-  } finally {
-    db.close();
-  }
-};
+const auditOf = (action: string) => auditRows(dataDir).filter((row) => row.action === action);
+/** A browser of this test's host. */
+const Client = { open: () => WsClient.open(host) };
 
 beforeAll(async () => {
   dataDir = dirs.make();
   const site = uniqueName('a');
   const config = ConfigSchema.parse({ dataDir, broker: { url: brokerUrl, topics: [`factory/${site}/+/+/telemetry`] }, store: { backupHourUtc: null }, alarms: { sync: false }, agents: { enabled: false } });
-  runtime = await startRuntime(config, { log: () => {}, now: () => clock, setupToken: true });
-  const staticDir = join(dataDir, 'site');
-  mkdirSync(staticDir);
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html>');
-  host = await startHeadlessHost({ host: '127.0.0.1', port: 0, staticDir, dispatch: runtime.dispatch, sessionLive: runtime.sessionLive, subscribe: runtime.subscribe, health: runtime.health, log: () => {} });
+  ({ runtime, host } = await startHostedRuntime(config, { log: () => {}, now: () => clock, setupToken: true }));
 }, 60_000);
 afterAll(async () => {
   await host?.close();

@@ -2,21 +2,21 @@
  * Findings 3 and 4, through the headless host in front of the real runtime: an unauthenticated
  * peer must not be able to fill the fsynced audit log, and no query may stop or stall the console.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { CallResult, History, WsServerFrame } from '../../common/contract';
+import type { History, WsServerFrame } from '../../common/contract';
 import { ConfigSchema } from '../../main/config';
 import { guardProcess } from '../../main/process-guards';
-import { startRuntime, type Runtime } from '../../main/runtime';
+import type { Runtime } from '../../main/runtime';
 import { DATABASE_FILE } from '../../main/store/database-file';
 import { startHeadlessHost, type HeadlessHost } from '../../main/server/headless-host';
 import { MAX_HISTORY_VALUES } from '../../main/store/history';
 import { openDatabase } from '../../main/store/open-database';
 import { TelemetrySink } from '../../main/store/telemetry-sink';
 import { PASSWORD, tempDirs, uniqueName, until } from '../integration/support';
+import { auditRows as auditLog, startHostedRuntime, WsClient } from './support';
 
 const brokerUrl = inject('mosquittoUrl');
 const dirs = tempDirs('fb-sec-exhaust-');
@@ -27,39 +27,9 @@ let runtime: Runtime;
 let host: HeadlessHost;
 let dataDir: string;
 
-class Client {
-  private next = 1;
-  private readonly waiting = new Map<number, (r: CallResult<unknown>) => void>();
-  closed: { code: number; reason: string } | null = null;
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as WsServerFrame;
-      if ('id' in frame) this.waiting.get(frame.id)?.(frame.result);
-    });
-    ws.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
-  }
-  static async open(): Promise<Client> {
-    const ws = new WebSocket(host.url.replace('http', 'ws') + 'ws');
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    return new Client(ws);
-  }
-  call(call: string, request: unknown): Promise<CallResult<unknown>> {
-    const id = this.next++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.ws.send(JSON.stringify({ id, call, request }));
-    });
-  }
-}
-
-const auditRows = () => {
-  const db = openDatabase(join(dataDir, DATABASE_FILE), { readonly: true });
-  try {
-    return db.prepare('SELECT action, outcome, detail FROM audit ORDER BY id').all() as { action: string; outcome: string; detail: string }[];
-  } finally {
-    db.close();
-  }
-};
+const auditRows = () => auditLog(dataDir);
+/** A peer of this test's host. */
+const Client = { open: () => WsClient.open(host) };
 
 beforeAll(async () => {
   dataDir = dirs.make();
@@ -75,11 +45,7 @@ beforeAll(async () => {
   db.close();
   const site = uniqueName('x');
   const config = ConfigSchema.parse({ dataDir, broker: { url: brokerUrl, topics: [`factory/${site}/+/+/telemetry`] }, store: { backupHourUtc: null }, alarms: { sync: false }, agents: { enabled: false } });
-  runtime = await startRuntime(config, { log: () => {} });
-  const staticDir = join(dataDir, 'site');
-  mkdirSync(staticDir);
-  writeFileSync(join(staticDir, 'index.html'), '<!doctype html>');
-  host = await startHeadlessHost({ host: '127.0.0.1', port: 0, staticDir, dispatch: runtime.dispatch, sessionLive: runtime.sessionLive, subscribe: runtime.subscribe, health: runtime.health, log: () => {} });
+  ({ runtime, host } = await startHostedRuntime(config, { log: () => {} }));
 }, 60_000);
 
 afterAll(async () => {

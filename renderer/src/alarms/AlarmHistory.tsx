@@ -7,7 +7,7 @@ import { DataTable, type DataColumn } from '../shell/DataTable';
 import { PriorityMark } from '../shell/PriorityMark';
 import { describeFailure } from '../transport/client';
 import { PRIORITY_RANK } from './AlarmTable';
-import { AlarmTabs } from './AlarmTabs';
+import { AlarmScreen } from './AlarmTabs';
 import { journalCsv } from './csv';
 import { sourceLabel } from './sources';
 import { formatDateTime } from '../app/time-format';
@@ -114,11 +114,7 @@ export function AlarmHistory() {
   };
 
   return (
-    <main className="settings alarm-screen" data-testid="alarm-history-view">
-      <div className="detail-head">
-        <h2 className="view-title">Alarms</h2>
-        <AlarmTabs current="alarm-history" />
-      </div>
+    <AlarmScreen current="alarm-history" testId="alarm-history-view">
       <form className="filter-bar" onSubmit={submit}>
         <span className="range-picker" role="group" aria-label="Range">
           {PRESETS.map((p) => (
@@ -162,7 +158,7 @@ export function AlarmHistory() {
           rowAttributes={(e) => ({ 'data-testid': 'history-row', 'data-action': e.action })}
         />
       )}
-    </main>
+    </AlarmScreen>
   );
 }
 

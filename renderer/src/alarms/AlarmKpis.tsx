@@ -4,7 +4,7 @@ import { ALARM_PRIORITIES, type AlarmKpis as Kpis } from '../../../common/contra
 import { useServices } from '../app/services-context';
 import { PriorityMark } from '../shell/PriorityMark';
 import { describeFailure } from '../transport/client';
-import { AlarmTabs } from './AlarmTabs';
+import { AlarmScreen } from './AlarmTabs';
 import { formatDateTime } from '../app/time-format';
 
 const HOUR = 3_600_000;
@@ -44,23 +44,26 @@ export function AlarmKpis() {
   }, [call, rangeMs]);
 
   return (
-    <main className="settings alarm-screen" data-testid="alarm-kpis">
-      <div className="detail-head">
-        <h2 className="view-title">Alarms</h2>
-        <AlarmTabs current="alarm-kpis" />
-        <span className="spacer" />
-        <span className="range-picker" role="group" aria-label="Range">
-          {RANGES.map((r) => (
-            <button key={r.label} type="button" aria-pressed={rangeMs === r.ms} data-testid={`kpi-range-${r.label.replace(' ', '')}`} onClick={() => setRangeMs(r.ms)}>
-              {r.label}
-            </button>
-          ))}
-        </span>
-      </div>
+    <AlarmScreen
+      current="alarm-kpis"
+      testId="alarm-kpis"
+      head={
+        <>
+          <span className="spacer" />
+          <span className="range-picker" role="group" aria-label="Range">
+            {RANGES.map((r) => (
+              <button key={r.label} type="button" aria-pressed={rangeMs === r.ms} data-testid={`kpi-range-${r.label.replace(' ', '')}`} onClick={() => setRangeMs(r.ms)}>
+                {r.label}
+              </button>
+            ))}
+          </span>
+        </>
+      }
+    >
       {failure && <p className="unknown-note">Alarm KPIs: not available ({failure})</p>}
       {!kpis && !failure && <p className="unknown-note">Loading…</p>}
       {kpis && <KpiPanels kpis={kpis} utc={utc} />}
-    </main>
+    </AlarmScreen>
   );
 }
 

@@ -5,7 +5,7 @@ import { useServices } from '../app/services-context';
 import { PriorityMark } from '../shell/PriorityMark';
 import { filterAlarms, needsAck, NO_FILTER, type AlarmFilter, type AlarmSort } from './alarm-filter';
 import { AlarmTable } from './AlarmTable';
-import { AlarmTabs } from './AlarmTabs';
+import { AlarmScreen } from './AlarmTabs';
 import { SOURCE_LABEL } from './sources';
 
 /** The states the summary lists (shelved and out-of-service ones have their own list). */
@@ -29,15 +29,15 @@ export function AlarmSummary() {
   const unacked = all.filter(needsAck).length;
 
   return (
-    <main className="settings alarm-screen" data-testid="alarm-summary">
-      <div className="detail-head">
-        <h2 className="view-title">Alarms</h2>
-        <AlarmTabs current="alarms" />
+    <AlarmScreen
+      current="alarms"
+      testId="alarm-summary"
+      head={
         <span className="tile-meta" data-testid="alarm-summary-counts">
           {all.length} active, {unacked} unacknowledged{rows.length !== all.length ? `, ${rows.length} shown` : ''}
         </span>
-      </div>
-
+      }
+    >
       <div className="filter-bar" role="group" aria-label="Filter alarms">
         <span className="prio-filter">
           {ALARM_PRIORITIES.map((p) => (
@@ -109,6 +109,6 @@ export function AlarmSummary() {
         </p>
       )}
       {available && rows.length > 0 && <AlarmTable alarms={rows} testId="alarm-summary-table" filterable={false} />}
-    </main>
+    </AlarmScreen>
   );
 }

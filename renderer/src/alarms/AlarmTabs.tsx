@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { routeHref, type Route } from '../app/router';
 
 const TABS = [
@@ -17,5 +18,19 @@ export function AlarmTabs({ current }: { current: (typeof TABS)[number]['view'] 
         </a>
       ))}
     </nav>
+  );
+}
+
+/** One alarm screen: its title and tabs, with `head` beside them, over the screen's content. */
+export function AlarmScreen({ current, testId, head, children }: { current: (typeof TABS)[number]['view']; testId: string; head?: ReactNode; children: ReactNode }) {
+  return (
+    <main className="settings alarm-screen" data-testid={testId}>
+      <div className="detail-head">
+        <h2 className="view-title">Alarms</h2>
+        <AlarmTabs current={current} />
+        {head}
+      </div>
+      {children}
+    </main>
   );
 }

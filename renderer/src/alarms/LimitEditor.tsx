@@ -8,6 +8,7 @@ import { useAllowed } from '../app/use-allowed';
 import { checkLimits, limitKey, toDraft, type LimitDraft } from './limit-form';
 import { MetaProposal } from './MetaProposal';
 import { formatDateTime } from '../app/time-format';
+import { FormError } from '../shell/FormError';
 
 /** A new row starts from the engine's own defaults (limits.ts): short delays, no re-alarm. */
 const NEW_ROW: Omit<LimitDraft, 'sensor' | 'level' | 'setpoint'> = { deadband: '0', onDelayS: '3', offDelayS: '5', reAlarmMin: '0', priority: 'medium', latching: false, enabled: true };
@@ -122,11 +123,7 @@ export function LimitEditor({ machineId }: { machineId: string }) {
         For each sensor the enabled setpoints must keep LL &lt; L &lt; H &lt; HH. The deadband is how far the value must come back inside the setpoint before the alarm clears.
         {canEdit ? ' Rows you change are stored on this console and replace the machine type’s default.' : ' Editing needs the supervisor role.'}
       </p>
-      {failure && (
-        <p className="form-error" role="alert" data-testid="limits-error">
-          {failure}
-        </p>
-      )}
+      <FormError message={failure} testId="limits-error" />
       {stored === null && !failure && <p className="unknown-note">Loading limits…</p>}
       {stored && proposed && <MetaProposal limits={stored} proposed={proposed} canAccept={canAccept} busy={busy} onAccept={() => void accept()} />}
       {stored && (

@@ -3,7 +3,7 @@ import type { Alarm, AlarmState } from '../../../common/contract-alarms';
 import { useServices } from '../app/services-context';
 import { describeFailure, subscribeEvents } from '../transport/client';
 import { AlarmTable } from './AlarmTable';
-import { AlarmTabs } from './AlarmTabs';
+import { AlarmScreen } from './AlarmTabs';
 
 /** The alarm store keeps only alarms on the summary, so this list asks the host for the rest. */
 const SET_ASIDE: AlarmState[] = ['shelved', 'out-of-service', 'suppressed-by-design'];
@@ -29,11 +29,7 @@ export function ShelvedList() {
   }, [call, tick]);
 
   return (
-    <main className="settings alarm-screen" data-testid="alarm-shelved">
-      <div className="detail-head">
-        <h2 className="view-title">Alarms</h2>
-        <AlarmTabs current="alarm-shelved" />
-      </div>
+    <AlarmScreen current="alarm-shelved" testId="alarm-shelved">
       {failure && <p className="unknown-note">Shelved alarms: not available ({failure})</p>}
       {list === null && !failure && <p className="unknown-note">Loading…</p>}
       {list?.length === 0 && (
@@ -42,6 +38,6 @@ export function ShelvedList() {
         </p>
       )}
       {list && list.length > 0 && <AlarmTable alarms={list} testId="alarm-shelved-table" />}
-    </main>
+    </AlarmScreen>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
+import { drawLevelLines } from '../trend/level-lines';
 
 export interface ChartSeries {
   label: string;
@@ -97,29 +98,8 @@ export function Chart({ title, testId, x, series, levels = [], spans = [], heigh
           },
         ],
         draw: [
-          (u) => {
-            const ctx = u.ctx;
-            const { left, top, width, height: h } = u.bbox;
-            ctx.save();
-            ctx.strokeStyle = '#141414';
-            ctx.fillStyle = '#141414';
-            ctx.lineWidth = uPlot.pxRatio;
-            ctx.setLineDash([6 * uPlot.pxRatio, 4 * uPlot.pxRatio]);
-            ctx.font = `${Math.round(fontPx * uPlot.pxRatio)}px sans-serif`;
-            // uPlot leaves the axis labels' right alignment on the context
-            ctx.textAlign = 'left';
-            ctx.textBaseline = 'bottom';
-            for (const level of levels) {
-              const y = u.valToPos(level.value, 'y', true);
-              if (!Number.isFinite(y) || y < top || y > top + h) continue;
-              ctx.beginPath();
-              ctx.moveTo(left, y);
-              ctx.lineTo(left + width, y);
-              ctx.stroke();
-              ctx.fillText(level.label, left + 4 * uPlot.pxRatio, y - 3 * uPlot.pxRatio);
-            }
-            ctx.restore();
-          },
+          // uPlot leaves the axis labels' right alignment on the context
+          (u) => drawLevelLines(u, levels, { pen: '#141414', fontPx, alignLeft: true }),
         ],
       },
     };

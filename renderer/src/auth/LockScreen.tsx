@@ -4,6 +4,7 @@ import { useServices } from '../app/services-context';
 import { AlarmBanner } from '../shell/AlarmBanner';
 import { describeFailure } from '../transport/client';
 import { describeLoginFailure } from './messages';
+import { FormError } from '../shell/FormError';
 
 /** auth.state is one of the few calls a locked session may make; it tells a lost host or an ended session. */
 const CHECK_MS = 5_000;
@@ -58,11 +59,7 @@ export function LockScreen() {
           Password
           <input data-testid="unlock-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required autoFocus />
         </label>
-        {failure && (
-          <p className="form-error" role="alert" data-testid="unlock-error">
-            {failure}
-          </p>
-        )}
+        <FormError message={failure} testId="unlock-error" />
         <button type="submit" data-testid="unlock-submit" disabled={busy}>
           Unlock
         </button>

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { describeLoginFailure } from './messages';
+import { FormError } from '../shell/FormError';
 
 interface Props {
   onSubmit(username: string, password: string): Promise<void>;
@@ -38,11 +39,7 @@ export function LoginForm({ onSubmit, notice }: Props) {
         Password
         <input data-testid="login-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
       </label>
-      {failure && (
-        <p className="form-error" role="alert" data-testid="login-error">
-          {failure}
-        </p>
-      )}
+      <FormError message={failure} testId="login-error" />
       <button type="submit" data-testid="login-submit" disabled={busy}>
         Log in
       </button>

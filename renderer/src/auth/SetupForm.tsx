@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { describeFailure } from '../transport/client';
 import { validateSetup, type SetupErrors } from './messages';
+import { FormError } from '../shell/FormError';
 
 interface Props {
   onSubmit(username: string, password: string, setupToken?: string): Promise<void>;
@@ -67,11 +68,7 @@ export function SetupForm({ onSubmit, tokenRequired = false, locationHash = type
         <input data-testid="setup-confirm" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} aria-invalid={!!errors.confirm} />
       </label>
       {errors.confirm && <p className="field-error" data-testid="setup-confirm-error">{errors.confirm}</p>}
-      {failure && (
-        <p className="form-error" role="alert" data-testid="setup-error">
-          {failure}
-        </p>
-      )}
+      <FormError message={failure} testId="setup-error" />
       <button type="submit" data-testid="setup-submit" disabled={busy}>
         Create administrator
       </button>

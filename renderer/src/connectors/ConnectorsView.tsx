@@ -91,15 +91,3 @@ function FieldSourceStates() {
     </section>
   );
 }
-
-/** The schema's or the host's objections, one a line, each naming its key. */
-export function Issues({ issues, testId }: { issues: readonly string[]; testId: string }) {
-  if (issues.length === 0) return null;
-  return (
-    <ul className="form-error" role="alert" data-testid={testId}>
-      {issues.map((issue) => (
-        <li key={issue}>{issue}</li>
-      ))}
-    </ul>
-  );
-}

@@ -1,13 +1,13 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { HISTORIAN_READINGS } from '../../../common/connector-config';
-import { connectorCalls, type HistorianHealth } from '../../../common/contract-connectors';
+import type { HistorianHealth } from '../../../common/contract-connectors';
 import { useServices } from '../app/services-context';
 import { useAllowed } from '../app/use-allowed';
-import { describeFailure } from '../transport/client';
-import { Issues } from './ConnectorsView';
-import { check, historianDraft, type ConnectorSettings, type HistorianDraft } from './drafts';
+import { FormIssues } from '../shell/FormError';
+import { historianDraft, type ConnectorSettings, type HistorianDraft } from './drafts';
 import { NumberField } from './NumberField';
+import { useConnectorSave } from './use-connector-save';
 
 interface Props {
   settings: ConnectorSettings;
@@ -18,37 +18,22 @@ const READINGS_LABEL: Record<(typeof HISTORIAN_READINGS)[number], string> = { ra
 
 /** The enterprise historian: where history is forwarded, what is forwarded, and how far behind forwarding is. The password is written, never shown back. */
 export function HistorianPanel({ settings, onSaved }: Props) {
-  const { call, health } = useServices();
+  const { health } = useServices();
   const canEdit = useAllowed('connectors.historian.set');
   const status = useStore(health, (s) => s.health?.historian);
   const parsed = useMemo(() => historianDraft(settings), [settings]);
   const [draft, setDraft] = useState<HistorianDraft | null>(parsed.ok ? parsed.value : null);
   const [password, setPassword] = useState('');
   const [removePassword, setRemovePassword] = useState(false);
-  const [issues, setIssues] = useState<string[]>(parsed.ok ? [] : parsed.issues);
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { issues, busy, save } = useConnectorSave('connectors.historian.set', onSaved, parsed.ok ? [] : parsed.issues);
   const passwordSet = settings.historian.passwordSet;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!draft) return;
     const request = { ...draft, ...(removePassword ? { password: null } : password ? { password } : {}) };
-    const checked = check(connectorCalls['connectors.historian.set'].request, request);
-    if (!checked.ok) return setIssues(checked.issues);
-    setBusy(true);
-    try {
-      await call('connectors.historian.set', checked.value);
-      setIssues([]);
-      setPassword('');
-      setRemovePassword(false);
-      setSaved(true);
-      await onSaved();
-    } catch (error) {
-      setIssues([describeFailure(error)]);
-    } finally {
-      setBusy(false);
-    }
+    await save(request, () => (setPassword(''), setRemovePassword(false), setSaved(true)));
   };
   const change = (patch: Partial<HistorianDraft>) => (setDraft((d) => d && { ...d, ...patch }), setSaved(false));
   const disabled = !canEdit || busy;
@@ -114,7 +99,7 @@ export function HistorianPanel({ settings, onSaved }: Props) {
           )}
         </form>
       )}
-      <Issues issues={issues} testId="historian-issues" />
+      <FormIssues issues={issues} testId="historian-issues" />
     </section>
   );
 }

@@ -1,11 +1,10 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { MODBUS_TABLES, MODBUS_TYPES, ModbusConfigSchema } from '../../../common/connector-config';
-import { useServices } from '../app/services-context';
+import { MODBUS_TABLES, MODBUS_TYPES } from '../../../common/connector-config';
 import { useAllowed } from '../app/use-allowed';
-import { describeFailure } from '../transport/client';
-import { Issues } from './ConnectorsView';
+import { FormIssues } from '../shell/FormError';
 import { NumberField } from './NumberField';
-import { check, modbusDraft, newModbusDevice, setIn, type ConnectorSettings, type ModbusDeviceDraft, type ModbusDraft } from './drafts';
+import { modbusDraft, newModbusDevice, setIn, type ConnectorSettings, type ModbusDeviceDraft, type ModbusDraft } from './drafts';
+import { useConnectorSave } from './use-connector-save';
 
 interface Props {
   settings: ConnectorSettings;
@@ -14,38 +13,22 @@ interface Props {
 
 /** Modbus TCP devices: unit id, register blocks with their poll rate, and each point's type, word order, scale and offset. */
 export function ModbusPanel({ settings, onSaved }: Props) {
-  const { call } = useServices();
   const canEdit = useAllowed('connectors.modbus.set');
   const parsed = useMemo(() => modbusDraft(settings), [settings]);
   const [editing, setEditing] = useState<{ index: number; device: ModbusDeviceDraft } | null>(null);
-  const [issues, setIssues] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
+  const { issues, setIssues, busy, save: saveSettings } = useConnectorSave('connectors.modbus.set', onSaved);
 
   if (!parsed.ok) {
     return (
       <section className="panel" data-testid="modbus">
         <h3>Modbus TCP devices</h3>
-        <Issues issues={parsed.issues} testId="modbus-issues" />
+        <FormIssues issues={parsed.issues} testId="modbus-issues" />
       </section>
     );
   }
   const draft = parsed.value;
 
-  const save = async (next: ModbusDraft) => {
-    const checked = check(ModbusConfigSchema, next);
-    if (!checked.ok) return setIssues(checked.issues);
-    setBusy(true);
-    try {
-      await call('connectors.modbus.set', checked.value);
-      setIssues([]);
-      setEditing(null);
-      await onSaved();
-    } catch (error) {
-      setIssues([describeFailure(error)]);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const save = (next: ModbusDraft) => saveSettings(next, () => setEditing(null));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!editing) return;
@@ -116,7 +99,7 @@ export function ModbusPanel({ settings, onSaved }: Props) {
           </p>
         </form>
       )}
-      <Issues issues={issues} testId="modbus-issues" />
+      <FormIssues issues={issues} testId="modbus-issues" />
     </section>
   );
 }

@@ -4,10 +4,10 @@ import { useServices } from '../app/services-context';
 import { useAllowed } from '../app/use-allowed';
 import { describeFailure } from '../transport/client';
 import { AddressSpace } from './AddressSpace';
-import { Issues } from './ConnectorsView';
-import { check, mappedItems, opcuaDraft, opcuaPasswordSet, withEndpoint, withoutEndpoint, withoutMapping, type ConnectorSettings, type EndpointInput, type OpcuaDraft } from './drafts';
+import { FormIssues } from '../shell/FormError';
+import { mappedItems, opcuaDraft, opcuaPasswordSet, withEndpoint, withoutEndpoint, withoutMapping, type ConnectorSettings, type EndpointInput, type OpcuaDraft } from './drafts';
 import { OpcuaCertificates } from './OpcuaCertificates';
-import { OpcuaSettingsSchema } from '../../../common/connector-config';
+import { useConnectorSave } from './use-connector-save';
 
 interface Props {
   settings: ConnectorSettings;
@@ -19,35 +19,13 @@ export function OpcuaPanel({ settings, onSaved }: Props) {
   const { call } = useServices();
   const canEdit = useAllowed('connectors.opcua.set');
   const parsed = useMemo(() => opcuaDraft(settings), [settings]);
-  const [issues, setIssues] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-
-  /** Checks the whole OPC UA settings with the host's schema, sends them, and reloads what the host applied. */
-  const save = async (next: OpcuaDraft): Promise<boolean> => {
-    const checked = check(OpcuaSettingsSchema, next);
-    if (!checked.ok) {
-      setIssues(checked.issues);
-      return false;
-    }
-    setBusy(true);
-    try {
-      await call('connectors.opcua.set', checked.value);
-      setIssues([]);
-      await onSaved();
-      return true;
-    } catch (error) {
-      setIssues([describeFailure(error)]);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { issues, setIssues, busy, save } = useConnectorSave('connectors.opcua.set', onSaved);
 
   if (!parsed.ok) {
     return (
       <section className="panel" data-testid="opcua">
         <h3>OPC UA</h3>
-        <Issues issues={parsed.issues} testId="opcua-issues" />
+        <FormIssues issues={parsed.issues} testId="opcua-issues" />
       </section>
     );
   }
@@ -58,7 +36,7 @@ export function OpcuaPanel({ settings, onSaved }: Props) {
       <p className="hint">Set {settings.opcua.from === 'ui' ? 'from this screen' : "in the host's config.json"}. Server certificates are never trusted by default: trust them below.</p>
       <EndpointTable draft={draft} settings={settings} canEdit={canEdit && !busy} onRemove={(name) => void save(withoutEndpoint(draft, name))} />
       {canEdit && <EndpointForm busy={busy} onAdd={(input, password) => save(withEndpoint(draft, input)).then(async (ok) => ok && password && (await setPassword(call, input.name, password, setIssues)))} />}
-      <Issues issues={issues} testId="opcua-issues" />
+      <FormIssues issues={issues} testId="opcua-issues" />
       {draft.servers.length > 0 && <OpcuaCertificates />}
       {draft.servers.length > 0 && <AddressSpace draft={draft} canEdit={canEdit && !busy} save={save} />}
       {draft.servers.some((s) => s.subscriptions.length > 0) && <MappedTable draft={draft} canEdit={canEdit && !busy} onRemove={(server, nodeId) => void save(withoutMapping(draft, server, nodeId))} />}

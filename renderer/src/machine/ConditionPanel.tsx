@@ -6,10 +6,11 @@ import { roleAllows } from '../../../common/roles';
 import { useAction, useCall } from '../app/use-call';
 import { useServices } from '../app/services-context';
 import { useAllowed } from '../app/use-allowed';
-import { formatTime } from '../app/time-format';
+import { formatDate, formatTime } from '../app/time-format';
 import { HealthChart } from './HealthChart';
 import { bandsLine, commLine, conditionRulLine, episodeLine, failureProbabilityLine, healthLine, heightenedLine, phaseLine, signalLine, stateLine, stuckLine, type Line } from './monitor-lines';
 import { StateHistoryStrip } from './StateHistory';
+import { FormError } from '../shell/FormError';
 
 /** Model outputs change with every scoring run; the screen asks again this often. */
 const REFRESH_MS = 5_000;
@@ -148,7 +149,7 @@ export function ConditionMonitor({ machineId, condition: c, time, utc, onChanged
           <LineRow name="Operating state" testId="monitor-state" line={stateLine(c)} />
           <LineRow name="State signal" testId="monitor-signal" line={signalLine(c)} />
           <LineRow name="Phase" testId="monitor-phase" line={phaseLine(c)} />
-          {c.heightened && <LineRow name="Monitoring" testId="monitor-heightened" line={heightenedLine(c, time)!} />}
+          {c.heightened && <LineRow name="Monitoring" testId="monitor-heightened" line={heightenedLine(c, time, (ts) => formatDate(ts, utc))!} />}
           <LineRow name="Hours per load band" testId="monitor-bands" line={bandsLine(c)} />
           <LineRow name="Health" testId="monitor-health" line={healthLine(c)} />
           <LineRow name="Failure probability" testId="monitor-failure" line={failureProbabilityLine(c)} />
@@ -256,11 +257,7 @@ export function MarkNormal({ machineId, onDone }: { machineId: string; onDone: (
           </button>
         </form>
       )}
-      {(problem ?? error) && (
-        <p className="form-error" role="alert" data-testid="mark-normal-error">
-          {problem ?? `Mark as normal refused: ${error}`}
-        </p>
-      )}
+      <FormError message={problem ?? (error && `Mark as normal refused: ${error}`)} testId="mark-normal-error" />
       {done && !error && (
         <p className="tile-meta" data-testid="mark-normal-done">
           {done}

@@ -6,6 +6,7 @@ import { useServices } from '../app/services-context';
 import { topPriorityByMachine } from '../state/alarms';
 import { MachineTile } from './MachineTile';
 import { chooseTileLayout, type TileLayout } from './tile-layout';
+import { observeBox } from '../shell/observe-box';
 
 interface Box {
   width: number;
@@ -82,15 +83,7 @@ function useBox(mounted: boolean) {
       setSize((prev) => (prev.width === next.width && prev.height === next.height && prev.basePx === next.basePx ? prev : next));
     };
     measure();
-    const resize = new ResizeObserver(measure);
-    resize.observe(element);
-    // The wallboard scale changes the root font without resizing the grid box.
-    const scale = new MutationObserver(measure);
-    scale.observe(document.documentElement, { attributes: true, attributeFilter: ['data-density'] });
-    return () => {
-      resize.disconnect();
-      scale.disconnect();
-    };
+    return observeBox(element, measure);
   }, [mounted]);
   return { ref, size };
 }

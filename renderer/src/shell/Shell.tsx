@@ -14,8 +14,7 @@ import { ConnectorsView } from '../connectors/ConnectorsView';
 import { EnergyView } from '../energy/EnergyView';
 import { MaintenanceView } from '../maintenance/MaintenanceView';
 import { MachineDetail } from '../machine/MachineDetail';
-import { KpiBar } from '../plant/KpiBar';
-import { MachineGrid } from '../plant/MachineGrid';
+import { PlantOverview } from '../plant/PlantOverview';
 import { PlantHeader } from '../plant/PlantHeader';
 import { startPlantSync } from '../plant/plant-sync';
 import { ProcurementView } from '../procurement/ProcurementView';
@@ -73,12 +72,7 @@ export function Shell() {
 function Screen({ route }: { route: Exclude<Route, { view: 'wallboard' }> }) {
   switch (route.view) {
     case 'overview':
-      return (
-        <>
-          <KpiBar />
-          <MachineGrid />
-        </>
-      );
+      return <PlantOverview />;
     case 'area':
       return <AreaView area={route.area} />;
     case 'machine':

@@ -7,6 +7,7 @@ import { download, useAction, useCall } from '../app/use-call';
 import { routeHref } from '../app/router';
 import { useServices } from '../app/services-context';
 import { useAllowed } from '../app/use-allowed';
+import { FormError } from '../shell/FormError';
 
 const shiftLabel = (s: ShiftRef, zone: string) => `${s.date}, shift ${s.index + 1} (${formatLocal(zone, s.start).slice(11)}–${formatLocal(zone, s.end).slice(11)})`;
 
@@ -56,11 +57,7 @@ export function ShiftLogView() {
           'Shift unknown until the host answers.'
         )}
       </p>
-      {(error ?? list.error ?? notice) && (
-        <p className="form-error" role="alert" data-testid="shiftlog-error">
-          {error ?? list.error ?? notice}
-        </p>
-      )}
+      <FormError message={error ?? list.error ?? notice} testId="shiftlog-error" />
 
       {canWrite && (
         <section className="panel" data-testid="shiftlog-new">

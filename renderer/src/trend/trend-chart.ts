@@ -1,6 +1,7 @@
 import uPlot from 'uplot';
 import { displayTimeZone } from '../app/plant-zone';
 import { TrendBuffer } from './trend-buffer';
+import { drawLevelLines } from './level-lines';
 
 export interface TrendSeries {
   label: string;
@@ -239,23 +240,6 @@ export class TrendChart {
 
   private drawLimits(u: uPlot): void {
     if (this.limits.length === 0) return;
-    const ctx = u.ctx;
-    const { left, top, width, height } = u.bbox;
-    ctx.save();
-    ctx.strokeStyle = LIMIT_PEN;
-    ctx.fillStyle = LIMIT_PEN;
-    ctx.lineWidth = uPlot.pxRatio;
-    ctx.setLineDash([6 * uPlot.pxRatio, 4 * uPlot.pxRatio]);
-    ctx.font = `${Math.round(11 * uPlot.pxRatio)}px sans-serif`;
-    for (const limit of this.limits) {
-      const y = u.valToPos(limit.value, 'y', true);
-      if (!Number.isFinite(y) || y < top || y > top + height) continue;
-      ctx.beginPath();
-      ctx.moveTo(left, y);
-      ctx.lineTo(left + width, y);
-      ctx.stroke();
-      ctx.fillText(limit.label, left + 4 * uPlot.pxRatio, y - 3 * uPlot.pxRatio);
-    }
-    ctx.restore();
+    drawLevelLines(u, this.limits, { pen: LIMIT_PEN, fontPx: 11, alignLeft: false });
   }
 }

@@ -3,8 +3,8 @@ import { useStore } from 'zustand';
 import { routeHref } from '../app/router';
 import { useServices } from '../app/services-context';
 import { MachineDetail } from '../machine/MachineDetail';
-import { KpiBar } from '../plant/KpiBar';
 import { MachineGrid } from '../plant/MachineGrid';
+import { PlantOverview } from '../plant/PlantOverview';
 import { AlarmBanner } from '../shell/AlarmBanner';
 import { pageLabel, resolveWallboard, WALLBOARD_NAMES, type WallboardPage } from './wallboards';
 
@@ -99,12 +99,7 @@ export function WallboardView({ name, query }: { name: string; query: string }) 
 function WallboardContent({ page }: { page: WallboardPage }) {
   switch (page.view) {
     case 'overview':
-      return (
-        <>
-          <KpiBar />
-          <MachineGrid />
-        </>
-      );
+      return <PlantOverview />;
     case 'area':
       // An area page is the same fitted grid as the overview, for that area alone: larger tiles, never a scrollbar.
       return <MachineGrid area={page.area} />;
