@@ -2,6 +2,7 @@
  * The plant as the agents see it. The host builds these from the store and the data path; agents
  * only read them, so every rule can be tested on a scripted plant with a fake clock.
  */
+import type { EventMs } from '../common/time';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -16,8 +17,8 @@ export const riskRank = (level: RiskLevel): number => RISK_LEVELS.indexOf(level)
  */
 export interface Prediction {
   machineId: string;
-  /** Event time the prediction was made for. */
-  ts: number;
+  /** The time the prediction was made for. */
+  ts: EventMs;
   failureProbability: number;
   failureType: string;
   /** Remaining useful life; null when the model cannot say. */

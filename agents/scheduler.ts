@@ -16,14 +16,15 @@
  *   on the agent's next run, even if that run throws, so one poisonous message cannot fail it forever.
  */
 import type { Agent, AgentMessage, Decision } from './sdk';
+import type { EventMs, MonoMs } from '../common/time';
 
 export type SchedulerErrorKind = 'run' | 'budget' | 'suspended' | 'decision' | 'message';
 
 export interface SchedulerError {
   kind: SchedulerErrorKind;
   agent: string;
-  /** Event time of the advance it happened in. */
-  ts: number;
+  /** The advance it happened in. */
+  ts: EventMs;
   message: string;
   error?: unknown;
   elapsedMs?: number;
@@ -33,13 +34,13 @@ export interface SchedulerOptions {
   agents: readonly Agent[];
   /** Time one run may take, in the units of `now`. */
   budgetMs: number;
-  /** A monotonic clock used only to measure runs against the budget, e.g. performance.now. */
-  now: () => number;
+  /** Measures runs against the budget only, e.g. performance.now. */
+  now: () => MonoMs;
   onDecision: (decision: Decision) => void;
   onMessage?: (message: AgentMessage) => void;
   onError: (error: SchedulerError) => void;
-  /** Resolves an agent's declared inputs at event time ts; without it ctx.inputs is empty. */
-  readInputs?: (names: readonly string[], ts: number, agent: string) => Record<string, unknown>;
+  /** Resolves an agent's declared inputs at ts; without it ctx.inputs is empty. */
+  readInputs?: (names: readonly string[], ts: EventMs, agent: string) => Record<string, unknown>;
   /** Default 3. */
   maxConsecutiveFailures?: number;
   /** First suspension, event time; default 60 s. */
@@ -53,19 +54,19 @@ export interface SchedulerOptions {
 export interface AgentStatus {
   name: string;
   runs: number;
-  lastRunTs: number | null;
-  nextDueTs: number | null;
+  lastRunTs: EventMs | null;
+  nextDueTs: EventMs | null;
   missedRuns: number;
   overruns: number;
   lastElapsedMs: number | null;
   consecutiveFailures: number;
-  /** Event time until which it does not run; null when active. */
-  suspendedUntil: number | null;
+  /** Until when it does not run; null when active. */
+  suspendedUntil: EventMs | null;
   inbox: number;
 }
 
 export interface Scheduler {
-  advance(ts: number): void;
+  advance(ts: EventMs): void;
   status(): AgentStatus[];
 }
 
@@ -107,10 +108,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     });
   }
 
-  const report = (kind: SchedulerErrorKind, agent: string, ts: number, message: string, extra?: Partial<SchedulerError>): void =>
+  const report = (kind: SchedulerErrorKind, agent: string, ts: EventMs, message: string, extra?: Partial<SchedulerError>): void =>
     options.onError({ kind, agent, ts, message, ...extra });
 
-  function runOne(slot: Slot, ts: number, outbox: AgentMessage[]): void {
+  function runOne(slot: Slot, ts: EventMs, outbox: AgentMessage[]): void {
     const { agent, status } = slot;
     const period = agent.periodMs;
     const missed = status.nextDueTs === null ? 0 : Math.floor((ts - status.nextDueTs) / period);

@@ -3,14 +3,15 @@
  * through AgentContext and everything they do goes out as decisions and messages, so the same agent
  * gives the same decisions when a day of history is replayed.
  */
+import type { EventMs } from '../common/time';
 
 export interface AgentMessage {
   from: string;
   to: string;
   topic: string;
   payload: unknown;
-  /** Event time at which it was sent. */
-  ts: number;
+  /** When it was sent. */
+  ts: EventMs;
 }
 
 /** A message as an agent writes it; the scheduler adds `from` and `ts`. */
@@ -36,15 +37,15 @@ export interface Decision extends ProposedDecision {
   /** `<agent>:<ts>:<n>`: the same on every replay of the same history. */
   id: string;
   agent: string;
-  /** Event time of the run that made it. */
-  ts: number;
+  /** The run that made it. */
+  ts: EventMs;
 }
 
 export interface AgentContext {
-  /** Event time of this run. */
-  ts: number;
-  /** Event time of the previous run, or null on the first. */
-  lastRunTs: number | null;
+  /** This run. */
+  ts: EventMs;
+  /** The previous run, or null on the first. */
+  lastRunTs: EventMs | null;
   /** Periods that passed without a run (event time jumped, or the agent was suspended). */
   missedRuns: number;
   /** Messages sent to this agent since its previous run, oldest first. */

@@ -6,6 +6,7 @@
  * order state machine, so a renderer cannot approve by calling something else.
  */
 import { z } from 'zod';
+import { eventMs, wallMs } from './time';
 import type { Permission } from './roles';
 
 const call = <Req extends z.ZodType, Res extends z.ZodType>(spec: { request: Req; response: Res; permission: Permission; audited: boolean }) => spec;
@@ -20,7 +21,7 @@ export const DECISION_STATUSES = ['recorded', 'applied', 'awaiting_approval', 'a
 export const AgentDecisionSchema = z.object({
   id: z.string(),
   agent: z.string(),
-  ts: z.number(),
+  ts: eventMs(),
   action: z.string(),
   target: z.string().nullable(),
   explanation: z.string(),
@@ -30,24 +31,24 @@ export const AgentDecisionSchema = z.object({
   /** recorded: information only; applied: the host acted (ticket, draft order); awaiting_approval: a machine command. */
   status: z.enum(DECISION_STATUSES),
   decidedBy: z.string().nullable(),
-  decidedAt: z.number().nullable(),
+  decidedAt: wallMs().nullable(),
   /** What applying it produced (ticket or order id, published topic) or why it failed. */
   outcome: z.string().nullable(),
 });
 export type AgentDecision = z.infer<typeof AgentDecisionSchema>;
 
-export const AgentMessageSchema = z.object({ seq: z.number(), ts: z.number(), from: z.string(), to: z.string(), topic: z.string(), payload: z.unknown() });
+export const AgentMessageSchema = z.object({ seq: z.number(), ts: eventMs(), from: z.string(), to: z.string(), topic: z.string(), payload: z.unknown() });
 export type AgentMessageRecord = z.infer<typeof AgentMessageSchema>;
 
 export const AgentStatusSchema = z.object({
   name: z.string(),
   runs: z.number(),
-  lastRunTs: z.number().nullable(),
-  nextDueTs: z.number().nullable(),
+  lastRunTs: eventMs().nullable(),
+  nextDueTs: eventMs().nullable(),
   overruns: z.number(),
   lastElapsedMs: z.number().nullable(),
   consecutiveFailures: z.number(),
-  suspendedUntil: z.number().nullable(),
+  suspendedUntil: eventMs().nullable(),
 });
 
 export const TICKET_STATUSES = ['open', 'assigned', 'in_progress', 'closed'] as const;
@@ -177,7 +178,7 @@ const EstimateSchema = z.object({ kwh: z.number(), co2Kg: z.number(), co2MarketK
 export const BaselineSchema = z.object({ intercept: z.number(), slope: z.number(), n: z.number(), cvRmse: z.number(), nmbe: z.number(), r2: z.number(), accepted: z.boolean(), reason: z.string().nullable() });
 
 export const EnergySummarySchema = z.object({
-  ts: z.number(),
+  ts: eventMs(),
   currency: z.string(),
   tariffPeriod: z.string(),
   price: z.number(),
@@ -377,9 +378,9 @@ export const agentCalls = {
     audited: false,
   }),
   'reports.kpis.export': call({ request: z.object({ ...Range, bucket: z.enum(['day', 'week']) }).strict(), response: FileSchema, permission: 'view', audited: false }),
-  /** The optimizer's shift (8 h) or daily report ending at `to` (event time; default the latest). */
+  /** The optimizer's shift (8 h) or daily report ending at `to` (default the latest). */
   'reports.optimization': call({
-    request: z.object({ period: z.enum(['shift', 'day']), to: z.number().int().optional(), format: z.enum(['csv', 'pdf']) }).strict(),
+    request: z.object({ period: z.enum(['shift', 'day']), to: eventMs(z.number().int()).optional(), format: z.enum(['csv', 'pdf']) }).strict(),
     response: FileSchema,
     permission: 'view',
     audited: false,

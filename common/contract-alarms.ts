@@ -3,6 +3,7 @@
  * spread into `calls` and `events` of contract.ts, so every transport carries it like any other call.
  */
 import { z } from 'zod';
+import { eventMs } from './time';
 import type { Permission } from './roles';
 
 const call = <Req extends z.ZodType, Res extends z.ZodType>(spec: { request: Req; response: Res; permission: Permission; audited: boolean }) => spec;
@@ -44,8 +45,8 @@ export const AlarmSchema = z.object({
   /** The process condition, whatever the state: a shelved alarm can be active underneath. */
   active: z.boolean(),
   message: z.string(),
-  /** Event time of the current occurrence's activation. */
-  raisedAt: z.number().nullable(),
+  /** The current occurrence's activation. */
+  raisedAt: eventMs().nullable(),
   clearedAt: z.number().nullable(),
   ackedAt: z.number().nullable(),
   ackedBy: z.string().nullable(),

@@ -4,6 +4,7 @@
  * engineers and administrators: it shows database paths and SQL. Spread into `calls` of contract.ts.
  */
 import { z } from 'zod';
+import { wallMs } from './time';
 import { AgentStatusSchema } from './contract-agents';
 import { AlarmPrioritySchema } from './contract-alarms';
 import { FieldSourceHealthSchema, HistorianHealthSchema } from './contract-connectors';
@@ -28,7 +29,7 @@ export const CallStatsRowSchema = LatencySchema.extend({
 });
 export type CallStatsRow = z.infer<typeof CallStatsRowSchema>;
 
-export const SlowQuerySchema = z.object({ at: z.number(), ms: z.number(), connection: z.string(), sql: z.string() });
+export const SlowQuerySchema = z.object({ at: wallMs(), ms: z.number(), connection: z.string(), sql: z.string() });
 export type SlowQuery = z.infer<typeof SlowQuerySchema>;
 
 export const BackupResultSchema = z.object({ at: z.number(), ok: z.boolean(), file: z.string().nullable(), bytes: z.number().nullable(), error: z.string().nullable() });
@@ -47,7 +48,7 @@ export const DiagnosticsThresholdsSchema = z.object({
 export type DiagnosticsThresholds = z.infer<typeof DiagnosticsThresholdsSchema>;
 
 export const DiagnosticsSnapshotSchema = z.object({
-  at: z.number(),
+  at: wallMs(),
   uptimeS: z.number(),
   broker: z.object({ url: z.string(), embedded: z.boolean(), state: z.string(), lastError: z.string().nullable() }),
   /** Modbus TCP devices and OPC UA servers; empty when none is configured. */
@@ -64,7 +65,7 @@ export const DiagnosticsSnapshotSchema = z.object({
     detail: z.string(),
     list: z.array(ModelStatusSchema),
     /** Each live scoring run, from the tick that asks for it to its outputs. */
-    inference: LatencySchema.extend({ runs: z.number(), perSecond: z.number(), failures: z.number(), lastFailure: z.object({ at: z.number(), error: z.string() }).nullable() }),
+    inference: LatencySchema.extend({ runs: z.number(), perSecond: z.number(), failures: z.number(), lastFailure: z.object({ at: wallMs(), error: z.string() }).nullable() }),
   }),
   calls: z.object({ windowSeconds: z.number(), perSecond: z.number(), rows: z.array(CallStatsRowSchema) }),
   slowQueries: z.object({ thresholdMs: z.number(), total: z.number(), latest: z.array(SlowQuerySchema) }),

@@ -1,5 +1,6 @@
 /** Contract calls of the model outputs (anomaly, failure, RUL) for the machine screen. */
 import { z } from 'zod';
+import { eventMs } from './time';
 import type { Permission } from './roles';
 
 const spec = <Req extends z.ZodType, Res extends z.ZodType>(s: { request: Req; response: Res; permission: Permission; audited: boolean }) => s;
@@ -9,7 +10,7 @@ const Contributor = z.object({ sensor: z.string(), contribution: z.number() });
 
 export const AnomalyOutputSchema = z.object({
   machineId: z.string(),
-  ts: z.number(),
+  ts: eventMs(),
   state: z.enum(['calibrating', 'normal', 'anomaly', 'uncertain']),
   score: z.number().nullable(),
   threshold: z.number().nullable(),
@@ -19,7 +20,7 @@ export const AnomalyOutputSchema = z.object({
 });
 export const FailureOutputSchema = z.object({
   machineId: z.string(),
-  ts: z.number(),
+  ts: eventMs(),
   state: z.enum(['ok', 'uncertain']),
   pFailure: z.number().nullable(),
   predictedFailure: z.boolean().nullable(),
@@ -29,7 +30,7 @@ export const FailureOutputSchema = z.object({
 });
 export const RulOutputSchema = z.object({
   machineId: z.string(),
-  ts: z.number(),
+  ts: eventMs(),
   state: z.enum(['ok', 'uncertain']),
   rul: z.number().nullable(),
   low: z.number().nullable(),
@@ -57,14 +58,14 @@ export type OperatingState = z.infer<typeof OperatingStateSchema>;
 /** Load bands within running, from the machine's own range of its state signal. */
 export const LOAD_BANDS = ['idle', 'low', 'mid', 'high'] as const;
 
-/** A machine watched closer for a while: its anomaly thresholds are multiplied by factor (0 < factor <= 1) until `until`, event time. */
-export const HeighteningSchema = z.object({ until: z.number(), factor: z.number().gt(0).max(1), reason: z.string() });
+/** A machine watched closer for a while: its anomaly thresholds are multiplied by factor (0 < factor <= 1) until `until`. */
+export const HeighteningSchema = z.object({ until: eventMs(), factor: z.number().gt(0).max(1), reason: z.string() });
 export type Heightening = z.infer<typeof HeighteningSchema>;
 
 export const ConditionOutputSchema = z.object({
   machineId: z.string(),
-  /** Event time of the newest reading judged. */
-  ts: z.number(),
+  /** The newest reading judged. */
+  ts: eventMs(),
   operatingState: OperatingStateSchema,
   /** Index into LOAD_BANDS; null when off or unknown. */
   band: z.number().int().min(0).max(3).nullable(),
@@ -74,8 +75,8 @@ export const ConditionOutputSchema = z.object({
   /** learning: the normal model is not yet fitted; monitoring: judged against it. */
   phase: z.enum(['learning', 'monitoring']),
   learning: z.object({
-    /** Event time of the machine's first reading, and hours of each band seen so far. */
-    since: z.number().nullable(),
+    /** The machine's first reading, and hours of each band seen so far. */
+    since: eventMs().nullable(),
     hoursSeen: z.number(),
     hoursNeeded: z.number(),
     bands: z.array(z.object({ band: z.enum(LOAD_BANDS), hours: z.number(), ready: z.boolean() })),
@@ -105,7 +106,7 @@ export const ConditionOutputSchema = z.object({
   communicationLost: z.boolean(),
   /** Why there is no judgement, or what the prediction rests on ('no degradation trend'). */
   detail: z.string().nullable(),
-  /** Heightened monitoring the plant optimizer asked for: thresholds times factor until `until` (event time); optional, so outputs stored before it still parse. */
+  /** Heightened monitoring the plant optimizer asked for: thresholds times factor until `until`; optional, so outputs stored before it still parse. */
   heightened: HeighteningSchema.nullable().optional(),
 });
 export type ConditionOutput = z.infer<typeof ConditionOutputSchema>;
@@ -116,8 +117,8 @@ export const ConditionSummarySchema = ConditionOutputSchema.pick({ machineId: tr
 });
 export type ConditionSummary = z.infer<typeof ConditionSummarySchema>;
 
-export const HealthPointSchema = z.object({ ts: z.number(), health: z.number(), rulHours: z.number().nullable() });
-export const StateSpanSchema = z.object({ from: z.number(), to: z.number(), state: OperatingStateSchema });
+export const HealthPointSchema = z.object({ ts: eventMs(), health: z.number(), rulHours: z.number().nullable() });
+export const StateSpanSchema = z.object({ from: eventMs(), to: eventMs(), state: OperatingStateSchema });
 /** The shares of a time range by operating state: availability and downtime come from these. */
 export const StateTotalsSchema = z.object({ machineId: z.string(), from: z.number(), to: z.number(), hours: z.record(OperatingStateSchema, z.number()) });
 
@@ -168,7 +169,7 @@ export const modelCalls = {
     permission: 'view',
     audited: false,
   }),
-  /** Operating-state history: spans in event time, and hours per state over the range. */
+  /** Operating-state history: spans, and hours per state over the range. */
   'models.stateHistory': spec({
     request: z.object({ machineId: MachineId, from: z.number().int(), to: z.number().int() }).strict().refine((r) => r.to > r.from, { message: 'to must be after from' }),
     response: z.object({ spans: z.array(StateSpanSchema), totals: StateTotalsSchema }),

@@ -3,6 +3,7 @@
  * contract, spread into `calls` of contract.ts like the alarm and voice halves.
  */
 import { z } from 'zod';
+import { wallMs } from './time';
 import { RoleSchema, type Permission } from './roles';
 
 const call = <Req extends z.ZodType, Res extends z.ZodType>(spec: { request: Req; response: Res; permission: Permission; audited: boolean }) => spec;
@@ -26,7 +27,7 @@ export type Account = z.infer<typeof AccountSchema>;
 
 export const AuditRecordSchema = z.object({
   id: z.number(),
-  at: z.number(),
+  at: wallMs(),
   userId: z.number().nullable(),
   username: z.string().nullable(),
   action: z.string(),

@@ -3,6 +3,7 @@
  * event that carries synthesised speech to the renderer. Spread into the tables of ./contract.
  */
 import { z } from 'zod';
+import { wallMs } from './time';
 import type { Permission } from './roles';
 
 // A local twin of contract.ts's helper: importing it from there would make the two modules a cycle.
@@ -44,7 +45,7 @@ export type VoiceSettingsPatch = z.infer<typeof VoiceSettingsPatchSchema>;
 
 export const VoiceLogEntrySchema = z.object({
   id: z.number(),
-  at: z.number(),
+  at: wallMs(),
   text: z.string(),
   priority: VoicePrioritySchema,
   alarmIds: z.array(z.string()),

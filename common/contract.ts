@@ -4,6 +4,7 @@
  * carries it, validated on both sides and checked against the caller's role.
  */
 import { z } from 'zod';
+import { eventMs } from './time';
 import { agentCalls, agentEvents } from './contract-agents';
 import { alarmCalls, alarmEvents } from './contract-alarms';
 import { areaCalls } from './contract-area';
@@ -67,8 +68,8 @@ export const HistoryRequestSchema = z
   .object({
     machineId: z.string().min(1).max(256),
     sensors: z.array(z.string().min(1).max(128)).max(64).optional(),
-    from: z.number().int(),
-    to: z.number().int(),
+    from: eventMs(z.number().int()),
+    to: eventMs(z.number().int()),
     /** The screen's width in points: the store picks the finest resolution that stays under it. */
     maxPoints: z.number().int().min(10).max(1_000_000).default(2_000),
     resolution: ResolutionSchema.optional(),
@@ -83,7 +84,7 @@ export const SeriesSchema = z.object({
   min: z.array(z.number().nullable()).optional(),
   max: z.array(z.number().nullable()).optional(),
 });
-export const HistorySchema = z.object({ machineId: z.string(), resolution: ResolutionSchema, from: z.number(), to: z.number(), series: z.array(SeriesSchema) });
+export const HistorySchema = z.object({ machineId: z.string(), resolution: ResolutionSchema, from: eventMs(), to: eventMs(), series: z.array(SeriesSchema) });
 export type History = z.infer<typeof HistorySchema>;
 
 export const calls = {
@@ -134,15 +135,15 @@ export type CallResponse<N extends CallName> = z.output<Calls[N]['response']>;
 export const CALL_NAMES = Object.keys(calls) as CallName[];
 export const isCallName = (name: unknown): name is CallName => typeof name === 'string' && Object.hasOwn(calls, name);
 
-export const LiveReadingSchema = z.object({ machineId: z.string(), ts: z.number(), metrics: z.record(z.string(), z.number()) });
+export const LiveReadingSchema = z.object({ machineId: z.string(), ts: eventMs(), metrics: z.record(z.string(), z.number()) });
 export type LiveReading = z.infer<typeof LiveReadingSchema>;
 
 /** Pushed from main to every logged-in renderer; all need at least the 'view' permission. */
 export const events = {
   /** High-rate telemetry, batched; the renderer feeds it to stores and charts, never to React state. */
   telemetry: z.object({ readings: z.array(LiveReadingSchema) }),
-  /** Machines discovered, or whose state or sensor quality changed. */
-  machines: z.object({ machines: z.array(MachineSchema) }),
+  /** Machines discovered, or whose state or sensor quality changed; `removed`: ids an engineer retired, which every console drops. */
+  machines: z.object({ machines: z.array(MachineSchema), removed: z.array(z.string()).optional() }),
   health: HealthSchema,
   ...alarmEvents,
   ...voiceEvents,

@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { eventMs, wallMs, type EventMs, type WallMs } from './time';
 
-/** One decoded message from one machine, stamped with the device's own time (event time). */
+/** One decoded message from one machine, stamped with the device's own time. */
 export interface Reading {
   machineId: string;
-  /** Device timestamp, epoch ms. Features, rollups and alarms use this, never wall time. */
-  ts: number;
+  /** Features, rollups and alarms use this, never receivedAt. */
+  ts: EventMs;
   metrics: Record<string, number>;
-  /** Wall time the message reached ingest, epoch ms; used only for latency and staleness. */
-  receivedAt: number;
+  /** When the message reached ingest; used only for latency and staleness. */
+  receivedAt: WallMs;
 }
 
 export const MachineStateSchema = z.enum(['online', 'stale', 'offline']);
@@ -15,7 +16,7 @@ export type MachineState = z.infer<typeof MachineStateSchema>;
 
 export const SensorStatusSchema = z.object({
   value: z.number().nullable(),
-  ts: z.number(),
+  ts: eventMs(),
   /**
    * good: fresh value; stale: no update within the watchdog period; offline: the source said it is gone;
    * bad / uncertain: the source marked the value so (an OPC UA status), and it is never scored as normal.
@@ -31,14 +32,14 @@ export type SensorStatus = z.infer<typeof SensorStatusSchema>;
 export interface QualityMark {
   machineId: string;
   sensor: string;
-  /** Event time: the source's timestamp where it gives one. */
-  ts: number;
+  /** The source's timestamp where it gives one. */
+  ts: EventMs;
   quality: 'bad' | 'uncertain';
   /** The source's own name for the status, e.g. BadSensorFailure. */
   status: string;
   /** The value sent with the status, when it is a finite number. */
   value: number | null;
-  receivedAt: number;
+  receivedAt: WallMs;
 }
 
 /** A low..high pair in the metric's unit; low < high is checked where it enters. */
@@ -64,8 +65,8 @@ export const MachineSchema = z.object({
   area: z.string(),
   type: z.string(),
   protocol: z.enum(['json', 'sparkplug', 'modbus', 'opcua']),
-  firstSeen: z.number(),
-  lastSeen: z.number(),
+  firstSeen: wallMs(),
+  lastSeen: wallMs(),
   state: MachineStateSchema,
   sensors: z.record(z.string(), SensorStatusSchema),
   /** Per metric, from meta, Sparkplug properties and engineer edits (machine over type over source); absent when nothing says. */
@@ -94,7 +95,7 @@ export const QuarantineReasonSchema = z.enum(QUARANTINE_REASONS);
 export type QuarantineReason = z.infer<typeof QuarantineReasonSchema>;
 
 export const QuarantineEntrySchema = z.object({
-  at: z.number(),
+  at: wallMs(),
   topic: z.string(),
   reason: QuarantineReasonSchema,
   detail: z.string(),

@@ -1,9 +1,11 @@
+import type { MonoMs, WallMs } from '../common/time';
+
 /**
- * The runtime's clocks. Wall time is when people act and what they read; tests inject their own.
- * Monotonic time measures durations and budgets, and never jumps when the system clock is set.
+ * The runtime's clocks. WallMs is when people act and what they read; tests inject their own.
+ * MonoMs measures durations and budgets, and never jumps when the system clock is set.
  */
 export interface Clock {
-  now(): number;
+  now(): WallMs;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
@@ -14,7 +16,7 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-export const monotonic = (): number => performance.now();
+export const monotonic = (): MonoMs => performance.now();
 
 /** The system's timers under a wall clock that may be injected. */
-export const wallClock = (now: () => number): Clock => ({ ...systemClock, now });
+export const wallClock = (now: () => WallMs): Clock => ({ ...systemClock, now });

@@ -11,10 +11,11 @@ import type { Quarantine } from './ingest/quarantine';
 import type { IngestStats } from './pipeline/ingest-stats';
 import { databaseBytes } from './store/database-file';
 import type { TelemetryWriter } from './store/telemetry-writer';
+import type { WallMs } from '../common/time';
 
 export interface HealthParts {
-  now(): number;
-  startedAt: number;
+  now(): WallMs;
+  startedAt: WallMs;
   /** Without the credentials a URL may carry. */
   brokerUrl: string;
   embeddedBroker: boolean;

@@ -15,12 +15,13 @@ import type { FanOut } from './pipeline/fan-out';
 import type { IngestStats } from './pipeline/ingest-stats';
 import type { AuditLog } from './store/audit-log';
 import type { Db } from './store/open-database';
+import type { WallMs } from '../common/time';
 
 export interface AlarmInputs {
   config: AppConfig;
   db: Db;
   audit: AuditLog;
-  now(): number;
+  now(): WallMs;
   log(message: string): void;
   appLog: AppLog;
   inference: ModelStage;

@@ -19,6 +19,7 @@ import type { EngRepository } from './store/eng-repository';
 import type { MachineRepository } from './store/machines';
 import type { ReadingMarks } from './store/reading-marks';
 import type { TelemetryWriter } from './store/telemetry-writer';
+import type { WallMs } from '../common/time';
 
 /** The machines the store knows, with their saved units, before the first message: the gate counts them and the registry shows them. */
 export function seedMachines(machines: MachineRepository, engRepo: EngRepository, registry: MachineRegistry, gate: CardinalityGate): void {
@@ -41,7 +42,7 @@ export interface ReadingPathInputs {
   writer: TelemetryWriter;
   eng: EngService;
   alarms: AlarmService;
-  now(): number;
+  now(): WallMs;
   log(message: string): void;
   /** Told of each batch once it is handed to the writer (the historian notes late readings). */
   appended(batch: Reading[]): void;

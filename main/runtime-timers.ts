@@ -10,6 +10,7 @@ import type { ModelStage } from './inference/model-stage';
 import type { FanOut } from './pipeline/fan-out';
 import type { IngestStats } from './pipeline/ingest-stats';
 import type { LiveTelemetry } from './pipeline/live-telemetry';
+import type { WallMs } from '../common/time';
 
 const LIVE_PUSH_MS = 250;
 const WATCHDOG_MS = 1000;
@@ -30,7 +31,7 @@ export interface PeriodicInputs {
   health(): Health;
   persistMachines(changed: readonly Machine[]): void;
   emit(name: EventName, payload: unknown): void;
-  now(): number;
+  now(): WallMs;
   log(message: string): void;
 }
 

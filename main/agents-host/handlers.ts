@@ -15,6 +15,7 @@ import type { CallContext, Handlers } from '../ipc/router';
 import type { RepairGuide } from './maintenance/repair-guide';
 import { kpiExport, kpiRows, optimizationReport, purchaseOrderDocument, reportPeriod } from './reports/reports';
 import type { AgentHost } from './host';
+import { wallFromEvent, type EventMs, type WallMs } from '../../common/time';
 
 export type AgentHandlers = Pick<Handlers, Exclude<AgentCallName, 'voice.repairSteps'>>;
 
@@ -33,7 +34,7 @@ function needsSupervisor(ctx: CallContext): void {
 /** Hours before the last day form the baseline period; the last day is the reporting period. */
 const REPORTING_MS = DAY_MS;
 
-export function energySummary(host: AgentHost, config: AppConfig['agents'], plant: AppConfig['plant'], ts: number): EnergySummary {
+export function energySummary(host: AgentHost, config: AppConfig['agents'], plant: AppConfig['plant'], ts: EventMs): EnergySummary {
   // "Today" is the plant's calendar day: 23 or 25 hours long where daylight saving changes.
   const dayStart = startOfLocalDay(plant.timeZone, ts);
   const { price, period } = tariffPrice(config.tariff, ts, plant.timeZone);
@@ -79,11 +80,11 @@ export interface TicketHooks {
   /** A ticket closed with a confirmed failure type: the condition monitor labels the episode behind it. */
   closed?(ticket: { id: number; machineId: string | null; createdAt: number }, failureType: string, username: string): void;
   /** Shift log entries written in [from, to), which go out with the shift and daily reports. */
-  shiftLogEntries?(from: number, to: number): ShiftLogEntry[];
+  shiftLogEntries?(from: WallMs, to: WallMs): ShiftLogEntry[];
 }
 
-export function createAgentHandlers(host: AgentHost, config: AppConfig['agents'], plant: AppConfig['plant'], clock: { now(): number; eventTime(): number }, hooks: TicketHooks = {}): AgentHandlers {
-  const latestHourEnd = () => (host.kpis.latestHour() ?? Math.floor(clock.eventTime() / HOUR_MS) * HOUR_MS - HOUR_MS) + HOUR_MS;
+export function createAgentHandlers(host: AgentHost, config: AppConfig['agents'], plant: AppConfig['plant'], clock: { now(): WallMs; eventTime(): EventMs }, hooks: TicketHooks = {}): AgentHandlers {
+  const latestHourEnd = (): EventMs => (host.kpis.latestHour() ?? Math.floor(clock.eventTime() / HOUR_MS) * HOUR_MS - HOUR_MS) + HOUR_MS;
   return {
     'agents.decisions': (q) => host.decisions.list(q),
     'agents.messages': (q) => host.decisions.messages(q),
@@ -180,7 +181,7 @@ export function createAgentHandlers(host: AgentHost, config: AppConfig['agents']
       // A plant day can have 25 hours; two days back covers any shift or day.
       const decisions = host.decisions.list({ fromTs: end - 2 * DAY_MS, limit: 5000 });
       const { from } = reportPeriod(period, end, plant.timeZone, plant.shiftStartHours);
-      const shiftLog = hooks.shiftLogEntries?.(from, end);
+      const shiftLog = hooks.shiftLogEntries?.(wallFromEvent(from), wallFromEvent(end));
       return optimizationReport({ period, to: end, machines, hours: byMachine, decisions, co2KgPerKwh: config.emissions.locationKgPerKwh, timeZone: plant.timeZone, shiftStartHours: plant.shiftStartHours, shiftLog }, format);
     },
   };

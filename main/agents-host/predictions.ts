@@ -6,6 +6,7 @@
 import { DAY_MS, HOUR_MS, riskRank, type Prediction, type RiskLevel } from '../../agents/model';
 import type { ConditionOutput } from '../../common/contract-models';
 import type { ModelOutput } from '../inference/model-stage';
+import type { EventMs } from '../../common/time';
 
 /** Failure-probability bands of the risk levels; the alarm engine raises its predictive alarm at 0.7 too. */
 export const riskOf = (p: number): RiskLevel => (p >= 0.7 ? 'high' : p >= 0.4 ? 'medium' : 'low');
@@ -22,12 +23,12 @@ export class PredictionWindow {
     if (!prev || riskRank(p.riskLevel) > riskRank(prev.riskLevel) || (p.riskLevel === prev.riskLevel && p.ts > prev.ts)) this.byKey.set(key, p);
   }
 
-  hasModel(machineId: string, since: number): boolean {
+  hasModel(machineId: string, since: EventMs): boolean {
     return (this.fromModel.get(machineId) ?? Number.NEGATIVE_INFINITY) >= since;
   }
 
   /** The past day up to `ts`; older entries are dropped on the way. */
-  window(ts: number): Prediction[] {
+  window(ts: EventMs): Prediction[] {
     const out: Prediction[] = [];
     for (const [key, p] of this.byKey) {
       if (p.ts <= ts - DAY_MS) this.byKey.delete(key);

@@ -8,6 +8,7 @@ import type { AuditEntry } from '../audit/audit-port';
 import { Listeners } from '../primitives/listeners';
 import type { AlarmStore, NewJournalEntry, StoredAlarm } from './alarm-store';
 import { NORMAL, transition, type AlarmEvent, type AlarmStatus, type AnnunciateReason } from './state-machine';
+import type { WallMs } from '../../common/time';
 
 export interface AlarmUser {
   /** null for a user of another console: user ids are local to each console's store. */
@@ -29,7 +30,7 @@ export interface Actor {
 
 export interface AlarmCoreOptions {
   store: AlarmStore;
-  now(): number;
+  now(): WallMs;
   console: string;
   log(message: string): void;
   newId(): string;

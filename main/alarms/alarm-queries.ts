@@ -6,6 +6,7 @@ import { CallFailure } from '../../common/errors';
 import type { AlarmStore, StoredAlarm } from './alarm-store';
 import { view } from './alarm-core';
 import { computeKpis, consoleOf, detectFloods, isAnnunciation, TEN_MINUTES } from './kpis';
+import type { WallMs } from '../../common/time';
 
 const DAY = 86_400_000;
 /** alarms.kpis reads the journal on the ingest thread: a quarter and 200,000 events bound what one call costs. */
@@ -15,7 +16,7 @@ const PRIORITY_RANK = Object.fromEntries(ALARM_PRIORITIES.map((p, i) => [p, i]))
 
 export interface AlarmQueriesOptions {
   store: AlarmStore;
-  now(): number;
+  now(): WallMs;
   /** The alarm points as they are now. */
   alarms(): Iterable<StoredAlarm>;
 }

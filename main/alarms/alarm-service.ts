@@ -24,6 +24,7 @@ import { LimitConfig, type MachineLimits } from './limit-config';
 import { LimitEvaluator, type LimitChange, type MetaLimits } from './limits';
 import { RemoteMerge, type OperatorAction } from './remote-merge';
 import type { AlarmEvent, AnnunciateReason } from './state-machine';
+import type { WallMs } from '../../common/time';
 
 export type { AlarmPoint, AlarmUser } from './alarm-core';
 export type { OperatorAction, OperatorKind } from './remote-merge';
@@ -31,7 +32,7 @@ export type { OperatorAction, OperatorKind } from './remote-merge';
 export interface AlarmServiceOptions {
   store: AlarmStore;
   /** Wall clock, for operator actions, shelf expiry and system alarms. */
-  now(): number;
+  now(): WallMs;
   /** This console's name in the journal and on the wire. */
   console: string;
   log(message: string): void;

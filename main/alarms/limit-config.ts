@@ -10,10 +10,11 @@ import type { AuditEntry } from '../audit/audit-port';
 import type { AlarmStore } from './alarm-store';
 import type { AlarmUser } from './alarm-core';
 import { defaultLimits, effectiveLimits, isHighLevel, type MetaLimits, type StoredLimit } from './limits';
+import type { WallMs } from '../../common/time';
 
 export interface LimitConfigOptions {
   store: AlarmStore;
-  now(): number;
+  now(): WallMs;
   log(message: string): void;
   /** See AlarmServiceOptions.statesFromMonitor. */
   statesFromMonitor?: boolean;

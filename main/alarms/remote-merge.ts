@@ -7,6 +7,7 @@
 import type { AlarmStore } from './alarm-store';
 import type { AlarmCore, AlarmPoint, Actor } from './alarm-core';
 import type { AlarmEvent } from './state-machine';
+import type { WallMs } from '../../common/time';
 
 export type OperatorKind = 'ack' | 'shelve' | 'unshelve' | 'remove-from-service' | 'return-to-service';
 
@@ -30,7 +31,7 @@ export interface OperatorAction {
 export interface RemoteMergeOptions {
   core: AlarmCore;
   store: AlarmStore;
-  now(): number;
+  now(): WallMs;
   /** The longest shelf this console allows. */
   maxShelveMs: number;
   /** How far ahead of this console's clock another console's action may be dated; later ones are refused. */

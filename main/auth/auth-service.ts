@@ -8,6 +8,7 @@ import type { User } from '../../common/contract';
 import { CallFailure } from '../../common/errors';
 import { hashPassword, verifyPassword, type ScryptParams } from './password';
 import type { Session, SessionTable } from './sessions';
+import type { WallMs } from '../../common/time';
 
 export interface StoredUser {
   id: number;
@@ -36,7 +37,7 @@ export interface UserStore {
 export interface AuthOptions {
   users: UserStore;
   sessions: SessionTable;
-  now: () => number;
+  now: () => WallMs;
   maxFailures?: number;
   lockoutMs?: number;
   scrypt?: ScryptParams;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { User } from '../../common/contract';
+import type { WallMs } from '../../common/time';
 
 export interface Session {
   token: string;
@@ -21,7 +22,7 @@ export class SessionTable {
   private readonly sessions = new Map<string, Session>();
 
   constructor(
-    private readonly now: () => number,
+    private readonly now: () => WallMs,
     private readonly idleMs = 12 * 3600_000,
     private readonly lockAfterMs: number | null = null,
     private readonly maxAgeMs: number | null = null,

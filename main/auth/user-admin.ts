@@ -8,6 +8,7 @@ import { CallFailure } from '../../common/errors';
 import { UsernameTakenError, type UserRecord } from '../store/users';
 import { hashPassword, type ScryptParams } from './password';
 import type { SessionTable } from './sessions';
+import type { WallMs } from '../../common/time';
 
 export interface UserAdminStore {
   list(): UserRecord[];
@@ -19,7 +20,7 @@ export interface UserAdminStore {
 export interface UserAdminOptions {
   users: UserAdminStore;
   sessions: Pick<SessionTable, 'closeUser'>;
-  now: () => number;
+  now: () => WallMs;
   scrypt?: ScryptParams;
 }
 

@@ -20,6 +20,7 @@ import { localOutbox } from '../historian/local-outbox';
 import type { Db } from '../store/open-database';
 import type { SettingsRepository } from '../store/settings';
 import type { FieldSourceHealth, HistorianHealth } from '../../common/contract-connectors';
+import type { WallMs } from '../../common/time';
 
 export interface ConnectorsDeps {
   config: AppConfig;
@@ -33,7 +34,7 @@ export interface ConnectorsDeps {
   /** Bad and Uncertain values (OPC UA status codes): stored and shown marked, never scored. */
   marks(marks: QualityMark[], protocol: Protocol): void;
   log(message: string): void;
-  now(): number;
+  now(): WallMs;
   defaultConsole: string;
 }
 

@@ -7,6 +7,7 @@
 import type { AlarmPriority } from '../../common/contract-alarms';
 import type { CallStatsRow, DiagnosticsThresholds } from '../../common/contract-diagnostics';
 import type { Condition } from '../alarms/conditions';
+import type { WallMs } from '../../common/time';
 
 export const DIAGNOSTIC_ALARMS = {
   modelFailure: 'system:model-failure',
@@ -25,7 +26,7 @@ export const DIAGNOSTIC_PRIORITY: Record<DiagnosticAlarmId, AlarmPriority> = {
 export interface DiagnosticSample {
   calls: readonly CallStatsRow[];
   /** The latest failed scoring run; null while none has failed. */
-  modelFailure: { at: number; error: string } | null;
+  modelFailure: { at: WallMs; error: string } | null;
   thresholds: DiagnosticsThresholds;
 }
 
@@ -40,7 +41,7 @@ const worst = (rows: readonly CallStatsRow[], value: (r: CallStatsRow) => number
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
 
-export function diagnosticConditions(s: DiagnosticSample, at: number, wasActive: (alarmId: string) => boolean): Condition[] {
+export function diagnosticConditions(s: DiagnosticSample, at: WallMs, wasActive: (alarmId: string) => boolean): Condition[] {
   const t = s.thresholds;
   const sys = (alarmId: DiagnosticAlarmId, active: boolean, message: string, value: number | null, limit: number | null): Condition => ({ alarmId, machineId: '', source: 'system', priority: DIAGNOSTIC_PRIORITY[alarmId], message, active, at, value, limit });
   // Only calls made often enough in the window are judged; a call that stops being made clears its alarm.

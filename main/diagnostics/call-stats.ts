@@ -5,6 +5,7 @@
  */
 import type { CallStatsRow } from '../../common/contract-diagnostics';
 import { RollingWindow, type Outcome } from './rolling-window';
+import type { WallMs } from '../../common/time';
 
 /** An error the application made: the call reached its handler and failed inside. Everything else non-ok is the caller's. */
 export const outcomeOf = (code: 'ok' | string): Outcome => (code === 'ok' ? 'ok' : code === 'internal' ? 'error' : 'refused');
@@ -14,7 +15,7 @@ export class CallStats {
 
   constructor(
     readonly windowSeconds: number,
-    private readonly now: () => number,
+    private readonly now: () => WallMs,
   ) {}
 
   /** `code` is 'ok' or the error code the caller got. */

@@ -5,12 +5,13 @@
  * iterate() is left alone: its cost is spread over the caller's loop.
  */
 import type { Db } from '../store/open-database';
+import type { MonoMs } from '../../common/time';
 
 export type QueryObserver = (sql: string, ms: number) => void;
 
 const TIMED = ['run', 'get', 'all'] as const;
 
-export function timeQueries(db: Db, observe: QueryObserver, monotonic: () => number = () => performance.now()): void {
+export function timeQueries(db: Db, observe: QueryObserver, monotonic: () => MonoMs = () => performance.now()): void {
   const timed = <A extends unknown[], R>(sql: string, fn: (...args: A) => R, self: unknown) =>
     function (...args: A): R {
       const t0 = monotonic();

@@ -16,6 +16,7 @@ import { CallStats } from './call-stats';
 import type { DiagnosticsConfig } from './diagnostics-config';
 import { InferenceRuns } from './inference-runs';
 import { SlowQueryLog } from './slow-queries';
+import type { EventMs, WallMs } from '../../common/time';
 
 /** Quarantined entries shown on the screen; the quarantine screen call gives more. */
 const LATEST_QUARANTINED = 10;
@@ -32,7 +33,7 @@ export interface DiagnosticsSources {
   quarantineLatest(limit: number): QuarantineEntry[];
   models(): z.output<typeof ModelStatusSchema>[];
   backup: { hourUtc: number | null; dir: string; last(): BackupResult | null };
-  agents: { enabled: boolean; eventTime(): number | null; status(): z.output<typeof AgentStatusSchema>[] };
+  agents: { enabled: boolean; eventTime(): EventMs | null; status(): z.output<typeof AgentStatusSchema>[] };
   disk(): DiskSpace | null;
   /** The alarm service's view of one alarm, for the state of the diagnostics alarms. */
   alarm(alarmId: string): { active: boolean; priority: AlarmPriority; message: string } | undefined;
@@ -49,7 +50,7 @@ export function thresholdsOf(config: DiagnosticsConfig): DiagnosticsThresholds {
   };
 }
 
-export function createDiagnostics(config: DiagnosticsConfig, now: () => number) {
+export function createDiagnostics(config: DiagnosticsConfig, now: () => WallMs) {
   const thresholds = thresholdsOf(config);
   const calls = new CallStats(config.windowSeconds, now);
   const inference = new InferenceRuns(config.windowSeconds, now);

@@ -1,5 +1,6 @@
 /** The live scoring runs of the models: how long each took, and when one last failed. */
 import { RollingWindow } from './rolling-window';
+import type { WallMs } from '../../common/time';
 
 export interface InferenceSummary {
   runs: number;
@@ -9,16 +10,16 @@ export interface InferenceSummary {
   maxMs: number | null;
   /** Failed runs in the window. */
   failures: number;
-  lastFailure: { at: number; error: string } | null;
+  lastFailure: { at: WallMs; error: string } | null;
 }
 
 export class InferenceRuns {
   private readonly window: RollingWindow;
-  private last: { at: number; error: string } | null = null;
+  private last: { at: WallMs; error: string } | null = null;
 
   constructor(
     windowSeconds: number,
-    private readonly now: () => number,
+    private readonly now: () => WallMs,
   ) {
     this.window = new RollingWindow(windowSeconds, now);
   }
@@ -32,7 +33,7 @@ export class InferenceRuns {
     this.last = { at: this.now(), error };
   }
 
-  get lastFailure(): { at: number; error: string } | null {
+  get lastFailure(): { at: WallMs; error: string } | null {
     return this.last;
   }
 

@@ -3,6 +3,7 @@
  * buckets (exact), and the latest latencies in a bounded ring (for percentiles). The clock is
  * injected, so tests move time by hand.
  */
+import type { WallMs } from '../../common/time';
 
 export type Outcome = 'ok' | 'error' | 'refused';
 
@@ -29,13 +30,13 @@ const EMPTY = { second: -1, count: 0, errors: 0, refused: 0 };
 
 export class RollingWindow {
   private readonly buckets: { second: number; count: number; errors: number; refused: number }[];
-  private readonly samples: { at: number; ms: number }[] = [];
+  private readonly samples: { at: WallMs; ms: number }[] = [];
   private next = 0;
-  private readonly startedAt: number;
+  private readonly startedAt: WallMs;
 
   constructor(
     private readonly windowSeconds: number,
-    private readonly now: () => number,
+    private readonly now: () => WallMs,
     /** Latencies kept for percentiles; counts stay exact beyond it. */
     private readonly maxSamples = 2048,
   ) {

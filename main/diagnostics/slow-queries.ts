@@ -1,5 +1,6 @@
 /** Database statements slower than a threshold: the newest few kept for the screen, all of them counted. */
 import type { SlowQuery } from '../../common/contract-diagnostics';
+import type { WallMs } from '../../common/time';
 
 /** Long statements are cut here: the screen shows which one, not all of it. */
 const SQL_CHARS = 300;
@@ -10,7 +11,7 @@ export class SlowQueryLog {
 
   constructor(
     readonly thresholdMs: number,
-    private readonly now: () => number,
+    private readonly now: () => WallMs,
     private readonly keep = 30,
   ) {}
 

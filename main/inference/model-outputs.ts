@@ -2,6 +2,7 @@
 import { CalibrationSchema, type Calibration } from './calibration';
 import type { Db } from '../store/open-database';
 import { prepared } from '../store/prepared';
+import type { WallMs } from '../../common/time';
 
 export interface AnomalyEventRow {
   id: number;
@@ -25,7 +26,7 @@ interface EventRecord {
   contributors: string;
 }
 
-export function modelOutputRepository(db: Db, now: () => number) {
+export function modelOutputRepository(db: Db, now: () => WallMs) {
   return {
     /** In one transaction: the main connection syncs every commit to disk. */
     saveCalibrations(model: string, calibrations: ReadonlyMap<string, Calibration>): void {

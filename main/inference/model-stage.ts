@@ -15,6 +15,7 @@ import { FailureParamsSchema, FailureScorer, type FailureOutput } from './failur
 import type { ModelSet, ModelStatus } from './model-set';
 import { RulEstimator, type RulOutput } from './rul-estimator';
 import { RulParamsSchema } from './rul-input';
+import type { MonoMs } from '../../common/time';
 
 export type ModelOutput =
   | { model: 'anomaly'; output: AnomalyOutput }
@@ -50,8 +51,8 @@ export interface ModelStageOptions {
    * was the main thread's largest cost at plant-normal load.
    */
   persistEveryMs?: number;
-  /** Monotonic clock in ms; injected by tests. */
-  monotonic?: () => number;
+  /** Injected by tests. */
+  monotonic?: () => MonoMs;
 }
 
 export const DEFAULT_TICK_MS = 50;
@@ -76,11 +77,11 @@ export class ModelStage {
   private failureQueue = new Map<string, Reading>();
   private chain: Promise<unknown> = Promise.resolve();
   private scheduled: Promise<ModelOutput[]> | null = null;
-  private lastRunAt = Number.NEGATIVE_INFINITY;
+  private lastRunAt: MonoMs = Number.NEGATIVE_INFINITY;
   /** Machines with outputs newer than the store's; persist() writes their latest of each model. */
   private readonly unsaved = new Set<string>();
-  private lastPersistAt: number;
-  private readonly monotonic: () => number;
+  private lastPersistAt: MonoMs;
+  private readonly monotonic: () => MonoMs;
 
   constructor(private readonly options: ModelStageOptions) {
     const { models, repository } = options;

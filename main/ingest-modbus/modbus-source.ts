@@ -13,6 +13,7 @@ import { SourceEvents } from '../ingest/source-events';
 import { decodePoint } from './decode-registers';
 import type { ModbusBlock, ModbusDevice } from './modbus-config';
 import { planReads, type PlannedRead } from './register-plan';
+import { eventFromWall, type EventMs, type WallMs } from '../../common/time';
 
 /** connecting: never answered yet; ok: the last poll answered; lost: lostAfterFailures polls in a row failed. */
 export type DeviceState = 'connecting' | 'ok' | 'lost' | 'stopped';
@@ -32,8 +33,7 @@ export interface DeviceStatus {
 export interface ModbusSourceOptions {
   devices: readonly ModbusDevice[];
   quarantine: Quarantine;
-  /** Wall clock, epoch ms. */
-  clock?: () => number;
+  clock?: () => WallMs;
   backoff?: BackoffOptions;
 }
 
@@ -78,7 +78,7 @@ class DevicePoller {
   private failedPolls = 0;
   private exceptions = 0;
   private failuresInRow = 0;
-  private lastTs = 0;
+  private lastTs: EventMs = 0;
   /** Whether the device answered anything (values or an exception) in the current cycle. */
   private alive = false;
   private exceptionInCycle = false;
@@ -93,7 +93,7 @@ class DevicePoller {
     private readonly device: ModbusDevice,
     private readonly source: ModbusSource,
     private readonly quarantine: Quarantine,
-    private readonly clock: () => number,
+    private readonly clock: () => WallMs,
     backoff?: BackoffOptions,
   ) {
     this.backoff = new Backoff(backoff);
@@ -146,7 +146,7 @@ class DevicePoller {
     const now = this.clock();
     const due = this.plans.filter((p) => p.due <= now);
     const metrics: Record<string, number> = {};
-    let answeredAt: number | null = null;
+    let answeredAt: WallMs | null = null;
     let lostConnection = false;
     this.alive = false;
     this.exceptionInCycle = false;
@@ -173,7 +173,7 @@ class DevicePoller {
     if (!this.running) return;
     if (answeredAt !== null && Object.keys(metrics).length > 0) {
       // one row per machine and time in the store: a second reading in the same millisecond would replace the first
-      const ts = Math.max(answeredAt, this.lastTs + 1);
+      const ts = Math.max(eventFromWall(answeredAt), this.lastTs + 1);
       this.lastTs = ts;
       this.source.readingListeners.emit([{ machineId: this.device.machine.id, ts, metrics, receivedAt: answeredAt }], 'modbus');
     }

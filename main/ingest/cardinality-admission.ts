@@ -9,6 +9,7 @@ import type { Reading } from '../../common/telemetry';
 import type { CardinalityGate } from './cardinality-gate';
 import type { MachineMeta, Protocol } from './decoded';
 import type { Quarantine } from './quarantine';
+import type { WallMs } from '../../common/time';
 
 /** Admitted before they reach this path: the message router gates the MQTT decoders' output. */
 const GATED_AT_THE_ROUTER: ReadonlySet<Protocol> = new Set(['json', 'sparkplug']);
@@ -17,7 +18,7 @@ const EMPTY = new Uint8Array(0);
 export interface CardinalityAdmissionDeps {
   gate: Pick<CardinalityGate, 'admit' | 'admitMachine'>;
   quarantine: Pick<Quarantine, 'reject'>;
-  now(): number;
+  now(): WallMs;
 }
 
 export function createCardinalityAdmission(deps: CardinalityAdmissionDeps) {

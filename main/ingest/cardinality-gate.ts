@@ -6,6 +6,7 @@
  * engineer a limit is being hit.
  */
 import type { Reading } from '../../common/telemetry';
+import type { WallMs } from '../../common/time';
 
 export interface CardinalityLimits {
   maxMachines: number;
@@ -27,7 +28,7 @@ export class CardinalityGate {
   }
 
   /** Hot path: allocates only for a new machine or sensor; a reading with some sensors beyond the limit keeps the rest. */
-  admit(reading: Reading, now: number): Admission {
+  admit(reading: Reading, now: WallMs): Admission {
     let sensors = this.machines.get(reading.machineId);
     if (!sensors) {
       if (this.machines.size >= this.limits.maxMachines) return { reading: null, refused: this.refuse(`machine ${reading.machineId.slice(0, 256)} beyond the limit of ${this.limits.maxMachines} machines`, now) };
@@ -48,7 +49,7 @@ export class CardinalityGate {
   }
 
   /** Whether a meta message or birth may describe this machine (a known one, or room for a new one). */
-  admitMachine(machineId: string, now: number): string | null {
+  admitMachine(machineId: string, now: WallMs): string | null {
     if (this.machines.has(machineId)) return null;
     if (this.machines.size >= this.limits.maxMachines) return this.refuse(`machine ${machineId.slice(0, 256)} beyond the limit of ${this.limits.maxMachines} machines`, now);
     this.machines.set(machineId, new Set());
@@ -65,11 +66,11 @@ export class CardinalityGate {
   }
 
   /** Refusals since start, and the wall time of the last one (null: none). */
-  get refused(): { count: number; lastAt: number | null } {
+  get refused(): { count: number; lastAt: WallMs | null } {
     return { count: this.refusedCount, lastAt: this.lastRefused };
   }
 
-  private refuse(why: string, now: number): string {
+  private refuse(why: string, now: WallMs): string {
     this.refusedCount++;
     this.lastRefused = now;
     return why;

@@ -17,6 +17,7 @@ import type { Reading } from '../../common/telemetry';
 import { MAX_METRIC_NAME, MAX_METRICS, type MachineMeta, type Rejection } from './decoded';
 import { engFromJsonMeta } from './eng-info';
 import { implausibleEventTime, parseIsoTimestamp } from './event-time';
+import type { EventMs, WallMs } from '../../common/time';
 
 /** Longest machine id we accept; matches the history request limit of the contract. */
 export const MAX_MACHINE_ID = 256;
@@ -66,8 +67,8 @@ function telemetryMachineId(topic: string): string | null {
 export const isJsonTelemetryTopic = (topic: string) => topic.startsWith(PREFIX) && topic.endsWith(TELEMETRY_SUFFIX);
 export const isJsonMetaTopic = (topic: string) => topic.startsWith(PREFIX) && topic.endsWith(META_SUFFIX);
 
-function eventTime(ts: unknown, wallNow: number): number | string {
-  let value: number;
+function eventTime(ts: unknown, wallNow: WallMs): EventMs | string {
+  let value: EventMs;
   if (typeof ts === 'number') value = ts;
   else if (typeof ts === 'string') {
     value = parseIsoTimestamp(ts);
@@ -106,8 +107,8 @@ function checkMetrics(metrics: Record<string, unknown>): Rejection | null {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Decodes one telemetry message. `receivedAt` is the wall clock, used for receivedAt and the future-skew check. */
-export function decodeJsonTelemetry(topic: string, payload: Uint8Array, receivedAt: number, maxPayloadBytes: number): TelemetryResult {
+/** Decodes one telemetry message. `receivedAt` is also what the future-skew check measures against. */
+export function decodeJsonTelemetry(topic: string, payload: Uint8Array, receivedAt: WallMs, maxPayloadBytes: number): TelemetryResult {
   if (payload.byteLength > maxPayloadBytes) return reject('oversized', `${payload.byteLength} bytes > ${maxPayloadBytes}`);
   const machineId = telemetryMachineId(topic);
   if (machineId === null) return reject('unknown_topic', 'expected factory/<site>/<area>/<machine>/telemetry');

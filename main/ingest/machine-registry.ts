@@ -12,6 +12,7 @@ import type { Machine, MachineState, QualityMark, Reading, SensorEng, SensorStat
 import { mergeEng } from './eng-info';
 import { FirstSeenOrder } from '../primitives/first-seen-order';
 import type { MachineMeta, Protocol } from './decoded';
+import type { EventMs, WallMs } from '../../common/time';
 
 /** Receive intervals remembered per sensor for its median period. */
 const INTERVALS = 16;
@@ -19,9 +20,9 @@ const INTERVALS = 16;
 interface SensorRecord {
   /** null: the source marked the value Bad or Uncertain and sent no number with it. */
   value: number | null;
-  ts: number;
+  ts: EventMs;
   quality: SensorStatus['quality'];
-  lastReceived: number;
+  lastReceived: WallMs;
   intervals: Float64Array;
   intervalCount: number;
 }
@@ -33,8 +34,8 @@ interface MachineRecord {
   area: string;
   type: string;
   protocol: Protocol;
-  firstSeen: number;
-  lastSeen: number;
+  firstSeen: WallMs;
+  lastSeen: WallMs;
   state: MachineState;
   /** The source said it is gone (Sparkplug death); cleared by the next reading. */
   offline: boolean;
@@ -151,7 +152,7 @@ export class MachineRegistry {
   }
 
   /** Merges what a meta message or birth says; fields it does not give keep their value. */
-  applyMeta(meta: MachineMeta, now: number): void {
+  applyMeta(meta: MachineMeta, now: WallMs): void {
     const machine = this.machines.get(meta.id) ?? this.discover(meta.id, meta.protocol, now);
     machine.name = meta.name;
     machine.site = meta.site;
@@ -187,7 +188,7 @@ export class MachineRegistry {
   }
 
   /** Runs the watchdog at wall time `now` and returns every machine changed since the last tick. */
-  tick(now: number): Machine[] {
+  tick(now: WallMs): Machine[] {
     const staleAfterMs = this.options.staleAfterMs;
     for (const machine of this.machines.values()) {
       let qualityChanged = false;
@@ -227,7 +228,7 @@ export class MachineRegistry {
     return this.machines.size;
   }
 
-  private discover(id: string, protocol: Protocol, now: number): MachineRecord {
+  private discover(id: string, protocol: Protocol, now: WallMs): MachineRecord {
     const machine: MachineRecord = { id, ...placeOf(id), type: 'unknown', protocol, firstSeen: now, lastSeen: now, state: 'stale', offline: false, order: new FirstSeenOrder(), sensors: [] };
     this.machines.set(id, machine);
     this.changed.add(machine);

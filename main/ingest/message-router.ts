@@ -9,6 +9,7 @@ import type { MachineMeta, Protocol, PublishAction, Rejection } from './decoded'
 import { decodeJsonMeta, decodeJsonTelemetry, isJsonMetaTopic, isJsonTelemetryTopic } from './json-telemetry';
 import type { Quarantine } from './quarantine';
 import type { SparkplugDecoder } from './sparkplug';
+import type { WallMs } from '../../common/time';
 
 export interface RouterSinks {
   /** One call per message that yielded readings (see MqttSource for why no further batching). */
@@ -31,7 +32,7 @@ export interface RouterDeps {
 export class MessageRouter {
   constructor(private readonly deps: RouterDeps) {}
 
-  route(topic: string, payload: Uint8Array, receivedAt: number): void {
+  route(topic: string, payload: Uint8Array, receivedAt: WallMs): void {
     try {
       this.dispatch(topic, payload, receivedAt);
     } catch (err) {
@@ -41,11 +42,11 @@ export class MessageRouter {
   }
 
   /** Lets the Sparkplug decoder act on reorder timeouts; call about once a second. */
-  tick(now: number): void {
+  tick(now: WallMs): void {
     for (const action of this.deps.sparkplug.tick(now)) this.deps.sinks.publish(action);
   }
 
-  private dispatch(topic: string, payload: Uint8Array, receivedAt: number): void {
+  private dispatch(topic: string, payload: Uint8Array, receivedAt: WallMs): void {
     const { sinks, maxPayloadBytes } = this.deps;
     if (isJsonTelemetryTopic(topic)) {
       const result = decodeJsonTelemetry(topic, payload, receivedAt, maxPayloadBytes);
@@ -78,7 +79,7 @@ export class MessageRouter {
   }
 
   /** The readings the gate lets through (some sensors may be cut); what it refuses is quarantined once per message. */
-  private admit(readings: Reading[], topic: string, payload: Uint8Array, at: number): Reading[] {
+  private admit(readings: Reading[], topic: string, payload: Uint8Array, at: WallMs): Reading[] {
     const gate = this.deps.gate;
     if (!gate) return readings;
     let out: Reading[] | null = null;
@@ -94,14 +95,14 @@ export class MessageRouter {
   }
 
   /** Applies a meta; units or ranges it had to leave out are quarantined with their reasons, and the rest applies. */
-  private meta(meta: MachineMeta, topic: string, payload: Uint8Array, at: number): void {
+  private meta(meta: MachineMeta, topic: string, payload: Uint8Array, at: WallMs): void {
     if (meta.engProblems && meta.engProblems.length > 0) {
       this.reject(topic, payload, { reason: 'unknown_shape', detail: `units/ranges left out (the rest applies): ${meta.engProblems.join('; ').slice(0, 1000)}` }, at);
     }
     this.deps.sinks.meta(meta);
   }
 
-  private reject(topic: string, payload: Uint8Array, rejection: Rejection, at: number): void {
+  private reject(topic: string, payload: Uint8Array, rejection: Rejection, at: WallMs): void {
     this.deps.sinks.rejected(this.deps.quarantine.reject(topic, payload, rejection.reason, rejection.detail, at));
   }
 }

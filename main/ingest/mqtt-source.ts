@@ -24,6 +24,7 @@ import { RateMeter } from '../primitives/rate-meter';
 import { ReadCoalescer, type PausableStream } from './read-coalescer';
 import { SourceEvents } from './source-events';
 import { SparkplugDecoder, type SparkplugOptions } from './sparkplug';
+import type { WallMs } from '../../common/time';
 
 export interface MqttSourceOptions {
   broker: Pick<AppConfig['broker'], 'username' | 'password' | 'clientId' | 'tls' | 'topics'> & { url: string };
@@ -31,8 +32,7 @@ export interface MqttSourceOptions {
   quarantine: Quarantine;
   /** Subscription QoS; 1 unless told otherwise, so a broker with a session can redeliver. */
   qos?: 0 | 1 | 2;
-  /** Wall clock, epoch ms. */
-  clock?: () => number;
+  clock?: () => WallMs;
   backoff?: BackoffOptions;
   sparkplug?: Omit<SparkplugOptions, 'maxPayloadBytes'>;
   connectTimeoutMs?: number;
@@ -77,7 +77,7 @@ export class MqttSource extends SourceEvents<BrokerState> {
   private everConnected = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
-  private readonly clock: () => number;
+  private readonly clock: () => WallMs;
   private readonly backoff: Backoff;
   private readonly meter = new RateMeter();
   private readonly router: MessageRouter;

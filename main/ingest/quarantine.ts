@@ -3,6 +3,7 @@
  * grow memory, with per-reason counts that live as long as the process.
  */
 import { QUARANTINE_REASONS, type QuarantineEntry, type QuarantineReason } from '../../common/telemetry';
+import type { WallMs } from '../../common/time';
 
 /** Enough of the payload to recognise it, small enough that 100,000 entries stay a few MB. */
 const HEAD_BYTES = 64;
@@ -28,7 +29,7 @@ export class Quarantine {
   }
 
   /** Records a rejected message, keeping only its head; returns the entry it stored. */
-  reject(topic: string, payload: Uint8Array, reason: QuarantineReason, detail: string, at: number): QuarantineEntry {
+  reject(topic: string, payload: Uint8Array, reason: QuarantineReason, detail: string, at: WallMs): QuarantineEntry {
     const head = Buffer.from(payload.buffer, payload.byteOffset, Math.min(payload.byteLength, HEAD_BYTES));
     const entry = { at, topic: topic.slice(0, 512), reason, detail: detail.slice(0, 512), payloadHead: head.toString('base64'), payloadBytes: payload.byteLength };
     this.add(entry);

@@ -7,6 +7,7 @@
  * light: a heavy burst (a backlog) or a busy link (a recent rate of busyBytesPerSecond or more)
  * keeps reading, so neither throughput nor latency under load changes.
  */
+import type { MonoMs } from '../../common/time';
 
 /** What the coalescer needs of a stream: net.Socket and tls.TLSSocket both fit. */
 export interface PausableStream {
@@ -25,8 +26,7 @@ export interface PausableStream {
 }
 
 export interface CoalescerEffects {
-  /** Monotonic ms. */
-  now(): number;
+  now(): MonoMs;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
   /** Runs fn once the reads of this poll are handled (setImmediate). */
@@ -61,7 +61,7 @@ export class ReadCoalescer {
   private stopped = false;
   /** Bytes per second, smoothed over about RATE_TAU_MS. */
   private rate = 0;
-  private lastDecideAt: number;
+  private lastDecideAt: MonoMs;
   private readonly busyBytes: number;
   private readonly busyRate: number;
   private readonly onData = (chunk: Buffer) => {

@@ -1,6 +1,7 @@
 /** The Sparkplug B wire: the payload codec, topic names, Int64 fields, and the rebirth command. */
 import sparkplug from 'sparkplug-payload';
 import type { PublishAction } from './decoded';
+import type { WallMs } from '../../common/time';
 
 export const NAMESPACE = 'spBv1.0';
 const codecOrNull = sparkplug.get(NAMESPACE);
@@ -38,7 +39,7 @@ export function parseSparkplugTopic(topic: string): ParsedTopic | 'ignore' | nul
 }
 
 /** The NCMD that asks an edge node to resend its NBIRTH and DBIRTHs. */
-export function rebirthRequest(group: string, edge: string, now: number): PublishAction {
+export function rebirthRequest(group: string, edge: string, now: WallMs): PublishAction {
   const payload = codec.encodePayload({ timestamp: now, metrics: [{ name: 'Node Control/Rebirth', type: 'Boolean', value: true }] });
   return { topic: `${NAMESPACE}/${group}/NCMD/${edge}`, payload, qos: 0, retain: false };
 }

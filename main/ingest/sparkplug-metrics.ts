@@ -4,6 +4,7 @@ import { MAX_METRIC_NAME, type MachineMeta, type PublishAction, type Rejection }
 import { engFromSparkplugProperties } from './eng-info';
 import { implausibleEventTime } from './event-time';
 import { isLong, toNumberOrNull, type Metric, type Payload } from './sparkplug-codec';
+import type { EventMs, WallMs } from '../../common/time';
 
 export interface SparkplugOutput {
   readings: Reading[];
@@ -30,9 +31,9 @@ const isControlMetric = (name: string) => name === 'bdSeq' || name.startsWith('N
  * Numeric metrics of a payload, grouped into one reading per distinct event time. A metric whose
  * alias no BIRTH declared is noted and reported to `unknownAlias` (the decoder asks for a rebirth).
  */
-export function collectReadings(machineId: string, aliases: Map<number, string>, payload: Payload, now: number, out: SparkplugOutput, unknownAlias: () => void): void {
+export function collectReadings(machineId: string, aliases: Map<number, string>, payload: Payload, now: WallMs, out: SparkplugOutput, unknownAlias: () => void): void {
   const payloadTs = toNumberOrNull(payload.timestamp);
-  const byTs = new Map<number, Record<string, number>>();
+  const byTs = new Map<EventMs, Record<string, number>>();
   for (const metric of payload.metrics ?? []) {
     const name = metricName(metric, aliases);
     if (name === null) {
@@ -51,7 +52,7 @@ export function collectReadings(machineId: string, aliases: Map<number, string>,
       note(out, 'non_finite', `metric ${name.slice(0, 64)} on ${machineId} is ${value}`);
       continue;
     }
-    const ts = toNumberOrNull(metric.timestamp) ?? payloadTs;
+    const ts: EventMs | null = toNumberOrNull(metric.timestamp) ?? payloadTs;
     if (ts === null) {
       note(out, 'bad_timestamp', `metric ${name.slice(0, 64)} on ${machineId} has no timestamp and neither has the payload`);
       continue;

@@ -19,6 +19,7 @@
 import { MAX_METRICS, type PublishAction } from './decoded';
 import { codec, parseSparkplugTopic, rebirthRequest, toNumberOrNull, type MessageType, type Payload } from './sparkplug-codec';
 import { birthEng, collectReadings, emptyOutput, note, type SparkplugOutput } from './sparkplug-metrics';
+import type { WallMs } from '../../common/time';
 
 export type { SparkplugOutput } from './sparkplug-metrics';
 
@@ -55,9 +56,9 @@ interface NodeState {
   devices: Map<string, DeviceState>;
   /** Skipped seqs still awaited, with when and how many messages ago the oldest open gap was seen. */
   missing: Set<number>;
-  gapAt: number;
+  gapAt: WallMs;
   sinceGap: number;
-  lastRebirthAt: number;
+  lastRebirthAt: WallMs;
 }
 
 export class SparkplugDecoder {
@@ -87,8 +88,8 @@ export class SparkplugDecoder {
     return this.nodes.size;
   }
 
-  /** Decodes one message; never throws. `receivedAt` is the wall clock. */
-  handle(topic: string, payload: Uint8Array, receivedAt: number): SparkplugOutput {
+  /** Decodes one message; never throws. */
+  handle(topic: string, payload: Uint8Array, receivedAt: WallMs): SparkplugOutput {
     const out = emptyOutput();
     const parsed = parseSparkplugTopic(topic);
     if (parsed === 'ignore') return out;
@@ -134,7 +135,7 @@ export class SparkplugDecoder {
   }
 
   /** Turns gaps that outlived the reorder timeout into rebirth requests; call about once a second. */
-  tick(now: number): PublishAction[] {
+  tick(now: WallMs): PublishAction[] {
     const out = emptyOutput();
     for (const node of this.nodes.values()) {
       if (node.missing.size > 0 && now - node.gapAt >= this.reorderTimeoutMs) this.giveUpOnGap(node, now, out);
@@ -153,7 +154,7 @@ export class SparkplugDecoder {
     return node;
   }
 
-  private nodeBirth(node: NodeState, payload: Payload, now: number, out: SparkplugOutput): void {
+  private nodeBirth(node: NodeState, payload: Payload, now: WallMs, out: SparkplugOutput): void {
     const seq = toNumberOrNull(payload.seq);
     node.born = true;
     node.bdSeq = null;
@@ -183,7 +184,7 @@ export class SparkplugDecoder {
     node.missing.clear();
   }
 
-  private fromBornNode(node: NodeState, type: Exclude<MessageType, 'NBIRTH' | 'NDEATH'>, device: string | null, payload: Payload, now: number, out: SparkplugOutput): void {
+  private fromBornNode(node: NodeState, type: Exclude<MessageType, 'NBIRTH' | 'NDEATH'>, device: string | null, payload: Payload, now: WallMs, out: SparkplugOutput): void {
     if (!node.born) {
       note(out, 'sparkplug_unborn', `${type} from edge node ${node.id} before its NBIRTH`);
       this.requestRebirth(node, now, out);
@@ -227,7 +228,7 @@ export class SparkplugDecoder {
     this.collect(node, id, state.aliases, payload, now, out);
   }
 
-  private checkSeq(node: NodeState, seq: number | null, now: number, out: SparkplugOutput): void {
+  private checkSeq(node: NodeState, seq: number | null, now: WallMs, out: SparkplugOutput): void {
     if (seq === null || seq < 0 || seq > 255) {
       note(out, 'sparkplug_sequence', `seq ${seq ?? 'missing'} on ${node.id}`);
     } else if (seq === node.expectedSeq) {
@@ -245,12 +246,12 @@ export class SparkplugDecoder {
     if (node.missing.size > 0 && (++node.sinceGap >= this.reorderWindow || now - node.gapAt >= this.reorderTimeoutMs)) this.giveUpOnGap(node, now, out);
   }
 
-  private giveUpOnGap(node: NodeState, now: number, out: SparkplugOutput): void {
+  private giveUpOnGap(node: NodeState, now: WallMs, out: SparkplugOutput): void {
     node.missing.clear();
     this.requestRebirth(node, now, out);
   }
 
-  private requestRebirth(node: NodeState, now: number, out: SparkplugOutput): void {
+  private requestRebirth(node: NodeState, now: WallMs, out: SparkplugOutput): void {
     if (now - node.lastRebirthAt < this.rebirthCooldownMs) return;
     const second = Math.floor(now / 1000);
     if (second !== this.rebirthSecond) {
@@ -263,7 +264,7 @@ export class SparkplugDecoder {
     out.publish.push(rebirthRequest(node.group, node.edge, now));
   }
 
-  private collect(node: NodeState, machineId: string, aliases: Map<number, string>, payload: Payload, now: number, out: SparkplugOutput): void {
+  private collect(node: NodeState, machineId: string, aliases: Map<number, string>, payload: Payload, now: WallMs, out: SparkplugOutput): void {
     collectReadings(machineId, aliases, payload, now, out, () => this.requestRebirth(node, now, out));
   }
 }

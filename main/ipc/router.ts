@@ -8,6 +8,7 @@ import { roleAllows } from '../../common/roles';
 import type { AuditSink } from '../audit/audit-port';
 import type { Session } from '../auth/sessions';
 import { CallFailure } from '../../common/errors';
+import type { MonoMs, WallMs } from '../../common/time';
 
 export interface CallContext {
   /** The caller's session, already checked as live by the router. */
@@ -35,12 +36,12 @@ export interface RouterDeps {
   handlers: Handlers;
   audit: AuditSink;
   touchSession(token: string): Session | null;
-  now(): number;
+  now(): WallMs;
   log?(message: string, error: unknown): void;
   /** Told of every answered call of the contract: its time from arrival to answer and 'ok' or the error code (diagnostics). */
   observe?(name: CallName, ms: number, code: string): void;
   /** Clock for observe; default performance.now. */
-  monotonic?(): number;
+  monotonic?(): MonoMs;
 }
 
 /** What a locked session may still do: the lock screen's own calls. */

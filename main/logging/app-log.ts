@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import pinoRoll from 'pino-roll';
+import type { WallMs } from '../../common/time';
 
 export const LOG_BASENAME = 'factorybrain';
 const DAY_MS = 86_400_000;
@@ -38,7 +39,7 @@ export interface AppLogOptions {
   retentionDays: number;
   /** The host's console: problems with the log files are told here, and every line once they fail. */
   console(message: string): void;
-  now?: () => number;
+  now?: () => WallMs;
   /** Opens the rolling file; tests inject a failing one. */
   openStream?: (dir: string, retentionDays: number) => Promise<LogStream>;
 }
@@ -70,7 +71,7 @@ async function openRollingFile(dir: string, retentionDays: number): Promise<LogS
  * Removes log files whose day is more than `retentionDays` before today. pino-roll prunes only when
  * it rolls at midnight; this covers an app that was off for weeks, or a retention made shorter.
  */
-export function pruneOldLogs(dir: string, retentionDays: number, now: number): string[] {
+export function pruneOldLogs(dir: string, retentionDays: number, now: WallMs): string[] {
   const cutoff = new Date(now - retentionDays * DAY_MS).toISOString().slice(0, 10);
   const removed: string[] = [];
   for (const name of readdirSync(dir)) {

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppLog } from './app-log';
+import type { WallMs } from '../../common/time';
 
 const RUNNING_FILE = 'running.json';
 const LAST_CONFIG_FILE = 'last-config.json';
@@ -33,7 +34,7 @@ export interface StartRecord {
   dir: string;
   config: unknown;
   versions: Record<string, string>;
-  now: number;
+  now: WallMs;
   pid?: number;
 }
 

@@ -10,7 +10,7 @@ import type { ModelOutput } from '../inference/model-stage';
 
 export interface FanOutListener {
   name: string;
-  /** Every decoded reading, in event time, in arrival order. */
+  /** Every decoded reading, in arrival order. */
   onReading?(reading: Reading): void;
   /** A machine was discovered or its state or sensor quality changed. */
   onMachines?(machines: readonly Machine[]): void;

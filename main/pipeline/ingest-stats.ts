@@ -1,5 +1,6 @@
 import type { Reading } from '../../common/telemetry';
 import { RateMeter } from '../primitives/rate-meter';
+import type { EventMs, WallMs } from '../../common/time';
 
 /** Latencies are kept for the last this many stored readings. */
 const LATENCY_WINDOW = 65_536;
@@ -69,9 +70,9 @@ export class IngestStats {
   storedTotal = 0;
   receivedTotal = 0;
   /** The newest device time seen: "now" for everything that runs in event time. */
-  watermark = 0;
+  watermark: EventMs = 0;
 
-  constructor(private readonly now: () => number) {}
+  constructor(private readonly now: () => WallMs) {}
 
   private get capacity() {
     return this.pending.length / 2;
@@ -88,7 +89,7 @@ export class IngestStats {
     this.count++;
   }
 
-  committed(info: { rows: number; rejected: number; committedAt: number }): void {
+  committed(info: { rows: number; rejected: number; committedAt: WallMs }): void {
     this.storedTotal += info.rows;
     const n = Math.min(this.count, info.rows + info.rejected);
     for (let i = 0; i < n; i++) {

@@ -3,13 +3,14 @@
  * slows password guessing from one machine without touching the account lockout, which protects
  * each account from guesses spread over many machines.
  */
+import type { WallMs } from '../../common/time';
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(
     private readonly burst: number,
     private readonly refillMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => WallMs = Date.now,
   ) {}
 
   /** Takes one token for `key`; false when the bucket is empty. */

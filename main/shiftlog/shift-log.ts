@@ -9,6 +9,7 @@ import { previousShift, shiftAt } from '../../common/plant-time';
 import { CallFailure } from '../../common/errors';
 import type { Db } from '../store/open-database';
 import { prepared } from '../store/prepared';
+import type { WallMs } from '../../common/time';
 
 interface Row {
   id: number;
@@ -52,7 +53,7 @@ export interface ShiftLogQuery {
 export interface ShiftLogOptions {
   db: Db;
   plant: { timeZone: string; shiftStartHours: readonly number[] };
-  now(): number;
+  now(): WallMs;
   /** Links must name something that exists: a machine the registry knows, an alarm the alarm service has. */
   machineExists(id: string): boolean;
   alarmExists(id: string): boolean;
@@ -135,7 +136,7 @@ export function createShiftLog(options: ShiftLogOptions) {
     },
 
     /** Entries written in [from, to), oldest first: a shift's handover. */
-    between(from: number, to: number): ShiftLogEntry[] {
+    between(from: WallMs, to: WallMs): ShiftLogEntry[] {
       return prepared<[number, number], Row>(db, 'SELECT * FROM shift_log WHERE at >= ? AND at < ? ORDER BY at, id').all(from, to).map(toEntry);
     },
   };

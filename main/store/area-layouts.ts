@@ -8,6 +8,7 @@ import { AreaLayoutSchema, type AreaLayout, type StoredAreaLayout } from '../../
 import { CallFailure } from '../../common/errors';
 import type { Db } from './open-database';
 import { settingsRepository } from './settings';
+import type { WallMs } from '../../common/time';
 
 const PREFIX = 'area.layout:';
 const StoredSchema = z.object({ layout: AreaLayoutSchema, by: z.string().nullable(), at: z.number() });
@@ -15,7 +16,7 @@ const StoredSchema = z.object({ layout: AreaLayoutSchema, by: z.string().nullabl
 export interface AreaLayoutDeps {
   /** The machines the console knows, with their area. */
   machines(): readonly { id: string; area: string }[];
-  now(): number;
+  now(): WallMs;
   log?: (line: string) => void;
 }
 

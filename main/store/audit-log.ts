@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import type { AuditEntry } from '../audit/audit-port';
 import type { Db } from './open-database';
 import { prepared } from './prepared';
+import type { WallMs } from '../../common/time';
 
 export interface StoredAuditEntry extends AuditEntry {
   id: number;
@@ -20,8 +21,8 @@ export interface AuditQuery {
 export interface AuditExportQuery {
   /** Pages forwards: entries newer than this id. */
   afterId?: number;
-  from?: number;
-  to?: number;
+  from?: WallMs;
+  to?: WallMs;
   limit: number;
 }
 
@@ -36,7 +37,7 @@ export interface AuditVerification {
 
 interface Row {
   id: number;
-  at: number;
+  at: WallMs;
   user_id: number | null;
   username: string | null;
   action: string;

@@ -3,15 +3,16 @@ import { join } from 'node:path';
 import { auditHeadFile, backupTo } from './backup';
 import type { BackupResult } from '../../common/contract-diagnostics';
 import type { Db } from './open-database';
+import type { WallMs } from '../../common/time';
 
 const DAY_MS = 86_400_000;
 const NAME = /^backup-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\.db$/;
 
 /** Names sort by time, so pruning needs no file dates (which a copy or restore would change). */
-export const backupFileName = (at: number) => `backup-${new Date(at).toISOString().replace(/[:.]/g, '-')}.db`;
+export const backupFileName = (at: WallMs) => `backup-${new Date(at).toISOString().replace(/[:.]/g, '-')}.db`;
 
 /** The next hourUtc:00 UTC strictly after now. */
-export function nextBackupDue(now: number, hourUtc: number): number {
+export function nextBackupDue(now: WallMs, hourUtc: number): WallMs {
   const d = new Date(now);
   const today = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hourUtc);
   return today > now ? today : today + DAY_MS;
@@ -54,7 +55,7 @@ export interface BackupScheduleOptions {
   /** null turns daily backups off. */
   hourUtc: number | null;
   keep: number;
-  now: () => number;
+  now: () => WallMs;
   log: (message: string) => void;
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { verifyAuditChain, type AuditHead } from './audit-log';
 import { LATEST_VERSION } from './migrations';
 import type { Db } from './open-database';
+import type { WallMs } from '../../common/time';
 
 export class IntegrityError extends Error {}
 
@@ -55,7 +56,7 @@ function checkAttached(db: Db, file: string): AuditHead | null {
 
 export interface RestoreOptions {
   nativeBinding?: string;
-  now?: number;
+  now?: WallMs;
   /** The audit key of this installation: the backup's chain is verified with it. */
   auditKey?: Buffer | null;
   /**

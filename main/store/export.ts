@@ -3,15 +3,16 @@ import type { Writable } from 'node:stream';
 import { csvLine } from '../../common/csv';
 import type { Db } from './open-database';
 import { engRepository, unitsLookup } from './eng-repository';
+import type { EventMs } from '../../common/time';
 
 export type ExportKind = 'machines' | 'readings' | 'alarms' | 'alarm-events' | 'tickets' | 'orders';
 export type ExportFormat = 'csv' | 'json';
 
 export interface ExportOptions {
   machineId?: string;
-  /** Inclusive event-time range: readings by ts, alarms by raised_at, alarm events by their time, tickets and orders by created_at. */
-  from?: number;
-  to?: number;
+  /** Inclusive range: readings by ts, alarms by raised_at, alarm events by their time, tickets and orders by created_at. */
+  from?: EventMs;
+  to?: EventMs;
   onProgress?: (rows: number) => void;
 }
 

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { openDatabase } from './open-database';
+import type { WallMs } from '../../common/time';
 
 export interface StoreChoice {
   path: string;
@@ -37,7 +38,7 @@ export function checkStoreFile(path: string, nativeBinding?: string): string | n
   }
 }
 
-export function chooseStore(path: string, options: { nativeBinding?: string; now: number }): StoreChoice {
+export function chooseStore(path: string, options: { nativeBinding?: string; now: WallMs }): StoreChoice {
   if (!existsSync(path)) return { path, problem: null };
   const damage = checkStoreFile(path, options.nativeBinding);
   if (damage === null) return { path, problem: null };

@@ -1,12 +1,13 @@
 import type { Statement } from 'better-sqlite3';
 import { FirstSeenOrder } from '../primitives/first-seen-order';
 import type { Db } from './open-database';
+import type { EventMs } from '../../common/time';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 
 /** Floor that also holds for negative epochs, where % would round toward zero. */
-export const bucketOf = (ts: number, size: number) => ts - (((ts % size) + size) % size);
+export const bucketOf = (ts: EventMs, size: number): EventMs => ts - (((ts % size) + size) % size);
 
 export interface RollupKeep {
   /** Raw rows older than watermark - rawMs may already be pruned. */
@@ -125,7 +126,7 @@ export class Rollups {
     );
   }
 
-  note(machineId: string, ts: number): void {
+  note(machineId: string, ts: EventMs): void {
     let set = this.dirty.minutes.get(machineId);
     if (!set) this.dirty.minutes.set(machineId, (set = new Set()));
     set.add(bucketOf(ts, MINUTE_MS));
@@ -136,7 +137,7 @@ export class Rollups {
    * watermark was finalized in the transaction that moved the watermark there, so only the hour
    * holding the watermark and later can be unfinished; its minutes are marked again.
    */
-  recover(watermark: number, machines: readonly string[]): void {
+  recover(watermark: EventMs, machines: readonly string[]): void {
     if (!Number.isFinite(watermark)) return;
     const minutes = this.db.prepare<[string, number], number>(
       `SELECT DISTINCT ts - (((ts % ${MINUTE_MS}) + ${MINUTE_MS}) % ${MINUTE_MS}) FROM readings WHERE machine_id = ? AND ts >= ?`,
@@ -146,7 +147,7 @@ export class Rollups {
   }
 
   /** Writes every dirty bucket that ended at or before the watermark; run it inside the batch's transaction. */
-  finalize(watermark: number): number {
+  finalize(watermark: EventMs): number {
     let written = 0;
     const rawCutoff = watermark - this.keep.rawMs;
     for (const [machine, buckets] of this.dirty.minutes) {

@@ -3,6 +3,7 @@ import { distinctMachines } from './distinct-keys';
 import type { Db } from './open-database';
 import { DAY_MS, Retention, type PruneBudget, type RetentionDays } from './retention';
 import { Rollups } from './rollups';
+import type { EventMs, WallMs } from '../../common/time';
 
 /** One flush worth of readings, column by column: cheap to clone across threads, ts transferable. */
 export interface RowBatch {
@@ -20,7 +21,7 @@ export interface SinkOptions {
    * everything; readings further ahead of wall time than this are stored but do not move it.
    */
   maxFutureMs?: number;
-  now?: () => number;
+  now?: () => WallMs;
 }
 
 export interface WriteResult {
@@ -40,8 +41,8 @@ export class TelemetrySink {
   private readonly retention: Retention;
   private readonly lateness: number;
   private readonly maxFuture: number;
-  private readonly now: () => number;
-  private maxTs: number;
+  private readonly now: () => WallMs;
+  private maxTs: EventMs;
 
   constructor(
     private readonly db: Db,
@@ -61,8 +62,8 @@ export class TelemetrySink {
     this.rollups.recover(this.watermark, machines);
   }
 
-  /** Max event time seen minus the allowed lateness: buckets ending before it are final until late data arrives. */
-  get watermark(): number {
+  /** Newest ts seen minus the allowed lateness: buckets ending before it are final until late data arrives. */
+  get watermark(): EventMs {
     return this.maxTs - this.lateness;
   }
 

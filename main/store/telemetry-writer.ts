@@ -4,6 +4,7 @@ import type { RetentionDays } from './retention';
 import { startWriterWorker } from './start-writer-worker';
 import { writerWorkerUrl } from './writer-worker-url';
 import type { FromWorker, ToWorker, WriterInit } from './writer-protocol';
+import type { EventMs, MonoMs, WallMs } from '../../common/time';
 
 export interface TelemetryWriterOptions {
   dbPath: string;
@@ -29,16 +30,16 @@ export interface TelemetryWriterOptions {
 export interface CommitInfo {
   rows: number;
   rejected: number;
-  /** Latest ingest wall time in the batch: committedAt - maxReceivedAt is the publish-to-stored latency. */
-  maxReceivedAt: number;
-  committedAt: number;
+  /** Latest receivedAt in the batch: committedAt - maxReceivedAt is the publish-to-stored latency. */
+  maxReceivedAt: WallMs;
+  committedAt: WallMs;
 }
 
 interface Columns {
   machineIds: string[];
-  ts: number[];
+  ts: EventMs[];
   metrics: string[];
-  received: number[];
+  received: WallMs[];
   /** Append order of each row; whenStored() marks refer to it. */
   pos: number[];
 }
@@ -82,14 +83,14 @@ export class TelemetryWriter {
   private readonly timer: NodeJS.Timeout;
   private worker: Worker | null = null;
   private respawning = false;
-  private lastExitAt = 0;
+  private lastExitAt: WallMs = 0;
   private closing = false;
   private readonly batchRows: number;
   private readonly maxPending: number;
   private readonly flushMs: number;
   private readonly busyRowsPerTick: number;
-  /** When the oldest queued row was queued (monotonic ms). */
-  private queuedSince = 0;
+  /** When the oldest queued row was queued. */
+  private queuedSince: MonoMs = 0;
   private appendedAtLastTick = 0;
   private busyLastTick = false;
 

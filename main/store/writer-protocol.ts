@@ -1,5 +1,6 @@
 import type { RetentionDays } from './retention';
 import type { RowBatch } from './telemetry-sink';
+import type { WallMs } from '../../common/time';
 
 /** Passed as workerData; everything the worker needs to open its own connection. */
 export interface WriterInit {
@@ -17,7 +18,7 @@ export type ToWorker = ({ type: 'batch'; id: number } & RowBatch) | { type: 'clo
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'fatal'; error: string }
-  | { type: 'committed'; id: number; written: number; rejected: number; committedAt: number }
+  | { type: 'committed'; id: number; written: number; rejected: number; committedAt: WallMs }
   | { type: 'failed'; id: number; error: string }
   | { type: 'error'; error: string }
   | { type: 'closed' };

@@ -6,13 +6,14 @@
  */
 import type { VoiceStyle } from '../../common/contract-voice';
 import type { SpeechAudio, SpeechEngine } from './engine';
+import type { WallMs } from '../../common/time';
 
 export interface FallbackOptions {
   /** How long the primary may take before the secondary speaks instead. */
   budgetMs: number;
   /** How long the primary is skipped after it failed. */
   restMs: number;
-  now(): number;
+  now(): WallMs;
   onPrimaryError(error: Error): void;
 }
 

@@ -1,4 +1,5 @@
 import type { VoicePriority } from '../../common/contract-voice';
+import type { EventMs } from '../../common/time';
 
 /**
  * What the announcer needs to know about an alarm. The alarm engine maps its own alarm onto this,
@@ -17,8 +18,8 @@ export interface VoiceAlarm {
   sensor?: string | null;
   value?: number | null;
   unit?: string | null;
-  /** Event time of the reading that raised it. */
-  eventTs: number;
+  /** The reading that raised it. */
+  eventTs: EventMs;
 }
 
 /** Most urgent first; index is the rank. */

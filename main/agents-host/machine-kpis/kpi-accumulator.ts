@@ -6,6 +6,7 @@
  */
 import { HOUR_MS, type MachineHour } from '../../../agents/model';
 import type { Reading } from '../../../common/telemetry';
+import type { EventMs } from '../../../common/time';
 
 const REJECTED = 'parts_rejected';
 /** A machine runs when it draws more than this share of its highest hourly mean power. */
@@ -19,7 +20,7 @@ interface Bucket extends MachineHour {
 }
 
 interface MachineState {
-  lastTs: number;
+  lastTs: EventMs;
   power: number | null;
   counter: number | null;
   rejected: number | null;
@@ -117,7 +118,7 @@ export class KpiAccumulator {
   }
 
   /** Closes every hour that ended more than the grace period before `watermark`; returns them. */
-  close(watermark: number): MachineHour[] {
+  close(watermark: EventMs): MachineHour[] {
     const out: MachineHour[] = [];
     if (watermark < this.nextClose) return out;
     this.nextClose = Number.POSITIVE_INFINITY;

@@ -2,6 +2,7 @@
 import type { MachineHour } from '../../../agents/model';
 import type { Db } from '../../store/open-database';
 import { prepared } from '../../store/prepared';
+import type { EventMs } from '../../../common/time';
 
 interface Row {
   machine_id: string;
@@ -47,7 +48,7 @@ export function kpiStore(db: Db) {
         for (const h of hours) stmt.run([h.machineId, h.hour, h.observedMs, h.runMs, h.kwh, h.production, h.parts, h.rejected, h.avgKw, h.vibration, h.temperature]);
       })();
     },
-    range(from: number, to: number, machineId?: string): MachineHour[] {
+    range(from: EventMs, to: EventMs, machineId?: string): MachineHour[] {
       return prepared<[Record<string, unknown>], Row>(db, 'SELECT * FROM kpi_hourly WHERE hour >= @from AND hour < @to AND (@machineId IS NULL OR machine_id = @machineId) ORDER BY hour, machine_id')
         .all({ from, to, machineId: machineId ?? null })
         .map(toHour);

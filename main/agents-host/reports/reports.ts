@@ -12,6 +12,7 @@ import type { ShiftLogEntry } from '../../../common/contract-shiftlog';
 import { shiftLogLines } from '../../shiftlog/shift-log-document';
 import { toCsv } from '../../../common/csv';
 import { textPdf, type PdfLine } from '../../documents/pdf';
+import type { EventMs } from '../../../common/time';
 
 /** Start of the plant day, or of the plant week (Monday, ISO 8601), holding `ts`. */
 /** An hour bucket is the stored machine-hour itself (hours are whole UTC hours); days and weeks follow the plant's calendar. */
@@ -80,7 +81,7 @@ export function kpiExport(rows: readonly KpiRow[], bucket: 'day' | 'week', timeZ
 
 export interface OptimizationReportInput {
   period: 'shift' | 'day';
-  to: number;
+  to: EventMs;
   machines: readonly MachineInfo[];
   /** Per machine, the hours of the period (and before, for demonstrated rates), oldest first. */
   hours: Readonly<Record<string, readonly MachineHour[]>>;
@@ -94,7 +95,7 @@ export interface OptimizationReportInput {
 }
 
 /** The plant-clock period a report ending at `to` covers: the shift, or the plant day, holding the instant before `to`. */
-export function reportPeriod(period: 'shift' | 'day', to: number, timeZone: string, shiftStartHours: readonly number[]): { from: number; to: number } {
+export function reportPeriod(period: 'shift' | 'day', to: EventMs, timeZone: string, shiftStartHours: readonly number[]): { from: EventMs; to: EventMs } {
   return { from: period === 'shift' ? shiftAt(timeZone, to - 1, shiftStartHours).start : startOfLocalDay(timeZone, to - 1), to };
 }
 

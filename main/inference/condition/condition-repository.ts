@@ -8,18 +8,19 @@ import { prepared } from '../../store/prepared';
 import type { ConditionEvent, ConditionStore } from './condition-monitor';
 import { FittedModelSchema, type FittedModel } from './condition-types';
 import type { OperatingState } from '../../../common/contract-models';
+import type { EventMs, WallMs } from '../../../common/time';
 
 export interface ConditionLabel {
   id: number;
   machineId: string;
-  from: number;
-  to: number;
+  from: EventMs;
+  to: EventMs;
   /** 'normal' from an operator's mark; a failure type from a closed ticket. */
   label: string;
   source: 'operator' | 'ticket';
   username: string | null;
   note: string | null;
-  createdAt: number;
+  createdAt: WallMs;
 }
 
 /** Versions kept per machine: enough to see how a model moved, bounded so a plant's store does not grow with refits. */
@@ -27,7 +28,7 @@ const VERSIONS_KEPT = 20;
 /** Health history is written at most once per this much event time per machine. */
 export const HEALTH_POINT_MS = 5 * 60_000;
 
-export function conditionRepository(db: Db, now: () => number) {
+export function conditionRepository(db: Db, now: () => WallMs) {
   const states: Record<OperatingState, number> = { off: 0, idle: 0, running: 0, unknown: 0 };
   return {
     saveModel(machineId: string, model: FittedModel): void {

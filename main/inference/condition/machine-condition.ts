@@ -12,6 +12,7 @@ import { Episode } from './episode';
 import { BANDS, FEATURES, fitSensor, LAGS, newOuter, outerOf, SensorSums, type SensorModel } from './normal-model';
 import { FirstSeenOrder } from '../../primitives/first-seen-order';
 import { BAND_IDLE, chooseSignals, rawBand, StateTracker, type StateSignals } from './operating-state';
+import type { EventMs } from '../../../common/time';
 
 export const HOUR = 3_600_000;
 /** A state holds this long before it is taken: one odd reading does not stop a machine. */
@@ -317,8 +318,8 @@ export class MachineCondition {
     }
   }
 
-  /** Event time the open or last episode began, or null when the machine has had none. */
-  episodeStart(): number | null {
+  /** When the open or last episode began, or null when the machine has had none. */
+  episodeStart(): EventMs | null {
     return this.episode.since ?? this.episodeRows[0]?.ts ?? null;
   }
 
