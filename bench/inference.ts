@@ -50,7 +50,12 @@ async function main() {
   for (const machines of [1, 500]) {
     const stage = new ModelStage({ models, tickMs: 0, conditionParams: CONDITION });
     // As an engineer's meta would: these rows also carry AI4I's rotational speed, which barely moves.
-    for (let m = 0; m < machines; m++) stage.condition?.setStateSignal(`m${m}`, 'current');
+    // The meta also states the signal's normal range, so the states are placed from the first reading
+    // (without it the monitor waits for the signal to make a real step before it places any state).
+    for (let m = 0; m < machines; m++) {
+      stage.condition?.setStateSignal(`m${m}`, 'current');
+      stage.condition?.setNormalRanges(`m${m}`, { current: { normal: { low: 1.5, high: 14.5 } } });
+    }
     const warmUp = Math.max(stage.calibrationRows(), WARM_UP_STEPS);
     for (let step = 0; step < warmUp; step++) {
       for (let m = 0; m < machines; m++) stage.observe(reading(m, step));
