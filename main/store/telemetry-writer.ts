@@ -1,10 +1,11 @@
 import type { Worker } from 'node:worker_threads';
 import type { Reading } from '../../common/telemetry';
 import type { RetentionDays } from './retention';
+import { PendingRows, type RowColumns } from './pending-rows';
 import { startWriterWorker } from './start-writer-worker';
 import { writerWorkerUrl } from './writer-worker-url';
 import type { FromWorker, ToWorker, WriterInit } from './writer-protocol';
-import type { EventMs, MonoMs, WallMs } from '../../common/time';
+import type { MonoMs, WallMs } from '../../common/time';
 
 export interface TelemetryWriterOptions {
   dbPath: string;
@@ -35,16 +36,6 @@ export interface CommitInfo {
   committedAt: WallMs;
 }
 
-interface Columns {
-  machineIds: string[];
-  ts: EventMs[];
-  metrics: string[];
-  received: WallMs[];
-  /** Append order of each row; whenStored() marks refer to it. */
-  pos: number[];
-}
-
-const emptyColumns = (): Columns => ({ machineIds: [], ts: [], metrics: [], received: [], pos: [] });
 /** A batch that follows a backlog is bigger, since bigger transactions write faster, but stays bounded. */
 const MAX_BATCH_FACTOR = 4;
 const BUSY_FLUSH_MS = 100;
@@ -65,8 +56,8 @@ const CLOSE_TIMEOUT_MS = 10_000;
  */
 export class TelemetryWriter {
   lastError: string | null = null;
-  private queue = emptyColumns();
-  private inFlight: (Columns & { id: number }) | null = null;
+  private readonly queue = new PendingRows();
+  private inFlight: (RowColumns & { id: number }) | null = null;
   private appended = 0;
   /**
    * Every row appended before this position is committed, refused by the store, or dropped: rows
@@ -126,23 +117,10 @@ export class TelemetryWriter {
 
   append(readings: readonly Reading[]): void {
     const q = this.queue;
-    if (q.ts.length === 0) this.queuedSince = performance.now();
-    for (const r of readings) {
-      let metrics = '';
-      try {
-        metrics = JSON.stringify(r.metrics) ?? '';
-      } catch {
-        // BigInt or a cycle. It still travels, as '', for the worker to reject and count: commits then
-        // account for every appended reading in order, which latency accounting relies on.
-      }
-      q.machineIds.push(r.machineId);
-      q.ts.push(r.ts);
-      q.metrics.push(metrics);
-      q.received.push(r.receivedAt);
-      q.pos.push(this.appended++);
-    }
+    if (q.length === 0) this.queuedSince = performance.now();
+    for (const r of readings) q.push(r, this.appended++);
     this.enforceBound();
-    if (!this.inFlight && q.ts.length >= this.batchRows) this.send();
+    if (!this.inFlight && q.length >= this.batchRows) this.send();
   }
 
   /** Rows appended so far: the mark to pass to whenStored() for everything appended until now. */
@@ -167,7 +145,7 @@ export class TelemetryWriter {
   }
 
   get pendingRows(): number {
-    return this.queue.ts.length + (this.inFlight?.ts.length ?? 0);
+    return this.queue.length + (this.inFlight?.ts.length ?? 0);
   }
 
   /** Rows dropped because the pending queue was full. */
@@ -232,21 +210,13 @@ export class TelemetryWriter {
     const busy = busyNow || this.busyLastTick;
     this.busyLastTick = busyNow;
     if (!this.worker) this.respawn();
-    else if (!this.inFlight && this.queue.ts.length > 0 && (busy || performance.now() - this.queuedSince >= this.flushMs)) this.send();
+    else if (!this.inFlight && this.queue.length > 0 && (busy || performance.now() - this.queuedSince >= this.flushMs)) this.send();
   }
 
   private send(): void {
-    const q = this.queue;
-    const n = Math.min(q.ts.length, this.batchRows * MAX_BATCH_FACTOR);
+    const n = Math.min(this.queue.length, this.batchRows * MAX_BATCH_FACTOR);
     if (n === 0 || !this.worker) return;
-    const batch = {
-      id: this.nextId++,
-      pos: q.pos.splice(0, n),
-      machineIds: q.machineIds.splice(0, n),
-      ts: q.ts.splice(0, n),
-      metrics: q.metrics.splice(0, n),
-      received: q.received.splice(0, n),
-    };
+    const batch = { id: this.nextId++, ...this.queue.take(n) };
     this.queuedSince = performance.now();
     this.inFlight = batch;
     const ts = Float64Array.from(batch.ts);
@@ -291,8 +261,8 @@ export class TelemetryWriter {
             this.report(`onCommitted listener threw: ${(err as Error).message}`);
           }
         }
-        if (this.queue.ts.length === 0) this.resolveWaiters();
-        else if (this.flushWaiters.length > 0 || this.storedWaiters.length > 0 || this.queue.ts.length >= this.batchRows) this.send();
+        if (this.queue.length === 0) this.resolveWaiters();
+        else if (this.flushWaiters.length > 0 || this.storedWaiters.length > 0 || this.queue.length >= this.batchRows) this.send();
         return;
       }
       case 'failed':
@@ -313,28 +283,16 @@ export class TelemetryWriter {
     const batch = this.inFlight;
     if (!batch) return;
     this.inFlight = null;
-    const q = this.queue;
-    this.queue = {
-      machineIds: batch.machineIds.concat(q.machineIds),
-      ts: batch.ts.concat(q.ts),
-      metrics: batch.metrics.concat(q.metrics),
-      received: batch.received.concat(q.received),
-      pos: batch.pos.concat(q.pos),
-    };
+    this.queue.putBack(batch);
     // retried at the next tick, whatever the load
     this.queuedSince = Number.NEGATIVE_INFINITY;
     this.enforceBound();
   }
 
   private enforceBound(): void {
-    const excess = Math.min(this.pendingRows - this.maxPending, this.queue.ts.length);
+    const excess = Math.min(this.pendingRows - this.maxPending, this.queue.length);
     if (excess <= 0) return;
-    const q = this.queue;
-    q.machineIds.splice(0, excess);
-    q.ts.splice(0, excess);
-    q.metrics.splice(0, excess);
-    q.received.splice(0, excess);
-    q.pos.splice(0, excess);
+    this.queue.take(excess);
     this.dropped += excess;
   }
 

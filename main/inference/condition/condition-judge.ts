@@ -11,6 +11,7 @@ import type { Scores } from './condition-scoring';
 import { healthOf, severity } from './degradation';
 import type { Row } from './condition-types';
 import { HEALTH_STEP_MS } from './machine-condition';
+import { inDomain, loadLearned } from './model-domain';
 
 const TOP_CONTRIBUTORS = 3;
 /** Learning progress reaches the screen at most this often per machine. */
@@ -50,8 +51,8 @@ export class ConditionJudge {
     const aSlow = 1 - Math.exp(-dt / (p.slowTauS * 1000));
     const aHealth = 1 - Math.exp(-dt / (p.healthTauS * 1000));
     const validating = row.phase === 'validating';
-    const loadLearned = m.loadLearned(row.band, row.phi[2]!);
-    const judged = !row.settling && loadLearned && model.models.some((sm, k) => sm?.sigma[row.band] != null && Number.isFinite(row.y[k]!));
+    const loadSeen = loadLearned(m.model, row.band, row.phi[2]!);
+    const judged = !row.settling && loadSeen && model.models.some((sm, k) => sm?.sigma[row.band] != null && Number.isFinite(row.y[k]!));
     let score = 0;
     const ranked: { sensor: string; contribution: number }[] = [];
     let worst = 0;
@@ -66,7 +67,7 @@ export class ConditionJudge {
       const sm = model.models[k];
       const s = m.sensors[k]!;
       const sigma = sm?.sigma[row.band];
-      if (!sm || sigma == null || !Number.isFinite(row.y[k]!) || row.stuck[k] || !m.inDomain(k, row.phi)) continue;
+      if (!sm || sigma == null || !Number.isFinite(row.y[k]!) || row.stuck[k] || !inDomain(m.model, k, row.phi)) continue;
       let z = scores.z[s0 + k]!;
       let pred = scores.pred[s0 + k]!;
       if (row.settling) continue;
@@ -108,7 +109,7 @@ export class ConditionJudge {
     if (validating || !judged) {
       // A load band the model has not learned yet keeps learning while the machine runs in it, so the
       // next refit can judge it: a state never seen says "learning", and is then learned.
-      const bandLearned = loadLearned && model.models.some((sm) => sm?.sigma[row.band] != null);
+      const bandLearned = loadSeen && model.models.some((sm) => sm?.sigma[row.band] != null);
       if (!validating && !bandLearned && !row.settling && !m.episode.active) m.learn(row);
       m.episode.pause();
       if (row.ts - m.lastOutputAt < STATUS_EVERY_MS) return null;

@@ -9,6 +9,7 @@ import type { ConditionParams } from './condition-params';
 import { sensorKindOf, type FittedModel, type Row, type SensorState, type Snapshot } from './condition-types';
 import { DegradationTrend, type Prognosis } from './degradation';
 import { Episode } from './episode';
+import { emptyLoadSeen } from './model-domain';
 import { BANDS, FEATURES, fitSensor, LAGS, newOuter, outerOf, SensorSums, type SensorModel } from './normal-model';
 import { FirstSeenOrder } from '../../primitives/first-seen-order';
 import { BAND_IDLE, chooseSignals, rawBand, StateTracker, type StateSignals } from './operating-state';
@@ -31,20 +32,8 @@ const EPISODE_ROWS = 2_880;
 /** Rows an operator marked normal count this many times: they are few next to weeks of learning. */
 const TAUGHT_WEIGHT = 5;
 const NONE: string[] = [];
-/** A lag gap this much wider than learned, plus the slack in load share, is outside the model's domain. */
-const DOMAIN_MARGIN = 1.1;
-const DOMAIN_SLACK = 0.02;
-/**
- * A lagged sensor (a temperature) is judged only near its equilibrium: while its lag is more than
- * this share of the load range behind the load (a warm-up, a large load step), a first-order model
- * is off by degrees that are not a fault.
- */
-const WARM_GAP = 0.15;
 /** Forgetting leaves a learned load band at least this many times the rows that make it ready. */
 const KEEP_BANDS_OF = 2;
-/** A load within this share of the learned range of its band counts as learned. */
-const LOAD_MARGIN = 0.05;
-const emptyLoadSeen = () => Float64Array.from({ length: BANDS * 2 }, (_, i) => (i % 2 ? -Infinity : Infinity));
 /** A state signal top this much above the learned one restarts learning. */
 const RESCALE = 1.25;
 /** After learning, only a change of scale this large (standby learned as work) starts learning again; a surge is not one. */
@@ -352,40 +341,6 @@ export class MachineCondition {
   snapshot(): Snapshot {
     const stuck = this.sensors.some((s) => s.stuck) ? this.sensors.filter((s) => s.stuck).map((s) => s.name) : NONE;
     return { band: this.state.band, phase: this.phase, communicationLost: this.communicationLost, stuck, signals: this.signals, learning: this.learningView() };
-  }
-
-  /**
-   * Whether the row's operating point is one the sensor's model has seen: a sensor that follows the
-   * load through a lag is not judged while the lag is further from the load than ever in learning
-   * (a cold start after a stop the machine never made while learning).
-   */
-  /**
-   * Whether the fitted model saw this load within the band: a level the machine never ran at while
-   * learning (a pump at 40 % when it learned 60–100 %) is learned before it is judged, as a new band is.
-   */
-  loadLearned(band: number, u: number): boolean {
-    const seen = this.model?.loadSeen;
-    if (!seen) return true;
-    const low = seen[2 * band];
-    const high = seen[2 * band + 1];
-    return low != null && high != null && u >= low - LOAD_MARGIN && u <= high + LOAD_MARGIN;
-  }
-
-  inDomain(k: number, phi: Float64Array): boolean {
-    const sm = this.model?.models[k];
-    if (!sm) return false;
-    const spread = this.model!.lagSpread;
-    let warm = true;
-    let fastest = true;
-    for (let i = 0; i < LAGS; i++) {
-      if (sm.coef[4 + 2 * i] === 0 && sm.coef[5 + 2 * i] === 0) continue;
-      const gap = Math.abs(phi[2]! - phi[4 + 2 * i]!);
-      if (gap > (spread[i] ?? 0) * DOMAIN_MARGIN + DOMAIN_SLACK) return false;
-      // Equilibrium is read on the sensor's fastest lag: the slowest one is behind for hours after any start.
-      if (fastest) warm = gap <= WARM_GAP;
-      fastest = false;
-    }
-    return warm;
   }
 
   /** The learning view for the screen; once learning is over it only changes with the model, so it is shared. */

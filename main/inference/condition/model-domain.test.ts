@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { FittedModel } from './condition-types';
+import { emptyLoadSeen, inDomain, loadLearned } from './model-domain';
+import { FEATURES, LAGS, regressors } from './normal-model';
+
+/** Sensor 0 follows the load at once; sensor 1 through the 12-minute lag (index 2). */
+const model = (loadSeen?: number[]): FittedModel => {
+  const lagged = new Array<number>(FEATURES).fill(0);
+  lagged[0] = 20;
+  lagged[4 + 2 * 2] = 60;
+  const direct = new Array<number>(FEATURES).fill(0);
+  direct[0] = 1;
+  direct[2] = 10;
+  return {
+    version: 1,
+    fittedAt: 0,
+    sensors: ['power', 'temperature'],
+    models: [
+      { coef: direct, sigma: [null, 1, 1, 1], level: 10 },
+      { coef: lagged, sigma: [null, 1, 1, 1], level: 60 },
+    ],
+    loadMax: 20,
+    powerMax: 20,
+    fastT: [3, 3],
+    slowT: [1.5, 1.5],
+    longestRun: [2, 3],
+    lagSpread: [0.4, 0.4, 0.3, 0.4, 0.4, 0.4],
+    ...(loadSeen ? { loadSeen } : {}),
+    signals: { load: 'power', power: 'power', from: 'name' },
+  };
+};
+
+const phiAt = (u: number, lagged: number) => {
+  const phi = new Float64Array(FEATURES);
+  regressors(phi, true, u, new Float64Array(LAGS).fill(lagged));
+  return phi;
+};
+
+describe('model domain', () => {
+  it('judges a load only within the range its band learned, and every load for a model saved before ranges were kept', () => {
+    const seen = Array.from(emptyLoadSeen());
+    seen[2 * 2] = 0.6;
+    seen[2 * 2 + 1] = 0.8;
+    expect(loadLearned(model(seen), 2, 0.7)).toBe(true);
+    expect(loadLearned(model(seen), 2, 0.84)).toBe(true);
+    expect(loadLearned(model(seen), 2, 0.9)).toBe(false);
+    expect(loadLearned(model(seen), 3, 0.95)).toBe(false);
+    expect(loadLearned(model(), 3, 0.95)).toBe(true);
+    expect(loadLearned(null, 1, 0.5)).toBe(true);
+  });
+
+  it('judges a lagged sensor only near equilibrium and never further from it than learning was; a direct one always', () => {
+    const m = model();
+    expect(inDomain(m, 1, phiAt(0.8, 0.75))).toBe(true);
+    // Warming up: the lag is 0.2 behind, inside the learned spread but not warm.
+    expect(inDomain(m, 1, phiAt(0.8, 0.6))).toBe(false);
+    // A cold start never seen while learning: outside the spread.
+    expect(inDomain(m, 1, phiAt(0.9, 0.2))).toBe(false);
+    expect(inDomain(m, 0, phiAt(0.9, 0.2))).toBe(true);
+    expect(inDomain(null, 0, phiAt(0.5, 0.5))).toBe(false);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * Where a fitted normal model may judge: the loads it saw in each band, and, for a sensor that
+ * follows the load through a lag, operating points near equilibrium and no further from it than
+ * learning ever was.
+ */
+import type { FittedModel } from './condition-types';
+import { BANDS, LAGS } from './normal-model';
+
+/** A lag gap this much wider than learned, plus the slack in load share, is outside the model's domain. */
+const DOMAIN_MARGIN = 1.1;
+const DOMAIN_SLACK = 0.02;
+/**
+ * A lagged sensor (a temperature) is judged only near its equilibrium: while its lag is more than
+ * this share of the load range behind the load (a warm-up, a large load step), a first-order model
+ * is off by degrees that are not a fault.
+ */
+const WARM_GAP = 0.15;
+/** A load within this share of the learned range of its band counts as learned. */
+const LOAD_MARGIN = 0.05;
+
+/** Per band, the lowest and highest load share seen (low, high pairs), before anything is seen. */
+export const emptyLoadSeen = () => Float64Array.from({ length: BANDS * 2 }, (_, i) => (i % 2 ? -Infinity : Infinity));
+
+/**
+ * Whether the fitted model saw this load within the band: a level the machine never ran at while
+ * learning (a pump at 40 % when it learned 60–100 %) is learned before it is judged, as a new band is.
+ * A model saved before loads were recorded judges every load.
+ */
+export function loadLearned(model: FittedModel | null, band: number, u: number): boolean {
+  const seen = model?.loadSeen;
+  if (!seen) return true;
+  const low = seen[2 * band];
+  const high = seen[2 * band + 1];
+  return low != null && high != null && u >= low - LOAD_MARGIN && u <= high + LOAD_MARGIN;
+}
+
+/**
+ * Whether the row's operating point is one sensor k's model has seen: a sensor that follows the
+ * load through a lag is not judged while the lag is further from the load than ever in learning
+ * (a cold start after a stop the machine never made while learning), nor before it is warm.
+ */
+export function inDomain(model: FittedModel | null, k: number, phi: Float64Array): boolean {
+  const sm = model?.models[k];
+  if (!sm) return false;
+  const spread = model.lagSpread;
+  let warm = true;
+  let fastest = true;
+  for (let i = 0; i < LAGS; i++) {
+    if (sm.coef[4 + 2 * i] === 0 && sm.coef[5 + 2 * i] === 0) continue;
+    const gap = Math.abs(phi[2]! - phi[4 + 2 * i]!);
+    if (gap > (spread[i] ?? 0) * DOMAIN_MARGIN + DOMAIN_SLACK) return false;
+    // Equilibrium is read on the sensor's fastest lag: the slowest one is behind for hours after any start.
+    if (fastest) warm = gap <= WARM_GAP;
+    fastest = false;
+  }
+  return warm;
+}
