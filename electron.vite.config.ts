@@ -28,6 +28,8 @@ export default defineConfig({
           'telemetry-writer.worker': resolve(root, 'main/store/telemetry-writer.worker.ts'),
           // So does the history reader (main/store/history-worker-url.ts).
           'history-reader.worker': resolve(root, 'main/store/history-reader.worker.ts'),
+          // And the alarm KPI reader (main/alarms/kpi-reader.ts: kpiWorkerUrl).
+          'kpi-reader.worker': resolve(root, 'main/alarms/kpi-reader.worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js' },
       },

@@ -9,6 +9,7 @@ import type { AgentHost } from './agents-host/host';
 import { createRepairGuide } from './agents-host/maintenance/repair-guide';
 import { ticketRepository } from './agents-host/maintenance/tickets';
 import type { AlarmService } from './alarms/alarm-service';
+import type { KpiReader } from './alarms/kpi-reader';
 import type { AuthService } from './auth/auth-service';
 import type { SessionTable } from './auth/sessions';
 import { createUserAdmin } from './auth/user-admin';
@@ -48,6 +49,8 @@ export interface HandlerInputs {
   db: Db;
   /** readings.history, answered off the main thread. */
   historyReader: Pick<HistoryReader, 'read'>;
+  /** alarms.kpis, answered off the main thread. */
+  kpiReader: Pick<KpiReader, 'read'>;
   now(): WallMs;
   log(message: string): void;
   /** Pushes an event to every connected console. */
@@ -113,6 +116,7 @@ export function runtimeHandlers(p: HandlerInputs): Handlers {
       quarantine: p.quarantine,
       models: createModelService(inference, p.modelRepo, (id) => registry.get(id) !== undefined, conditionRepo),
       alarms: p.alarms,
+      alarmKpis: (request) => p.kpiReader.read(request),
       voice: p.voice,
       users: createUserAdmin({ users: userRepository(db), sessions: p.sessions, now }),
       auditLog: p.audit,

@@ -42,7 +42,7 @@ import { LiveTelemetry } from './pipeline/live-telemetry';
 import { IngestStats } from './pipeline/ingest-stats';
 import { runSimulator, type SimulatorHandle } from './sim/simulate';
 import { createAuditLog } from './store/audit-log';
-import { AUDIT_KEY_FILE, loadOrCreateKey } from './store/key-file';
+import { AUDIT_KEY_FILE, describeProtection, loadOrCreateKey, type LoadedKey } from './store/key-file';
 import { BackupSchedule } from './store/backup-schedule';
 import { machineRepository } from './store/machines';
 import { engRepository } from './store/eng-repository';
@@ -54,9 +54,11 @@ import { chooseStore } from './store/open-store';
 import { userRepository } from './store/users';
 import { TelemetryWriter } from './store/telemetry-writer';
 import { HistoryReader } from './store/history-reader';
+import { KpiReader } from './alarms/kpi-reader';
 import { readingMarks } from './store/reading-marks';
 import { claimDataDir } from './run-lock';
 import { versions } from './versions';
+import type { Keystore } from './secrets/keystore';
 import type { SecretStore } from './secrets/secret-store';
 import { voiceAlarmFrom } from './voice/from-alarm';
 import { createVoiceService, type VoiceService } from './voice/voice-service';
@@ -77,6 +79,8 @@ export interface RuntimeOptions {
   sqliteBinding?: string;
   /** Encrypted storage for the ElevenLabs key (Electron safeStorage); without it the key comes from config. */
   secrets?: SecretStore;
+  /** The OS keystore the audit and sync key files are encrypted with (Electron safeStorage); without it they are plain 0600 files. */
+  keystore?: Keystore;
   /** Extra versions to report (Electron, Chrome). */
   versions?: Record<string, string>;
   /** Folder with manifest.json and the ONNX files; default the repository's models/. */
@@ -128,6 +132,21 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions): 
     appLog.info('message', {}, message);
   };
   const lifecycle = recordStart(appLog, { dir: appLog.status().dir, config, versions: { ...versions(), ...options.versions }, now: startedAt });
+  // The keys first: one that cannot be read (another OS keystore) stops the start here, with nothing left running.
+  const auditKeyFile = join(config.dataDir, AUDIT_KEY_FILE);
+  const syncKeyFile = config.alarms.syncKeyFile ?? join(config.dataDir, 'alarm-sync.key');
+  let auditKey: LoadedKey;
+  let syncKey: Buffer | null;
+  try {
+    auditKey = loadOrCreateKey(auditKeyFile, 'audit key', log, options.keystore ?? null);
+    syncKey = config.alarms.sync ? loadOrCreateSyncKey(syncKeyFile, log, options.keystore ?? null) : null;
+  } catch (err) {
+    log(`start refused: ${(err as Error).message}`);
+    appLog.close();
+    releaseDataDir();
+    throw err;
+  }
+  log(`audit key ${auditKeyFile}: ${describeProtection(auditKey.protection)}`);
   const store = chooseStore(join(config.dataDir, DATABASE_FILE), { nativeBinding: options.sqliteBinding, now: startedAt });
   if (store.problem) log(`store: ${store.problem}`);
   const dbPath = store.path;
@@ -144,13 +163,15 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions): 
   // readings.history runs in a worker thread on its own connection, so the largest read never stalls ingest.
   const historyQueries = diagnostics.queries('history');
   const historyReader = await HistoryReader.start({ dbPath, nativeBinding: options.sqliteBinding, observe: (ms) => historyQueries('readings.history (history reader worker)', ms), log });
+  // So does alarms.kpis, which reads up to a quarter of the alarm journal.
+  const kpiReader = await KpiReader.start({ dbPath, nativeBinding: options.sqliteBinding, now, observe: (ms) => historyQueries('alarms.kpis (KPI reader worker)', ms), log });
   const writer = await TelemetryWriter.start({ dbPath, flushMs: config.store.flushMs, nativeBinding: options.sqliteBinding, retention: config.store });
   writer.onError((error) => log(`store: ${error}`));
   const machinesRepo = machineRepository(db);
   // The audit chain is keyed: whoever can write the database file cannot rehash what they change.
-  const auditKey = loadOrCreateKey(join(config.dataDir, AUDIT_KEY_FILE), 'audit key', log);
   const audit = createAuditLog(db, auditKey.key);
-  if (auditKey.created) audit.append({ at: now(), userId: null, username: null, action: 'audit.keyed', target: null, outcome: 'ok', detail: { keyFile: join(config.dataDir, AUDIT_KEY_FILE) } });
+  if (auditKey.created) audit.append({ at: now(), userId: null, username: null, action: 'audit.keyed', target: null, outcome: 'ok', detail: { keyFile: auditKeyFile, protection: auditKey.protection } });
+  if (auditKey.migrated) audit.append({ at: now(), userId: null, username: null, action: 'audit.keyProtected', target: null, outcome: 'ok', detail: { keyFile: auditKeyFile, protection: auditKey.protection } });
   const stats = new IngestStats(now);
   writer.onCommitted((info) => stats.committed(info));
 
@@ -237,12 +258,12 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions): 
     log(`broker ${shownBrokerUrl}: ${state}${source.lastError ? ` (${source.lastError})` : ''}`);
   });
   source.start();
-  const alarmSync = config.alarms.sync
+  const alarmSync = syncKey
     ? new AlarmSync({
         broker: appBroker,
         site: config.alarms.site,
         alarms,
-        key: loadOrCreateSyncKey(config.alarms.syncKeyFile ?? join(config.dataDir, 'alarm-sync.key'), log),
+        key: syncKey,
         authorize: authorizeByLocalUsers((username) => userRepository(db).findByUsername(username)),
         log,
       })
@@ -293,7 +314,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions): 
   const setupToken = options.setupToken && userRepository(db).count() === 0 ? randomBytes(18).toString('base64url') : null;
   const auth = createAuthService({ users: userRepository(db), sessions, now, setupToken });
   const dispatch: Dispatch = createRouter({
-    handlers: runtimeHandlers({ config, db, historyReader, now, log, emit, auth, sessions, health, registry, gate, machinesRepo, eng, quarantine, inference, modelRepo, conditionRepo, alarms, voice, audit, shiftLog, diagnostics, backups, agents, stats, connectors }),
+    handlers: runtimeHandlers({ config, db, historyReader, kpiReader, now, log, emit, auth, sessions, health, registry, gate, machinesRepo, eng, quarantine, inference, modelRepo, conditionRepo, alarms, voice, audit, shiftLog, diagnostics, backups, agents, stats, connectors }),
     audit: loggedAudit(audit, appLog),
     touchSession: (token) => sessions.touch(token),
     now,
@@ -338,6 +359,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions): 
       await writer.close();
       persistMachines(registry.list());
       await historyReader.close();
+      await kpiReader.close();
       historyDb.close();
       db.close();
       await embedded?.close();

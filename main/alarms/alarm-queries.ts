@@ -9,10 +9,36 @@ import { computeKpis, consoleOf, detectFloods, isAnnunciation, TEN_MINUTES } fro
 import type { WallMs } from '../../common/time';
 
 const DAY = 86_400_000;
-/** alarms.kpis reads the journal on the ingest thread: a quarter and 200,000 events bound what one call costs. */
+/** A quarter and 200,000 events bound what one alarms.kpis read holds in memory, wherever it runs. */
 const MAX_KPI_RANGE_MS = 92 * DAY;
 const MAX_KPI_ENTRIES = 200_000;
 const PRIORITY_RANK = Object.fromEntries(ALARM_PRIORITIES.map((p, i) => [p, i])) as Record<string, number>;
+
+/** One alarms.kpis read: its range, checked, and the wall-clock time the stale alarms are judged at. */
+export interface KpiRange {
+  from: number;
+  to: number;
+  now: WallMs;
+}
+
+/** The range a request asks for (the last day by default), refused with a clear error when it is empty or too long. */
+export function kpiRange(req: ParsedRequest<'alarms.kpis'>, now: WallMs): KpiRange {
+  const to = req.to ?? now;
+  const from = req.from ?? to - DAY;
+  if (to <= from) throw new CallFailure('bad_request', 'to must be after from');
+  if (to - from > MAX_KPI_RANGE_MS) throw new CallFailure('bad_request', `KPIs cover at most ${MAX_KPI_RANGE_MS / DAY} days; ask for a shorter range`);
+  return { from, to, now };
+}
+
+/**
+ * The KPIs of a checked range: the one computation behind AlarmQueries.kpis and the KPI reader's
+ * worker (kpi-reader.worker.ts), which reads the same journal and alarm points on its own connection.
+ */
+export function kpisOf(source: { journal: AlarmStore['journal']; alarms(): Iterable<StoredAlarm> }, range: KpiRange): AlarmKpis {
+  const entries = source.journal({ from: range.from, to: range.to, limit: MAX_KPI_ENTRIES + 1 });
+  if (entries.length > MAX_KPI_ENTRIES) throw new CallFailure('bad_request', `more than ${MAX_KPI_ENTRIES} journal entries in this range; ask for a shorter range`);
+  return computeKpis(entries, [...source.alarms()], range);
+}
 
 export interface AlarmQueriesOptions {
   store: AlarmStore;
@@ -54,15 +80,9 @@ export class AlarmQueries {
     return { entries, nextBeforeSeq: entries.length === req.limit ? entries[entries.length - 1]!.seq : null };
   }
 
+  /** On the calling thread: the console answers alarms.kpis through the KPI reader (kpi-reader.ts) instead. */
   kpis(req: ParsedRequest<'alarms.kpis'>): AlarmKpis {
-    const now = this.options.now();
-    const to = req.to ?? now;
-    const from = req.from ?? to - DAY;
-    if (to <= from) throw new CallFailure('bad_request', 'to must be after from');
-    if (to - from > MAX_KPI_RANGE_MS) throw new CallFailure('bad_request', `KPIs cover at most ${MAX_KPI_RANGE_MS / DAY} days; ask for a shorter range`);
-    const entries = this.options.store.journal({ from, to, limit: MAX_KPI_ENTRIES + 1 });
-    if (entries.length > MAX_KPI_ENTRIES) throw new CallFailure('bad_request', `more than ${MAX_KPI_ENTRIES} journal entries in this range; ask for a shorter range`);
-    return computeKpis(entries, [...this.options.alarms()], { from, to, now });
+    return kpisOf({ journal: (q) => this.options.store.journal(q), alarms: () => this.options.alarms() }, kpiRange(req, this.options.now()));
   }
 
   /** Floods going on now, from the last hour of the journal. */

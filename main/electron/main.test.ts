@@ -155,6 +155,12 @@ describe('Electron main process', () => {
 
     // the broker password comes from safeStorage, not from a plain file
     expect(vi.mocked(startRuntime).mock.calls[0]![0].broker.password).toBe('broker-secret');
+    // the audit and sync key files are encrypted with safeStorage
+    const keystore = vi.mocked(startRuntime).mock.calls[0]![1].keystore!;
+    expect(keystore.available()).toBe(true);
+    const sealed = keystore.encrypt(Buffer.from('audit key'));
+    expect(sealed.toString()).toMatch(/^enc:/);
+    expect(keystore.decrypt(sealed).toString()).toBe('audit key');
 
     expect(protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
     const serve = vi.mocked(protocol.handle).mock.calls[0]![1] as (r: Request) => Promise<Response>;

@@ -13,6 +13,7 @@ import { readStatic } from '../server/static-files';
 import { jsFlagsToRelaunchWith } from '../v8-flags';
 import { DisplayWindows, windowPlacement, type PlannedWindow } from './displays';
 import { registerIpcBridge } from './ipc-bridge';
+import { safeStorageKeystore } from './keystore';
 import { BROKER_PASSWORD, createSecretStore } from './secret-store';
 import { APP_ORIGIN, APP_SCHEME, isOwnUrl, lockDownContents, secureWindowOptions } from './secure-window';
 
@@ -58,6 +59,8 @@ async function main() {
     log: (message) => console.log(message),
     sqliteBinding: electronSqliteBinding(),
     secrets,
+    // The audit and sync key files are encrypted with it where the OS offers a keystore.
+    keystore: safeStorageKeystore(safeStorage),
     versions: { electron: process.versions.electron ?? 'unknown', chrome: process.versions.chrome ?? 'unknown' },
   });
 

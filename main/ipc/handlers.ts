@@ -1,5 +1,6 @@
 /** The contract's handlers over the runtime's parts. Each is a thin adapter; the logic lives in its stage. */
 import type { CallName, Health, History, ParsedRequest } from '../../common/contract';
+import type { AlarmKpis } from '../../common/contract-alarms';
 import type { Machine, QuarantineEntry, QuarantineReason } from '../../common/telemetry';
 import type { ShiftLogHandlers } from '../shiftlog/handlers';
 import type { AlarmService } from '../alarms/alarm-service';
@@ -26,6 +27,8 @@ export interface HandlerDeps {
   quarantine: { counts(): Record<string, number>; list(options: { reason?: QuarantineReason; limit: number }): QuarantineEntry[] };
   voice: Pick<VoiceService, 'settings' | 'updateSettings' | 'test' | 'log'>;
   alarms: AlarmService;
+  /** alarms.kpis, answered off the main thread (alarms/kpi-reader.ts). */
+  alarmKpis(request: ParsedRequest<'alarms.kpis'>): AlarmKpis | Promise<AlarmKpis>;
   models: ModelService;
   users: UserAdmin;
   auditLog: Pick<AuditLog, 'verify' | 'export'>;
@@ -101,7 +104,7 @@ export function createHandlers(deps: HandlerDeps): Omit<Handlers, AgentCallName 
     'alarms.limits.get': ({ machineId }) => deps.alarms.limits(machineId),
     'alarms.limits.set': ({ machineId, limits, reset }, ctx) => deps.alarms.setLimits(userOf(ctx), machineId, limits, reset),
     'alarms.limits.acceptMeta': ({ machineId }, ctx) => deps.alarms.acceptMeta(userOf(ctx), machineId),
-    'alarms.kpis': (request) => deps.alarms.kpis(request),
+    'alarms.kpis': (request) => deps.alarmKpis(request),
     'models.status': () => deps.models.status(),
     'models.machine': ({ machineId }) => deps.models.machine(machineId),
     'models.anomalyEvents': ({ machineId, limit }) => deps.models.events(machineId, limit),

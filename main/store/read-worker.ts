@@ -12,7 +12,22 @@ import { CallFailure } from '../../common/errors';
 import type { FromReadWorker, ReadWorkerInit, ToReadWorker } from './read-worker-protocol';
 import { startStoreWorker } from './start-writer-worker';
 
-export interface ReadWorkerOptions<Answer> extends ReadWorkerInit {
+/** What the host of a reader built on a read worker sets: the database, the bounds, the figures. */
+export interface ReaderOptions extends ReadWorkerInit {
+  /** A read still running after this long is stopped and refused; READ_MAX_MS by default. */
+  maxMs?: number;
+  /** Reads running or waiting at once, one more is refused; READS_QUEUED by default. */
+  maxQueued?: number;
+  /** How long each answered read took inside the worker (the diagnostics screen's slow statements). */
+  observe?(ms: number): void;
+  log?(message: string): void;
+}
+
+/** The largest history read allowed takes one to two seconds on a busy two-core PC; ten leave room for a slow disk. */
+export const READ_MAX_MS = 10_000;
+export const READS_QUEUED = 8;
+
+export interface ReadWorkerOptions<Answer> extends ReaderOptions {
   /** The worker file (a module that calls serveReads). */
   url: URL;
   /** Names the reader in errors and the log: 'history reader'. */
@@ -21,15 +36,8 @@ export interface ReadWorkerOptions<Answer> extends ReadWorkerInit {
   reads: string;
   /** What a read stopped at its time bound should ask for instead. */
   narrower: string;
-  /** A read still running after this long is stopped and refused. */
-  maxMs: number;
-  /** Reads running or waiting at once; one more is refused. */
-  maxQueued: number;
   /** The worker's answer as the caller gets it (history unpacks its transferred arrays here). */
-  decode(answer: unknown): Answer | Promise<Answer>;
-  /** How long each answered read took inside the worker (the diagnostics screen's slow statements). */
-  observe?(ms: number): void;
-  log?(message: string): void;
+  decode?(answer: unknown): Answer | Promise<Answer>;
 }
 
 interface Read<Request, Answer> {
@@ -59,8 +67,8 @@ export class ReadWorker<Request, Answer> {
     private readonly options: ReadWorkerOptions<Answer>,
     first: Worker,
   ) {
-    this.maxMs = options.maxMs;
-    this.maxQueued = options.maxQueued;
+    this.maxMs = options.maxMs ?? READ_MAX_MS;
+    this.maxQueued = options.maxQueued ?? READS_QUEUED;
     this.worker = Promise.resolve(this.watch(first));
   }
 
@@ -136,7 +144,7 @@ export class ReadWorker<Request, Answer> {
       if (msg.type === 'answer') {
         this.options.observe?.(msg.ms);
         const read = this.finish(msg.id);
-        if (read) Promise.resolve(this.options.decode(msg.answer)).then(read.resolve, read.reject);
+        if (read) Promise.resolve(this.options.decode ? this.options.decode(msg.answer) : (msg.answer as Answer)).then(read.resolve, read.reject);
       } else if (msg.type === 'failed') {
         this.finish(msg.id)?.reject(msg.code ? new CallFailure(msg.code, msg.error) : new Error(`${this.options.what} failed: ${msg.error}`));
       }

@@ -14,6 +14,7 @@ import electronViteConfig from '../../electron.vite.config';
 import rendererConfig from '../../renderer/vite.config';
 import { RUNTIME_V8_FLAGS } from '../../main/v8-flags';
 import { MODELS_DIR, readManifest } from '../../main/inference/manifest';
+import { openDatabase } from '../../main/store/open-database';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
@@ -69,7 +70,7 @@ export default { app, protocol, BrowserWindow, ipcMain, powerSaveBlocker, screen
 
 describe('electron-vite build', () => {
   it('emits the main process, its workers, the preload and the renderer', () => {
-    for (const file of ['main/electron.js', 'main/telemetry-writer.worker.js', 'main/history-reader.worker.js', 'preload/index.cjs', 'renderer/index.html']) {
+    for (const file of ['main/electron.js', 'main/telemetry-writer.worker.js', 'main/history-reader.worker.js', 'main/kpi-reader.worker.js', 'preload/index.cjs', 'renderer/index.html']) {
       expect(existsSync(built(file)), file).toBe(true);
     }
     const html = readFileSync(built('renderer/index.html'), 'utf8');
@@ -111,6 +112,7 @@ describe('electron-vite build', () => {
     // The store's worker is found beside the bundle (main/store/writer-worker-url.ts).
     expect(main).toContain('new URL("./telemetry-writer.worker.js", import.meta.url)');
     expect(main).toContain('new URL("./history-reader.worker.js", import.meta.url)');
+    expect(main).toContain('new URL("./kpi-reader.worker.js", import.meta.url)');
     // The models' hashes are built in (inside app.asar, under ASAR integrity): main/inference/manifest.ts.
     for (const m of Object.values(readManifest(MODELS_DIR).models)) expect(main).toContain(m.sha256);
   });
@@ -130,6 +132,24 @@ describe('electron-vite build', () => {
       worker.postMessage({ type: 'close' });
       messages.push(await next());
       expect(messages[1]).toEqual({ type: 'closed' });
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  it('answers an alarm KPI read from the built KPI reader worker', async () => {
+    const dbPath = join(tmp, 'kpis.db');
+    openDatabase(dbPath).close();
+    const worker = new Worker(built('main/kpi-reader.worker.js'), { workerData: { dbPath } });
+    const next = () => new Promise<{ type: string; answer?: unknown }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    try {
+      expect(await next()).toEqual({ type: 'ready' });
+      const from = Date.UTC(2026, 0, 1);
+      worker.postMessage({ type: 'read', id: 1, request: { from, to: from + 3_600_000, now: from + 3_600_000 } });
+      expect(await next()).toMatchObject({ type: 'answer', answer: { from, annunciated: 0, floods: [], stale: [] } });
     } finally {
       await worker.terminate();
     }
