@@ -14,7 +14,6 @@
  *
  * The last line is one JSON object with the figures and `pass`.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +21,8 @@ import { parseArgs } from 'node:util';
 import { Plant, type ActiveFault } from '../main/sim/plant';
 import { runSimulator } from '../main/sim/simulate';
 import { ConfigSchema } from '../main/config';
+import { RUNTIME_V8_FLAGS } from '../main/v8-flags';
+import { spawnCli } from '../test/support/cli';
 import { startMosquitto } from '../test/support/mosquitto';
 
 const { values } = parseArgs({ options: { speed: { type: 'string' }, hours: { type: 'string' }, seed: { type: 'string' }, machines: { type: 'string' } } });
@@ -32,8 +33,8 @@ const SEED = Number(values.seed ?? defaults.seed);
 const MACHINES = Number(values.machines ?? defaults.machines);
 const BEFORE_MS = 2 * 60_000;
 const AFTER_MS = 30 * 60_000;
-const root = join(import.meta.dirname, '..');
-const cli = join(root, 'bin', 'factorybrain.mjs');
+/** A host that has taken a day of readings closes its store before it exits; SIGKILL only past this. */
+const SERVE_STOP_GRACE_MS = 5 * 60_000;
 
 interface JournalRow {
   at: number;
@@ -47,16 +48,6 @@ interface JournalRow {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => resolve({ code, out }));
-  });
-}
 
 /** The faults the simulator injects over the run: the same plant, stepped alone. */
 function injectedFaults(startTs: number, ticks: number): ActiveFault[] {
@@ -74,12 +65,9 @@ const dataDir = mkdtempSync(join(tmpdir(), 'fb-demo-day-'));
 const startTs = Date.now();
 const ticks = Math.round(HOURS * 3600);
 try {
-  const serve = spawn(process.execPath, ['--max-semi-space-size=64', cli, 'serve', '--port', '0', '--data-dir', dataDir, '--broker', mosquitto.url], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let serveOut = '';
-  serve.stdout.on('data', (d: Buffer) => (serveOut += d.toString()));
-  serve.stderr.on('data', (d: Buffer) => (serveOut += d.toString()));
-  for (let waited = 0; !/broker .*: connected/.test(serveOut); waited += 200) {
-    if (waited > 120_000 || serve.exitCode !== null) throw new Error(`the host did not connect to the broker:\n${serveOut}`);
+  const serve = spawnCli(['serve', '--port', '0', '--data-dir', dataDir, '--broker', mosquitto.url], { nodeFlags: RUNTIME_V8_FLAGS });
+  for (let waited = 0; !/broker .*: connected/.test(serve.output); waited += 200) {
+    if (waited > 120_000 || serve.child.exitCode !== null) throw new Error(`the host did not connect to the broker:\n${serve.output}`);
     await sleep(200);
   }
   console.log(`demo plant: ${MACHINES} machines, seed ${SEED}, ${defaults.faultsPerMachinePerDay} faults per machine-day, ${HOURS} h of event time at ${SPEED}x into serve --broker ${mosquitto.url}`);
@@ -90,11 +78,10 @@ try {
   console.log(`published ${sim.stats().messages.toLocaleString('en-US')} messages in ${((Date.now() - wall0) / 60_000).toFixed(1)} min`);
   // The host judges the last readings, then stops as an operator's Ctrl-C stops it.
   await sleep(20_000);
-  serve.kill('SIGINT');
-  await new Promise((r) => serve.once('exit', r));
+  await serve.stop('SIGINT', SERVE_STOP_GRACE_MS);
   const exported = join(dataDir, 'alarm-events.json');
-  const exp = await run(['export', 'alarm-events', '--format', 'json', '--data-dir', dataDir, '--out', exported]);
-  if (exp.code !== 0) throw new Error(`export alarm-events failed: ${exp.out}`);
+  const exp = spawnCli(['export', 'alarm-events', '--format', 'json', '--data-dir', dataDir, '--out', exported]);
+  if ((await exp.exited) !== 0) throw new Error(`export alarm-events failed: ${exp.output}`);
   const journal = (JSON.parse(readFileSync(exported, 'utf8')) as JournalRow[]).filter((r) => r.action === 'activate');
   const faults = injectedFaults(startTs, ticks);
 

@@ -1,14 +1,14 @@
 /** Small helpers shared by the integration tests: polling, temp dirs, logged-in dispatch, child processes. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { CallName, CallRequest, CallResponse } from '../../common/contract';
 import type { Connection } from '../../main/ipc/router';
 import type { Runtime } from '../../main/runtime';
-import { stopProcess } from '../support/processes';
 
-export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+/** The real CLI in a child process; it lives in test/support/ since the benchmarks spawn it too. */
+export { spawnCli } from '../support/cli';
+
 export const PASSWORD = 'correct-horse-battery';
 
 type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
@@ -62,29 +62,4 @@ export async function setupAdmin(runtime: RuntimeLike, username = 'admin'): Prom
   const connection: Connection = { token: null, transport: 'ws' };
   await call(runtime, connection, 'auth.setup', { username, password: PASSWORD });
   return connection;
-}
-
-/** A child process running the real CLI (bin/factorybrain.mjs), with its output collected. */
-export function spawnCli(args: string[]) {
-  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'bin/factorybrain.mjs'), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
-  return {
-    child,
-    exited,
-    get stdout() {
-      return stdout;
-    },
-    get stderr() {
-      return stderr;
-    },
-    /** SIGTERM and wait; a no-op once it has exited. */
-    async stop(): Promise<number | null> {
-      await stopProcess(child, 'SIGTERM');
-      return exited;
-    },
-  };
 }
