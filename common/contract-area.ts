@@ -1,7 +1,8 @@
 /**
  * Contract calls for Level 2 area graphics: where an engineer placed each machine of an area and
- * which machines feed which. Positions are fractions of the drawing (0..1), so one layout fits
- * a desk screen and a 4K wall alike.
+ * which machines feed which. Positions are fractions of the drawing (0..1), and the layout names the
+ * box size it was arranged with, so a screen whose boxes are larger or smaller (a 4K wall at
+ * wallboard type) scales the positions with the box and keeps the layout's shape.
  */
 import { z } from 'zod';
 import type { Permission } from './roles';
@@ -11,6 +12,7 @@ const spec = <Req extends z.ZodType, Res extends z.ZodType>(s: { request: Req; r
 const MachineId = z.string().min(1).max(256);
 const Area = z.string().min(1).max(256);
 const Fraction = z.number().finite().min(0).max(1);
+const Share = z.number().finite().gt(0).max(1);
 
 export const AreaNodeSchema = z.object({ machineId: MachineId, x: Fraction, y: Fraction }).strict();
 export type AreaNode = z.infer<typeof AreaNodeSchema>;
@@ -18,8 +20,12 @@ export type AreaNode = z.infer<typeof AreaNodeSchema>;
 export const AreaLinkSchema = z.object({ from: MachineId, to: MachineId }).strict();
 export type AreaLink = z.infer<typeof AreaLinkSchema>;
 
+/** A machine box's width and height as shares of the drawing's; absent in layouts saved before it was recorded. */
+export const AreaBoxSchema = z.object({ width: Share, height: Share }).strict();
+export type AreaBox = z.infer<typeof AreaBoxSchema>;
+
 export const AreaLayoutSchema = z
-  .object({ nodes: z.array(AreaNodeSchema).max(2_000), links: z.array(AreaLinkSchema).max(4_000) })
+  .object({ nodes: z.array(AreaNodeSchema).max(2_000), links: z.array(AreaLinkSchema).max(4_000), box: AreaBoxSchema.optional() })
   .strict()
   .superRefine((layout, ctx) => {
     const ids = new Set<string>();

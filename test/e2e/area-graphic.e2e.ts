@@ -1,7 +1,8 @@
 /**
  * A Level 2 area graphic in Chromium: the automatic arrangement first, then an engineer (a
  * supervisor) drags a machine, connects two and saves; after a reload the machine is where it was
- * placed and the connection is drawn. Screenshots at desk HD and wallboard 4K.
+ * placed and the connection is drawn; on a 4K wall at wallboard type the same layout, scaled with its
+ * larger boxes, has no box over another. Screenshots at desk HD and wallboard 4K.
  */
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,20 @@ import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, createUser, launchChromium, login, SCREENSHOTS, serveApp, setupFirstAdmin, SLOW, type ServedApp } from './support';
 
 const ENGINEER = { username: 'erin', password: 'erin password 1' };
+
+/** Pairs of machine boxes drawn over one another by more than half a pixel both ways. */
+const overlappingBoxes = (page: Page) =>
+  page.$$eval('[data-testid="area-node"]', (nodes) => {
+    const boxes = nodes.map((n) => ({ id: n.getAttribute('data-machine-id'), r: n.getBoundingClientRect() }));
+    const pairs: string[] = [];
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i]!.r;
+        const b = boxes[j]!.r;
+        if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) pairs.push(`${boxes[i]!.id}/${boxes[j]!.id}`);
+      }
+    return pairs;
+  });
 
 const box = async (page: Page, selector: string) => {
   const b = await page.locator(selector).boundingBox();
@@ -99,8 +114,9 @@ describe('area graphic, arranged by an engineer, in Chromium', () => {
     expect(await page.locator(`[data-testid="area-link-line"][data-from="${moved}"][data-to="${fed}"]`).count()).toBe(1);
   });
 
-  it('saves the area graphic at 1920x1080 and 3840x2160', async () => {
+  it('saves the area graphic at 1920x1080 and 3840x2160; the engineer\'s layout keeps every box clear of the others on the 4K wall', async () => {
     await page.waitForTimeout(2_000);
+    expect(await overlappingBoxes(page)).toEqual([]);
     await page.screenshot({ path: `${SCREENSHOTS}area-graphic-1920x1080.png` });
     const big = await browser.newPage({ viewport: { width: 3840, height: 2160 } });
     await login(big, app.url, ENGINEER.username, ENGINEER.password);
@@ -116,7 +132,14 @@ describe('area graphic, arranged by an engineer, in Chromium', () => {
     }));
     expect(fonts.density).toBe('wallboard');
     expect(fonts.boxes).toBeGreaterThanOrEqual(fonts.root - 0.5);
-    await big.screenshot({ path: `${SCREENSHOTS}area-graphic-3840x2160.png` });
+    // The layout was arranged at the desk, where boxes take a smaller share of the drawing: it is
+    // scaled with the box, so no box lies over another and the connection is still drawn.
+    expect(await overlappingBoxes(big)).toEqual([]);
+    expect(await big.getByTestId('area-node').count()).toBe(await big.getByTestId('area-row').count());
+    expect(await big.getByTestId('area-link-line').count()).toBe(1);
+    expect(await big.getByTestId('area-layout-note').count()).toBe(0);
+    // The whole page, so the drawing below the KPI rows is in the picture.
+    await big.screenshot({ path: `${SCREENSHOTS}area-graphic-3840x2160.png`, fullPage: true });
     await big.close();
   });
 });
@@ -152,17 +175,7 @@ describe('area graphic of the largest area with 500 machines, in Chromium', () =
       await page.evaluate((a) => (window.location.hash = `#/area/${encodeURIComponent(a)}`), largest[0]);
       await page.waitForFunction((n) => document.querySelectorAll('[data-testid="area-node"]').length === n, largest[1], SLOW);
       await page.waitForTimeout(1_500);
-      const overlaps = await page.$$eval('[data-testid="area-node"]', (nodes) => {
-        const boxes = nodes.map((n) => n.getBoundingClientRect());
-        let count = 0;
-        for (let i = 0; i < boxes.length; i++)
-          for (let j = i + 1; j < boxes.length; j++) {
-            const a = boxes[i]!;
-            const b = boxes[j]!;
-            if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) count++;
-          }
-        return count;
-      });
+      const overlaps = (await overlappingBoxes(page)).length;
       expect(overlaps, `boxes over one another at ${size.width}x${size.height}`).toBe(0);
       await page.screenshot({ path: `${SCREENSHOTS}area-graphic-500-${size.width}x${size.height}.png` });
     }

@@ -177,6 +177,46 @@ describe('the area graphic', () => {
     expect($('area-arrange')).toBeNull();
   });
 
+  it('scales a layout arranged with smaller boxes to this screen\'s, with no box over another, and saves it with the box it now has', async () => {
+    // Arranged where a box was 8 % of the drawing wide and a fifth high: at those fractions P-03 would lie over P-02 here.
+    stored = {
+      area: 'fluids',
+      layout: {
+        nodes: [
+          { machineId: 'M2', x: 0, y: 0 },
+          { machineId: 'M3', x: 0.1, y: 0.1 },
+          { machineId: 'M10', x: 0.3, y: 0 },
+        ],
+        links: [],
+        box: { width: 0.08, height: 0.2 },
+      },
+      updatedBy: 'eng',
+      updatedAt: Date.UTC(2026, 11, 1),
+      problem: null,
+    };
+    await show('supervisor');
+    const rect = (id: string) => {
+      const [left, top, width, height] = ['left', 'top', 'width', 'height'].map((k) => parseFloat(node(id).style.getPropertyValue(k)));
+      return { left: left!, top: top!, width: width!, height: height! };
+    };
+    const [m2, m3, m10] = ['M2', 'M3', 'M10'].map(rect) as [ReturnType<typeof rect>, ReturnType<typeof rect>, ReturnType<typeof rect>];
+    expect(m2.width / WIDTH).toBeGreaterThan(0.08);
+    // Left at its saved fractions, P-03 would lie over P-02.
+    expect(0.1 * (WIDTH - m2.width) < m2.width && 0.1 * (HEIGHT - m2.height) < m2.height).toBe(true);
+    const apart = (a: typeof m2, b: typeof m2) => Math.abs(a.left - b.left) >= a.width - 0.5 || Math.abs(a.top - b.top) >= a.height - 0.5;
+    expect([apart(m2, m3), apart(m2, m10), apart(m3, m10)]).toEqual([true, true, true]);
+    // The shape in box lengths is kept: P-03 1.15 boxes right of P-02 and 0.4 of a box down, P-10 3.45 boxes right.
+    expect(m3.left / m3.width).toBeCloseTo(1.15, 1);
+    expect(m3.top / m3.height).toBeCloseTo(0.4, 1);
+    expect(m10.left / m10.width).toBeCloseTo(3.45, 1);
+    expect($$('area-layout-note')).toHaveLength(0);
+
+    await click($('area-arrange')!);
+    await click($('area-save')!);
+    expect(setRequests[0]?.layout?.box).toEqual({ width: m2.width / WIDTH, height: m2.height / HEIGHT });
+    expect(rect('M3')).toEqual(m3);
+  });
+
   it('says so when the stored layout is unreadable, and still draws every machine', async () => {
     stored = { ...automatic, problem: 'The saved layout of this area cannot be read (Invalid input); the automatic arrangement is shown until an engineer saves a new one.' };
     await show('viewer');

@@ -15,7 +15,8 @@ import { sensorViews } from '../plant/sensor-view';
 import { PriorityMark } from '../shell/PriorityMark';
 import { topPriorityByMachine } from '../state/alarms';
 import type { LiveTelemetry } from '../state/live-telemetry';
-import { automaticLayout, boxGeometry, linkPath, moveNode, resolveLayout, toFractions, toPixels, toggleLink, type BoxGeometry } from './area-layout';
+import { boxShare, fitToScreen, placeFree, rebase } from './area-fit';
+import { automaticLayout, boxGap, boxGeometry, linkPath, moveNode, resolveLayout, toFractions, toPixels, toggleLink, type BoxGeometry } from './area-layout';
 import './area-graphic.css';
 import { FormError } from '../shell/FormError';
 import { observeBox } from '../shell/observe-box';
@@ -90,13 +91,16 @@ export function AreaGraphic({ area, machines: list }: { area: string; machines: 
   const byMachine = useMemo(() => new Map(list.map((m) => [m.id, m])), [list]);
   const aspect = size.width > 0 && size.height > 0 ? size.width / size.height : 3;
   const resolved = useMemo(() => resolveLayout(ids, stored?.layout ?? null, aspect), [ids, stored, aspect]);
-  const shown: AreaLayout = draft ?? resolved;
-  const box = boxGeometry(ids.length, size.width, size.height, size.screenFontPx);
+  const box = useMemo(() => boxGeometry(ids.length, size.width, size.height, size.screenFontPx), [ids.length, size]);
+  const gap = boxGap(box);
+  // The saved layout scaled from the box it was arranged with to this screen's, no box over another.
+  const fitted = useMemo(() => fitToScreen(resolved, stored?.layout ?? null, ids, size, box, gap), [resolved, stored, ids, size, box, gap]);
+  const shown: AreaLayout = draft ? rebase(draft, ids.length, size, box) : { nodes: fitted.nodes, links: resolved.links };
   const pixels = new Map(shown.nodes.map((n) => [n.machineId, toPixels(n, size, box)]));
   const editing = arranging;
 
   const startEditing = () => {
-    setDraft({ nodes: resolved.nodes, links: resolved.links });
+    setDraft({ nodes: fitted.nodes, links: resolved.links, box: boxShare(box, size) });
     setSaveError(null);
   };
   const stopEditing = () => {
@@ -116,7 +120,9 @@ export function AreaGraphic({ area, machines: list }: { area: string; machines: 
       setSaving(false);
     }
   };
-  const toAutomatic = () => setDraft(automaticLayout(ids, aspect));
+  const toAutomatic = () => setDraft({ ...automaticLayout(ids, aspect), box: boxShare(box, size) });
+  // Edits are made in this screen's fractions, on the draft carried over to this screen's box.
+  const edit = (change: (layout: AreaLayout) => AreaLayout) => setDraft((layout) => (layout ? change(rebase(layout, ids.length, size, box)) : layout));
   const connect = (machineId: string) => {
     if (connectFrom === null) setConnectFrom(machineId);
     else {
@@ -139,28 +145,33 @@ export function AreaGraphic({ area, machines: list }: { area: string; machines: 
     const origin = ref.current?.getBoundingClientRect();
     if (!d || d.pointerId !== e.pointerId || !origin) return;
     const { x, y } = toFractions(e.clientX - origin.left - d.dx, e.clientY - origin.top - d.dy, size, box);
-    setDraft((layout) => (layout ? moveNode(layout, d.machineId, x, y) : layout));
+    edit((layout) => moveNode(layout, d.machineId, x, y));
   };
+  // A box dropped over another moves to the nearest free place: no box ever hides one.
   const onPointerUp = (e: PointerEvent<HTMLElement>) => {
-    if (drag.current?.pointerId === e.pointerId) drag.current = null;
+    const d = drag.current;
+    if (d?.pointerId !== e.pointerId) return;
+    drag.current = null;
+    edit((layout) => placeFree(layout, d.machineId, size, box, gap));
   };
   const onKeyDown = (machineId: string, e: KeyboardEvent<HTMLElement>) => {
     const step = e.shiftKey ? KEY_STEP * 5 : KEY_STEP;
     const move = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[e.key];
     if (!editing || !move) return;
     e.preventDefault();
-    setDraft((layout) => {
-      const node = layout?.nodes.find((n) => n.machineId === machineId);
-      return layout && node ? moveNode(layout, machineId, node.x + move[0]!, node.y + move[1]!) : layout;
+    edit((layout) => {
+      const node = layout.nodes.find((n) => n.machineId === machineId);
+      return node ? placeFree(moveNode(layout, machineId, node.x + move[0]!, node.y + move[1]!), machineId, size, box, gap) : layout;
     });
   };
 
   const notes: string[] = [];
   if (loadError) notes.push(`The area's layout could not be loaded (${loadError}); the automatic arrangement is shown.`);
   if (stored?.problem) notes.push(stored.problem);
+  if (!editing && fitted.crowded) notes.push("The saved layout has no room for every machine at this screen's box size without one over another; the automatic arrangement is shown.");
   if (!editing && resolved.missing.length > 0)
     notes.push(`The saved layout places machines this area no longer has (${resolved.missing.join(', ')}); they are left out, and saving the layout drops them.`);
-  if (!editing && resolved.added.length > 0 && stored?.layout) notes.push(`Not in the saved layout yet, placed along the bottom: ${resolved.added.map((id) => byMachine.get(id)?.name ?? id).join(', ')}.`);
+  if (!editing && !fitted.crowded && resolved.added.length > 0 && stored?.layout) notes.push(`Not in the saved layout yet, placed along the bottom: ${resolved.added.map((id) => byMachine.get(id)?.name ?? id).join(', ')}.`);
   const connectName = connectFrom === null ? null : (byMachine.get(connectFrom)?.name ?? connectFrom);
 
   return (

@@ -1,7 +1,8 @@
 /**
  * The geometry of a Level 2 area graphic. Positions are fractions of the free drawing (0..1 of the
- * width and height left once a machine box is taken off), so a box never leaves the drawing and
- * one layout fits every screen. Pure: the screen does the pointer work and the saving.
+ * width and height left once a machine box is taken off), so a box never leaves the drawing; a
+ * saved layout is drawn on a screen with another box size by area-fit.ts. Pure: the screen does the
+ * pointer work and the saving.
  */
 import type { AreaLayout, AreaLink, AreaNode } from '../../../common/contract-area';
 
@@ -90,10 +91,11 @@ const READABLE_WIDTH_EM = 11;
 
 /**
  * The machine box size for `count` machines in a drawing of `width` × `height` pixels. Box and font
- * are shares of the drawing, so a layout arranged on a desk screen keeps its places on a 4K wall;
- * the automatic grid never overlaps. `screenFontPx` is the screen's own font (the wallboard scale
- * raises it): the box text grows to it, like the overview tiles, as far as boxes with their values
- * still fit the automatic grid, and never falls below the drawing's share.
+ * are shares of the drawing; the automatic grid never overlaps. `screenFontPx` is the screen's own
+ * font (the wallboard scale raises it): the box text grows to it, like the overview tiles, as far as
+ * boxes with their values still fit the automatic grid, and never falls below the drawing's share.
+ * A box that grows so takes a larger share of the drawing than the one a layout was arranged with:
+ * area-fit.ts scales the layout with it.
  */
 export function boxGeometry(count: number, width: number, height: number, screenFontPx = 0): BoxGeometry {
   const { columns, rows } = gridFor(count, width / Math.max(1, height));
@@ -105,6 +107,9 @@ export function boxGeometry(count: number, width: number, height: number, screen
   const h = Math.min(fontPx * 7.2, Math.max(fontPx * 2.6, height / rows - gap));
   return { width: Math.floor(w), height: Math.floor(h), fontPx, detail: h >= fontPx * DETAIL_EM };
 }
+
+/** The space the automatic grid leaves between boxes, and a box moved off another keeps from its neighbours. */
+export const boxGap = (box: BoxGeometry) => box.fontPx * GAP_EM;
 
 /** The top-left pixel of a box placed at fractions (x, y). */
 export const toPixels = (node: Pick<AreaNode, 'x' | 'y'>, drawing: { width: number; height: number }, box: BoxGeometry) => ({
