@@ -80,11 +80,15 @@ if (role === 'server') {
   source.onReadings((batch) => {
     readings += batch.length;
     let n = 0;
-    for (const r of batch) n += Object.keys(r.metrics).length;
+    let oldest = Infinity;
+    let newest = -Infinity;
+    for (const r of batch) {
+      n += Object.keys(r.metrics).length;
+      if (r.ts < oldest) oldest = r.ts;
+      if (r.ts > newest) newest = r.ts;
+    }
     values += n;
     writer.append(batch);
-    const oldest = batch.reduce((m, r) => Math.min(m, r.ts), Infinity);
-    const newest = batch.reduce((m, r) => Math.max(m, r.ts), -Infinity);
     writer.whenStored(writer.appendedRows, () => {
       storedValues += n;
       if (!measuring) return;

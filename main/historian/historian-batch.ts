@@ -7,6 +7,12 @@ import type { HistorianConfig } from './historian-config';
 import type { LocalOutbox, RollupTable } from './local-outbox';
 import type { EventMs } from '../../common/time';
 
+/**
+ * The quality marks' stream: one position, the local seq. (Schema 12 kept a position per machine by
+ * source time under 'marks'; those rows are left alone and unused.)
+ */
+export const MARKS_STREAM = 'marks_seq';
+
 /** stream -> key -> position */
 export type Positions = Map<string, Map<string, number>>;
 
@@ -82,33 +88,25 @@ export function collectModels(src: CollectSource, batch: Batch): void {
   }
 }
 
-/** Bad and Uncertain values per machine after its position (their source time), a time's marks never split. */
+/**
+ * Bad and Uncertain values after the position, in the order they were stored (their seq), not by
+ * source time: a mark stored after its machine's later marks were forwarded is sent all the same.
+ */
 export function collectMarks(src: CollectSource, batch: Batch): void {
-  const budget = Math.max(100, Math.floor(src.config.batchValues / 10));
-  for (const machineId of src.outbox.markMachines()) {
-    const room = budget - batch.marks.ts.length;
-    if (room <= 0) {
-      batch.full = true;
-      return;
-    }
-    const rows = src.outbox.marksAfter(machineId, src.next('marks', machineId), room);
-    if (rows.length === 0) continue;
-    const last = rows.at(-1)!;
-    if (rows.length === room) {
-      rows.push(...src.outbox.marksAtAfter(machineId, last.ts, last.sensor));
-      batch.full = true;
-    }
-    const m = batch.marks;
-    for (const r of rows) {
-      m.machine.push(machineId);
-      m.sensor.push(r.sensor);
-      m.ts.push(r.ts);
-      m.quality.push(r.quality);
-      m.status.push(r.status);
-      m.value.push(r.value !== null && Number.isFinite(r.value) ? r.value : null);
-    }
-    advance(batch, 'marks', machineId, last.ts);
+  const limit = Math.max(100, Math.floor(src.config.batchValues / 10));
+  const rows = src.outbox.marksAfter(Math.max(0, src.next(MARKS_STREAM, '')), limit);
+  if (rows.length === 0) return;
+  const m = batch.marks;
+  for (const r of rows) {
+    m.machine.push(r.machine_id);
+    m.sensor.push(r.sensor);
+    m.ts.push(r.ts);
+    m.quality.push(r.quality);
+    m.status.push(r.status);
+    m.value.push(r.value !== null && Number.isFinite(r.value) ? r.value : null);
   }
+  advance(batch, MARKS_STREAM, '', rows.at(-1)!.seq);
+  if (rows.length === limit) batch.full = true;
 }
 
 export function collectRollups(src: CollectSource, batch: Batch, table: RollupTable): void {

@@ -1,7 +1,7 @@
 /**
  * One batch into PostgreSQL in one transaction together with its new positions, so that the
  * historian's positions never run ahead of its rows. Everything is inserted ON CONFLICT DO NOTHING
- * (rollups: the newer aggregate wins), so a batch sent twice lands once.
+ * (rollups and quality marks: the newer one wins), so a batch sent twice lands once.
  */
 import type pg from 'pg';
 import type { Batch } from './historian-batch';
@@ -15,7 +15,7 @@ export interface SendCounts {
   events: number;
   /** Journal events it already had. */
   journalDuplicates: number;
-  /** Quality marks the database took, and those it already had. */
+  /** Quality marks the database took or changed (a mark replaced locally), and those it already had as sent. */
   marks: number;
   markDuplicates: number;
   models: number;
@@ -54,7 +54,8 @@ export async function sendBatch(client: pg.Client, batch: Batch, site: string, c
       const res = await client.query(
         `INSERT INTO fb_reading_marks (site, console, machine_id, sensor, ts, quality, status, value)
          SELECT $1, $2, m, s, to_timestamp(t / 1000.0), q, st, v FROM unnest($3::text[], $4::text[], $5::float8[], $6::text[], $7::text[], $8::float8[]) AS u(m, s, t, q, st, v)
-         ON CONFLICT DO NOTHING`,
+         ON CONFLICT (site, console, machine_id, sensor, ts) DO UPDATE SET quality = excluded.quality, status = excluded.status, value = excluded.value
+         WHERE (fb_reading_marks.quality, fb_reading_marks.status, fb_reading_marks.value) IS DISTINCT FROM (excluded.quality, excluded.status, excluded.value)`,
         [site, console, m.machine, m.sensor, m.ts, m.quality, m.status, m.value],
       );
       marks = res.rowCount ?? 0;

@@ -1,4 +1,5 @@
 /** What the historian reports about itself, how its local backlog is counted, and when that is an alarm. */
+import { MARKS_STREAM } from './historian-batch';
 import type { HistorianConfig } from './historian-config';
 import type { LocalOutbox } from './local-outbox';
 import type { WallMs } from '../../common/time';
@@ -62,11 +63,9 @@ export function countBacklog(outbox: LocalOutbox, config: HistorianConfig, posit
     }
   }
   if (config.readings !== 'none') {
-    for (const machineId of outbox.markMachines()) {
-      const n = outbox.marksCount(machineId, position('marks', machineId), BACKLOG_CAP_PER_KEY);
-      rows += n;
-      if (n >= BACKLOG_CAP_PER_KEY) capped = true;
-    }
+    const n = outbox.marksCount(Math.max(0, position(MARKS_STREAM, '')), BACKLOG_CAP_PER_KEY);
+    rows += n;
+    if (n >= BACKLOG_CAP_PER_KEY) capped = true;
   }
   if (config.alarms) rows += outbox.journalCount(Math.max(0, position('alarms', '')), BACKLOG_CAP_PER_KEY);
   return { rows, capped, seconds: oldest === Infinity ? 0 : Math.max(0, Math.round((now - oldest) / 1000)) };

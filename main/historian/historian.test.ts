@@ -203,11 +203,11 @@ describe.skipIf(unavailable !== null)('historian against PostgreSQL 15', () => {
     expect(rows.map((r) => r.value)).toEqual([1, 2, 3]);
   });
 
-  it('forwards the values their source marked Bad or Uncertain, a time never split between batches, each once', async () => {
+  it('forwards the values their source marked Bad or Uncertain over several batches, each once', async () => {
     const url = await freshDatabase();
     const local = localStore();
     const mark = local.db.prepare('INSERT INTO reading_marks (machine_id, ts, sensor, quality, status, value) VALUES (?, ?, ?, ?, ?, ?)');
-    // 60 times x 3 sensors with a budget of 100 marks per batch: the first batch would end inside time 33
+    // 60 times x 3 sensors with a budget of 100 marks per batch: the first batch ends inside time 33
     for (let i = 0; i < 60; i++) for (const sensor of ['a', 'b', 'c']) mark.run('ua-press', T0 + i * 1000, sensor, i % 2 ? 'uncertain' : 'bad', i % 2 ? 'UncertainLastUsableValue' : 'BadSensorFailure', sensor === 'c' ? null : i);
     mark.run('ua-pump', T0, 'flow', 'bad', 'BadCommunicationError', null);
     local.write('ua-press', T0, { a: 1 });
@@ -236,6 +236,49 @@ describe.skipIf(unavailable !== null)('historian against PostgreSQL 15', () => {
     expect(third.status()).toMatchObject({ forwardedMarks: 0, duplicatesSkipped: 182 + 1 });
     const [count] = await query<{ n: string }>(url, 'SELECT count(*) AS n FROM fb_reading_marks');
     expect(count!.n).toBe('182');
+  });
+
+  it('forwards a mark stored after its machine was forwarded past its time, once, across a restart; a replaced mark updates the row', async () => {
+    const url = await freshDatabase();
+    const local = localStore();
+    const mark = local.db.prepare('INSERT OR REPLACE INTO reading_marks (machine_id, ts, sensor, quality, status, value) VALUES (?, ?, ?, ?, ?, ?)');
+    const remote = () =>
+      query<{ ms: string; sensor: string; status: string; value: number | null }>(url, 'SELECT (extract(epoch from ts) * 1000)::bigint AS ms, sensor, status, value FROM fb_reading_marks ORDER BY ts, sensor');
+    mark.run('ua-press', T0 + 5000, 'a', 'bad', 'BadSensorFailure', 5);
+    local.write('ua-press', T0 + 5000, { b: 1 });
+    const first = local.historian({ url });
+    await first.drain();
+    expect(first.status()).toMatchObject({ forwardedMarks: 1, backlogRows: 0 });
+
+    // a notification from before, stored after the machine's later mark and reading were forwarded
+    mark.run('ua-press', T0 + 1000, 'a', 'uncertain', 'UncertainLastUsableValue', 1);
+    await first.drain();
+    expect(first.status()).toMatchObject({ forwardedMarks: 2, duplicatesSkipped: 0, backlogRows: 0 });
+    await first.stop();
+
+    // a restarted console sends only what came after, even when it is older still
+    mark.run('ua-press', T0, 'a', 'bad', 'BadCommunicationError', null);
+    const second = local.historian({ url });
+    await second.drain();
+    expect(second.status()).toMatchObject({ forwardedMarks: 1, duplicatesSkipped: 0, backlogRows: 0 });
+    expect(await remote()).toEqual([
+      { ms: String(T0), sensor: 'a', status: 'BadCommunicationError', value: null },
+      { ms: String(T0 + 1000), sensor: 'a', status: 'UncertainLastUsableValue', value: 1 },
+      { ms: String(T0 + 5000), sensor: 'a', status: 'BadSensorFailure', value: 5 },
+    ]);
+
+    // the source corrects a mark it sent: the historian's row follows, still one row
+    mark.run('ua-press', T0 + 5000, 'a', 'bad', 'BadOutOfService', 6);
+    await second.drain();
+    expect(second.status()).toMatchObject({ forwardedMarks: 2, duplicatesSkipped: 0 });
+    expect((await remote()).at(-1)).toEqual({ ms: String(T0 + 5000), sensor: 'a', status: 'BadOutOfService', value: 6 });
+
+    // with the positions lost, every mark is sent again and none lands twice
+    await query(url, 'DELETE FROM fb_forward_cursors');
+    const third = local.historian({ url });
+    await third.drain();
+    expect(third.status()).toMatchObject({ forwardedMarks: 0, duplicatesSkipped: 3 + 1 });
+    expect(await remote()).toHaveLength(3);
   });
 
   it('forwards nothing of the marks when the plant forwards no readings', async () => {

@@ -1,7 +1,7 @@
 /**
  * Store and forward to the enterprise historian (PostgreSQL, TimescaleDB where present). The local
  * SQLite store is the buffer: each stream (raw readings or rollups per machine, the values their
- * source marked Bad or Uncertain per machine, the alarm journal, model outputs) is read after its position and sent in one transaction together with its new
+ * source marked Bad or Uncertain in the order they were stored, the alarm journal, model outputs) is read after its position and sent in one transaction together with its new
  * position, so after any outage forwarding resumes exactly where the database says it stopped, in
  * order. Rows carry site and console in their keys and are inserted ON CONFLICT DO NOTHING, so a
  * batch sent twice (a commit whose answer was lost) lands once.

@@ -19,6 +19,8 @@ export interface RollupRow {
   max: number | null;
 }
 export interface MarkRow {
+  seq: number;
+  machine_id: string;
   ts: number;
   sensor: string;
   quality: string;
@@ -73,14 +75,11 @@ export function localOutbox(db: Db) {
       prepared<[string, string, number, number], RollupRow>(db, `SELECT bucket, n, avg, min, max FROM ${table} WHERE machine_id = ? AND sensor = ? AND bucket > ? ORDER BY bucket LIMIT ?`).all(machineId, sensor, after, limit),
     rollupCount: (table: RollupTable, machineId: string, sensor: string, after: number, cap: number): number =>
       prepared<[string, string, number, number], number>(db, `SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE machine_id = ? AND sensor = ? AND bucket > ? LIMIT ?)`).pluck().get(machineId, sensor, after, cap) ?? 0,
-    markMachines: (): string[] => distinctMachines(db, 'reading_marks'),
-    marksAfter: (machineId: string, after: number, limit: number): MarkRow[] =>
-      prepared<[string, number, number], MarkRow>(db, 'SELECT ts, sensor, quality, status, value FROM reading_marks WHERE machine_id = ? AND ts > ? ORDER BY ts, sensor LIMIT ?').all(machineId, after, limit),
-    /** The rest of one time's marks after a sensor: a batch never ends part way through a time. */
-    marksAtAfter: (machineId: string, ts: number, sensor: string): MarkRow[] =>
-      prepared<[string, number, string], MarkRow>(db, 'SELECT ts, sensor, quality, status, value FROM reading_marks WHERE machine_id = ? AND ts = ? AND sensor > ? ORDER BY sensor').all(machineId, ts, sensor),
-    marksCount: (machineId: string, after: number, cap: number): number =>
-      prepared<[string, number, number], number>(db, 'SELECT count(*) FROM (SELECT 1 FROM reading_marks WHERE machine_id = ? AND ts > ? LIMIT ?)').pluck().get(machineId, after, cap) ?? 0,
+    /** Marks in the order they were stored (seq): a mark stored late still comes after the position. */
+    marksAfter: (seq: number, limit: number): MarkRow[] =>
+      prepared<[number, number], MarkRow>(db, 'SELECT seq, machine_id, ts, sensor, quality, status, value FROM reading_marks WHERE seq > ? ORDER BY seq LIMIT ?').all(seq, limit),
+    marksCount: (seq: number, cap: number): number =>
+      prepared<[number, number], number>(db, 'SELECT count(*) FROM (SELECT 1 FROM reading_marks WHERE seq > ? LIMIT ?)').pluck().get(seq, cap) ?? 0,
     journalAfter: (seq: number, limit: number): JournalRow[] =>
       prepared<[number, number], JournalRow>(
         db,

@@ -14,16 +14,22 @@ export function decodePoint(point: ModbusPoint, words: readonly number[] | null,
     if (!words) return null;
     const first = words[at];
     if (first === undefined) return null;
-    if (point.type === 'int16' || point.type === 'uint16') {
-      view.setUint16(0, first & 0xffff);
-      raw = point.type === 'int16' ? view.getInt16(0) : view.getUint16(0);
-    } else {
+    // integers by bit arithmetic, the words picked without an array: this runs once per register and poll
+    if (point.type === 'int16') raw = ((first & 0xffff) << 16) >> 16;
+    else if (point.type === 'uint16') raw = first & 0xffff;
+    else {
       const second = words[at + 1];
       if (second === undefined) return null;
-      const [high, low] = point.wordOrder === 'big' ? [first, second] : [second, first];
-      view.setUint16(0, high & 0xffff);
-      view.setUint16(2, low & 0xffff);
-      raw = point.type === 'int32' ? view.getInt32(0) : point.type === 'uint32' ? view.getUint32(0) : view.getFloat32(0);
+      const big = point.wordOrder === 'big';
+      const high = (big ? first : second) & 0xffff;
+      const low = (big ? second : first) & 0xffff;
+      if (point.type === 'int32') raw = (high << 16) | low;
+      else if (point.type === 'uint32') raw = high * 0x10000 + low;
+      else {
+        view.setUint16(0, high);
+        view.setUint16(2, low);
+        raw = view.getFloat32(0);
+      }
     }
   }
   return raw * point.scale + point.offset;

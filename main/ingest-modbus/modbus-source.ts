@@ -146,6 +146,7 @@ class DevicePoller {
     const now = this.clock();
     const due = this.plans.filter((p) => p.due <= now);
     const metrics: Record<string, number> = {};
+    let values = 0;
     let answeredAt: WallMs | null = null;
     let lostConnection = false;
     this.alive = false;
@@ -164,14 +165,16 @@ class DevicePoller {
         answeredAt ??= this.clock();
         for (const { point, at } of read.points) {
           const value = decodePoint(point, outcome.words, outcome.bits, at);
-          if (value !== null && Number.isFinite(value)) metrics[point.metric] = value;
-          else if (value !== null) this.reject(read, 'non_finite', `${point.metric} decoded to ${value} (a float32 NaN or infinity)`);
+          if (value !== null && Number.isFinite(value)) {
+            metrics[point.metric] = value;
+            values++;
+          } else if (value !== null) this.reject(read, 'non_finite', `${point.metric} decoded to ${value} (a float32 NaN or infinity)`);
         }
       }
       if (lostConnection) break;
     }
     if (!this.running) return;
-    if (answeredAt !== null && Object.keys(metrics).length > 0) {
+    if (answeredAt !== null && values > 0) {
       // one row per machine and time in the store: a second reading in the same millisecond would replace the first
       const ts = Math.max(eventFromWall(answeredAt), this.lastTs + 1);
       this.lastTs = ts;

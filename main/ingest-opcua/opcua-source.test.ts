@@ -6,14 +6,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setWarningLogger } from 'node-opcua';
+import { DataType, DataValue, setWarningLogger, StatusCodes, Variant } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QualityMark, QuarantineEntry, Reading } from '../../common/telemetry';
 import { Quarantine } from '../ingest/quarantine';
 import { OpcuaConfigSchema } from './opcua-config';
 import { OpcuaSource, type ServerStatus } from './opcua-source';
 import { startOpcuaTestServer, TEST_USER, type TestServer } from './opcua-test-server';
-import { severityOf, toQualityMark, toReadingValue } from './opcua-values';
+import { acceptValue, severityOf, toQualityMark, toReadingValue } from './opcua-values';
 
 // node-opcua prints every refused certificate and reconnection; the assertions below check them instead
 setWarningLogger(() => undefined);
@@ -196,10 +196,48 @@ describe('OpcuaSource, server requiring SignAndEncrypt and a user', () => {
   }, 30_000);
 });
 
+describe('OpcuaSource, changes of one publish response', () => {
+  it('groups interleaved changes of machines and source times into one reading per machine and time', async () => {
+    const config = OpcuaConfigSchema.parse({ servers: [{ name: 'x', endpointUrl: 'opc.tcp://127.0.0.1:1', subscriptions: [{ items: [{ nodeId: 'ns=1;s=a.x', machine: 'a', metric: 'x' }] }] }] });
+    const source = new OpcuaSource({ config, pkiDir: join(dir, 'pki-grouping'), quarantine: new Quarantine(10), clock: () => Date.UTC(2026, 0, 1, 0, 1) });
+    const got = collect(source);
+    // the connection's handler for one monitored item's change, as the subscription calls it
+    const connection = (source as unknown as { connections: { changed(m: object, nodeId: string, dv: DataValue): void }[] }).connections[0]!;
+    const t1 = new Date(Date.UTC(2026, 0, 1));
+    const t2 = new Date(Date.UTC(2026, 0, 1, 0, 0, 1));
+    const dv = (value: number, at: Date, status = StatusCodes.Good) => new DataValue({ value: new Variant({ dataType: DataType.Double, value }), statusCode: status, sourceTimestamp: at, serverTimestamp: at });
+    const change = (machine: string, metric: string, d: DataValue) => connection.changed({ machine, metric, failing: false }, `ns=1;s=${machine}.${metric}`, d);
+    change('a', 'x', dv(1, t1));
+    change('a', 'y', dv(2, t1));
+    change('b', 'x', dv(3, t1));
+    change('a', 'z', dv(4, t1));
+    change('a', 'x', dv(5, t2));
+    change('a', 'w', dv(9, t1, StatusCodes.BadSensorFailure));
+    change('b', 'y', dv(6, t1));
+    change('a', 'y', dv(7, t2));
+    await until(() => got.readings.length > 0);
+    expect(got.readings.map((r) => [r.machineId, r.ts, r.metrics])).toEqual([
+      ['a', t1.getTime(), { x: 1, y: 2, z: 4 }],
+      ['a', t2.getTime(), { x: 5, y: 7 }],
+      ['b', t1.getTime(), { x: 3, y: 6 }],
+    ]);
+    // the next response starts new rows (a time already used gets the next free millisecond)
+    change('a', 'x', dv(8, t2));
+    await until(() => got.readings.length > 3);
+    expect(got.readings.slice(3).map((r) => [r.machineId, r.ts, r.metrics])).toEqual([['a', t2.getTime() + 1, { x: 8 }]]);
+    expect(got.rejected.map((e) => e.reason)).toEqual(['bad_quality']);
+  });
+});
+
 describe('toReadingValue', () => {
   const base = { status: 0, statusName: 'Good', value: 1, isArray: false, sourceTimestamp: Date.UTC(2026, 0, 1), serverTimestamp: null };
   const now = Date.UTC(2026, 0, 1, 1);
   it('keeps Good numbers and booleans, in source time', () => {
+    const out = { value: -1, ts: -1 };
+    expect(acceptValue({ status: 0, statusName: 'Good', value: 2.5, isArray: false, sourceTimestamp: Date.UTC(2026, 0, 1), serverTimestamp: null }, now, out)).toBeNull();
+    expect(out).toEqual({ value: 2.5, ts: Date.UTC(2026, 0, 1) });
+    expect(acceptValue({ status: 0x80000000, statusName: 'Bad', value: 3, isArray: false, sourceTimestamp: null, serverTimestamp: null }, now, out)).toEqual({ reason: 'bad_quality', detail: 'status Bad (bad)' });
+    expect(out).toEqual({ value: 2.5, ts: Date.UTC(2026, 0, 1) });
     expect(toReadingValue(base, now)).toEqual({ ok: true, value: 1, ts: Date.UTC(2026, 0, 1) });
     expect(toReadingValue({ ...base, value: true }, now)).toMatchObject({ ok: true, value: 1 });
     expect(toReadingValue({ ...base, value: [1, 5] }, now)).toMatchObject({ ok: true, value: 2 ** 32 + 5 });

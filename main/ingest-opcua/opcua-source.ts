@@ -24,23 +24,23 @@ import {
   SecurityPolicy,
   TimestampsToReturn,
   UserTokenType,
-  VariantArrayType,
   readUAAnalogItem,
   type ClientSession,
   type ClientSubscription,
   type DataValue,
   type UserIdentityInfo,
 } from 'node-opcua';
-import type { QualityMark, QuarantineEntry, Reading } from '../../common/telemetry';
+import type { QualityMark, QuarantineEntry } from '../../common/telemetry';
 import type { Quarantine } from '../ingest/quarantine';
 import { SourceEvents } from '../ingest/source-events';
 import { Listeners } from '../primitives/listeners';
 import type { OpcuaConfig, OpcuaServerConfig, OpcuaSubscriptionConfig } from './opcua-config';
 import { completeDer, listPem, pemToDer, thumbprintOf, type CertificateInfo } from './certificate-files';
-import { toQualityMark, toReadingValue } from './opcua-values';
-import { RowTimes } from './row-times';
+import { DataValueView } from './data-value-view';
+import { acceptValue, toQualityMark, type Accepted } from './opcua-values';
+import { PendingRows } from './pending-rows';
 import { gateCertificateChecks, type TrustGate } from './trust-gate';
-import type { EventMs, WallMs } from '../../common/time';
+import type { WallMs } from '../../common/time';
 
 export type ServerState = 'connecting' | 'ok' | 'lost' | 'stopped';
 
@@ -165,10 +165,14 @@ class ServerConnection {
   private notifications = 0;
   private retryTimer: NodeJS.Timeout | null = null;
   private attempt: Promise<void> = Promise.resolve();
-  /** machine -> ts -> metrics, collected over one publish response and handed on together. */
-  private pending = new Map<string, Map<EventMs, Record<string, number>>>();
+  /** The changes of the publish response being handled, handed on together. */
+  private readonly pending = new PendingRows();
   private flushScheduled = false;
-  private readonly rowTimes = new RowTimes();
+  /** The clock when the first change of the pending batch arrived. */
+  private batchNow: WallMs = 0;
+  /** Reused for every change: the DataValue being judged, and the value accepted from it. */
+  private readonly view = new DataValueView();
+  private readonly accepted: Accepted = { value: 0, ts: 0 };
   private readonly clock: () => WallMs;
 
   constructor(
@@ -299,29 +303,20 @@ class ServerConnection {
   private changed(mapped: Mapped | undefined, nodeId: string, dv: DataValue): void {
     if (!mapped) return;
     this.notifications++;
-    const now = this.clock();
-    const value = {
-      status: dv.statusCode.value,
-      statusName: dv.statusCode.name,
-      value: dv.value?.value,
-      isArray: dv.value !== null && dv.value.arrayType !== VariantArrayType.Scalar,
-      sourceTimestamp: dv.sourceTimestamp?.getTime() ?? null,
-      serverTimestamp: dv.serverTimestamp?.getTime() ?? null,
-    };
-    const out = toReadingValue(value, now);
-    if (!out.ok) {
-      const mark = out.reason === 'bad_quality' ? toQualityMark(value, now, { machineId: mapped.machine, sensor: mapped.metric }) : null;
+    // one clock reading per publish response: its changes are handled in one turn of the event loop
+    const now = this.flushScheduled ? this.batchNow : (this.batchNow = this.clock());
+    const view = this.view;
+    view.dv = dv;
+    const refused = acceptValue(view, now, this.accepted);
+    if (refused) {
+      const mark = refused.reason === 'bad_quality' ? toQualityMark(view, now, { machineId: mapped.machine, sensor: mapped.metric }) : null;
       if (mark) this.source.markListeners.emit([mark]);
-      if (!mapped.failing) this.reject(nodeId, out.reason, `${mapped.machine}/${mapped.metric}: ${out.detail}`);
+      if (!mapped.failing) this.reject(nodeId, refused.reason, `${mapped.machine}/${mapped.metric}: ${refused.detail}`);
       mapped.failing = true;
       return;
     }
     mapped.failing = false;
-    let byTs = this.pending.get(mapped.machine);
-    if (!byTs) this.pending.set(mapped.machine, (byTs = new Map()));
-    let metrics = byTs.get(out.ts);
-    if (!metrics) byTs.set(out.ts, (metrics = {}));
-    metrics[mapped.metric] = out.value;
+    this.pending.add(mapped.machine, this.accepted.ts, mapped.metric, this.accepted.value);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
@@ -331,15 +326,7 @@ class ServerConnection {
   /** Changes of one machine with one source time become one reading (one stored row per machine and time). */
   private flush(): void {
     this.flushScheduled = false;
-    const pending = this.pending;
-    this.pending = new Map();
-    const now = this.clock();
-    const batch: Reading[] = [];
-    for (const [machineId, byTs] of pending) {
-      for (const ts of [...byTs.keys()].sort((a, b) => a - b)) {
-        batch.push({ machineId, ts: this.rowTimes.claim(machineId, ts), metrics: byTs.get(ts)!, receivedAt: now });
-      }
-    }
+    const batch = this.pending.take(this.clock());
     if (batch.length > 0) this.source.readingListeners.emit(batch, 'opcua');
   }
 

@@ -18,6 +18,15 @@ export interface ValueIn {
 }
 
 export type ValueOut = { ok: true; value: number; ts: EventMs } | { ok: false; reason: QuarantineReason; detail: string };
+export interface Refusal {
+  reason: QuarantineReason;
+  detail: string;
+}
+/** Where acceptValue() puts an accepted value: one object per connection, reused for every change. */
+export interface Accepted {
+  value: number;
+  ts: EventMs;
+}
 
 export function severityOf(status: number): 'good' | 'uncertain' | 'bad' {
   const top = (status >>> 30) & 0b11;
@@ -25,21 +34,35 @@ export function severityOf(status: number): 'good' | 'uncertain' | 'bad' {
 }
 
 export function toReadingValue(v: ValueIn, wallNow: WallMs): ValueOut {
-  const severity = severityOf(v.status);
+  const out: Accepted = { value: 0, ts: 0 };
+  const refused = acceptValue(v, wallNow, out);
+  return refused ? { ok: false, ...refused } : { ok: true, value: out.value, ts: out.ts };
+}
+
+/**
+ * The same rules as toReadingValue without an object per value (the subscription path takes
+ * thousands a second): null and the value and time in `out`, or why not. Each field of v is read
+ * at most once, the status name only for a refusal.
+ */
+export function acceptValue(v: ValueIn, wallNow: WallMs, out: Accepted): Refusal | null {
+  const status = v.status;
   // a Bad or Uncertain value is never handed on as a plain number: it would be scored as normal
-  if (severity !== 'good') return { ok: false, reason: 'bad_quality', detail: `status ${v.statusName} (${severity})` };
-  if (v.isArray) return { ok: false, reason: 'unknown_shape', detail: `an array of ${Array.isArray(v.value) || ArrayBuffer.isView(v.value) ? (v.value as ArrayLike<unknown>).length : '?'} values, not a scalar` };
+  if (status >>> 30 !== 0) return { reason: 'bad_quality', detail: `status ${v.statusName} (${severityOf(status)})` };
+  const value = v.value;
+  if (v.isArray) return { reason: 'unknown_shape', detail: `an array of ${Array.isArray(value) || ArrayBuffer.isView(value) ? (value as ArrayLike<unknown>).length : '?'} values, not a scalar` };
   let n: number;
-  if (typeof v.value === 'number') n = v.value;
-  else if (typeof v.value === 'boolean') n = v.value ? 1 : 0;
-  else if (typeof v.value === 'bigint') n = Number(v.value);
-  else if (Array.isArray(v.value) && v.value.length === 2 && v.value.every((x) => typeof x === 'number')) n = (v.value[0] as number) * 2 ** 32 + (v.value[1] as number); // Int64 as [high, low]
-  else return { ok: false, reason: 'unknown_shape', detail: `a ${v.value === null ? 'null' : typeof v.value} value, not a number` };
-  if (!Number.isFinite(n)) return { ok: false, reason: 'non_finite', detail: `value ${n}` };
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'boolean') n = value ? 1 : 0;
+  else if (typeof value === 'bigint') n = Number(value);
+  else if (Array.isArray(value) && value.length === 2 && value.every((x) => typeof x === 'number')) n = (value[0] as number) * 2 ** 32 + (value[1] as number); // Int64 as [high, low]
+  else return { reason: 'unknown_shape', detail: `a ${value === null ? 'null' : typeof value} value, not a number` };
+  if (!Number.isFinite(n)) return { reason: 'non_finite', detail: `value ${n}` };
   const ts = v.sourceTimestamp ?? v.serverTimestamp ?? eventFromWall(wallNow);
   const bad = implausibleEventTime(ts, wallNow);
-  if (bad) return { ok: false, reason: 'bad_timestamp', detail: bad };
-  return { ok: true, value: n, ts };
+  if (bad) return { reason: 'bad_timestamp', detail: bad };
+  out.value = n;
+  out.ts = ts;
+  return null;
 }
 
 /**

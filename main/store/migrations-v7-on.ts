@@ -132,4 +132,26 @@ export const MIGRATIONS_V7_ON: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Marks get an insertion order (seq) that the historian forwards by: a mark stored after its
+    // machine's later readings were forwarded is still sent. AUTOINCREMENT keeps seq from being
+    // reused after retention has emptied the table, and a replaced mark gets a new seq.
+    version: 13,
+    sql: `
+      CREATE TABLE reading_marks_v13 (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        machine_id TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        sensor TEXT NOT NULL,
+        quality TEXT NOT NULL CHECK (quality IN ('bad', 'uncertain')),
+        status TEXT NOT NULL,
+        value REAL,
+        UNIQUE (machine_id, ts, sensor)
+      );
+      INSERT INTO reading_marks_v13 (machine_id, ts, sensor, quality, status, value)
+        SELECT machine_id, ts, sensor, quality, status, value FROM reading_marks ORDER BY machine_id, ts, sensor;
+      DROP TABLE reading_marks;
+      ALTER TABLE reading_marks_v13 RENAME TO reading_marks;
+    `,
+  },
 ];
