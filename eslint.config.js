@@ -108,7 +108,12 @@ export default tseslint.config(
   },
   {
     files: ['main/**'],
-    rules: { 'stages/no-upward-import': 'error' },
+    // A file past 400 lines holds more than one thing to name (issue 21); tests may run longer.
+    rules: { 'stages/no-upward-import': 'error', 'max-lines': ['error', { max: 400 }] },
+  },
+  {
+    files: ['main/**/*.test.ts'],
+    rules: { 'max-lines': 'off' },
   },
   {
     files: ['renderer/**'],
