@@ -52,7 +52,11 @@ export const AlarmSchema = z.object({
   ackedBy: z.string().nullable(),
   note: z.string().nullable(),
   shelvedUntil: z.number().nullable(),
-  /** Who shelved, suppressed or took the alarm out of service, and why. */
+  /**
+   * Who shelved or took the alarm out of service, and why. Suppressed by design (state
+   * 'suppressed-by-design') has no person: modeBy is null and modeReason says what holds the alarm
+   * ("machine idle", "machine off", "machine offline", "start-up: waiting for value above 5.1").
+   */
   modeBy: z.string().nullable(),
   modeReason: z.string().nullable(),
   value: z.number().nullable(),

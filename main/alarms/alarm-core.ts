@@ -93,7 +93,7 @@ export class AlarmCore {
     const now = this.options.now();
     const operator = actor.eventId !== undefined;
     const next: StoredAlarm = { ...alarm, ...update, ...t.next, updatedAt: now, ...(operator ? { opAt: event.at, opEventId: actor.eventId! } : {}) };
-    if (!t.transition && next.active === alarm.active && next.suppressedByDesign === alarm.suppressedByDesign && !operator) return alarm;
+    if (!t.transition && next.active === alarm.active && next.suppressedByDesign === alarm.suppressedByDesign && next.modeReason === alarm.modeReason && !operator) return alarm;
     const eventId = actor.eventId ?? this.options.newId();
     const note = 'note' in event ? (event.note ?? null) : 'reason' in event ? event.reason : null;
     const entry: NewJournalEntry | null = t.transition

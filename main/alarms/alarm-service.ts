@@ -16,7 +16,7 @@ import { CallFailure } from '../../common/errors';
 import type { Machine, Reading } from '../../common/telemetry';
 import { Listeners } from '../primitives/listeners';
 import type { AlarmStore, StoredAlarm } from './alarm-store';
-import { AlarmCore, blankAlarm, view, type AlarmPoint, type AlarmUser } from './alarm-core';
+import { AlarmCore, blankAlarm, view, type AlarmUser } from './alarm-core';
 import { AlarmQueries } from './alarm-queries';
 import { healthCondition, modelConditions, systemConditions, type Condition, type HealthScore, type ModelOutput, type SystemSample } from './conditions';
 import { conditionAlarms, HEALTH_LIMIT_DEFAULT } from './from-condition';
@@ -55,6 +55,8 @@ export interface AlarmServiceOptions {
   stateNow?: (machineId: string) => OperatingState;
   /** How long after a start a low limit waits for its value to come up; default one hour, 0 = not at all. */
   startupArmingMs?: number;
+  /** How long a low limit is held out of play before its alarm shows it (suppressed by design); default 20 s. */
+  showHoldAfterMs?: number;
   maxShelveMs?: number;
   /** How far ahead of this console's clock another console's action may be dated; later ones are refused. */
   maxRemoteSkewMs?: number;
@@ -64,12 +66,12 @@ export interface AlarmServiceOptions {
 
 const DEFAULT_LEAD_TIME_HOURS = 168;
 const DEFAULT_MAX_SHELVE_MS = 12 * 3_600_000;
+const OFFLINE = 'machine offline';
 
-function limitMessage(c: LimitChange): string {
-  const s = c.setting;
-  const word = s.level === 'HH' ? 'high-high' : s.level === 'H' ? 'high' : s.level === 'L' ? 'low' : 'low-low';
-  return `${s.sensor} ${word}: ${c.value} ${s.level === 'HH' || s.level === 'H' ? '>' : '<'} ${s.setpoint}`;
-}
+const levelWord = (s: LimitSetting) => (s.level === 'HH' ? 'high-high' : s.level === 'H' ? 'high' : s.level === 'L' ? 'low' : 'low-low');
+const limitMessage = (s: LimitSetting, value: number) => `${s.sensor} ${levelWord(s)}: ${value} ${s.level === 'HH' || s.level === 'H' ? '>' : '<'} ${s.setpoint}`;
+/** A point held before it was ever raised has no value to name yet. */
+const heldMessage = (s: LimitSetting) => `${s.sensor} ${levelWord(s)}: < ${s.setpoint}`;
 
 export class AlarmService {
   private readonly core: AlarmCore;
@@ -83,7 +85,7 @@ export class AlarmService {
 
   constructor(private readonly options: AlarmServiceOptions) {
     const { store, now, log } = options;
-    this.evaluator = new LimitEvaluator(options.startupArmingMs);
+    this.evaluator = new LimitEvaluator(options.startupArmingMs, options.showHoldAfterMs);
     this.newId = options.newId ?? randomUUID;
     this.maxShelveMs = options.maxShelveMs ?? DEFAULT_MAX_SHELVE_MS;
     this.actionListeners = new Listeners((err) => log(`alarm listener failed: ${(err as Error).message}`));
@@ -97,7 +99,9 @@ export class AlarmService {
         if (event.type === 'ack' && alarm.source === 'limit') this.evaluator.acknowledged(alarm.id, alarm.machineId);
       },
     });
-    for (const alarm of this.core.values()) if (alarm.source === 'limit') this.evaluator.seed(alarm.id, alarm.active);
+    for (const alarm of this.core.values()) {
+      if (alarm.source === 'limit') this.evaluator.seed(alarm.id, alarm.active, alarm.state === 'suppressed-by-design' && alarm.modeReason !== OFFLINE ? alarm.modeReason : null);
+    }
     this.limitConfig = new LimitConfig({ store, now, log, statesFromMonitor: options.statesFromMonitor, stateNow: options.stateNow, started: (machineId) => this.evaluator.startUp(machineId) });
     this.queries = new AlarmQueries({ store, now, alarms: () => this.core.values() });
     this.remote = new RemoteMerge({ core: this.core, store, now, maxShelveMs: this.maxShelveMs, maxRemoteSkewMs: options.maxRemoteSkewMs, maxPendingRemote: options.maxPendingRemote });
@@ -130,13 +134,24 @@ export class AlarmService {
     const limits = this.limitConfig.forReading(reading.machineId);
     if (limits.length === 0) return;
     const changes = this.evaluator.evaluate(reading, limits);
-    for (let i = 0; i < changes.length; i++) {
-      const change = changes[i]!;
-      const point: AlarmPoint = { id: change.alarmId, machineId: reading.machineId, source: 'limit', sensor: change.setting.sensor, level: change.setting.level, priority: change.setting.priority, message: limitMessage(change), latching: change.setting.latching };
-      const alarm = this.core.get(change.alarmId) ?? blankAlarm(point, this.options.now());
-      const update = change.change === 'activate' ? { priority: point.priority, message: point.message, latching: point.latching, value: change.value, limit: change.setting.setpoint } : { value: change.value };
-      this.process(alarm, { type: change.change, at: change.at }, update);
+    for (let i = 0; i < changes.length; i++) this.limitChange(reading.machineId, changes[i]!);
+  }
+
+  private limitChange(machineId: string, change: LimitChange): void {
+    const s = change.setting;
+    const existing = this.core.get(change.alarmId);
+    if (change.change === 'unsuppress') {
+      if (existing?.suppressedByDesign) this.process(existing, { type: 'unsuppress', at: change.at, note: change.note });
+      return;
     }
+    const message = change.change === 'suppress' ? heldMessage(s) : limitMessage(s, change.value);
+    const alarm = existing ?? blankAlarm({ id: change.alarmId, machineId, source: 'limit', sensor: s.sensor, level: s.level, priority: s.priority, message, latching: s.latching }, this.options.now());
+    if (change.change === 'suppress') {
+      this.process(alarm, { type: 'suppress', at: change.at, reason: change.reason }, existing ? {} : { limit: s.setpoint });
+      return;
+    }
+    const update = change.change === 'activate' ? { priority: s.priority, message, latching: s.latching, value: change.value, limit: s.setpoint } : { value: change.value };
+    this.process(alarm, { type: change.change, at: change.at }, update);
   }
 
   modelOutput(out: ModelOutput): void {
@@ -162,15 +177,22 @@ export class AlarmService {
     this.limitConfig.operatingState(machineId, state);
   }
 
-  /** An offline machine's alarms are suppressed by design: its values mean nothing while it is gone. */
+  /**
+   * An offline machine's alarms are suppressed by design: its values mean nothing while it is gone. A
+   * low limit already held by the machine's state shows the new reason; back online it shows its hold again.
+   */
   machines(changed: readonly Machine[]): void {
     const offline = new Map(changed.map((m) => [m.id, m.state === 'offline']));
     for (const alarm of this.core.values()) {
       const isOffline = offline.get(alarm.machineId);
       if (isOffline === undefined || alarm.source === 'system') continue;
       const at = this.options.now();
-      if (isOffline && !alarm.suppressedByDesign) this.process(alarm, { type: 'suppress', at, reason: 'machine offline' });
-      else if (!isOffline && alarm.suppressedByDesign) this.process(alarm, { type: 'unsuppress', at });
+      const held = alarm.source === 'limit' && alarm.state === 'suppressed-by-design';
+      if (isOffline && (!alarm.suppressedByDesign || held)) this.process(alarm, { type: 'suppress', at, reason: OFFLINE });
+      else if (!isOffline && alarm.suppressedByDesign) {
+        const hold = alarm.source === 'limit' ? this.evaluator.reshow(alarm.id) : null;
+        this.process(alarm, hold ? { type: 'suppress', at, reason: hold } : { type: 'unsuppress', at });
+      }
     }
   }
 

@@ -134,6 +134,26 @@ describe('exportRows alarm-events', () => {
     ]);
   });
 
+  it('includes the suppressions by design of low limits held while their machine stands, with their reasons', async () => {
+    const alarms = new AlarmService({ store: alarmStore(db, createAuditLog(db)), now: () => clock, console: 'console-a', log: () => {}, statesFromMonitor: true, stateNow: () => state, startupArmingMs: 60_000 });
+    let state: 'running' | 'idle' = 'running';
+    alarms.setLimits(SAM, M1, [{ sensor: 'pressure', level: 'L', setpoint: 5, deadband: 0.1, onDelayMs: 0, offDelayMs: 0, reAlarmMs: 0, priority: 'medium', latching: false, enabled: true }], []);
+    const run = (from: number, to: number, pressure: number) => {
+      for (let t = from; t <= to; t += 1000) alarms.reading({ machineId: M1, ts: T0 + t, metrics: { pressure }, receivedAt: T0 + t });
+    };
+    run(0, 10_000, 6);
+    state = 'idle';
+    run(11_000, 60_000, 0.3);
+    state = 'running';
+    run(61_000, 70_000, 6);
+    const rows = JSON.parse((await exported('json')).text) as Record<string, unknown>[];
+    expect(rows.map((e) => [e.action, e.at, e.from_state, e.to_state, e.note, e.message])).toEqual([
+      ['suppress', T0 + 11_000, 'normal', 'suppressed-by-design', 'machine idle', 'pressure low: < 5'],
+      ['unsuppress', T0 + 61_000, 'suppressed-by-design', 'normal', `start-up: armed at ${new Date(T0 + 61_000).toISOString()}`, 'pressure low: < 5'],
+    ]);
+    expect((await exported('csv')).text).toContain(',suppress,normal,suppressed-by-design,false,,console-a,,,machine idle,');
+  });
+
   it('writes a header-only CSV and an empty JSON array for an empty journal', async () => {
     expect(await exported('csv')).toEqual({ text: `${HEADER}\r\n`, rows: 0 });
     expect(JSON.parse((await exported('json')).text)).toEqual([]);

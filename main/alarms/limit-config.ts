@@ -9,7 +9,7 @@ import { CallFailure } from '../../common/errors';
 import type { AuditEntry } from '../audit/audit-port';
 import type { AlarmStore } from './alarm-store';
 import type { AlarmUser } from './alarm-core';
-import { defaultLimits, effectiveLimits, isHighLevel, type MetaLimits, type StoredLimit } from './limits';
+import { defaultLimits, effectiveLimits, isHighLevel, type AppliedLimit, type MetaLimits, type StoredLimit } from './limits';
 import type { WallMs } from '../../common/time';
 
 export interface LimitConfigOptions {
@@ -41,9 +41,9 @@ export class LimitConfig {
   private readonly pendingMeta = new Map<string, LimitSetting[]>();
   private readonly engineered = new Map<string, StoredLimit[]>();
   /** What the evaluator uses per machine, rebuilt when any of the above or the machine's state changes. */
-  private readonly effective = new Map<string, LimitSetting[]>();
-  /** Machines that are off or idle: their low limits are out of play. */
-  private readonly standing = new Set<string>();
+  private readonly effective = new Map<string, AppliedLimit[]>();
+  /** Machines that are off or idle, with which: their low limits are out of play. */
+  private readonly standing = new Map<string, 'off' | 'idle'>();
   /** Machines the monitor has reported a state for (see statesFromMonitor). */
   private readonly stateKnown = new Set<string>();
 
@@ -120,23 +120,30 @@ export class LimitConfig {
     const standing = state !== 'running';
     const first = !this.stateKnown.has(machineId);
     this.stateKnown.add(machineId);
-    const wasStanding = this.standing.has(machineId);
-    if (!first && standing === wasStanding) return;
-    if (standing) this.standing.add(machineId);
+    const was = this.standing.get(machineId);
+    const wasStanding = was !== undefined;
+    // Off and idle hold the same limits; only the reason they show changes.
+    if (!first && (standing ? state === was : !wasStanding)) return;
+    if (state === 'off' || state === 'idle') this.standing.set(machineId, state);
     else this.standing.delete(machineId);
     this.effective.delete(machineId);
     // A machine first seen running was already running: its values are up, nothing to wait for.
     if (!first && wasStanding && !standing) this.options.started?.(machineId);
   }
 
-  /** Hot path: the limits the evaluator applies to a reading of this machine now. */
-  forReading(machineId: string): LimitSetting[] {
+  /**
+   * Hot path: the limits the evaluator applies to a reading of this machine now; a low limit held
+   * out of play by the machine's state says why (heldBy), which its alarm shows as suppressed by design.
+   */
+  forReading(machineId: string): AppliedLimit[] {
     if (this.options.stateNow) this.operatingState(machineId, this.options.stateNow(machineId));
-    let limits = this.effective.get(machineId);
+    let limits: AppliedLimit[] | undefined = this.effective.get(machineId);
     if (!limits) {
       limits = this.limits(machineId).limits;
-      const lowOff = this.standing.has(machineId) || (this.options.statesFromMonitor === true && !this.stateKnown.has(machineId));
-      if (lowOff) limits = limits.map((l) => (isHighLevel(l.level) ? l : { ...l, enabled: false }));
+      const standing = this.standing.get(machineId);
+      const heldBy = standing ? `machine ${standing}` : this.options.statesFromMonitor === true && !this.stateKnown.has(machineId) ? 'machine state not yet known' : null;
+      // An engineer's disabled limit is out of service, not held by design.
+      if (heldBy) limits = limits.map((l) => (isHighLevel(l.level) || !l.enabled ? l : { ...l, enabled: false, heldBy }));
       this.effective.set(machineId, limits);
     }
     return limits;

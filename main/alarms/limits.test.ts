@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LimitSetting } from '../../common/contract-alarms';
-import { defaultLimits, effectiveLimits, LimitEvaluator, limitAlarmId } from './limits';
+import { defaultLimits, effectiveLimits, LimitEvaluator, limitAlarmId, type AppliedLimit, type LimitChange } from './limits';
 
 const M = 'plant/hall/pump1';
 const high = (over: Partial<LimitSetting> = {}): LimitSetting => ({
@@ -134,6 +134,61 @@ describe('LimitEvaluator', () => {
       b.push(...rebuilt.evaluate(reading(ts, v), limits.map((l) => ({ ...l }))).map((c) => `${c.alarmId} ${c.change}@${c.at}`));
     }
     expect(new Set(a.map((c) => c.split(' ')[1]!.split('@')[0])).size).toBe(3);
+    expect(a).toEqual(b);
+  });
+});
+
+describe('LimitEvaluator: holds shown as suppressed by design', () => {
+  const low = (over: Partial<AppliedLimit> = {}): AppliedLimit => high({ level: 'L', setpoint: 40, deadband: 2, ...over });
+  const held = (heldBy: string) => low({ enabled: false, heldBy });
+  const said = (c: LimitChange) => `${c.change}@${c.at}${c.change === 'suppress' ? ` ${c.reason}` : c.change === 'unsuppress' ? ` ${c.note}` : ''}`;
+  const run = (e: LimitEvaluator, steps: [number, number, AppliedLimit[]][]) => steps.flatMap(([ts, v, limits]) => e.evaluate(reading(ts, v), limits).map(said));
+
+  it('shows a hold once it has lasted, dated where it began, and ends it once', () => {
+    const e = new LimitEvaluator(0, 20_000);
+    const steps: [number, number, AppliedLimit[]][] = [[0, 50, [low()]]];
+    const idle = [held('machine idle')];
+    const off = [held('machine off')];
+    for (let ts = 1000; ts <= 40_000; ts += 1000) steps.push([ts, 10, ts < 30_000 ? idle : off]);
+    steps.push([41_000, 50, [low()]], [42_000, 50, [low()]]);
+    expect(run(e, steps)).toEqual(['suppress@1000 machine idle', 'suppress@30000 machine off', 'unsuppress@41000 machine running']);
+  });
+
+  it('shows nothing for a hold shorter than the state hold (a running machine dipping to idle)', () => {
+    const e = new LimitEvaluator(0, 20_000);
+    const steps: [number, number, AppliedLimit[]][] = [];
+    for (let ts = 0; ts < 120_000; ts += 1000) steps.push([ts, 50, ts % 30_000 < 5000 ? [held('machine idle')] : [low()]]);
+    expect(run(e, steps)).toEqual([]);
+  });
+
+  it('suppresses an active point at once, so its condition leaves play without an annunciated clear', () => {
+    const e = new LimitEvaluator(0, 20_000);
+    expect(run(e, [[0, 30, [low()]], [1000, 30, [held('machine idle')]], [2000, 30, [held('machine idle')]]])).toEqual(['activate@0', 'suppress@1000 machine idle', 'clear@1000']);
+  });
+
+  it('holds a low limit after a start until its value comes up, then says when it was armed', () => {
+    const e = new LimitEvaluator(60_000, 20_000);
+    const steps: [number, number, AppliedLimit[]][] = [[0, 50, [low()]]];
+    for (let ts = 1000; ts <= 30_000; ts += 1000) steps.push([ts, 5, [held('machine idle')]]);
+    expect(run(e, steps)).toEqual(['suppress@1000 machine idle']);
+    e.startUp(M);
+    const running = [low()];
+    expect(run(e, [[31_000, 20, running], [32_000, 41, running], [33_000, 42.5, running], [34_000, 50, running]])).toEqual([
+      'suppress@31000 start-up: waiting for value above 42',
+      `unsuppress@33000 start-up: armed at ${new Date(33_000).toISOString()}`,
+    ]);
+  });
+
+  it('gives the same hold changes when the settings are rebuilt on every reading', () => {
+    const stream: [number, number, boolean][] = [];
+    for (let ts = 0; ts < 200_000; ts += 1000) stream.push([ts, 30 + (ts % 7000) / 100, (ts / 1000) % 50 < 25]);
+    const packed = new LimitEvaluator(0, 20_000);
+    const rebuilt = new LimitEvaluator(0, 20_000);
+    const idle = [held('machine idle')];
+    const running = [low()];
+    const a = stream.flatMap(([ts, v, standing]) => packed.evaluate(reading(ts, v), standing ? idle : running).map(said));
+    const b = stream.flatMap(([ts, v, standing]) => rebuilt.evaluate(reading(ts, v), (standing ? idle : running).map((l) => ({ ...l }))).map(said));
+    expect(a.filter((c) => c.startsWith('suppress')).length).toBe(4);
     expect(a).toEqual(b);
   });
 });

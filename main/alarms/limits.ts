@@ -62,13 +62,18 @@ export function effectiveLimits(defaults: readonly LimitSetting[], engineered: r
   return [...rows.values()].sort((a, b) => a.sensor.localeCompare(b.sensor) || LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
 }
 
-export interface LimitChange {
-  alarmId: string;
-  setting: LimitSetting;
-  change: 'activate' | 'clear' | 'realarm';
-  at: number;
-  value: number;
-}
+/**
+ * A setting as the evaluator applies it. `heldBy` says why a low limit is out of play by design
+ * ("machine idle"...): limit-config.ts sets it together with enabled: false.
+ */
+export type AppliedLimit = LimitSetting & { readonly heldBy?: string };
+
+export type LimitChange =
+  | { alarmId: string; setting: LimitSetting; change: 'activate' | 'clear' | 'realarm'; at: number; value: number }
+  /** The point is held out of play by design (or its reason changed while held): suppressed by design, with why. */
+  | { alarmId: string; setting: LimitSetting; change: 'suppress'; at: number; reason: string }
+  /** The hold ended: the point is in play again. */
+  | { alarmId: string; setting: LimitSetting; change: 'unsuppress'; at: number; note: string };
 
 interface PointState {
   active: boolean;
@@ -78,11 +83,17 @@ interface PointState {
   reAlarmFrom: number | null;
   /** False for a low limit from a machine's start until its value first reaches the normal side (see startUp). */
   armed: boolean;
+  /** Why the point is held out of play by design now (machine state or start-up arming), or null. */
+  hold: string | null;
+  /** Event time the current hold began. */
+  holdSince: number;
+  /** The hold reason the alarm shows (suppressed by design), or null: a hold is shown once it has lasted (see showHoldAfterMs). */
+  shown: string | null;
 }
 
 /** A machine's settings as last evaluated, with each one's alarm id and point state in the same order. */
 interface MachinePoints {
-  limits: readonly LimitSetting[];
+  limits: readonly AppliedLimit[];
   ids: string[];
   points: PointState[];
   lastTs: number;
@@ -106,6 +117,20 @@ const HIGH = 2;
 const ENABLED = 4;
 /** A low limit waiting for its value to come up after the machine started. */
 const UNARMED = 8;
+/** Held out of play, not yet shown as suppressed: shown once the hold has lasted showHoldAfterMs. */
+const HOLD_PENDING = 16;
+
+/**
+ * A hold is shown (suppressed by design, journalled) once it has lasted this long in event time: the
+ * condition monitor's own state hold (20 s), so a running machine whose raw signals dip to idle for a
+ * moment takes its low limits out of play without a suppress and unsuppress per dip.
+ */
+export const DEFAULT_SHOW_HOLD_AFTER_MS = 20_000;
+
+/** A threshold as the hold reason prints it, without binary noise (5 + 0.1 is 5.1). */
+const printed = (x: number) => String(Number(x.toPrecision(6)));
+const startupReason = (s: LimitSetting) => `start-up: waiting for value above ${printed(s.setpoint + s.deadband)}`;
+const armedNote = (ts: number) => `start-up: armed at ${new Date(ts).toISOString()}`;
 
 /** A low limit whose value has not come up after a start is armed anyway after this long (a heater that never heats). */
 export const DEFAULT_STARTUP_ARMING_MS = 60 * 60_000;
@@ -117,8 +142,17 @@ export class LimitEvaluator {
   private readonly points = new Map<string, PointState>();
   private readonly machines = new Map<string, MachinePoints>();
 
-  /** @param armAfterMs how long after a start a low limit waits for its value to come up (0: not at all). */
-  constructor(private readonly armAfterMs = DEFAULT_STARTUP_ARMING_MS) {}
+  /** Hold changes found while rebuilding a machine's settings, handed out with that reading's changes. */
+  private holdChanges: LimitChange[] = [];
+
+  /**
+   * @param armAfterMs how long after a start a low limit waits for its value to come up (0: not at all).
+   * @param showHoldAfterMs how long a hold lasts before it is shown (an active point's hold is shown at once).
+   */
+  constructor(
+    private readonly armAfterMs = DEFAULT_STARTUP_ARMING_MS,
+    private readonly showHoldAfterMs = DEFAULT_SHOW_HOLD_AFTER_MS,
+  ) {}
 
   /**
    * The machine has started (from off or idle). Its pressures, flows and temperatures come up over
@@ -135,14 +169,29 @@ export class LimitEvaluator {
     m.limits = NO_LIMITS;
   }
 
-  /** Seeds the condition of a point from the store, so a restart does not raise it a second time. */
-  seed(alarmId: string, active: boolean): void {
+  /**
+   * Seeds the condition of a point from the store, so a restart does not raise it a second time, and
+   * the hold it shows, so the first reading suppresses or unsuppresses only what changed meanwhile.
+   */
+  seed(alarmId: string, active: boolean, shownHold: string | null = null): void {
     const p = this.point(alarmId);
     p.active = active;
+    p.hold = p.shown = shownHold;
     p.since = null;
     p.reAlarmFrom = null;
     // Rare (loading the store): every machine's packed flags are rebuilt from the points at its next reading.
     for (const m of this.machines.values()) m.limits = NO_LIMITS;
+  }
+
+  /**
+   * The alarm's suppression was lifted for another reason (its machine came back online): the hold
+   * reason it shows again if the point is still held, now shown, or null.
+   */
+  reshow(alarmId: string): string | null {
+    const p = this.points.get(alarmId);
+    if (!p || p.hold === null) return null;
+    p.shown = p.hold;
+    return p.hold;
   }
 
   /** The alarm was acknowledged: its re-alarm time runs from the machine's current event time. */
@@ -157,24 +206,40 @@ export class LimitEvaluator {
    * are looked up once per settings list, not once per setting per reading, and a setting with
    * nothing pending is judged on its packed setpoint alone.
    */
-  evaluate(reading: Reading, limits: readonly LimitSetting[]): readonly LimitChange[] {
-    const m = this.machine(reading.machineId, limits);
+  evaluate(reading: Reading, limits: readonly AppliedLimit[]): readonly LimitChange[] {
+    let m = this.machines.get(reading.machineId);
     // A late reading is older than what the delays have already seen; judging it would run time backwards.
-    if (reading.ts < m.lastTs) return NO_CHANGES;
+    if (m && reading.ts < m.lastTs) return NO_CHANGES;
+    m = this.machine(reading.machineId, limits, reading.ts);
     m.lastTs = reading.ts;
     if (Number.isNaN(m.startTs)) m.startTs = reading.ts;
     let out: LimitChange[] | null = null;
+    if (this.holdChanges.length > 0) {
+      out = this.holdChanges;
+      this.holdChanges = [];
+    }
     const { sensors, setpoints, flags } = m;
     const metrics = reading.metrics;
     for (let i = 0; i < sensors.length; i++) {
+      let f = flags[i]!;
+      if (f & HOLD_PENDING) {
+        const p = m.points[i]!;
+        if (reading.ts - p.holdSince >= this.showHoldAfterMs) {
+          p.shown = p.hold;
+          (out ??= []).push({ alarmId: m.ids[i]!, setting: m.limits[i]!, change: 'suppress', at: p.holdSince, reason: p.hold! });
+          f = flags[i] = f & ~HOLD_PENDING;
+        }
+      }
       const value = metrics[sensors[i]!];
       if (value === undefined) continue;
-      let f = flags[i]!;
       if (f & UNARMED) {
         const setting = m.limits[i]!;
         if (!(value > setting.setpoint + setting.deadband) && reading.ts - m.startTs < this.armAfterMs) continue;
-        m.points[i]!.armed = true;
-        f = flags[i] = f & ~UNARMED;
+        const p = m.points[i]!;
+        p.armed = true;
+        const change = this.holdTo(m.ids[i]!, setting, p, setting.heldBy ?? null, reading.ts);
+        if (change) (out ??= []).push(change);
+        f = flags[i] = p.hold !== null && p.shown === null ? f & ~UNARMED : f & ~UNARMED & ~HOLD_PENDING;
       }
       // The common reading: nothing pending and the value on the right side (NaN included) changes nothing.
       if (f & QUIET && !(f & ENABLED && past((f & HIGH) !== 0, value, setpoints[i]!))) continue;
@@ -184,6 +249,27 @@ export class LimitEvaluator {
       flags[i] = !p.active && p.since === null ? f | QUIET : f & ~QUIET;
     }
     return out ?? NO_CHANGES;
+  }
+
+  /**
+   * Moves a point's hold to `reason` at event time ts: a hold shown ends with an unsuppress, a new
+   * reason of a shown hold is a suppress with that reason (no new entry in the journal), a new hold
+   * waits to be shown, except on an active point, whose alarm is suppressed at once so that its
+   * condition going out of play is never annunciated as a clear.
+   */
+  private holdTo(alarmId: string, setting: LimitSetting, p: PointState, reason: string | null, ts: number): LimitChange | null {
+    if (reason === p.hold) return null;
+    const was = p.hold;
+    p.hold = reason;
+    if (reason === null) {
+      if (p.shown === null) return null;
+      p.shown = null;
+      return { alarmId, setting, change: 'unsuppress', at: ts, note: was?.startsWith('start-up:') ? armedNote(ts) : 'machine running' };
+    }
+    if (was === null) p.holdSince = ts;
+    if (p.shown === null && !p.active && this.showHoldAfterMs > 0) return null;
+    p.shown = reason;
+    return { alarmId, setting, change: 'suppress', at: ts, reason };
   }
 
   /** The full rules for setting i of the machine; the change it makes, if any. */
@@ -228,11 +314,11 @@ export class LimitEvaluator {
 
   private point(alarmId: string): PointState {
     let p = this.points.get(alarmId);
-    if (!p) this.points.set(alarmId, (p = { active: false, since: null, reAlarmFrom: null, armed: true }));
+    if (!p) this.points.set(alarmId, (p = { active: false, since: null, reAlarmFrom: null, armed: true, hold: null, holdSince: 0, shown: null }));
     return p;
   }
 
-  private machine(machineId: string, limits: readonly LimitSetting[]): MachinePoints {
+  private machine(machineId: string, limits: readonly AppliedLimit[], ts = Number.NaN): MachinePoints {
     let m = this.machines.get(machineId);
     if (!m) this.machines.set(machineId, (m = { limits: NO_LIMITS, ids: [], points: [], lastTs: Number.NEGATIVE_INFINITY, sensors: [], setpoints: new Float64Array(0), flags: new Uint8Array(0), starting: false, startTs: Number.NEGATIVE_INFINITY }));
     if (m.limits !== limits) {
@@ -249,14 +335,20 @@ export class LimitEvaluator {
           }
         });
       }
+      if (limits !== NO_LIMITS) {
+        limits.forEach((s, i) => {
+          const change = this.holdTo(ids[i]!, s, points[i]!, s.heldBy ?? (points[i]!.armed ? null : startupReason(s)), ts);
+          if (change) this.holdChanges.push(change);
+        });
+      }
       m.ids = ids;
       m.points = points;
       m.sensors = limits.map((s) => s.sensor);
       m.setpoints = Float64Array.from(limits, (s) => s.setpoint);
-      m.flags = Uint8Array.from(limits, (s, i) => (!points[i]!.active && points[i]!.since === null ? QUIET : 0) | (isHighLevel(s.level) ? HIGH : 0) | (s.enabled ? ENABLED : 0) | (points[i]!.armed ? 0 : UNARMED));
+      m.flags = Uint8Array.from(limits, (s, i) => (!points[i]!.active && points[i]!.since === null ? QUIET : 0) | (isHighLevel(s.level) ? HIGH : 0) | (s.enabled ? ENABLED : 0) | (points[i]!.armed ? 0 : UNARMED) | (points[i]!.hold !== null && points[i]!.shown === null ? HOLD_PENDING : 0));
     }
     return m;
   }
 }
 
-const NO_LIMITS: readonly LimitSetting[] = [];
+const NO_LIMITS: readonly AppliedLimit[] = [];

@@ -157,6 +157,13 @@ describe('alarm state machine: suppression by design', () => {
     expect(step(activeUnderneath, { type: 'unsuppress', at: 8 })).toMatchObject({ ok: true, annunciate: 'new', next: { state: 'active-unacknowledged', raisedAt: 7 } });
   });
 
+  it('suppressed again for another reason: only the reason shown changes, with no transition to journal', () => {
+    expect(step(suppressed, { type: 'suppress', at: 6, reason: 'machine idle' })).toMatchObject({ ok: true, transition: false, annunciate: null, next: { state: 'suppressed-by-design', modeReason: 'machine idle' } });
+    expect(step(suppressed, { type: 'suppress', at: 6, reason: 'machine offline' })).toMatchObject({ ok: true, transition: false, next: suppressed });
+    const oosSuppressed = run([{ type: 'suppress', at: 18, reason: 'machine offline' }], outOfService);
+    expect(step(oosSuppressed, { type: 'suppress', at: 19, reason: 'machine idle' })).toMatchObject({ ok: true, next: { state: 'out-of-service', modeReason: 'calibration' } });
+  });
+
   it('while out of service only the flag moves; returning to service then lands suppressed', () => {
     const s = run([{ type: 'suppress', at: 18, reason: 'machine offline' }], outOfService);
     expect(s).toMatchObject({ state: 'out-of-service', suppressedByDesign: true });

@@ -36,7 +36,7 @@ export type AlarmEvent = (
   | { type: 'unshelve'; at: number; by: string; note?: string }
   | { type: 'shelf-expired'; at: number }
   | { type: 'suppress'; at: number; reason: string }
-  | { type: 'unsuppress'; at: number }
+  | { type: 'unsuppress'; at: number; note?: string }
   | { type: 'remove-from-service'; at: number; by: string; reason: string }
   | { type: 'return-to-service'; at: number; by: string; note?: string }
 ) & { type: JournalAction };
@@ -127,7 +127,8 @@ export function transition(s: AlarmStatus, e: AlarmEvent): Transition {
       return reinstate(s, e.at, 'reannunciate');
 
     case 'suppress':
-      if (s.suppressedByDesign) return ok(s, s.state);
+      // Still suppressed for another reason (idle, then starting up): the reason shown changes, the state does not.
+      if (s.suppressedByDesign) return ok(s.state === 'suppressed-by-design' && s.modeReason !== e.reason ? { ...s, modeReason: e.reason } : s, s.state);
       if (s.state === 'out-of-service') return ok({ ...s, suppressedByDesign: true }, s.state);
       return ok({ ...s, ...noMode, suppressedByDesign: true, state: 'suppressed-by-design', modeBy: null, modeReason: e.reason }, s.state);
 

@@ -91,6 +91,37 @@ describe('alarm, lock, voice and user screens on the headless host, in Chromium'
     await page.screenshot({ path: `${SCREENSHOTS}alarms-shelved-1920x1080.png` });
   });
 
+  it('lists the low limits of a standing machine as suppressed by design, with why, on the alarm screen and the machine screen', async () => {
+    // A mixer idling (power 4 of its stated 0-20 kW): its low pressure limit is held out of play by design.
+    const mixer = 'acme/Bakery/mixer-2';
+    const held = `limit:${mixer}:pressure:L`;
+    const mixerDevice = await connectDevice(app, mixer);
+    try {
+      await mixerDevice.meta({ type: 'mixer', name: 'Mixer 2', stateSignal: 'power', ranges: { power: { normal: [0, 20] } }, limits: { pressure: { low: 2 } } });
+      await mixerDevice.readings(40, { power: 4, pressure: 0.2 });
+      await page.getByTestId('tab-alarm-suppressed').click();
+      const heldRow = page.locator(`[data-testid="alarm-suppressed-table"] [data-testid="alarm-row"][data-alarm-id="${held}"]`);
+      await heldRow.waitFor(SLOW);
+      expect(await heldRow.getAttribute('data-state')).toBe('suppressed-by-design');
+      expect(await heldRow.getByTestId('suppressed-reason').textContent()).toBe(' (machine idle)');
+      expect(await page.getByTestId('suppressed-count').textContent()).toBe(' (1)');
+      // Held, not raised: nothing about it on the active summary.
+      expect(await page.locator(`[data-testid="alarm-summary-table"] [data-alarm-id="${held}"]`).count()).toBe(0);
+      await page.screenshot({ path: `${SCREENSHOTS}alarms-suppressed-1920x1080.png` });
+
+      await page.evaluate((id) => (window.location.hash = `#/machine/${encodeURIComponent(id)}`), mixer);
+      await page.locator(`[data-testid="held-limit"][data-alarm-id="${held}"]`).waitFor(SLOW);
+      expect(await page.getByTestId('held-limit').textContent()).toBe('pressure low: < 2 — machine idle');
+      await page.getByTestId('machine-held-limits').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SCREENSHOTS}alarms-machine-held-1920x1080.png` });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.getByTestId('nav-alarms').click();
+      await page.getByTestId('alarm-summary').waitFor();
+    } finally {
+      await mixerDevice.close();
+    }
+  });
+
   it('lists the history and exports it as CSV', async () => {
     await page.getByTestId('tab-alarm-history').click();
     await page.getByTestId('history-table').waitFor(SLOW);

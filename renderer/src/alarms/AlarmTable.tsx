@@ -127,11 +127,25 @@ function StateText({ alarm, now, utc }: { alarm: Alarm; now: number; utc: boolea
       </>
     );
   }
-  if (alarm.state === 'out-of-service' || alarm.state === 'suppressed-by-design') {
+  if (alarm.state === 'out-of-service') {
     return (
       <>
         {text}
         {alarm.modeBy && <span className="tile-meta"> ({alarm.modeBy}: {alarm.modeReason})</span>}
+      </>
+    );
+  }
+  // Suppressed by the plant's state, not by a person: the reason is what the operator needs.
+  if (alarm.state === 'suppressed-by-design') {
+    return (
+      <>
+        {text}
+        {alarm.modeReason && (
+          <span className="tile-meta" data-testid="suppressed-reason">
+            {' '}
+            ({alarm.modeReason})
+          </span>
+        )}
       </>
     );
   }
@@ -154,7 +168,7 @@ function ActionButtons({ alarm, onOpen }: { alarm: Alarm; onOpen(action: Action)
   return (
     <>
       {needsAck(alarm) && button('ack', 'Ack…', canAck, 'operator')}
-      {alarm.state === 'shelved' ? button('unshelve', 'Unshelve…', canSupervise, 'supervisor') : alarm.state !== 'out-of-service' && button('shelve', 'Shelve…', canSupervise, 'supervisor')}
+      {alarm.state === 'shelved' ? button('unshelve', 'Unshelve…', canSupervise, 'supervisor') : alarm.state !== 'out-of-service' && alarm.state !== 'suppressed-by-design' && button('shelve', 'Shelve…', canSupervise, 'supervisor')}
       {alarm.state === 'out-of-service' ? button('returnToService', 'Return to service…', canSupervise, 'supervisor') : button('outOfService', 'Out of service…', canSupervise, 'supervisor')}
     </>
   );

@@ -15,6 +15,7 @@ describe('router', () => {
       { view: 'alarms' },
       { view: 'alarm-history' },
       { view: 'alarm-shelved' },
+      { view: 'alarm-suppressed' },
       { view: 'alarm-kpis' },
       { view: 'limits', machineId: 'site/a1/press 1' },
       { view: 'voice' },

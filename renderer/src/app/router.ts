@@ -14,13 +14,13 @@ export type Route =
   | { view: 'settings' }
   | { view: 'connectors' }
   | { view: 'maintenance' | 'procurement' | 'energy' | 'analytics' }
-  | { view: 'alarms' | 'alarm-history' | 'alarm-shelved' | 'alarm-kpis' }
+  | { view: 'alarms' | 'alarm-history' | 'alarm-shelved' | 'alarm-suppressed' | 'alarm-kpis' }
   | { view: 'limits'; machineId: string }
   | { view: 'voice' | 'users' | 'shiftlog' | 'diagnostics' }
   | { view: 'wallboard'; name: string; query: string };
 
 /** The alarm screens live under #/alarms/<page>; the summary is #/alarms itself. */
-const ALARM_PAGES = { history: 'alarm-history', shelved: 'alarm-shelved', kpis: 'alarm-kpis' } as const;
+const ALARM_PAGES = { history: 'alarm-history', shelved: 'alarm-shelved', suppressed: 'alarm-suppressed', kpis: 'alarm-kpis' } as const;
 
 type Place = Pick<Location, 'pathname' | 'hash' | 'search'>;
 
@@ -94,6 +94,8 @@ export function routeHref(route: Route): string {
       return '#/alarms/history';
     case 'alarm-shelved':
       return '#/alarms/shelved';
+    case 'alarm-suppressed':
+      return '#/alarms/suppressed';
     case 'alarm-kpis':
       return '#/alarms/kpis';
     case 'limits':
@@ -112,7 +114,7 @@ export function routeHref(route: Route): string {
 export function parentRoute(route: Route, areaOf: (machineId: string) => string | undefined): Route | null {
   if (route.view === 'limits') return { view: 'machine', machineId: route.machineId };
   if (route.view === 'connectors') return { view: 'settings' };
-  if (route.view === 'alarm-history' || route.view === 'alarm-shelved' || route.view === 'alarm-kpis') return { view: 'alarms' };
+  if (route.view === 'alarm-history' || route.view === 'alarm-shelved' || route.view === 'alarm-suppressed' || route.view === 'alarm-kpis') return { view: 'alarms' };
   if (route.view === 'machine') {
     const area = areaOf(route.machineId);
     return area ? { view: 'area', area } : { view: 'overview' };

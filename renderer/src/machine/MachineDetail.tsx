@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { AlarmJournalEntry, EffectiveLimit } from '../../../common/contract-alarms';
 import { AlarmTable } from '../alarms/AlarmTable';
+import { HeldLimits } from '../alarms/HeldLimits';
 import { routeHref } from '../app/router';
 import { useServices } from '../app/services-context';
 import { formatTime } from '../app/time-format';
@@ -89,6 +90,7 @@ export function MachineDetail({ machineId }: { machineId: string }) {
         <section className="panel panel-wide" data-testid="machine-alarms">
           <h3>Alarms</h3>
           {active.length > 0 ? <AlarmTable alarms={active} showMachine={false} testId="machine-active-alarms" /> : <p className="unknown-note">No active alarm.</p>}
+          <HeldLimits machineId={machineId} />
           <h4>History</h4>
           {journal.state === 'loading' && <p className="unknown-note">Loading alarm history…</p>}
           {journal.state === 'unavailable' && (
@@ -108,7 +110,10 @@ export function MachineDetail({ machineId }: { machineId: string }) {
                       <td>
                         <PriorityMark priority={e.priority} />
                       </td>
-                      <td>{e.action}</td>
+                      <td>
+                        {e.action}
+                        {(e.action === 'suppress' || e.action === 'unsuppress') && e.note && <span className="tile-meta"> ({e.note})</span>}
+                      </td>
                       <td>{e.message}</td>
                       <td>{e.username ?? ''}</td>
                     </tr>

@@ -16,7 +16,7 @@ export function PlantHeader({ route }: { route: Route }) {
   const area = route.view === 'area' ? route.area : machine?.area;
   const admin = useAllowed('users.list');
   const engineer = useAllowed('diagnostics.snapshot');
-  const onAlarms = route.view === 'alarms' || route.view === 'alarm-history' || route.view === 'alarm-shelved' || route.view === 'alarm-kpis';
+  const onAlarms = route.view === 'alarms' || route.view === 'alarm-history' || route.view === 'alarm-shelved' || route.view === 'alarm-suppressed' || route.view === 'alarm-kpis';
 
   return (
     <header className="plant-header">

@@ -6,7 +6,7 @@ import { AlarmHistory } from '../alarms/AlarmHistory';
 import { AlarmKpis } from '../alarms/AlarmKpis';
 import { AlarmSummary } from '../alarms/AlarmSummary';
 import { LimitEditor } from '../alarms/LimitEditor';
-import { ShelvedList } from '../alarms/ShelvedList';
+import { ShelvedList, SuppressedList } from '../alarms/ShelvedList';
 import { AnalyticsView } from '../analytics/AnalyticsView';
 import { AreaView } from '../area/AreaView';
 import { DiagnosticsView } from '../diagnostics/DiagnosticsView';
@@ -97,6 +97,8 @@ function Screen({ route }: { route: Exclude<Route, { view: 'wallboard' }> }) {
       return <AlarmHistory />;
     case 'alarm-shelved':
       return <ShelvedList />;
+    case 'alarm-suppressed':
+      return <SuppressedList />;
     case 'alarm-kpis':
       return <AlarmKpis />;
     case 'limits':
