@@ -89,7 +89,9 @@ describe('an unauthenticated peer and the audit log (finding 3)', () => {
     const results = await Promise.all(Array.from({ length: 1000 }, () => flood.call('alarms.ack', { alarmId: 'x' })));
     const limited = results.filter((r) => !r.ok && r.error.code === 'rate_limited').length;
     expect(limited).toBeGreaterThan(500);
-    expect(auditRows().length - before).toBeLessThanOrEqual(1 + (1000 - limited));
+    // Only the refused calls count: the console's own rows (a system alarm under load) may land meanwhile.
+    const refusedRows = auditRows().slice(before).filter((r) => r.action === 'alarms.ack');
+    expect(refusedRows.length).toBeLessThanOrEqual(1 + (1000 - limited));
     flood.ws.close();
   });
 });
