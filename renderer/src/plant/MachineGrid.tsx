@@ -1,12 +1,18 @@
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ComponentProps } from 'react';
+import { flushSync } from 'react-dom';
 import { useStore } from 'zustand';
 import type { Machine } from '../../../common/telemetry';
 import { routeHref } from '../app/router';
 import { useServices } from '../app/services-context';
 import { topPriorityByMachine } from '../state/alarms';
+import type { ConditionsStore } from '../state/conditions';
+import type { LimitsStore } from '../state/limits';
 import { MachineTile } from './MachineTile';
-import { chooseTileLayout, type TileLayout } from './tile-layout';
+import { chooseTileLayout, tileBands, tilePlaces, type TileLayout } from './tile-layout';
 import { observeBox } from '../shell/observe-box';
+import { TilePacer } from './tile-pacer';
+import type { LiveTelemetry } from '../state/live-telemetry';
+import type { MonoMs } from '../../../common/time';
 
 interface Box {
   width: number;
@@ -24,51 +30,109 @@ export function MachineGrid({ area }: { area?: string }) {
   const byId = useStore(machines, (s) => s.byId);
   const loaded = useStore(machines, (s) => s.loaded);
   const alarmsById = useStore(alarms, (s) => s.byId);
-  const conditionsById = useStore(conditions, (s) => s.byId);
-  const limitsById = useStore(limits, (s) => s.byId);
   const utc = useStore(preferences, (s) => s.timeZone === 'utc');
   const areas = useMemo(() => groupByArea(Object.values(byId)).filter((a) => area === undefined || a.area === area), [byId, area]);
   const top = useMemo(() => topPriorityByMachine(alarmsById), [alarmsById]);
+  const pacer = usePacer(live);
+  useEffect(() => {
+    const touch = (now: Readonly<Record<string, unknown>>, before: Readonly<Record<string, unknown>>) => {
+      if (now === before) return;
+      const changed = new Set<string>();
+      for (const id of Object.keys(now)) if (now[id] !== before[id]) changed.add(id);
+      for (const id of Object.keys(before)) if (!(id in now)) changed.add(id);
+      pacer.touch(changed);
+    };
+    const offConditions = conditions.subscribe((state, previous) => touch(state.byId, previous.byId));
+    const offLimits = limits.subscribe((state, previous) => touch(state.byId, previous.byId));
+    return () => {
+      offConditions();
+      offLimits();
+    };
+  }, [pacer, conditions, limits]);
   const box = useBox(areas.length > 0);
   const cells = areas.reduce((n, a) => n + a.machines.length + 1, 0);
-  const layout = box.size.width > 0 && box.size.height > 0 ? chooseTileLayout(cells, box.size.width, box.size.height, box.size.basePx) : null;
+  const { width, height, basePx } = box.size;
+  const { layout, bands } = useMemo(() => {
+    if (!(width > 0 && height > 0)) return { layout: null, bands: [] };
+    const fitted = chooseTileLayout(cells, width, height, basePx);
+    return { layout: fitted, bands: tileBands(tilePlaces(cells, fitted, width), fitted.columns, width) };
+  }, [cells, width, height, basePx]);
+  const placeOf = (i: number) => {
+    const band = bands.find((b) => i >= b.first && i < b.first + b.count);
+    return band?.places[i - band.first];
+  };
+  const order = useMemo(() => areas.flatMap((a) => a.machines.map((m) => m.id)), [areas]);
+  useEffect(() => pacer.setOrder(order), [pacer, order]);
+  let cell = 0;
 
   if (areas.length === 0) return <p className="plant-empty">{loaded ? (area === undefined ? 'No machines have reported yet.' : `No machine in area ${area}.`) : 'Loading machines…'}</p>;
+  const elements = areas.flatMap(({ area: name, machines: list }) => [
+    <div key={`area:${name}`} className="area-cell" data-testid="area" data-area={name} title={`${name}: ${list.length} machines`} style={placeOf(cell++)}>
+      <a href={routeHref({ view: 'area', area: name })} data-testid="area-link">
+        {name}
+      </a>
+      <span className="area-count">{list.length}</span>
+    </div>,
+    ...list.map((machine) => (
+      <PacedTile
+        key={machine.id}
+        conditions={conditions}
+        limits={limits}
+        machine={machine}
+        live={live}
+        priority={top.get(machine.id)}
+        utc={utc}
+        density={layout?.density ?? 'full'}
+        metrics={layout?.metrics ?? Infinity}
+        place={placeOf(cell++)}
+        updates={pacer}
+      />
+    )),
+  ]);
   return (
     <main className="plant-grid" data-testid="plant-grid" data-density={layout?.density ?? 'full'} data-fits={layout ? String(layout.fits) : undefined}>
-      <div className={`tiles${layout ? ` tiles-${layout.density}` : ''}`} ref={box.ref} style={layout ? gridStyle(layout) : undefined}>
-        {areas.map(({ area: name, machines: list }) => [
-          <div key={`area:${name}`} className="area-cell" data-testid="area" data-area={name} title={`${name}: ${list.length} machines`}>
-            <a href={routeHref({ view: 'area', area: name })} data-testid="area-link">
-              {name}
-            </a>
-            <span className="area-count">{list.length}</span>
-          </div>,
-          ...list.map((machine) => (
-            <MachineTile
-              key={machine.id}
-              machine={machine}
-              live={live}
-              priority={top.get(machine.id)}
-              utc={utc}
-              condition={conditionsById[machine.id]}
-              limits={limitsById[machine.id]}
-              density={layout?.density ?? 'full'}
-              metrics={layout?.metrics ?? Infinity}
-            />
-          )),
-        ])}
+      <div className={`tiles${layout ? ` tiles-fitted tiles-${layout.density}` : ''}`} ref={box.ref} style={layout ? fittedStyle(layout) : undefined}>
+        {layout
+          ? bands.map((band, i) => (
+              <div key={`band:${i}`} className="tile-band" style={band.place}>
+                {elements.slice(band.first, band.first + band.count)}
+              </div>
+            ))
+          : elements}
       </div>
     </main>
   );
 }
 
-const gridStyle = (layout: TileLayout) => ({
-  fontSize: `${layout.fontPx}px`,
-  gridTemplateColumns: `repeat(${layout.columns}, minmax(0, 1fr))`,
-  gridAutoRows: `${layout.rowPx}px`,
-  gap: `${0.3 * layout.fontPx}px`,
+/** The cells carry their own places (tilePlaces); the box gives them their font. */
+const fittedStyle = (layout: TileLayout) => ({ fontSize: `${layout.fontPx}px` });
+
+type PacedTileProps = Omit<ComponentProps<typeof MachineTile>, 'condition' | 'limits' | 'updates'> & { conditions: ConditionsStore; limits: LimitsStore; updates: TilePacer };
+
+/**
+ * A tile that takes its machine's condition summary and alarm limits when the pacer lets it redraw:
+ * a poll that changes 500 of them at once would otherwise redraw 500 tiles in one frame.
+ */
+const PacedTile = memo(function PacedTile({ conditions, limits, updates, ...tile }: PacedTileProps) {
+  const id = tile.machine.id;
+  const subscribe = useCallback((listener: () => void) => updates.subscribe(id, listener), [updates, id]);
+  const condition = useSyncExternalStore(subscribe, () => conditions.getState().byId[id]);
+  const sensorLimits = useSyncExternalStore(subscribe, () => limits.getState().byId[id]);
+  return <MachineTile {...tile} condition={condition} limits={sensorLimits} updates={updates} />;
 });
+
+/** Script time per frame for redrawing tiles: with the browser's own layout and paint of those tiles the frame stays within 16 ms. */
+const TILE_BUDGET_MS = 4;
+
+/** One pacer for the grid's tiles while it is shown. */
+function usePacer(live: LiveTelemetry) {
+  const pacer = useMemo(
+    () => new TilePacer(live, { frame: (draw) => live.nextFrame(draw), now: () => performance.now() as MonoMs, budgetMs: TILE_BUDGET_MS, render: flushSync }),
+    [live],
+  );
+  useEffect(() => () => pacer.stop(), [pacer]);
+  return pacer;
+}
 
 /** The grid box's size and the screen's font, kept current through resizes and scale changes. */
 function useBox(mounted: boolean) {

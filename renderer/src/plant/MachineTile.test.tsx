@@ -93,9 +93,12 @@ describe('MachineTile', () => {
     expect(sensor('force').textContent).toBe('force870kN');
     expect(sensor('force').dataset.zone).toBe('abnormal');
     const bar = sensor('force').querySelector('[data-testid="analog-bar"]')!;
-    expect((bar.querySelector('.bar-normal') as HTMLElement).style.left).toBe('70%');
-    expect([...bar.querySelectorAll('.bar-limit')].map((l) => (l as HTMLElement).style.left)).toEqual(['90%', '95%']);
-    expect((bar.querySelector('[data-testid="bar-pointer"]') as HTMLElement).style.left).toBe('87%');
+    // marks are placed by --at, as a share of the bar (styles.css)
+    const place = (e: Element | null) => (e as HTMLElement).style.getPropertyValue('--at');
+    expect(place(bar.querySelector('.bar-normal'))).toBe('70.00%');
+    expect((bar.querySelector('.bar-normal') as HTMLElement).style.getPropertyValue('--width')).toBe('15.00%');
+    expect([...bar.querySelectorAll('.bar-limit')].map(place)).toEqual(['90.00%', '95.00%']);
+    expect(place(bar.querySelector('[data-testid="bar-pointer"]'))).toBe('87.00%');
     expect(sensor('force').querySelector('[data-testid="sparkline"] polyline')).not.toBeNull();
 
     // a counter only climbs: it gets no bar on a tile (the area table and machine screen print it, grouped)

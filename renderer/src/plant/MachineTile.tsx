@@ -1,4 +1,4 @@
-import { memo, useCallback, useSyncExternalStore } from 'react';
+import { memo, useCallback, useSyncExternalStore, type CSSProperties } from 'react';
 import type { AlarmPriority } from '../../../common/contract-alarms';
 import type { ConditionSummary } from '../../../common/contract-models';
 import type { Machine, SensorEng } from '../../../common/telemetry';
@@ -10,7 +10,8 @@ import { formatNumber } from './eng-format';
 import { formatTime } from '../app/time-format';
 import { barGeometry, keyMetrics, type SensorLimits } from './key-metrics';
 import { sensorViews, type SensorView } from './sensor-view';
-import type { TileDensity } from './tile-layout';
+import type { TileDensity, TilePlace } from './tile-layout';
+import type { TileSource } from './tile-pacer';
 
 interface Props {
   machine: Machine;
@@ -26,11 +27,16 @@ interface Props {
   density?: TileDensity;
   /** Key metrics drawn as bars; every metric but the counters by default. */
   metrics?: number;
+  /** Its box in a fitted overview (tilePlaces); without one the tile flows in its container. */
+  place?: TilePlace | undefined;
+  /** When it redraws after a reading: the overview paces its tiles (TilePacer); by default with every change of `live`. */
+  updates?: TileSource | undefined;
 }
 
-/** Re-renders only when its own machine's version moves, at most once per animation frame. */
-export const MachineTile = memo(function MachineTile({ machine, live, priority, utc = false, condition, limits, density = 'full', metrics = Infinity }: Props) {
-  const subscribe = useCallback((listener: () => void) => live.subscribe(machine.id, listener), [live, machine.id]);
+/** Re-renders only when its own machine's version moves, at most once per animation frame (or as `updates` paces it). */
+export const MachineTile = memo(function MachineTile({ machine, live, priority, utc = false, condition, limits, density = 'full', metrics = Infinity, place, updates }: Props) {
+  const source = updates ?? live;
+  const subscribe = useCallback((listener: () => void) => source.subscribe(machine.id, listener), [source, machine.id]);
   useSyncExternalStore(subscribe, () => live.version(machine.id));
   const showMetrics = density === 'full' || density === 'compact' ? metrics : 0;
   const sensors = showMetrics > 0 ? sensorViews(machine, live.sensorsOf(machine.id)) : [];
@@ -47,6 +53,7 @@ export const MachineTile = memo(function MachineTile({ machine, live, priority, 
       data-state={machine.state}
       data-density={density}
       title={title}
+      style={place}
     >
       <header className="tile-head">
         {priority && <PriorityMark priority={priority} />}
@@ -141,12 +148,13 @@ function MetricRow({ sensor, eng, limits, recent }: { sensor: SensorView; eng: S
         {sensor.quality !== 'good' && <span className="sensor-quality">{sensor.quality.toUpperCase()}</span>}
       </span>
       <span className="metric-graph">
+        {/* The marks share the bar's one grid cell, offset by --at (styles.css): positioned marks would each be a paint layer of their own, some 4,000 on a 500-tile overview. */}
         <span className="bar" data-testid="analog-bar" aria-hidden="true">
-          {bar.normal && <span className="bar-normal" style={{ left: pct(bar.normal.from), width: pct(bar.normal.to - bar.normal.from) }} />}
+          {bar.normal && <span className="bar-normal" style={at(bar.normal.from, bar.normal.to - bar.normal.from)} />}
           {bar.limits.map((l) => (
-            <span key={l.level} className={`bar-limit limit-${l.level}`} style={{ left: pct(l.at) }} />
+            <span key={l.level} className={`bar-limit limit-${l.level}`} style={at(l.at)} />
           ))}
-          {bar.pointer !== null && <span className={`bar-pointer${bar.clipped ? ' clipped' : ''}`} data-testid="bar-pointer" style={{ left: pct(bar.pointer) }} />}
+          {bar.pointer !== null && <span className={`bar-pointer${bar.clipped ? ' clipped' : ''}`} data-testid="bar-pointer" style={at(bar.pointer)} />}
         </span>
         <Sparkline values={recent} />
       </span>
@@ -155,6 +163,8 @@ function MetricRow({ sensor, eng, limits, recent }: { sensor: SensorView; eng: S
 }
 
 const pct = (f: number) => `${(f * 100).toFixed(2)}%`;
+/** A mark's place on the bar (and its width, for the normal band) as fractions of the scale. */
+const at = (from: number, width?: number) => ({ '--at': pct(from), ...(width === undefined ? {} : { '--width': pct(width) }) }) as CSSProperties;
 
 /** The last minute of one metric, scaled to its own span: shape and direction, not the value. */
 function Sparkline({ values }: { values: readonly number[] }) {

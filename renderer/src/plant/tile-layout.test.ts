@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseTileLayout, fitFont, GAP_EM, TILE_SHAPES } from './tile-layout';
+import { chooseTileLayout, fitFont, GAP_EM, TILE_SHAPES, tileBands, tilePlaces } from './tile-layout';
 
 /** Grid boxes as the overview leaves them: desk HD (14 px font), wallboard HD (24 px) and wallboard 4K (48 px). */
 const BOXES = [
@@ -57,5 +57,44 @@ describe('chooseTileLayout', () => {
     expect(chooseTileLayout(10, 0, 0, 14).fits).toBe(false);
     expect(fitFont(TILE_SHAPES[0]!, 1, 50, 50, 14)).toBeNull();
     expect(fitFont(TILE_SHAPES[0]!, 1, 100, 100, 14)).toBe(6.5);
+  });
+});
+
+describe('tilePlaces', () => {
+  it('places the cells in reading order in equal columns with the gap between them, all inside the box', () => {
+    for (const box of BOXES) {
+      const cells = 506;
+      const layout = chooseTileLayout(cells, box.width, box.height, box.basePx);
+      const places = tilePlaces(cells, layout, box.width);
+      const gap = GAP_EM * layout.fontPx;
+      expect(places).toHaveLength(cells);
+      expect(places[0]).toMatchObject({ left: 0, top: 0, height: layout.rowPx });
+      const second = places[1]!;
+      expect(second.left).toBeCloseTo(places[0]!.width + gap, 6);
+      const below = places[layout.columns]!;
+      expect(below).toMatchObject({ left: 0, top: layout.rowPx + gap });
+      for (const p of places) {
+        expect(p.left + p.width).toBeLessThanOrEqual(box.width + 1e-6);
+        expect(p.top + p.height).toBeLessThanOrEqual(box.height + 1e-6);
+        expect(p.width).toBeGreaterThanOrEqual(layout.widthEm * layout.fontPx - 1e-6);
+      }
+    }
+  });
+});
+
+describe('tileBands', () => {
+  it('groups whole rows into bands across the box, and places each cell inside its band where it was in the box', () => {
+    const box = BOXES[0]!;
+    const cells = 506;
+    const layout = chooseTileLayout(cells, box.width, box.height, box.basePx);
+    const places = tilePlaces(cells, layout, box.width);
+    const bands = tileBands(places, layout.columns, box.width);
+    expect(bands).toHaveLength(layout.rows);
+    expect(bands.reduce((n, b) => n + b.count, 0)).toBe(cells);
+    for (const band of bands) {
+      expect(band.place).toMatchObject({ left: 0, width: box.width, height: layout.rowPx });
+      band.places.forEach((p, i) => expect({ ...p, top: p.top + band.place.top }).toEqual(places[band.first + i]));
+    }
+    expect(tileBands(places, layout.columns, box.width, 2)).toHaveLength(Math.ceil(layout.rows / 2));
   });
 });

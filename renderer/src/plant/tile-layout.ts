@@ -84,3 +84,49 @@ export function chooseTileLayout(cells: number, width: number, height: number, b
   const f = fitFont(micro, n, width, height, basePx);
   return f === null ? make(micro, MIN_FONT_PX, false) : make(micro, f, true);
 }
+
+/** Where one cell lies in the grid box, in px. */
+export interface TilePlace {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The cells' boxes in reading order, as a grid of `layout.columns` equal columns across `width` would
+ * place them. The overview places its tiles itself: an absolutely placed box of fixed size is its own
+ * layout root in the browser, so a tile that redraws does not lay out the whole grid again.
+ */
+export function tilePlaces(cells: number, layout: TileLayout, width: number): TilePlace[] {
+  const gap = GAP_EM * layout.fontPx;
+  const columnPx = Math.max(0, (width - (layout.columns - 1) * gap) / layout.columns);
+  return Array.from({ length: Math.max(0, cells) }, (_, i) => {
+    const column = i % layout.columns;
+    const row = Math.floor(i / layout.columns);
+    return { left: column * (columnPx + gap), top: row * (layout.rowPx + gap), width: columnPx, height: layout.rowPx };
+  });
+}
+
+/** A run of whole rows of cells, drawn as one layer (see MachineGrid). */
+export interface TileBand {
+  place: TilePlace;
+  /** Index of its first cell, and how many cells it holds. */
+  first: number;
+  count: number;
+  /** Its cells' places inside the band. */
+  places: TilePlace[];
+}
+
+/** Groups the placed cells into bands of `rowsPerBand` rows across the whole `width`. */
+export function tileBands(places: readonly TilePlace[], columns: number, width: number, rowsPerBand = 1): TileBand[] {
+  const per = Math.max(1, columns * rowsPerBand);
+  const bands: TileBand[] = [];
+  for (let first = 0; first < places.length; first += per) {
+    const cells = places.slice(first, first + per);
+    const top = Math.min(...cells.map((p) => p.top));
+    const bottom = Math.max(...cells.map((p) => p.top + p.height));
+    bands.push({ place: { left: 0, top, width, height: bottom - top }, first, count: cells.length, places: cells.map((p) => ({ ...p, top: p.top - top })) });
+  }
+  return bands;
+}

@@ -139,6 +139,11 @@ export class LiveTelemetry {
     return this.versions.get(machineId) ?? 0;
   }
 
+  /** Runs `run` in the frame this store notifies in (the next animation frame unless `schedule` says otherwise), for views that pace their own redraws. */
+  nextFrame(run: () => void): void {
+    this.schedule(run);
+  }
+
   subscribe(machineId: string, listener: Listener): () => void {
     let set = this.listeners.get(machineId);
     if (!set) this.listeners.set(machineId, (set = new Set()));

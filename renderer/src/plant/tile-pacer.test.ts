@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import type { MonoMs } from '../../../common/time';
+import { TilePacer, type TileSource } from './tile-pacer';
+
+/** A source that notifies by hand, like LiveTelemetry's flush. */
+function source() {
+  const listeners = new Map<string, Set<() => void>>();
+  const s: TileSource & { notify(id: string): void; subscribed(id: string): boolean } = {
+    subscribe(id, listener) {
+      const set = listeners.get(id) ?? new Set();
+      listeners.set(id, set);
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+    notify: (id) => listeners.get(id)?.forEach((l) => l()),
+    subscribed: (id) => (listeners.get(id)?.size ?? 0) > 0,
+  };
+  return s;
+}
+
+function setup(budgetMs: number, costMs: number) {
+  const src = source();
+  const frames: (() => void)[] = [];
+  let clock = 0;
+  const drawn: string[] = [];
+  const pacer = new TilePacer(src, {
+    frame: (draw) => frames.push(draw),
+    now: () => clock as MonoMs,
+    budgetMs,
+    // each tile's render costs costMs of the frame's budget
+    render: (notify) => {
+      notify();
+      clock += costMs;
+    },
+  });
+  const nextFrame = () => frames.splice(0).forEach((draw) => draw());
+  return { src, pacer, frames, drawn, nextFrame };
+}
+
+describe('TilePacer', () => {
+  it('redraws as many waiting tiles per frame as the budget allows, longest waiting first, and the rest in later frames', () => {
+    const { src, pacer, drawn, frames, nextFrame } = setup(4, 1);
+    for (const id of ['a', 'b', 'c', 'd', 'e', 'f']) pacer.subscribe(id, () => drawn.push(id));
+    for (const id of ['a', 'b', 'c', 'd', 'e', 'f']) src.notify(id);
+    expect(drawn).toEqual([]);
+    expect(frames).toHaveLength(1);
+    nextFrame();
+    expect(drawn).toEqual(['a', 'b', 'c', 'd']);
+    expect(pacer.backlog).toBe(2);
+    nextFrame();
+    expect(drawn).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(pacer.backlog).toBe(0);
+    expect(frames).toHaveLength(0);
+  });
+
+  it('draws a tile that changes again while it waits once, in its old place', () => {
+    const { src, pacer, drawn, nextFrame } = setup(2, 1);
+    for (const id of ['a', 'b', 'c']) pacer.subscribe(id, () => drawn.push(id));
+    src.notify('a');
+    src.notify('b');
+    src.notify('c');
+    src.notify('a');
+    nextFrame();
+    expect(drawn).toEqual(['a', 'b']);
+    src.notify('a');
+    nextFrame();
+    expect(drawn).toEqual(['a', 'b', 'c', 'a']);
+  });
+
+  it('always draws at least one tile a frame, even one that costs more than the budget', () => {
+    const { src, pacer, drawn, nextFrame } = setup(4, 10);
+    for (const id of ['a', 'b']) pacer.subscribe(id, () => drawn.push(id));
+    src.notify('a');
+    src.notify('b');
+    nextFrame();
+    expect(drawn).toEqual(['a']);
+    nextFrame();
+    expect(drawn).toEqual(['a', 'b']);
+  });
+
+  it('lets go of its source when the last tile of a machine leaves, and draws nothing after stop', () => {
+    const { src, pacer, drawn, frames, nextFrame } = setup(4, 1);
+    const leave = pacer.subscribe('a', () => drawn.push('a'));
+    pacer.subscribe('b', () => drawn.push('b'));
+    src.notify('a');
+    leave();
+    expect(src.subscribed('a')).toBe(false);
+    nextFrame();
+    expect(drawn).toEqual([]);
+    src.notify('b');
+    pacer.stop();
+    nextFrame();
+    src.notify('b');
+    expect(frames).toHaveLength(0);
+    expect(drawn).toEqual([]);
+  });
+});
+
+describe('TilePacer in screen order', () => {
+  it('draws neighbours together, sweeping on from where the last frame stopped, and reaches every waiting tile', () => {
+    const { src, pacer, drawn, nextFrame } = setup(2, 1);
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    pacer.setOrder(ids);
+    for (const id of ids) pacer.subscribe(id, () => drawn.push(id));
+    for (const id of ['e', 'c', 'a', 'd']) src.notify(id);
+    nextFrame();
+    expect(drawn).toEqual(['a', 'c']);
+    src.notify('a');
+    src.notify('b');
+    nextFrame();
+    // on from c: d, e, then round to a and b
+    expect(drawn).toEqual(['a', 'c', 'd', 'e']);
+    nextFrame();
+    expect(drawn).toEqual(['a', 'c', 'd', 'e', 'a', 'b']);
+  });
+});
+
+describe('TilePacer.touch', () => {
+  it('queues a redraw of shown machines as a change from the source would, and ignores machines without a tile', () => {
+    const { pacer, drawn, frames, nextFrame } = setup(1, 1);
+    for (const id of ['a', 'b']) pacer.subscribe(id, () => drawn.push(id));
+    pacer.touch(['b', 'x', 'a']);
+    expect(pacer.backlog).toBe(2);
+    nextFrame();
+    nextFrame();
+    expect(drawn).toEqual(['b', 'a']);
+    expect(frames).toHaveLength(0);
+  });
+});

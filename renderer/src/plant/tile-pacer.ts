@@ -1,0 +1,123 @@
+import type { MonoMs } from '../../../common/time';
+
+type Listener = () => void;
+
+/** Where the tiles' change notices come from (LiveTelemetry: one notice per machine per frame at most). */
+export interface TileSource {
+  subscribe(machineId: string, listener: Listener): () => void;
+}
+
+export interface TilePacerOptions {
+  /** Runs `draw` in the next animation frame (requestAnimationFrame). */
+  frame: (draw: () => void) => void;
+  now: () => MonoMs;
+  /** Script time per frame for redrawing tiles; a tile started is finished, so a frame may go one tile over. */
+  budgetMs: number;
+  /** Renders what the listeners asked for before the budget is read again (react-dom's flushSync in the app). */
+  render: (notify: () => void) => void;
+}
+
+/**
+ * Spreads the overview's tile redraws over animation frames. With hundreds of machines reporting
+ * at 1 Hz, every frame would otherwise redraw every tile that changed since the last one and take
+ * far longer than a frame. Each frame redraws waiting tiles until `budgetMs` is spent (in screen
+ * order when given one, else longest waiting first); a tile that changes again while it waits keeps its place and is drawn once, with its
+ * latest values, so under load the values lag instead of the screen freezing.
+ */
+export class TilePacer implements TileSource {
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly detach = new Map<string, () => void>();
+  /** Machines waiting for a redraw, longest waiting first (a Set keeps insertion order). */
+  private readonly waiting = new Set<string>();
+  private framePending = false;
+  private stopped = false;
+  /** Screen order of the machines; a frame draws neighbours, sweeping on from where the last frame stopped. */
+  private rank = new Map<string, number>();
+  private cursor = 0;
+
+  constructor(
+    private readonly source: TileSource,
+    private readonly options: TilePacerOptions,
+  ) {}
+
+  subscribe(machineId: string, listener: Listener): () => void {
+    let set = this.listeners.get(machineId);
+    if (!set) {
+      this.listeners.set(machineId, (set = new Set()));
+      this.detach.set(
+        machineId,
+        this.source.subscribe(machineId, () => this.changed(machineId)),
+      );
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size > 0) return;
+      this.listeners.delete(machineId);
+      this.detach.get(machineId)?.();
+      this.detach.delete(machineId);
+      this.waiting.delete(machineId);
+    };
+  }
+
+  /**
+   * The machines in the order they are drawn on screen. Each frame then redraws tiles that sit side by
+   * side (one band, MachineGrid), and the sweep reaches every waiting tile within one pass.
+   */
+  setOrder(machineIds: readonly string[]): void {
+    this.rank = new Map(machineIds.map((id, i) => [id, i]));
+  }
+
+  /** Queues a redraw of these machines' tiles, as a change from the source does (a new condition summary, say). */
+  touch(machineIds: Iterable<string>): void {
+    for (const machineId of machineIds) if (this.listeners.has(machineId)) this.changed(machineId);
+  }
+
+  /** Machines whose change is not drawn yet. */
+  get backlog(): number {
+    return this.waiting.size;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.waiting.clear();
+  }
+
+  private changed(machineId: string): void {
+    if (this.stopped || this.waiting.has(machineId)) return;
+    this.waiting.add(machineId);
+    this.request();
+  }
+
+  private request(): void {
+    if (this.framePending || this.stopped) return;
+    this.framePending = true;
+    this.options.frame(() => this.draw());
+  }
+
+  private draw(): void {
+    this.framePending = false;
+    if (this.stopped) return;
+    const start = this.options.now();
+    for (const machineId of this.sweep()) {
+      this.waiting.delete(machineId);
+      const set = this.listeners.get(machineId);
+      if (set) this.options.render(() => set.forEach((listener) => listener()));
+      const at = this.rank.get(machineId);
+      if (at !== undefined) this.cursor = at + 1;
+      if (this.options.now() - start >= this.options.budgetMs) break;
+    }
+    if (this.waiting.size > 0) this.request();
+  }
+
+  /** The waiting machines from the cursor on in screen order, wrapping round; those without a place last, longest waiting first. */
+  private sweep(): string[] {
+    const n = this.rank.size;
+    const key = (id: string) => {
+      const at = this.rank.get(id);
+      return at === undefined ? Infinity : (at - this.cursor + n) % n;
+    };
+    // a stable sort keeps the waiting order among machines without a place
+    return [...this.waiting].sort((a, b) => key(a) - key(b));
+  }
+}
