@@ -62,7 +62,9 @@ function injectedFaults(startTs: number, ticks: number): ActiveFault[] {
 
 const mosquitto = await startMosquitto();
 const dataDir = mkdtempSync(join(tmpdir(), 'fb-demo-day-'));
-const startTs = Date.now();
+// The plant's shifts follow its local clock and weekday, so a start at the wall clock would make every
+// run a different plant day; the day starts at this Monday's midnight (UTC) instead, the same in every run.
+const startTs = Date.parse('2026-11-30T00:00:00Z');
 const ticks = Math.round(HOURS * 3600);
 try {
   const serve = spawnCli(['serve', '--port', '0', '--data-dir', dataDir, '--broker', mosquitto.url], { nodeFlags: RUNTIME_V8_FLAGS });

@@ -8,6 +8,7 @@ import type { AppConfig } from './config';
 import type { Diagnostics } from './diagnostics/diagnostics';
 import { diskSpace } from './diagnostics/disk-space';
 import type { CardinalityGate } from './ingest/cardinality-gate';
+import { STATE_HOLD_MS } from './inference/condition/machine-condition';
 import type { ModelStage } from './inference/model-stage';
 import type { AppLog } from './logging/app-log';
 import { logSystemAlarms } from './logging/runtime-events';
@@ -45,6 +46,8 @@ export function startAlarms(p: AlarmInputs): AlarmService {
     statesFromMonitor: monitor !== null,
     ...(monitor && { stateNow: (machineId: string) => monitor.stateNow(machineId) }),
     startupArmingMs: config.alarms.startupArmingMinutes * 60_000,
+    // A held low limit shows as suppressed once it has lasted the monitor's own state hold.
+    showHoldAfterMs: STATE_HOLD_MS,
     maxShelveMs: config.alarms.maxShelveHours * 3_600_000,
     maxRemoteSkewMs: config.alarms.syncMaxSkewSeconds * 1000,
     maxPendingRemote: config.alarms.syncMaxPending,

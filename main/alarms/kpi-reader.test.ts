@@ -8,6 +8,7 @@ import { openDatabase } from '../store/open-database';
 import { AlarmQueries } from './alarm-queries';
 import { alarmStore, type StoredAlarm } from './alarm-store';
 import { KpiReader } from './kpi-reader';
+import { timerGaps } from '../../test/support/timer-gaps';
 
 const T0 = Date.UTC(2026, 0, 1);
 const DAY = 86_400_000;
@@ -74,25 +75,6 @@ beforeAll(() => {
   db.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** How late a 5 ms timer ticks while `work` runs (as in main/store/history-reader.test.ts). */
-async function timerGaps<T>(work: () => Promise<T>): Promise<{ result: T; gaps: number[]; longest: number; p95: number }> {
-  const gaps: number[] = [];
-  let last = performance.now();
-  const timer = setInterval(() => {
-    const now = performance.now();
-    gaps.push(now - last);
-    last = now;
-  }, 5);
-  try {
-    const result = await work();
-    gaps.push(performance.now() - last);
-    const sorted = [...gaps].sort((a, b) => a - b);
-    return { result, gaps, longest: sorted[sorted.length - 1] ?? 0, p95: sorted[Math.floor(sorted.length * 0.95)] ?? 0 };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 /** The CallFailure a read is refused with (anything else fails the test). */
 async function refusal(read: Promise<unknown>): Promise<CallFailure> {

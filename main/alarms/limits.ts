@@ -121,9 +121,9 @@ const UNARMED = 8;
 const HOLD_PENDING = 16;
 
 /**
- * A hold is shown (suppressed by design, journalled) once it has lasted this long in event time: the
- * condition monitor's own state hold (20 s), so a running machine whose raw signals dip to idle for a
- * moment takes its low limits out of play without a suppress and unsuppress per dip.
+ * A hold is shown (suppressed by design, journalled) once it has lasted this long in event time, so a
+ * running machine whose raw signals dip to idle for a moment takes its low limits out of play without a
+ * suppress and unsuppress per dip. The runtime passes the condition monitor's own state hold.
  */
 export const DEFAULT_SHOW_HOLD_AFTER_MS = 20_000;
 

@@ -7,6 +7,7 @@ import { MAX_HISTORY_VALUES, queryHistory } from './history';
 import { HistoryReader } from './history-reader';
 import { openDatabase } from './open-database';
 import { TelemetrySink } from './telemetry-sink';
+import { timerGaps } from '../../test/support/timer-gaps';
 
 const T0 = Date.UTC(2024, 0, 1);
 const ROWS = 70_000;
@@ -29,28 +30,6 @@ beforeAll(() => {
   db.close();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/**
- * How late a 5 ms timer ticks while `work` runs: every gap between ticks, so a blocked main thread
- * shows as one long gap and a busy machine as scattered short ones.
- */
-async function timerGaps<T>(work: () => Promise<T>): Promise<{ result: T; gaps: number[]; longest: number; p95: number }> {
-  const gaps: number[] = [];
-  let last = performance.now();
-  const timer = setInterval(() => {
-    const now = performance.now();
-    gaps.push(now - last);
-    last = now;
-  }, 5);
-  try {
-    const result = await work();
-    gaps.push(performance.now() - last);
-    const sorted = [...gaps].sort((a, b) => a - b);
-    return { result, gaps, longest: sorted[sorted.length - 1] ?? 0, p95: sorted[Math.floor(sorted.length * 0.95)] ?? 0 };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 describe('history reader', () => {
   it('answers what queryHistory answers, and keeps a main-thread timer ticking within 50 ms through the largest allowed read', async () => {

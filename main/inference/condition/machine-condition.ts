@@ -17,7 +17,7 @@ import type { EventMs } from '../../../common/time';
 
 export const HOUR = 3_600_000;
 /** A state holds this long before it is taken: one odd reading does not stop a machine. */
-const STATE_HOLD_MS = 20_000;
+export const STATE_HOLD_MS = 20_000;
 /** Signals are chosen once this many readings have shown which metrics the machine has. */
 const SIGNAL_READINGS = 30;
 /** Health history: one point per this much event time of running. */
