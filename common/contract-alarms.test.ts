@@ -1,29 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { AlarmJournalEntrySchema, alarmCalls, alarmEvents, type Alarm } from './contract-alarms';
+import { alarmRow } from '../test/support/alarm-row';
+import { AlarmJournalEntrySchema, AlarmSchema, alarmCalls, alarmEvents, type Alarm } from './contract-alarms';
 
-/** A low limit held while its machine stands, as the host sends it: suppressed by design, with no person and a reason. */
-const held: Alarm = {
-  id: 'limit:plant/press/p1:pressure:L',
+const SINCE = Date.UTC(2026, 11, 6, 6, 1, 1);
+
+/** A low limit held while its machine stands, as the host sends it: suppressed by design, with no person, a reason and since when. */
+const held: Alarm = alarmRow('limit:plant/press/p1:pressure:L', {
   machineId: 'plant/press/p1',
-  source: 'limit',
   sensor: 'pressure',
   level: 'L',
-  priority: 'medium',
   state: 'suppressed-by-design',
   active: false,
   message: 'pressure low: < 5',
   raisedAt: null,
-  clearedAt: null,
-  ackedAt: null,
-  ackedBy: null,
-  note: null,
-  shelvedUntil: null,
-  modeBy: null,
   modeReason: 'start-up: waiting for value above 5.1',
+  suppressedSince: SINCE,
   value: null,
   limit: 5,
   updatedAt: 1_700_000_000_000,
-};
+});
 
 describe('the alarm contract for suppression by design', () => {
   it('asks for the suppressed list, plant-wide or for one machine', () => {
@@ -37,6 +32,14 @@ describe('the alarm contract for suppression by design', () => {
     expect(alarmCalls['alarms.active'].response.parse({ alarms: [held], total: 1, floods: [] }).alarms[0]).toEqual(held);
     expect(alarmEvents.alarms.parse({ alarms: [held] }).alarms[0]).toMatchObject({ state: 'suppressed-by-design', modeBy: null, modeReason: 'start-up: waiting for value above 5.1' });
     expect(alarmCalls['alarms.active'].response.safeParse({ alarms: [{ ...held, modeReason: 42 }], total: 1, floods: [] }).success).toBe(false);
+  });
+
+  it('carries since when the alarm is suppressed: a time, or null for one not suppressed, and nothing else', () => {
+    expect(alarmEvents.alarms.parse({ alarms: [held] }).alarms[0]?.suppressedSince).toBe(SINCE);
+    expect(AlarmSchema.parse(alarmRow('limit:m1:temperature:H')).suppressedSince).toBeNull();
+    expect(AlarmSchema.safeParse({ ...held, suppressedSince: '2026-12-06T06:01:01Z' }).success).toBe(false);
+    const { suppressedSince: _, ...older } = held;
+    expect(AlarmSchema.safeParse(older).success).toBe(false);
   });
 
   it('journals entry and exit as suppress and unsuppress, with the reason or the arming as the note', () => {

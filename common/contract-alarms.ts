@@ -59,6 +59,12 @@ export const AlarmSchema = z.object({
    */
   modeBy: z.string().nullable(),
   modeReason: z.string().nullable(),
+  /**
+   * When suppression by design began, in event time (an offline machine's: when this console saw it
+   * gone). It stays while only the reason changes and is null once the suppression ends; it is also
+   * kept under out of service, since the alarm comes back suppressed.
+   */
+  suppressedSince: eventMs().nullable(),
   value: z.number().nullable(),
   limit: z.number().nullable(),
   updatedAt: z.number(),

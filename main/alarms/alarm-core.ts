@@ -43,6 +43,7 @@ const statusOf = (a: StoredAlarm): AlarmStatus => ({
   active: a.active,
   latching: a.latching,
   suppressedByDesign: a.suppressedByDesign,
+  suppressedSince: a.suppressedSince,
   raisedAt: a.raisedAt,
   clearedAt: a.clearedAt,
   ackedAt: a.ackedAt,

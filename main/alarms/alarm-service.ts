@@ -24,7 +24,7 @@ import { LimitConfig, type MachineLimits } from './limit-config';
 import { LimitEvaluator, type LimitChange, type MetaLimits } from './limits';
 import { RemoteMerge, type OperatorAction } from './remote-merge';
 import type { AlarmEvent, AnnunciateReason } from './state-machine';
-import type { WallMs } from '../../common/time';
+import { eventFromWall, type WallMs } from '../../common/time';
 
 export type { AlarmPoint, AlarmUser } from './alarm-core';
 export type { OperatorAction, OperatorKind } from './remote-merge';
@@ -186,7 +186,8 @@ export class AlarmService {
     for (const alarm of this.core.values()) {
       const isOffline = offline.get(alarm.machineId);
       if (isOffline === undefined || alarm.source === 'system') continue;
-      const at = this.options.now();
+      // The watchdog judges offline on this console's clock: the suppression is dated by it (suppressedSince).
+      const at = eventFromWall(this.options.now());
       const held = alarm.source === 'limit' && alarm.state === 'suppressed-by-design';
       if (isOffline && (!alarm.suppressedByDesign || held)) this.process(alarm, { type: 'suppress', at, reason: OFFLINE });
       else if (!isOffline && alarm.suppressedByDesign) {

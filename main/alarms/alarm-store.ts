@@ -36,6 +36,7 @@ interface AlarmRow {
   active: number;
   latching: number;
   suppressed_by_design: number;
+  suppressed_since: number | null;
   shelved_until: number | null;
   mode_by: string | null;
   mode_reason: string | null;
@@ -65,6 +66,7 @@ const fromRow = (r: AlarmRow): StoredAlarm => ({
   shelvedUntil: r.shelved_until,
   modeBy: r.mode_by,
   modeReason: r.mode_reason,
+  suppressedSince: r.suppressed_since,
   value: r.value,
   limit: r.limit_value,
   updatedAt: r.updated_at,
@@ -76,13 +78,13 @@ const fromRow = (r: AlarmRow): StoredAlarm => ({
 
 const UPSERT_ALARM = `
   INSERT INTO alarms (id, machine_id, source, sensor, level, priority, state, message, raised_at, cleared_at, acked_at, acked_by, note,
-                      active, latching, suppressed_by_design, shelved_until, mode_by, mode_reason, value, limit_value, updated_at, op_at, op_event_id)
+                      active, latching, suppressed_by_design, suppressed_since, shelved_until, mode_by, mode_reason, value, limit_value, updated_at, op_at, op_event_id)
   VALUES (@id, @machineId, @source, @sensor, @level, @priority, @state, @message, @raisedAt, @clearedAt, @ackedAt, @ackedBy, @note,
-          @active, @latching, @suppressedByDesign, @shelvedUntil, @modeBy, @modeReason, @value, @limit, @updatedAt, @opAt, @opEventId)
+          @active, @latching, @suppressedByDesign, @suppressedSince, @shelvedUntil, @modeBy, @modeReason, @value, @limit, @updatedAt, @opAt, @opEventId)
   ON CONFLICT (id) DO UPDATE SET
     priority = excluded.priority, state = excluded.state, message = excluded.message, raised_at = excluded.raised_at,
     cleared_at = excluded.cleared_at, acked_at = excluded.acked_at, acked_by = excluded.acked_by, note = excluded.note,
-    active = excluded.active, latching = excluded.latching, suppressed_by_design = excluded.suppressed_by_design,
+    active = excluded.active, latching = excluded.latching, suppressed_by_design = excluded.suppressed_by_design, suppressed_since = excluded.suppressed_since,
     shelved_until = excluded.shelved_until, mode_by = excluded.mode_by, mode_reason = excluded.mode_reason, value = excluded.value,
     limit_value = excluded.limit_value, updated_at = excluded.updated_at, op_at = excluded.op_at, op_event_id = excluded.op_event_id`;
 

@@ -58,14 +58,16 @@ describe('low limits held by design are suppressed by design, visibly', () => {
     run(0, 60_000, 'running', 6);
     run(61_000, 200_000, 'idle', 0.4);
     expect(alarms.get(LOW)).toMatchObject({ state: 'suppressed-by-design', active: false, modeReason: 'machine idle', modeBy: null, limit: 5, message: 'pressure low: < 5' });
+    // Since the hold began in event time, not since it was shown (the state hold later).
+    expect(alarms.get(LOW)?.suppressedSince).toBe(T0 + 61_000);
     expect(alarms.active({ filter: { states: ['suppressed-by-design'] }, sort: 'time', limit: 10 }).alarms.map((a) => a.id)).toEqual([LOW]);
     run(201_000, 300_000, 'off', 0);
-    expect(alarms.get(LOW)?.modeReason).toBe('machine off');
+    expect(alarms.get(LOW)).toMatchObject({ modeReason: 'machine off', suppressedSince: T0 + 61_000 });
     // Started: held until the pressure first comes up past its deadband.
     run(301_000, 330_000, 'running', (t) => (t - 300_000) / 6000);
-    expect(alarms.get(LOW)).toMatchObject({ state: 'suppressed-by-design', modeReason: 'start-up: waiting for value above 5.1' });
+    expect(alarms.get(LOW)).toMatchObject({ state: 'suppressed-by-design', modeReason: 'start-up: waiting for value above 5.1', suppressedSince: T0 + 61_000 });
     run(331_000, 400_000, 'running', 6);
-    expect(alarms.get(LOW)).toMatchObject({ state: 'normal', active: false });
+    expect(alarms.get(LOW)).toMatchObject({ state: 'normal', active: false, suppressedSince: null });
     expect(journal()).toEqual([
       { action: 'suppress', at: 61_000, from: 'normal', to: 'suppressed-by-design', note: 'machine idle' },
       { action: 'unsuppress', at: 331_000, from: 'suppressed-by-design', to: 'normal', note: `start-up: armed at ${new Date(T0 + 331_000).toISOString()}` },
@@ -98,7 +100,7 @@ describe('low limits held by design are suppressed by design, visibly', () => {
     run(0, 10_000, 'running', 4);
     expect(alarms.get(LOW)?.state).toBe('active-unacknowledged');
     run(11_000, 100_000, 'off', 0);
-    expect(alarms.get(LOW)).toMatchObject({ state: 'suppressed-by-design', active: false, modeReason: 'machine off' });
+    expect(alarms.get(LOW)).toMatchObject({ state: 'suppressed-by-design', active: false, modeReason: 'machine off', suppressedSince: T0 + journal()[1]!.at });
     run(101_000, 200_000, 'running', 6);
     expect(alarms.get(LOW)?.state).toBe('normal');
     expect(journal().map((e) => `${e.action} ${e.from} -> ${e.to}`)).toEqual(['activate normal -> active-unacknowledged', 'suppress active-unacknowledged -> suppressed-by-design', 'unsuppress suppressed-by-design -> normal']);
@@ -113,23 +115,32 @@ describe('low limits held by design are suppressed by design, visibly', () => {
       }
       return c.journal();
     };
-    const first = day(station('console-a'));
+    const a = station('console-a');
+    const first = day(a);
     expect(first.filter((e) => e.action === 'suppress')).toHaveLength(6);
     expect(first.filter((e) => e.action === 'unsuppress')).toHaveLength(5);
-    expect(day(station('console-b'))).toEqual(first);
+    const b = station('console-b');
+    expect(day(b)).toEqual(first);
+    // Suppressed since the last suppress, in event time, on both.
+    expect(a.alarms.get(LOW)?.suppressedSince).toBe(T0 + first.at(-1)!.at);
+    expect(b.alarms.get(LOW)?.suppressedSince).toBe(a.alarms.get(LOW)?.suppressedSince);
   });
 
   it('after a restart, neither repeats a suppression still held nor forgets to lift one that ended', () => {
     const a = station('console-r');
     a.run(0, 60_000, 'idle', 0.4);
     expect(a.journal().map((e) => e.action)).toEqual(['suppress']);
+    expect(a.alarms.get(LOW)?.suppressedSince).toBe(T0);
     const b = station('console-r');
+    // The time read back from the store before any reading, and kept through the readings after.
+    expect(b.alarms.get(LOW)?.suppressedSince).toBe(T0);
     b.run(61_000, 120_000, 'idle', 0.4);
     expect(b.journal().map((e) => e.action)).toEqual(['suppress']);
+    expect(b.alarms.get(LOW)?.suppressedSince).toBe(T0);
     const c = station('console-r');
     // A machine first seen running after the restart is up already: nothing to wait for.
-    c.run(121_000, 130_000, "running", 6);
-    console.log(JSON.stringify(c.alarms.get(LOW)));
+    c.run(121_000, 130_000, 'running', 6);
+    expect(c.alarms.get(LOW)?.suppressedSince).toBeNull();
     expect(c.journal().map((e) => `${e.action} ${e.at}`)).toEqual(['suppress 0', 'unsuppress 121000']);
   });
 
@@ -137,10 +148,12 @@ describe('low limits held by design are suppressed by design, visibly', () => {
     const { alarms, run, journal } = station();
     run(0, 60_000, 'idle', 0.4);
     const machine = (state: 'offline' | 'online') => ({ id: M, name: 'P1', type: 'press', area: 'press', line: null, state, lastSeen: T0, sensors: {} }) as never;
+    const since = alarms.get(LOW)?.suppressedSince;
+    expect(since).toBe(T0 + journal()[0]!.at);
     alarms.machines([machine('offline')]);
-    expect(alarms.get(LOW)).toMatchObject({ state: 'suppressed-by-design', modeReason: 'machine offline' });
+    expect(alarms.get(LOW)).toMatchObject({ state: 'suppressed-by-design', modeReason: 'machine offline', suppressedSince: since });
     alarms.machines([machine('online')]);
-    expect(alarms.get(LOW)).toMatchObject({ state: 'suppressed-by-design', modeReason: 'machine idle' });
+    expect(alarms.get(LOW)).toMatchObject({ state: 'suppressed-by-design', modeReason: 'machine idle', suppressedSince: since });
     run(61_000, 80_000, 'idle', 0.4);
     expect(journal().map((e) => e.action)).toEqual(['suppress']);
   });

@@ -8,6 +8,7 @@ import { openDatabase } from '../store/open-database';
 import { AlarmQueries } from './alarm-queries';
 import { alarmStore, type StoredAlarm } from './alarm-store';
 import { KpiReader } from './kpi-reader';
+import { alarmRow } from '../../test/support/alarm-row';
 import { timerGaps } from '../../test/support/timer-gaps';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -23,26 +24,7 @@ let dir: string;
 let dbPath: string;
 
 const point = (id: string, active: boolean, raisedAt: number): StoredAlarm => ({
-  id,
-  machineId: id.split(':')[0]!,
-  source: 'limit',
-  sensor: 't',
-  level: 'H',
-  priority: 'high',
-  state: active ? 'active-unacknowledged' : 'normal',
-  active,
-  message: 't high',
-  raisedAt,
-  clearedAt: null,
-  ackedAt: null,
-  ackedBy: null,
-  note: null,
-  shelvedUntil: null,
-  modeBy: null,
-  modeReason: null,
-  value: null,
-  limit: null,
-  updatedAt: raisedAt,
+  ...alarmRow(id, { machineId: id.split(':')[0]!, sensor: 't', priority: 'high', state: active ? 'active-unacknowledged' : 'normal', active, message: 't high', raisedAt, value: null, limit: null, updatedAt: raisedAt }),
   latching: false,
   suppressedByDesign: false,
   opAt: null,

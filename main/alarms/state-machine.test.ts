@@ -169,6 +169,17 @@ describe('alarm state machine: suppression by design', () => {
     expect(s).toMatchObject({ state: 'out-of-service', suppressedByDesign: true });
     expect(step(s, rts())).toMatchObject({ ok: true, next: { state: 'suppressed-by-design' } });
   });
+
+  it('keeps since when it is suppressed through a change of reason, out of service and back, and forgets it once lifted', () => {
+    expect(suppressed.suppressedSince).toBe(5);
+    expect(run([{ type: 'suppress', at: 6, reason: 'machine idle' }, activate(7), clear(8)], suppressed).suppressedSince).toBe(5);
+    const oosSuppressed = run([{ type: 'suppress', at: 18, reason: 'machine offline' }], outOfService);
+    expect(oosSuppressed.suppressedSince).toBe(18);
+    expect(run([rts()], oosSuppressed)).toMatchObject({ state: 'suppressed-by-design', suppressedSince: 18 });
+    expect(run([oos(), { type: 'unsuppress', at: 20 }], suppressed)).toMatchObject({ state: 'out-of-service', suppressedByDesign: false, suppressedSince: null });
+    expect(run([{ type: 'unsuppress', at: 6 }], suppressed).suppressedSince).toBeNull();
+    expect(run([activate(7), { type: 'unsuppress', at: 8 }], suppressed)).toMatchObject({ state: 'active-unacknowledged', suppressedSince: null });
+  });
 });
 
 describe('alarm state machine: out of service', () => {

@@ -9,12 +9,15 @@
  * offline meanwhile must come back suppressed, not annunciating.
  */
 import type { AlarmState, JournalAction } from '../../common/contract-alarms';
+import type { EventMs } from '../../common/time';
 
 export interface AlarmStatus {
   state: AlarmState;
   active: boolean;
   latching: boolean;
   suppressedByDesign: boolean;
+  /** When design suppression began; it stays through a change of reason and ends with the suppression. */
+  suppressedSince: EventMs | null;
   raisedAt: number | null;
   clearedAt: number | null;
   ackedAt: number | null;
@@ -35,7 +38,7 @@ export type AlarmEvent = (
   | { type: 'shelve'; at: number; by: string; reason: string; until: number }
   | { type: 'unshelve'; at: number; by: string; note?: string }
   | { type: 'shelf-expired'; at: number }
-  | { type: 'suppress'; at: number; reason: string }
+  | { type: 'suppress'; at: EventMs; reason: string }
   | { type: 'unsuppress'; at: number; note?: string }
   | { type: 'remove-from-service'; at: number; by: string; reason: string }
   | { type: 'return-to-service'; at: number; by: string; note?: string }
@@ -58,6 +61,7 @@ export const NORMAL: AlarmStatus = {
   active: false,
   latching: false,
   suppressedByDesign: false,
+  suppressedSince: null,
   raisedAt: null,
   clearedAt: null,
   ackedAt: null,
@@ -129,13 +133,13 @@ export function transition(s: AlarmStatus, e: AlarmEvent): Transition {
     case 'suppress':
       // Still suppressed for another reason (idle, then starting up): the reason shown changes, the state does not.
       if (s.suppressedByDesign) return ok(s.state === 'suppressed-by-design' && s.modeReason !== e.reason ? { ...s, modeReason: e.reason } : s, s.state);
-      if (s.state === 'out-of-service') return ok({ ...s, suppressedByDesign: true }, s.state);
-      return ok({ ...s, ...noMode, suppressedByDesign: true, state: 'suppressed-by-design', modeBy: null, modeReason: e.reason }, s.state);
+      if (s.state === 'out-of-service') return ok({ ...s, suppressedByDesign: true, suppressedSince: e.at }, s.state);
+      return ok({ ...s, ...noMode, suppressedByDesign: true, suppressedSince: e.at, state: 'suppressed-by-design', modeBy: null, modeReason: e.reason }, s.state);
 
     case 'unsuppress':
       if (!s.suppressedByDesign) return ok(s, s.state);
-      if (s.state === 'out-of-service') return ok({ ...s, suppressedByDesign: false }, s.state);
-      return reinstate({ ...s, suppressedByDesign: false }, e.at, 'new');
+      if (s.state === 'out-of-service') return ok({ ...s, suppressedByDesign: false, suppressedSince: null }, s.state);
+      return reinstate({ ...s, suppressedByDesign: false, suppressedSince: null }, e.at, 'new');
 
     case 'remove-from-service':
       if (s.state === 'out-of-service') return refuse('the alarm is already out of service');

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sparkplug from 'sparkplug-payload';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Alarm } from '../../common/contract-alarms';
 import { SensorEngEditSchema } from '../../common/contract-eng';
 import type { QuarantineEntry } from '../../common/telemetry';
+import { alarmRow } from '../../test/support/alarm-row';
 import { engRepository, unitsLookup } from '../store/eng-repository';
 import { openDatabase, type Db } from '../store/open-database';
 import { voiceAlarmFrom } from '../voice/from-alarm';
@@ -199,28 +199,7 @@ describe('the spoken phrase carries the unit', () => {
   it('says "95 degrees Celsius" for an alarm on a sensor whose meta gives °C', () => {
     const { registry, router } = pipeline();
     router.route('factory/s/hall/M014/meta', json({ type: 'mill', name: 'M014', units: { temperature: '°C' } }), NOW);
-    const alarm: Alarm = {
-      id: 'a',
-      machineId: 's/hall/M014',
-      source: 'limit',
-      sensor: 'temperature',
-      level: 'HH',
-      priority: 'high',
-      state: 'active-unacknowledged',
-      active: true,
-      message: 'bearings overheating',
-      raisedAt: NOW,
-      clearedAt: null,
-      ackedAt: null,
-      ackedBy: null,
-      note: null,
-      shelvedUntil: null,
-      modeBy: null,
-      modeReason: null,
-      value: 95,
-      limit: 90,
-      updatedAt: NOW,
-    };
+    const alarm = alarmRow('a', { machineId: 's/hall/M014', level: 'HH', priority: 'high', message: 'bearings overheating', raisedAt: NOW, value: 95, limit: 90, updatedAt: NOW });
     const spoken = voiceAlarmFrom(alarm, registry.get('s/hall/M014'));
     expect(spoken.unit).toBe('°C');
     expect(alarmPhrase(spoken)).toBe('Machine M014 bearings overheating. Current temperature: 95 degrees Celsius.');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Alarm } from '../../common/contract-alarms';
+import { alarmRow } from '../../test/support/alarm-row';
 import { openAppLog, pruneOldLogs, type AppLog } from './app-log';
 import { changedKeys, logProcessErrors, recordStart, redactSecrets } from './lifecycle-log';
 import { loggedAudit, logSystemAlarms } from './runtime-events';
@@ -143,7 +144,7 @@ describe('what the log records about the app', () => {
   it('logs system alarms when they change state, and every audited call with secrets redacted', async () => {
     const dir = temp();
     const log = await fileLog(dir);
-    const alarm = (over: Partial<Alarm>): Alarm => ({ id: 'system:store', machineId: 'system', source: 'system', sensor: null, level: null, priority: 1, state: 'unack', active: true, message: 'store: disk full', raisedAt: 1, clearedAt: null, ackedAt: null, ackedBy: null, note: null, shelvedUntil: null, modeBy: null, modeReason: null, value: null, limit: null, updatedAt: 1, ...over }) as Alarm;
+    const alarm = (over: Partial<Alarm>): Alarm => alarmRow('system:store', { machineId: 'system', source: 'system', sensor: null, level: null, state: 'unack' as Alarm['state'], message: 'store: disk full', value: null, limit: null, ...over });
     const onChange = logSystemAlarms(log);
     onChange([alarm({}), alarm({ id: 'limit:p1:temp', source: 'limit' as Alarm['source'] })]);
     onChange([alarm({ value: 5 })]);

@@ -69,6 +69,21 @@ describe('exportRows', () => {
     ]);
   });
 
+  it('writes the current alarm rows with why and since when each is suppressed, also from a store older than that column', async () => {
+    const insert = db.prepare("INSERT INTO alarms (id, machine_id, source, sensor, priority, state, message, raised_at, mode_reason, suppressed_by_design, suppressed_since) VALUES (?, 'p1', 'limit', 'pressure', 'medium', ?, 'pressure low: < 5', ?, ?, ?, ?)");
+    insert.run('limit:p1:pressure:L', 'suppressed-by-design', 0, 'machine idle', 1, 1_765_000_061_000);
+    insert.run('limit:p1:pressure:LL', 'active-unacknowledged', 1_765_000_000_000, null, 0, null);
+    const { text } = await exported('alarms', 'csv');
+    const [header, held, active] = text.split('\r\n');
+    expect(header).toBe('id,machine_id,source,sensor,priority,state,message,raised_at,cleared_at,acked_at,acked_by,note,mode_reason,suppressed_since');
+    expect(held).toBe('limit:p1:pressure:L,p1,limit,pressure,medium,suppressed-by-design,pressure low: < 5,0,,,,,machine idle,1765000061000');
+    expect(active?.endsWith(',1765000000000,,,,,,')).toBe(true);
+    expect(JSON.parse((await exported('alarms', 'json')).text)[0]).toMatchObject({ state: 'suppressed-by-design', mode_reason: 'machine idle', suppressed_since: 1_765_000_061_000 });
+    // A store from before version 14, exported read-only and so not migrated, has no such column yet.
+    db.exec('ALTER TABLE alarms DROP COLUMN suppressed_since');
+    expect(JSON.parse((await exported('alarms', 'json')).text)[0]).toMatchObject({ mode_reason: 'machine idle', suppressed_since: null });
+  });
+
   it('waits for a slow consumer, and the connection stays usable meanwhile', async () => {
     const insert = db.prepare('INSERT INTO audit (at, action, outcome) VALUES (?, ?, ?)');
     const order = db.prepare('INSERT INTO procurement_orders (part, quantity, status, created_at, updated_at) VALUES (?, 1, ?, 0, 0)');

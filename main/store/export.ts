@@ -27,7 +27,8 @@ const SPECS: Record<Exclude<ExportKind, 'readings' | 'alarm-events'>, Spec> = {
   machines: { table: 'machines', columns: ['id', 'name', 'site', 'area', 'type', 'protocol', 'first_seen', 'last_seen'], machineColumn: 'id', timeColumn: null },
   alarms: {
     table: 'alarms',
-    columns: ['id', 'machine_id', 'source', 'sensor', 'priority', 'state', 'message', 'raised_at', 'cleared_at', 'acked_at', 'acked_by', 'note'],
+    // mode_reason says what holds a suppressed alarm (or why a person shelved it), suppressed_since since when (event time).
+    columns: ['id', 'machine_id', 'source', 'sensor', 'priority', 'state', 'message', 'raised_at', 'cleared_at', 'acked_at', 'acked_by', 'note', 'mode_reason', 'suppressed_since'],
     machineColumn: 'machine_id',
     timeColumn: 'raised_at',
   },
@@ -129,12 +130,15 @@ export async function exportRows(db: Db, kind: ExportKind, format: ExportFormat,
 
 type Row = Record<string, unknown>;
 
+/** A column an older, read-only store does not have yet (alarms.suppressed_since before version 14) comes out empty. */
 function* tablePages(db: Db, spec: Spec, opts: ExportOptions): Generator<Row[]> {
+  const present = new Set(db.prepare<[string], string>('SELECT name FROM pragma_table_info(?)').pluck().all(spec.table));
+  const select = spec.columns.map((c) => (present.has(c) ? c : `NULL AS ${c}`)).join(', ');
   const where = ['rowid > @after'];
   if (opts.machineId !== undefined) where.push(`${spec.machineColumn} = @machineId`);
   if (spec.timeColumn && opts.from !== undefined) where.push(`${spec.timeColumn} >= @from`);
   if (spec.timeColumn && opts.to !== undefined) where.push(`${spec.timeColumn} <= @to`);
-  const stmt = db.prepare<[Row], Row>(`SELECT rowid AS _key, ${spec.columns.join(', ')} FROM ${spec.table} WHERE ${where.join(' AND ')} ORDER BY rowid LIMIT ${PAGE}`);
+  const stmt = db.prepare<[Row], Row>(`SELECT rowid AS _key, ${select} FROM ${spec.table} WHERE ${where.join(' AND ')} ORDER BY rowid LIMIT ${PAGE}`);
   const params: Row = { machineId: opts.machineId, from: opts.from, to: opts.to };
   for (let after = -Infinity; ; ) {
     const rows = [...stmt.iterate({ ...params, after })];

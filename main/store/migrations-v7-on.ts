@@ -154,4 +154,16 @@ export const MIGRATIONS_V7_ON: readonly Migration[] = [
       ALTER TABLE reading_marks_v13 RENAME TO reading_marks;
     `,
   },
+  {
+    // When an alarm's suppression by design began (event time), so the screens can say since when.
+    // An alarm suppressed before this version takes the time of its latest suppress in the journal;
+    // one suppressed with no journal entry (it was out of service then) stays unknown (NULL).
+    version: 14,
+    sql: `
+      ALTER TABLE alarms ADD COLUMN suppressed_since INTEGER;
+      UPDATE alarms SET suppressed_since = (
+        SELECT j.at FROM alarm_journal j WHERE j.alarm_id = alarms.id AND j.action = 'suppress' ORDER BY j.seq DESC LIMIT 1
+      ) WHERE suppressed_by_design = 1;
+    `,
+  },
 ];

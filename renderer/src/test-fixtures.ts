@@ -1,30 +1,4 @@
-import type { Alarm } from '../../common/contract-alarms';
 import type { ConditionOutput, ConditionSummary } from '../../common/contract-models';
-
-/** An active, unacknowledged medium limit alarm for tests; `patch` sets what a test is about. */
-export const alarmFixture = (id: string, patch: Partial<Alarm> = {}): Alarm => ({
-  id,
-  machineId: 'm1',
-  source: 'limit',
-  sensor: 'temperature',
-  level: 'H',
-  priority: 'medium',
-  state: 'active-unacknowledged',
-  active: true,
-  message: `${id} high`,
-  raisedAt: 1,
-  clearedAt: null,
-  ackedAt: null,
-  ackedBy: null,
-  note: null,
-  shelvedUntil: null,
-  modeBy: null,
-  modeReason: null,
-  value: 1,
-  limit: 0,
-  updatedAt: 1,
-  ...patch,
-});
 
 /** A monitoring machine running in its mid band with health 82 and no episode; `patch` sets what a test is about. */
 export const conditionFixture = (patch: Partial<ConditionOutput> = {}): ConditionOutput => ({

@@ -24,6 +24,14 @@ function seedHeightening(dataDir: string): void {
   }
 }
 
+/** The same screen on a 3840x2160 wall, then back to the desk size the other steps expect. */
+async function shoot4k(page: Page, name: string, scrollTo?: string): Promise<void> {
+  await page.setViewportSize({ width: 3840, height: 2160 });
+  if (scrollTo) await page.locator(scrollTo).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SCREENSHOTS}${name}-3840x2160.png` });
+  await page.setViewportSize({ width: 1920, height: 1080 });
+}
+
 const row = (page: Page, scope: string) => page.locator(`[data-testid="${scope}"] [data-testid="alarm-row"][data-alarm-id="${ALARM_ID}"]`);
 
 describe('alarm, lock, voice and user screens on the headless host, in Chromium', () => {
@@ -107,13 +115,19 @@ describe('alarm, lock, voice and user screens on the headless host, in Chromium'
       expect(await page.getByTestId('suppressed-count').textContent()).toBe(' (1)');
       // Held, not raised: nothing about it on the active summary.
       expect(await page.locator(`[data-testid="alarm-summary-table"] [data-alarm-id="${held}"]`).count()).toBe(0);
+      // Since when, on the plant clock, in place of a raised time it never had.
+      const since = (await heldRow.getByTestId('suppressed-since').textContent()) ?? '';
+      expect(since).toMatch(/^\d{2}\/\d{2}\/\d{4}, \d{2}:\d{2}:\d{2}$/);
       await page.screenshot({ path: `${SCREENSHOTS}alarms-suppressed-1920x1080.png` });
+      await shoot4k(page, 'alarms-suppressed');
 
       await page.evaluate((id) => (window.location.hash = `#/machine/${encodeURIComponent(id)}`), mixer);
       await page.locator(`[data-testid="held-limit"][data-alarm-id="${held}"]`).waitFor(SLOW);
-      expect(await page.getByTestId('held-limit').textContent()).toBe('pressure low: < 2 — machine idle');
+      expect(await page.getByTestId('held-limit').textContent()).toMatch(/^pressure low: < 2 — machine idle/);
+      expect(await page.getByTestId('held-limit').textContent()).toBe(`pressure low: < 2 — machine idle · Suppressed since ${since}`);
       await page.getByTestId('machine-held-limits').scrollIntoViewIfNeeded();
       await page.screenshot({ path: `${SCREENSHOTS}alarms-machine-held-1920x1080.png` });
+      await shoot4k(page, 'alarms-machine-held', '[data-testid="machine-held-limits"]');
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.getByTestId('nav-alarms').click();
       await page.getByTestId('alarm-summary').waitFor();

@@ -24,6 +24,8 @@ interface Props {
   testId: string;
   /** False where the screen has filters of its own. */
   filterable?: boolean;
+  /** The time column: when the alarm was raised, or (the suppressed screen) since when it is suppressed by design. */
+  since?: 'raised' | 'suppressed';
 }
 
 /** Priority rank for sorting: critical first when sorted ascending. */
@@ -33,7 +35,7 @@ export const PRIORITY_RANK: Record<Alarm['priority'], number> = { critical: 1, h
  * Alarms with their actions: acknowledge, shelve and out-of-service each open a short form under
  * the alarm's row. The order given (priority, then newest) holds until a header is clicked.
  */
-export function AlarmTable({ alarms, showMachine = true, testId, filterable = true }: Props) {
+export function AlarmTable({ alarms, showMachine = true, testId, filterable = true, since = 'raised' }: Props) {
   const { machines, preferences } = useServices();
   const names = useStore(machines, (s) => s.byId);
   const utc = useStore(preferences, (s) => s.timeZone === 'utc');
@@ -46,7 +48,14 @@ export function AlarmTable({ alarms, showMachine = true, testId, filterable = tr
   const columns = useMemo<DataColumn<Alarm>[]>(
     () => [
       { id: 'priority', header: 'Pri', value: (a) => PRIORITY_RANK[a.priority], render: (a) => <PriorityMark priority={a.priority} /> },
-      { id: 'raised', header: 'Raised', value: (a) => a.raisedAt, render: (a) => formatDateTime(a.raisedAt, live.current.utc) },
+      since === 'suppressed'
+        ? {
+            id: 'suppressed-since',
+            header: 'Suppressed since',
+            value: (a) => a.suppressedSince,
+            render: (a) => <span data-testid="suppressed-since">{formatDateTime(a.suppressedSince, live.current.utc)}</span>,
+          }
+        : { id: 'raised', header: 'Raised', value: (a) => a.raisedAt, render: (a) => formatDateTime(a.raisedAt, live.current.utc) },
       ...(showMachine
         ? [
             {
@@ -98,7 +107,7 @@ export function AlarmTable({ alarms, showMachine = true, testId, filterable = tr
         ),
       },
     ],
-    [showMachine],
+    [showMachine, since],
   );
 
   return (

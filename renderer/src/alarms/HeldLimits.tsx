@@ -1,3 +1,4 @@
+import { useTimeFormat } from '../app/time-format';
 import { useSuppressed } from './use-suppressed';
 
 /**
@@ -6,6 +7,7 @@ import { useSuppressed } from './use-suppressed';
  */
 export function HeldLimits({ machineId }: { machineId: string }) {
   const { list, failure } = useSuppressed(machineId);
+  const format = useTimeFormat();
   if (failure) return <p className="unknown-note">Held limits: not available ({failure})</p>;
   if (!list || list.length === 0) return null;
   return (
@@ -15,6 +17,12 @@ export function HeldLimits({ machineId }: { machineId: string }) {
         {list.map((a) => (
           <li key={a.id} data-testid="held-limit" data-alarm-id={a.id}>
             {a.message} <span className="tile-meta">— {a.modeReason ?? 'no reason given'}</span>
+            {a.suppressedSince !== null && (
+              <span className="tile-meta" data-testid="held-limit-since">
+                {' '}
+                · Suppressed since {format.dateTime(a.suppressedSince)}
+              </span>
+            )}
           </li>
         ))}
       </ul>

@@ -45,7 +45,7 @@ export function ShelvedList() {
 
 /**
  * Alarms suppressed by design (ISA-18.2): held out of play by the plant's state, such as the low
- * limits of a machine that is off, idle or starting up, each with the reason it is held.
+ * limits of a machine that is off, idle or starting up, each with the reason it is held and since when.
  */
 export function SuppressedList() {
   const { list, failure } = useSuppressed();
@@ -59,7 +59,7 @@ export function SuppressedList() {
           No alarm is suppressed by design.
         </p>
       )}
-      {list && list.length > 0 && <AlarmTable alarms={list} testId="alarm-suppressed-table" />}
+      {list && list.length > 0 && <AlarmTable alarms={list} testId="alarm-suppressed-table" since="suppressed" />}
     </AlarmScreen>
   );
 }

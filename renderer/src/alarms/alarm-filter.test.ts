@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Alarm } from '../../../common/contract-alarms';
-import { alarmFixture } from '../test-fixtures';
+import { alarmRow } from '../../../test/support/alarm-row';
 import { ALARM_SOURCES } from '../../../common/contract-alarms';
 import { filterAlarms, needsAck, NO_FILTER } from './alarm-filter';
 import { SOURCE_LABEL } from './sources';
 
-const alarm = alarmFixture;
+const alarm = alarmRow;
 
 const machines = {
   areaOf: (id: string) => ({ m1: 'Stamping', m2: 'Baking' })[id],

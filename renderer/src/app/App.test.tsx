@@ -4,6 +4,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Bridge, CallName, EventName, Health } from '../../../common/contract';
 import type { Machine } from '../../../common/telemetry';
+import { alarmRow } from '../../../test/support/alarm-row';
 import { fillIn, submit } from '../test-dom';
 import { sessionTokenStore } from '../transport/session-token';
 import { App } from './App';
@@ -179,7 +180,7 @@ describe('App', () => {
     expect($('[data-testid="lock-screen"]')).not.toBeNull();
     expect($('[data-testid="lock-user"]')?.textContent).toBe('admin');
 
-    const raised = { id: 'a1', machineId: 'press-1', source: 'limit', sensor: 'force', level: 'HH', priority: 'critical', state: 'active-unacknowledged', active: true, message: 'force high high', raisedAt: 5, clearedAt: null, ackedAt: null, ackedBy: null, note: null, shelvedUntil: null, modeBy: null, modeReason: null, value: 9, limit: 8, updatedAt: 5 };
+    const raised = alarmRow('a1', { machineId: 'press-1', sensor: 'force', level: 'HH', priority: 'critical', message: 'force high high', raisedAt: 5, value: 9, limit: 8, updatedAt: 5 });
     act(() => host.emit('alarms', { alarms: [raised] }));
     expect($('[data-testid="alarm-banner"]')?.getAttribute('data-state')).toBe('active');
     expect($('[data-testid="alarm-banner-top"]')?.textContent).toContain('force high high');

@@ -8,7 +8,7 @@ import type { Role } from '../../../common/roles';
 import type { Machine } from '../../../common/telemetry';
 import { createServices, type Services } from '../app/services';
 import { ServicesContext } from '../app/services-context';
-import { alarmFixture } from '../test-fixtures';
+import { alarmRow } from '../../../test/support/alarm-row';
 import '../test-dom';
 import { sessionTokenStore } from '../transport/session-token';
 import { AreaGraphic } from './AreaGraphic';
@@ -111,7 +111,7 @@ const pointer = (el: HTMLElement, type: string, clientX: number, clientY: number
 
 describe('the area graphic', () => {
   it('without a layout arranges the machines automatically in machine order, with state, worst alarm and key values in their units', async () => {
-    services.alarms.getState().received([alarmFixture('a1', { machineId: 'M2', priority: 'high' }), alarmFixture('a2', { machineId: 'M2', priority: 'low' })]);
+    services.alarms.getState().received([alarmRow('a1', { machineId: 'M2', priority: 'high' }), alarmRow('a2', { machineId: 'M2', priority: 'low' })]);
     await show('viewer');
 
     expect($('area-graphic')?.dataset['layout']).toBe('automatic');

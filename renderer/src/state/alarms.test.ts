@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { alarmFixture } from '../test-fixtures';
+import { alarmRow } from '../../../test/support/alarm-row';
 import { countByPriority, createAlarmsStore, sortAlarms, topPriorityByMachine } from './alarms';
 
-const alarm = alarmFixture;
+const alarm = alarmRow;
 
 describe('alarms store', () => {
   it('keeps alarms an operator must see and drops those that went back to normal or were shelved', () => {

@@ -7,7 +7,7 @@ import type { Alarm } from '../../../common/contract-alarms';
 import type { Machine } from '../../../common/telemetry';
 import { createServices, type Services } from '../app/services';
 import { ServicesContext } from '../app/services-context';
-import { alarmFixture } from '../test-fixtures';
+import { alarmRow } from '../../../test/support/alarm-row';
 import '../test-dom';
 import { sessionTokenStore } from '../transport/session-token';
 import { WallboardView } from './WallboardView';
@@ -24,7 +24,7 @@ const machine = (id: string, area: string): Machine => ({
   state: 'online',
   sensors: {},
 });
-const alarm = (priority: Alarm['priority']) => alarmFixture(`a-${priority}`, { priority, level: 'HH', message: 'temperature high high', value: 80, limit: 72 });
+const alarm = (priority: Alarm['priority']) => alarmRow(`a-${priority}`, { priority, level: 'HH', message: 'temperature high high', value: 80, limit: 72 });
 
 let container: HTMLElement;
 let root: Root;
