@@ -2,10 +2,12 @@
  * A Level 2 area graphic in Chromium: the automatic arrangement first, then an engineer (a
  * supervisor) drags a machine, connects two and saves; after a reload the machine is where it was
  * placed and the connection is drawn; on a 4K wall at wallboard type the same layout, scaled with its
- * larger boxes, has no box over another. Screenshots at desk HD and wallboard 4K.
+ * larger boxes, has no box over another. Screenshots at desk HD and wallboard 4K. An area of 500
+ * machines fits the drawing without one box over another and without scrolling.
  */
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqtt from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, createUser, launchChromium, login, SCREENSHOTS, serveApp, setupFirstAdmin, SLOW, type ServedApp } from './support';
 
@@ -179,6 +181,103 @@ describe('area graphic of the largest area with 500 machines, in Chromium', () =
       expect(overlaps, `boxes over one another at ${size.width}x${size.height}`).toBe(0);
       await page.screenshot({ path: `${SCREENSHOTS}area-graphic-500-${size.width}x${size.height}.png` });
     }
+    await page.close();
+  });
+});
+
+describe('area graphic of one area with 500 machines, in Chromium', () => {
+  const AREA = 'Hall';
+  const COUNT = 500;
+  const LONG_NAME = 'Press line 3, station 1, transfer press';
+  let app: ServedApp;
+  let browser: Browser;
+  let client: mqtt.MqttClient;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    app = await serveApp({ simulator: { enabled: false } });
+    browser = await launchChromium();
+    const health = (await (await fetch(new URL('/api/health', app.url))).json()) as { broker: { url: string } };
+    client = await mqtt.connectAsync(health.broker.url, { reconnectPeriod: 0 });
+    // One machine with a name longer than its box: the box shows it in full on focus.
+    await client.publishAsync(`factory/acme/${AREA}/P-001/meta`, JSON.stringify({ type: 'press', name: LONG_NAME, units: { force: 'kN' } }), { qos: 1, retain: true });
+    const ts = Date.now();
+    for (let i = 1; i <= COUNT; i++)
+      await client.publishAsync(`factory/acme/${AREA}/P-${String(i).padStart(3, '0')}/telemetry`, JSON.stringify({ ts, metrics: { force: 100 + i, speed: 12 } }), { qos: 1 });
+  }, 120_000);
+  afterAll(async () => {
+    await client?.endAsync();
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('draws all 500 in the drawing, no box over another and nothing below it, at 1920x1080 and 3840x2160 (desk and wallboard type)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await setupFirstAdmin(page, app.url);
+    for (const size of [
+      { width: 1920, height: 1080, wallboard: false },
+      { width: 3840, height: 2160, wallboard: false },
+      { width: 3840, height: 2160, wallboard: true },
+    ]) {
+      const at = `${size.width}x${size.height}${size.wallboard ? '-wallboard' : ''}`;
+      await page.setViewportSize(size);
+      if (size.wallboard) await page.evaluate(() => document.querySelector<HTMLButtonElement>('[data-testid="density-toggle"]')?.click());
+      expect(await page.evaluate(() => document.documentElement.dataset['density'])).toBe(size.wallboard ? 'wallboard' : 'desk');
+      await page.evaluate((a) => (window.location.hash = `#/area/${encodeURIComponent(a)}`), AREA);
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="area-node"]').length === n, COUNT, SLOW);
+      // The pointer off the drawing: a hovered box widens over its neighbours to its whole name and state, as it should.
+      await page.mouse.move(1, 1);
+      await page.waitForTimeout(1_500);
+      expect(await page.getByTestId('area-graphic').getAttribute('data-layout')).toBe('automatic');
+      expect(await overlappingBoxes(page), `boxes over one another at ${at}`).toEqual([]);
+      const fit = await page.evaluate(() => {
+        const drawing = document.querySelector<HTMLElement>('[data-testid="area-drawing"]')!;
+        const d = drawing.getBoundingClientRect();
+        const outside = [...document.querySelectorAll('[data-testid="area-node"]')]
+          .filter((n) => {
+            const r = n.getBoundingClientRect();
+            return r.left < d.left - 0.5 || r.top < d.top - 0.5 || r.right > d.right + 0.5 || r.bottom > d.bottom + 0.5;
+          })
+          .map((n) => n.getAttribute('data-machine-id'));
+        const first = document.querySelector<HTMLElement>('[data-testid="area-node"]')!;
+        return {
+          outside,
+          overflow: drawing.scrollHeight - drawing.clientHeight,
+          drawingBottom: d.bottom,
+          pageBottom: d.bottom + window.scrollY,
+          viewport: window.innerHeight,
+          mini: first.classList.contains('area-node-mini'),
+          box: { width: first.offsetWidth, height: first.offsetHeight, font: parseFloat(getComputedStyle(drawing).fontSize) },
+        };
+      });
+      expect(fit.outside, `boxes outside the drawing at ${at}`).toEqual([]);
+      expect(fit.overflow, `drawing content below its edge at ${at}`).toBeLessThanOrEqual(0);
+      // At desk type the whole graphic is on the screen as it opens: no scrolling to see the last row.
+      // At wallboard type the KPI rows above it take more than the screen leaves (as for every area).
+      if (!size.wallboard) expect(fit.drawingBottom, `drawing bottom at ${at} (${JSON.stringify(fit.box)})`).toBeLessThanOrEqual(fit.viewport);
+      expect(fit.mini).toBe(true);
+      // Readable: about 12 px at 1920, twice that at 3840.
+      expect(fit.box.font).toBeGreaterThanOrEqual(size.wallboard ? 20 : 11);
+      // Down to the drawing's bottom edge (at wallboard type below the fold), not the 500-row table below it.
+      const clip = { x: 0, y: 0, width: size.width, height: Math.ceil(Math.max(size.height, fit.pageBottom + 16)) };
+      await page.screenshot({ path: `${SCREENSHOTS}area-graphic-500-one-area-${at}.png`, fullPage: true, clip });
+    }
+
+    // The full name on focus: the first box (P-001, the long name) widens over its neighbours to show it all.
+    const first = page.locator('[data-testid="area-node"][data-machine-id="acme/Hall/P-001"]');
+    const name = first.locator('.area-node-name');
+    expect(await name.textContent()).toBe(LONG_NAME);
+    expect(await first.getAttribute('title')).toContain(LONG_NAME);
+    const cut = await name.evaluate((n) => n.scrollWidth > n.clientWidth + 1);
+    expect(cut).toBe(true);
+    await first.locator('a').focus();
+    expect(await name.evaluate((n) => n.scrollWidth <= n.clientWidth + 1 && n.getBoundingClientRect().width > 0)).toBe(true);
+    // Focus scrolls the page: the drawing's corner in page coordinates.
+    const corner = await page.evaluate(() => {
+      const r = document.querySelector('[data-testid="area-drawing"]')!.getBoundingClientRect();
+      return { x: r.left + window.scrollX, y: r.top + window.scrollY };
+    });
+    await page.screenshot({ path: `${SCREENSHOTS}area-graphic-500-one-area-focus-3840x2160-wallboard.png`, fullPage: true, clip: { ...corner, width: 1200, height: 400 } });
     await page.close();
   });
 });

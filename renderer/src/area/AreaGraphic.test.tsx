@@ -304,4 +304,21 @@ describe('the area graphic', () => {
     expect($('area-node-state', node('M5'))?.textContent).toBe('OFFLINE');
     expect(node('M1').getAttribute('title')).toBe('CNC-001 (pump) online');
   });
+
+  it('with 500 machines draws one-line boxes in the dense grid, none over another, the full name kept for hover and focus', async () => {
+    const many = Array.from({ length: 500 }, (_, i) => machine(`M${i + 1}`, `Press line station ${i + 1}`, { temperature: 30 }));
+    await show('viewer', many);
+    expect($$('area-node')).toHaveLength(500);
+    expect(node('M1').className).toContain('area-node-mini');
+    expect(node('M1').querySelector('.area-node-name')?.textContent).toBe('Press line station 1');
+    expect(node('M1').getAttribute('title')).toBe('Press line station 1 (pump) online');
+    const rects = $$('area-node').map((n) => ({ left: parseFloat(n.style.left), top: parseFloat(n.style.top), width: parseFloat(n.style.width), height: parseFloat(n.style.height) }));
+    const rows = [...new Set(rects.map((r) => r.top))].sort((a, b) => a - b);
+    const columns = [...new Set(rects.map((r) => r.left))].sort((a, b) => a - b);
+    // Neighbours in a row and in a column are a box and more apart; the last row ends inside the drawing.
+    expect(Math.min(...columns.slice(1).map((l, i) => l - columns[i]!))).toBeGreaterThanOrEqual(rects[0]!.width);
+    expect(Math.min(...rows.slice(1).map((t, i) => t - rows[i]!))).toBeGreaterThanOrEqual(rects[0]!.height);
+    expect(rows.at(-1)! + rects[0]!.height).toBeLessThanOrEqual(HEIGHT);
+    expect(columns.at(-1)! + rects[0]!.width).toBeLessThanOrEqual(WIDTH);
+  });
 });

@@ -291,8 +291,8 @@ const MachineNode = memo(function MachineNode({ machine, live, priority, conditi
   const isSource = connectFrom === machine.id;
   return (
     <article
-      className={`area-node machine-${machine.state}${priority ? ` alarm-${priority}` : ''}${isSource ? ' connect-source' : ''}${box.detail ? '' : ' area-node-brief'}`}
-      style={{ left, top, width: box.width, height: box.height }}
+      className={`area-node machine-${machine.state}${priority ? ` alarm-${priority}` : ''}${isSource ? ' connect-source' : ''}${box.detail ? '' : ' area-node-brief'}${box.density === 'mini' ? ' area-node-mini' : ''}`}
+      style={{ left, top, width: box.width, minWidth: box.width, height: box.height }}
       data-testid="area-node"
       data-machine-id={machine.id}
       data-x={x.toFixed(4)}

@@ -178,6 +178,29 @@ describe('boxes over one another', () => {
     expect(crowded.nodes.map((n) => n.machineId)).toEqual(ids);
   });
 
+  it('with 500 machines: a layout saved at the desk keeps its places on the wall, and one with no room left falls back to the dense automatic grid', () => {
+    const ids = Array.from({ length: 500 }, (_, i) => `M${i + 1}`);
+    const desk500 = boxGeometry(500, desk.width, desk.height, 14);
+    const wall500 = boxGeometry(500, wall.width, wall.height, 48);
+    expect(desk500.density).toBe('mini');
+    // The automatic arrangement saved as it is at the desk, one machine dragged into a free corner.
+    const auto = resolveLayout(ids, null, desk.width / desk.height).nodes;
+    const saved: AreaLayout = { nodes: auto.map((n) => (n.machineId === 'M1' ? { ...n, x: 1, y: 1 } : n)), links: [{ from: 'M2', to: 'M3' }], box: boxShare(desk500, desk) };
+    const onWall = fitToScreen(resolveLayout(ids, saved, wall.width / wall.height), saved, ids, wall, wall500, boxGap(wall500));
+    expect(onWall.crowded).toBe(false);
+    expect(overlaps(onWall.nodes, wall, wall500)).toEqual([]);
+    // Scaled with the wall's box, the dragged machine stays in the bottom-right corner.
+    const m1 = onWall.nodes.find((n) => n.machineId === 'M1')!;
+    expect(m1.x).toBeGreaterThan(0.98);
+    expect(m1.y).toBeGreaterThan(0.98);
+    // Every machine saved on one spot: more boxes than the search finds places for in one frame, so the automatic grid is drawn.
+    const heap: AreaLayout = { nodes: ids.map((machineId) => ({ machineId, x: 0.5, y: 0.5 })), links: [], box: boxShare(desk500, desk) };
+    const fallback = fitToScreen(resolveLayout(ids, heap, desk.width / desk.height), heap, ids, desk, desk500, boxGap(desk500));
+    expect(fallback.crowded).toBe(true);
+    expect(fallback.nodes).toEqual(auto);
+    expect(overlaps(fallback.nodes, desk, desk500)).toEqual([]);
+  });
+
   it('moves machines the layout does not place yet off one another along the bottom, never the engineer\'s boxes', () => {
     const saved: AreaLayout = { nodes: [{ machineId: 'A', x: 0, y: 1 }], links: [], box: boxShare(box, drawing) };
     const ids = ['A', ...Array.from({ length: 12 }, (_, i) => `N${i + 1}`)];

@@ -96,7 +96,7 @@ describe('area layout geometry', () => {
   });
 
   it('converts between fractions and pixels both ways, and draws a connection from edge to edge', () => {
-    const box = { width: 200, height: 100, fontPx: 14, detail: true };
+    const box = { width: 200, height: 100, fontPx: 14, detail: true, density: 'detail' as const };
     const drawing = { width: 1200, height: 500 };
     expect(toPixels({ x: 0.5, y: 1 }, drawing, box)).toEqual({ left: 500, top: 400 });
     expect(toFractions(500, 400, drawing, box)).toEqual({ x: 0.5, y: 1 });

@@ -5,6 +5,9 @@
  * pointer work and the saving.
  */
 import type { AreaLayout, AreaLink, AreaNode } from '../../../common/contract-area';
+import { autoGrid, type BoxGeometry } from './area-grid';
+
+export { boxGap, boxGeometry, gridFor, type BoxDensity, type BoxGeometry } from './area-grid';
 
 const byNumber = new Intl.Collator('en', { numeric: true });
 
@@ -17,18 +20,6 @@ export interface Resolved {
   added: string[];
 }
 
-/** Boxes are about this much wider than high. */
-const BOX_ASPECT = 1.6;
-
-/** Rows and columns for `count` boxes in a drawing `aspect` times as wide as high; a short line stays in one row. */
-export function gridFor(count: number, aspect: number): { columns: number; rows: number } {
-  if (count <= 0) return { columns: 1, rows: 1 };
-  if (count <= Math.floor(aspect * 2)) return { columns: count, rows: 1 };
-  const rows = Math.ceil(count / Math.max(1, Math.min(count, Math.ceil(Math.sqrt((count * aspect) / BOX_ASPECT)))));
-  // As few columns as those rows need, so the last row is not left nearly empty.
-  return { columns: Math.ceil(count / rows), rows };
-}
-
 const at = (i: number, n: number) => (n <= 1 ? 0.5 : i / (n - 1));
 
 /**
@@ -37,7 +28,7 @@ const at = (i: number, n: number) => (n <= 1 ? 0.5 : i / (n - 1));
  */
 export function automaticLayout(machineIds: readonly string[], aspect: number): AreaLayout {
   const ids = [...machineIds].sort(byNumber.compare);
-  const { columns, rows } = gridFor(ids.length, aspect);
+  const { columns, rows } = autoGrid(ids.length, aspect);
   return { nodes: ids.map((machineId, i) => ({ machineId, x: at(i % columns, columns), y: at(Math.floor(i / columns), rows) })), links: [] };
 }
 
@@ -70,46 +61,6 @@ export function toggleLink(layout: AreaLayout, from: string, to: string): AreaLa
   const has = layout.links.some((l) => l.from === from && l.to === to);
   return { ...layout, links: has ? layout.links.filter((l) => !(l.from === from && l.to === to)) : [...layout.links, { from, to }] };
 }
-
-export interface BoxGeometry {
-  /** Size of one machine box in pixels. */
-  width: number;
-  height: number;
-  /** The font size inside the boxes in pixels: the graphic scales as a whole, like a drawing. */
-  fontPx: number;
-  /** Whether the box has room for key values, or shows name, state and alarm only. */
-  detail: boolean;
-}
-
-/** The drawing's width in units of its font: about 130 characters across at the desk. */
-const WIDTH_IN_FONT = 130;
-/** Box height with its values, and the gap between boxes, in ems of the box font. */
-const DETAIL_EM = 6;
-const GAP_EM = 1.2;
-/** A box narrower than this many ems cuts its name and values short. */
-const READABLE_WIDTH_EM = 11;
-
-/**
- * The machine box size for `count` machines in a drawing of `width` × `height` pixels. Box and font
- * are shares of the drawing; the automatic grid never overlaps. `screenFontPx` is the screen's own
- * font (the wallboard scale raises it): the box text grows to it, like the overview tiles, as far as
- * boxes with their values still fit the automatic grid, and never falls below the drawing's share.
- * A box that grows so takes a larger share of the drawing than the one a layout was arranged with:
- * area-fit.ts scales the layout with it.
- */
-export function boxGeometry(count: number, width: number, height: number, screenFontPx = 0): BoxGeometry {
-  const { columns, rows } = gridFor(count, width / Math.max(1, height));
-  const share = width / WIDTH_IN_FONT;
-  const fitting = Math.min(screenFontPx, width / columns / (READABLE_WIDTH_EM + GAP_EM), height / rows / (DETAIL_EM + GAP_EM));
-  const fontPx = Math.max(share, fitting);
-  const gap = fontPx * GAP_EM;
-  const w = Math.min(fontPx * 17, Math.max(fontPx * 6, width / columns - gap));
-  const h = Math.min(fontPx * 7.2, Math.max(fontPx * 2.6, height / rows - gap));
-  return { width: Math.floor(w), height: Math.floor(h), fontPx, detail: h >= fontPx * DETAIL_EM };
-}
-
-/** The space the automatic grid leaves between boxes, and a box moved off another keeps from its neighbours. */
-export const boxGap = (box: BoxGeometry) => box.fontPx * GAP_EM;
 
 /** The top-left pixel of a box placed at fractions (x, y). */
 export const toPixels = (node: Pick<AreaNode, 'x' | 'y'>, drawing: { width: number; height: number }, box: BoxGeometry) => ({
