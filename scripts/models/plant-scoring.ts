@@ -51,7 +51,7 @@ export interface PlantScore {
   chattering: number;
   healthBelowLimitBeforeEnd: { faults: number; below: number };
   /** Relative RUL error at the first warning of each gradual fault: (estimate − truth) / truth. */
-  rulErrors: { machineId: string; atFirstWarning: number | null; atFirstEstimate: number | null; trueHours: number }[];
+  rulErrors: { machineId: string; atFirstWarning: number | null; bandHeldAtFirstWarning: boolean | null; atFirstEstimate: number | null; trueHours: number }[];
 }
 
 export function scorePlant(options: {
@@ -113,7 +113,15 @@ export function scorePlant(options: {
       const during = options.ruls.filter((r) => r.machineId === f.machineId && r.ts >= f.startTs && r.ts < failure);
       const warn = firstWarning.get(f);
       const at = (s: RulSample | undefined) => (s ? (s.hours - (failure - s.ts) / 3_600_000) / ((failure - s.ts) / 3_600_000) : null);
-      return { machineId: f.machineId, atFirstWarning: warn === undefined ? null : at(during.find((r) => r.ts >= warn)), atFirstEstimate: at(during[0]), trueHours: (failure - f.startTs) / 3_600_000 };
+      const atWarn = warn === undefined ? undefined : during.find((r) => r.ts >= warn);
+      const truth = atWarn ? (failure - atWarn.ts) / 3_600_000 : 0;
+      return {
+        machineId: f.machineId,
+        atFirstWarning: at(atWarn),
+        bandHeldAtFirstWarning: atWarn ? atWarn.low <= truth && truth <= atWarn.high : null,
+        atFirstEstimate: at(during[0]),
+        trueHours: (failure - f.startTs) / 3_600_000,
+      };
     });
   const machineDays = (options.machines * (options.endTs - options.learningEndTs)) / 86_400_000;
   return {

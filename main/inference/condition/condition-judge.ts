@@ -8,7 +8,7 @@ import type { ConditionEvent } from './condition-monitor';
 import { conditionOutput } from './condition-output';
 import type { ConditionParams } from './condition-params';
 import type { Scores } from './condition-scoring';
-import { healthOf, severity } from './degradation';
+import { deviationShare, healthOf, severity } from './degradation';
 import type { Row } from './condition-types';
 import { HEALTH_STEP_MS } from './machine-condition';
 import { inDomain, loadLearned } from './model-domain';
@@ -36,7 +36,15 @@ export class ConditionJudge {
   private ambientAt = Number.NEGATIVE_INFINITY;
   private readonly ambientVotes = new Map<string, { ts: number; value: number }>();
 
+  /** Each sensor's deviation share in the row being judged; reused, NaN where a sensor is not judged. */
+  private shareScratch = new Float64Array(0);
+
   constructor(private readonly params: ConditionParams) {}
+
+  private shares(sensors: number): Float64Array {
+    if (this.shareScratch.length !== sensors) this.shareScratch = new Float64Array(sensors);
+    return this.shareScratch.fill(Number.NaN);
+  }
 
   /** Updates the row's machine from its residuals: averages, episode, health, trend. */
   judge(row: Row, scores: Scores | string, index: number, events: ConditionEvent[]): ConditionOutput | null {
@@ -56,6 +64,8 @@ export class ConditionJudge {
     let score = 0;
     const ranked: { sensor: string; contribution: number }[] = [];
     let worst = 0;
+    let worstSensor = -1;
+    const shares = this.shares(m.sensors.length);
     const s0 = index * scores.sensors;
     const aAmbient = 1 - Math.exp(-dt / AMBIENT_TAU_MS);
     const aBaseline = 1 - Math.exp(-dt / BASELINE_TAU_MS);
@@ -102,7 +112,12 @@ export class ConditionJudge {
       if (row.band > 0) {
         const slowT = model.slowT[k] ?? p.slowFloor;
         const envelope = s.group === 'unclassified' ? slowT : Math.max(p.slowFloor, slowT / p.thresholdMargin);
-        worst = Math.max(worst, severity(s.name, s.resid, s.expected, envelope, sigma, s.group));
+        const sev = severity(s.name, s.resid, s.expected, envelope, sigma, s.group);
+        if (sev > worst || worstSensor < 0) {
+          worst = Math.max(worst, sev);
+          worstSensor = k;
+        }
+        shares[k] = deviationShare(s.name, s.resid, s.expected, envelope, sigma, s.group);
       }
     }
     if (voters > 0 && !m.episode.active) this.ambientVotes.set(m.id, { ts: row.ts, value: vote / voters });
@@ -127,7 +142,7 @@ export class ConditionJudge {
       stepped = true;
       m.health = healthOf(worst);
       m.lastHealthAt = row.ts;
-      m.trend.push(row.ts, worst);
+      m.trend.push(row.ts, worst, shares, worstSensor);
       m.prognosis = m.trend.prognosis(p.horizonHours, p.trendMinT, p.trendMinMinutes);
       if (row.ts - m.lastHealthSavedAt >= 5 * HEALTH_STEP_MS) {
         m.lastHealthSavedAt = row.ts;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DegradationTrend, healthOf, normalCdf, severity } from './degradation';
+import { DegradationTrend, deviationShare, healthOf, normalCdf, severity } from './degradation';
 
 const H = 3_600_000;
 
@@ -32,6 +32,51 @@ describe('degradation', () => {
     expect(trend.prognosis(2, 4, 20).failureProbability).toBeLessThan(0.01);
     trend.push(301 * 60_000, 1.2);
     expect(trend.prognosis(24, 4, 20)).toMatchObject({ rul: { hours: 0 }, failureProbability: 1, detail: 'at the failure level' });
+  });
+
+  it('measures the deviation share without the envelope, so wear shows before health falls', () => {
+    // Vibration 1.5x its expected level: half of the way to 4x is 0.5 / 3 of the failure level.
+    expect(deviationShare('vibration', 1, 2, 2, 0.05)).toBeCloseTo(1 / 6);
+    expect(severity('vibration', 1, 2, 2, 0.05)).toBeCloseTo(0.9 / 6);
+    expect(deviationShare('vibration', -1, 2, 2, 0.05)).toBe(0);
+    expect(deviationShare('temperature', 10, 60, 2, 1)).toBeCloseTo(0.5);
+  });
+
+  it('extrapolates wear from where it began, not from where health started to fall', () => {
+    // 10 h as learned, then a share rising linearly to the failure level over 20 h; the shares are
+    // smoothed noise, and health (severity) only falls once the share passes an envelope of 0.1.
+    const trend = new DegradationTrend(720);
+    let noise = 0;
+    let seed = 7;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    const knee = 10 * 60;
+    const failure = knee + 20 * 60;
+    let p = trend.prognosis(24, 4, 60);
+    let at = -1;
+    for (let m = 0; m < failure; m++) {
+      noise += 0.1 * (0.05 * rand() - noise);
+      const share = Math.max(0, (m - knee) / (failure - knee)) + noise;
+      trend.push(m * 60_000, Math.max(0, share - 0.1), [share], 0);
+      p = trend.prognosis(24, 4, 60);
+      // The first remaining life the room sees, when health first falls.
+      if (p.rul !== null) {
+        at = m;
+        break;
+      }
+    }
+    expect(p.rul).not.toBeNull();
+    const truth = (failure - at) / 60;
+    expect(at).toBeGreaterThan(knee);
+    expect(at).toBeLessThan(knee + 0.3 * 20 * 60);
+    expect(Math.abs(p.rul!.hours - truth) / truth).toBeLessThan(0.3);
+    expect(p.rul!.low).toBeLessThanOrEqual(truth);
+    expect(p.rul!.high).toBeGreaterThanOrEqual(truth);
+  });
+
+  it('gives no remaining life while health has not left the envelope, however the share moves', () => {
+    const trend = new DegradationTrend(720);
+    for (let m = 0; m < 300; m++) trend.push(m * 60_000, 0, [0.01 * (m / 60)], 0);
+    expect(trend.prognosis(24, 4, 60)).toMatchObject({ rul: null, detail: 'no degradation trend' });
   });
 
   it('computes the normal distribution function', () => {

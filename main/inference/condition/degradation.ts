@@ -1,9 +1,9 @@
 /**
- * Health and remaining life from the degradation of the machine's worst sensor. Severity is the
- * deviation from the normal model as a share of that kind of sensor's failure level (0 = as
- * learned, 1 = failure level); health is 100 × (1 − severity). A remaining life is given only while
- * severity rises with a significant linear trend, extrapolated to the failure level with a band
- * from the slope's standard error; otherwise "no degradation trend".
+ * Health and remaining life. Severity is the worst sensor's deviation from the normal model beyond
+ * its normal envelope, as a share of that kind of sensor's failure level (0 = as learned, 1 = failure
+ * level); health is 100 × (1 − severity). Once health falls, the remaining life is extrapolated from
+ * that sensor's deviation share (the same deviation without the envelope) to the failure level, with
+ * a band from the slope's standard error; otherwise "no degradation trend".
  */
 import { sensorGroup, type AnomalyType } from '../anomaly-type';
 import { FAILURE_LEVEL } from './condition-params';
@@ -14,9 +14,22 @@ import { FAILURE_LEVEL } from './condition-params';
  * falls only once the machine has left what it does normally, then by the physical scale.
  */
 export function severity(sensor: string, smoothed: number, expected: number, slowThreshold: number, sigma: number, group: AnomalyType = sensorGroup(sensor)): number {
-  const level = Math.max(Math.abs(expected), 1e-9);
   const envelope = slowThreshold * sigma;
   const residual = Math.sign(smoothed) * Math.max(0, Math.abs(smoothed) - envelope);
+  return shareOfFailure(group, residual, expected, envelope);
+}
+
+/**
+ * The same deviation without the envelope: how far the sensor is from its learned value as a share
+ * of its failure level, 0 as learned. Wear shows in it from its first hour, long before it leaves
+ * the envelope, so the remaining life is extrapolated on it.
+ */
+export function deviationShare(sensor: string, smoothed: number, expected: number, slowThreshold: number, sigma: number, group: AnomalyType = sensorGroup(sensor)): number {
+  return shareOfFailure(group, smoothed, expected, slowThreshold * sigma);
+}
+
+function shareOfFailure(group: AnomalyType, residual: number, expected: number, envelope: number): number {
+  const level = Math.max(Math.abs(expected), 1e-9);
   switch (group) {
     case 'vibration_bearing':
       // Only a rise wears a bearing; a quieter machine is not less healthy.
@@ -28,7 +41,7 @@ export function severity(sensor: string, smoothed: number, expected: number, slo
     case 'electrical':
       return Math.abs(residual / level) / FAILURE_LEVEL.electricalShare;
     default:
-      return Math.abs(residual / envelope) / FAILURE_LEVEL.otherThresholds;
+      return Math.abs(residual / Math.max(envelope, 1e-9)) / FAILURE_LEVEL.otherThresholds;
   }
 }
 
@@ -41,30 +54,59 @@ export interface Prognosis {
   detail: string | null;
 }
 
-/** Severity below this is the noise of a healthy machine: the trend is fitted from the last time it was there. */
+/** Severity below this is the noise of a healthy machine: a remaining life is given only above it. */
 const ONSET = 0.05;
 /** z of the band's edges: an 80 % interval. */
 const Z80 = 1.2816;
+/** The remaining life's relative error at the first warning that 80 % of bearing faults stayed within on tuning seeds 1–10. */
+const RELATIVE_ERROR_80 = 0.2;
 const MAX_RUL_HOURS = 24 * 365;
+/** One machine's points at a time while fitting: every trend shares them (one thread). */
+let fitT = new Float64Array(0);
+let fitY = new Float64Array(0);
+/** The fewest points after the knee for a slope worth extrapolating. */
+const MIN_RISE_POINTS = 5;
+/**
+ * The rise already shown, as a share of the failure level, before it is extrapolated: a slope
+ * read from a rise smaller than this is mostly noise, and its remaining life is many times the
+ * span it was measured on (chosen on the tuning seeds).
+ */
+const MIN_RISE = 0.1;
 
 /**
- * A ring of (time, severity) points, one per minute of running; fits the trend since the onset of
- * the current rise.
+ * A ring of points, one per minute of running: the time, the machine's severity, and each sensor's
+ * deviation share (NaN where the sensor was not judged). The remaining life comes from a hinge fitted
+ * to the share of the sensor that is worst now — flat as learned, then a straight rise from a knee
+ * the fit chooses — extrapolated to the failure level (share 1). Fitting only the part above the
+ * health envelope left an hour or two of noisy points at the first warning; the hinge uses the whole
+ * rise since it began, and one sensor's history, so another sensor's noise does not bend it.
  */
 export class DegradationTrend {
   private readonly t: Float64Array;
   private readonly v: Float64Array;
+  private readonly d: Float32Array[] = [];
   private head = 0;
   private size = 0;
+  private worstSensor = -1;
 
   constructor(private readonly capacity: number) {
     this.t = new Float64Array(capacity);
     this.v = new Float64Array(capacity);
   }
 
-  push(ts: number, severity: number): void {
-    this.t[this.head] = ts;
-    this.v[this.head] = severity;
+  /**
+   * `shares[k]` is sensor k's deviation share (NaN: not judged); `worst` the sensor with the highest
+   * severity (-1: none). Without shares the severity stands for one sensor's share.
+   */
+  push(ts: number, severity: number, shares: ArrayLike<number> = [severity], worst = 0): void {
+    const i = this.head;
+    this.t[i] = ts;
+    this.v[i] = severity;
+    for (let k = 0; k < Math.max(shares.length, this.d.length); k++) {
+      if (k >= this.d.length) this.d.push(new Float32Array(this.capacity).fill(Number.NaN));
+      this.d[k]![i] = k < shares.length ? shares[k]! : Number.NaN;
+    }
+    this.worstSensor = worst;
     this.head = (this.head + 1) % this.capacity;
     this.size = Math.min(this.size + 1, this.capacity);
   }
@@ -80,53 +122,113 @@ export class DegradationTrend {
   prognosis(horizonHours: number, minT: number, minMinutes: number): Prognosis {
     const now = this.latest;
     if (now === null) return { rul: null, failureProbability: 0, trendPerHour: null, detail: 'no health history yet' };
-    // Points since onset, newest first.
-    let n = 0;
-    let sumT = 0;
-    let sumV = 0;
-    let sumTT = 0;
-    let sumTV = 0;
-    let first = 0;
-    let last = 0;
-    for (let k = 0; k < this.size; k++) {
-      const i = (this.head - 1 - k + 2 * this.capacity) % this.capacity;
-      const v = this.v[i]!;
-      if (v < ONSET) break;
-      const t = this.t[i]! / 3_600_000;
-      if (n === 0) last = t;
-      first = t;
-      n++;
-      sumT += t;
-      sumV += v;
-      sumTT += t * t;
-      sumTV += t * v;
-    }
     if (now >= 1) return { rul: { hours: 0, low: 0, high: 0 }, failureProbability: 1, trendPerHour: null, detail: 'at the failure level' };
-    if (n < 5 || (last - first) * 60 < minMinutes) return { rul: null, failureProbability: 0, trendPerHour: null, detail: 'no degradation trend' };
-    const meanT = sumT / n;
-    const meanV = sumV / n;
-    const sxx = sumTT - n * meanT * meanT;
-    const slope = sxx > 0 ? (sumTV - n * meanT * meanV) / sxx : 0;
-    const intercept = meanV - slope * meanT;
-    let sse = 0;
-    for (let k = 0; k < n; k++) {
-      const i = (this.head - 1 - k + 2 * this.capacity) % this.capacity;
-      const r = this.v[i]! - (intercept + slope * (this.t[i]! / 3_600_000));
-      sse += r * r;
-    }
-    const se = Math.sqrt(sse / Math.max(1, n - 2) / Math.max(sxx, 1e-12));
+    if (!this.fallenFor(minMinutes)) return { rul: null, failureProbability: 0, trendPerHour: null, detail: 'no degradation trend' };
+    const fit = this.hinge(minMinutes);
+    if (fit === null) return { rul: null, failureProbability: 0, trendPerHour: null, detail: 'no degradation trend' };
+    const { slope, se, fitted, rise } = fit;
     const trendPerHour = -100 * slope;
-    if (!(slope > 0) || slope < minT * se) return { rul: null, failureProbability: 0, trendPerHour, detail: 'no degradation trend' };
-    const fitted = Math.min(0.999, Math.max(0, intercept + slope * last));
-    const gap = 1 - fitted;
+    if (!(slope > 0) || slope < minT * se || rise < MIN_RISE) return { rul: null, failureProbability: 0, trendPerHour, detail: 'no degradation trend' };
+    const gap = 1 - Math.min(0.999, Math.max(0, fitted));
     const hours = Math.min(MAX_RUL_HOURS, gap / slope);
-    const low = Math.min(hours, gap / (slope + Z80 * se));
+    // The band is the wider of the slope's and the estimate's own record: on the tuning seeds the
+    // slope's band held the truth at the first warning 12 times in 30, as the straight line is not
+    // the whole story (loads change, the knee is fitted).
+    const low = Math.min(hours / (1 + RELATIVE_ERROR_80), gap / (slope + Z80 * se));
     const slow = slope - Z80 * se;
-    const high = slow > 0 ? Math.min(MAX_RUL_HOURS, gap / slow) : MAX_RUL_HOURS;
+    const high = Math.max(Math.min(MAX_RUL_HOURS, hours / (1 - RELATIVE_ERROR_80)), slow > 0 ? Math.min(MAX_RUL_HOURS, gap / slow) : MAX_RUL_HOURS);
     // P(the true slope reaches the failure level within the horizon), slope ~ N(slope, se).
     const needed = gap / horizonHours;
     const failureProbability = 1 - normalCdf((needed - slope) / Math.max(se, 1e-12));
     return { rul: { hours, low, high }, failureProbability, trendPerHour, detail: null };
+  }
+
+  /** Health has stayed below the onset's level for `minMinutes` and five points: a dip is no trend. */
+  private fallenFor(minMinutes: number): boolean {
+    let k = 0;
+    let first = 0;
+    const last = this.t[(this.head - 1 + this.capacity) % this.capacity]!;
+    for (; k < this.size; k++) {
+      const i = (this.head - 1 - k + 2 * this.capacity) % this.capacity;
+      if (this.v[i]! < ONSET) break;
+      first = this.t[i]!;
+    }
+    return k >= MIN_RISE_POINTS && (last - first) / 60_000 >= minMinutes;
+  }
+
+  /**
+   * Least squares of share = a + c·max(0, t − knee) over every knee with MIN_RISE_POINTS points and
+   * `minMinutes` after it; suffix sums make each knee O(1). The slope's standard error is widened
+   * by the residuals' lag-1 correlation: the shares are smoothed, so neighbouring minutes are not
+   * independent and the plain error would make a band far narrower than the truth.
+   */
+  private hinge(minMinutes: number): { slope: number; se: number; fitted: number; rise: number } | null {
+    const column = this.d[this.worstSensor];
+    if (column === undefined) return null;
+    if (fitT.length < this.size) {
+      fitT = new Float64Array(this.capacity);
+      fitY = new Float64Array(this.capacity);
+    }
+    const t = fitT;
+    const y = fitY;
+    const start = (this.head - this.size + this.capacity) % this.capacity;
+    const newest = this.t[(this.head - 1 + this.capacity) % this.capacity]!;
+    let n = 0;
+    for (let k = 0; k < this.size; k++) {
+      const i = (start + k) % this.capacity;
+      if (Number.isNaN(column[i]!)) continue;
+      t[n] = (this.t[i]! - newest) / 3_600_000;
+      y[n] = column[i]!;
+      n++;
+    }
+    if (n < MIN_RISE_POINTS + 2) return null;
+    let sy = 0;
+    let syy = 0;
+    for (let k = 0; k < n; k++) {
+      sy += y[k]!;
+      syy += y[k]! * y[k]!;
+    }
+    // Suffix sums over k ≥ b of t, t², t·y, y.
+    let st = 0;
+    let stt = 0;
+    let sty = 0;
+    let syb = 0;
+    let best: { sse: number; a: number; c: number; b: number; sxx: number } | null = null;
+    for (let b = n - 1; b >= 1; b--) {
+      st += t[b]!;
+      stt += t[b]! * t[b]!;
+      sty += t[b]! * y[b]!;
+      syb += y[b]!;
+      const m = n - b;
+      if (m < MIN_RISE_POINTS || (t[n - 1]! - t[b]!) * 60 < minMinutes) continue;
+      const tb = t[b - 1]!;
+      // x = t − tb after the knee, 0 before it.
+      const sx = st - m * tb;
+      const sxx = stt - 2 * tb * st + m * tb * tb;
+      const sxy = sty - tb * syb;
+      const cxx = sxx - (sx * sx) / n;
+      if (cxx <= 1e-12) continue;
+      const c = (sxy - (sx * sy) / n) / cxx;
+      const a = (sy - c * sx) / n;
+      const sse = Math.max(0, syy - a * sy - c * sxy);
+      if (best === null || sse < best.sse) best = { sse, a, c, b, sxx: cxx };
+    }
+    if (best === null) return null;
+    const tb = t[best.b - 1]!;
+    const fitAt = (k: number) => best.a + best.c * Math.max(0, t[k]! - tb);
+    let num = 0;
+    let den = 0;
+    let prev = y[0]! - fitAt(0);
+    den += prev * prev;
+    for (let k = 1; k < n; k++) {
+      const r = y[k]! - fitAt(k);
+      num += r * prev;
+      den += r * r;
+      prev = r;
+    }
+    const rho = den > 0 ? Math.min(0.99, Math.max(0, num / den)) : 0;
+    const se = Math.sqrt((best.sse / Math.max(1, n - 3) / best.sxx) * ((1 + rho) / (1 - rho)));
+    return { slope: best.c, se, fitted: fitAt(n - 1), rise: best.c * (t[n - 1]! - tb) };
   }
 }
 
