@@ -8,7 +8,9 @@
  *  - JS heap (CDP, after a forced GC) sampled over the run; target: heap at the end within 20 % of
  *    heap at 5 minutes. That figure needs `--minutes 30`; a shorter run prints the trend only.
  * Options: --seconds N (frame trace, default 60), --minutes N (whole run, default: the trace only),
- * --machines N (default 500), --view trends|overview (default trends). `overview` traces the plant
+ * --machines N (default 500), --view trends|overview (default trends), --trace FILE (records a Chromium
+ * trace of the frame window into FILE and prints the main thread's time per frame by event; the tracing
+ * itself slows the page, so the frame figures of such a run are not the ones to quote). `overview` traces the plant
  * overview instead, on a 3840x2160 window at desk scale, where every one of the 500 tiles draws its
  * analog bars and sparklines and moves with each reading. The last line is one JSON object with
  * every figure and `pass`.
@@ -27,6 +29,9 @@ const TOTAL_S = Math.max(TRACE_S, arg('minutes', 0) * 60);
 const VIEW = process.argv.includes('--view') && process.argv[process.argv.indexOf('--view') + 1] === 'overview' ? 'overview' : 'trends';
 const CHARTS = VIEW === 'trends' ? 8 : 0;
 const HEAP_SAMPLE_S = 30;
+const TRACE_FILE = process.argv.includes('--trace') ? process.argv[process.argv.indexOf('--trace') + 1] : undefined;
+/** The main thread's rendering steps the breakdown prints (nested steps count inside their parents too). */
+const TRACED_STEPS = ['ProxyMain::BeginMainFrame', 'FunctionCall', 'FireAnimationFrame', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'HitTest', 'UpdateLayer', 'ParseHTML', 'MajorGC', 'MinorGC'];
 const TARGETS = { frameWorkP95Ms: 16, longTaskMaxMs: 50, heapGrowthPct: 20 };
 
 const log = (line: string) => console.log(line);
@@ -78,6 +83,28 @@ async function startRecording(page: Page) {
   })()`);
 }
 
+/** Main-thread milliseconds per frame by rendering step, from a Chromium trace's complete events. */
+async function printTrace(buffer: Buffer) {
+  type Event = { name: string; ph: string; dur?: number; pid: number; tid: number; args?: { name?: string } };
+  const parsed = JSON.parse(buffer.toString('utf8')) as { traceEvents: Event[] } | Event[];
+  const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
+  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const totals = new Map<string, { ms: number; n: number }>();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.dur === undefined || !mains.has(`${e.pid}:${e.tid}`) || !TRACED_STEPS.includes(e.name)) continue;
+    const t = totals.get(e.name) ?? { ms: 0, n: 0 };
+    t.ms += e.dur / 1000;
+    t.n += 1;
+    totals.set(e.name, t);
+  }
+  const frames = Math.max(1, totals.get('ProxyMain::BeginMainFrame')?.n ?? 1);
+  log(`trace (${TRACE_FILE}), main thread per frame over ${frames} frames:`);
+  for (const name of TRACED_STEPS) {
+    const t = totals.get(name);
+    if (t) log(`  ${name.padEnd(28)} ${(t.ms / frames).toFixed(2).padStart(8)} ms  (${t.n} events, ${t.ms.toFixed(0)} ms in all)`);
+  }
+}
+
 /** Left running after the trace, the recorder's arrays would grow some 80 kB a minute and count in the page's heap. */
 const stopRecording = (page: Page) => page.evaluate(() => (window as unknown as { __bench: { stop(): Trace } }).__bench.stop());
 
@@ -104,7 +131,7 @@ async function main() {
       await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="trend-resolution"]')].every((e) => e.textContent !== 'loading…'), null, { timeout: 60_000 });
     } else {
       // every tile with bars and a sparkline that has some history
-      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="machine-tile"] [data-testid="sparkline"]').length >= n, MACHINES, { timeout: 120_000, polling: 1000 });
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="machine-tile"] [data-testid="analog-bar"][data-sparkline="drawn"]').length >= n, MACHINES, { timeout: 120_000, polling: 1000 });
       log(`overview: tiles drawn at density ${await page.getByTestId('plant-grid').getAttribute('data-density')}`);
     }
 
@@ -112,6 +139,7 @@ async function main() {
     await cdp.send('Performance.enable');
     const heap: { atS: number; mb: number }[] = [{ atS: 0, mb: await heapMb(cdp) }];
     log(`heap at 0 s: ${heap[0]!.mb.toFixed(1)} MB`);
+    if (TRACE_FILE) await browser.startTracing(page, { path: TRACE_FILE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8'] });
     await startRecording(page);
     const started = Date.now();
     let traced: Trace | null = null;
@@ -122,6 +150,7 @@ async function main() {
       await page.waitForTimeout(Math.max(0, nextStop * 1000 - (Date.now() - started)));
       if (!traced && (Date.now() - started) / 1000 >= TRACE_S) {
         traced = await stopRecording(page);
+        if (TRACE_FILE) await printTrace(await browser.stopTracing());
       }
       if (nextStop === nextSample) {
         const sample = { atS: Math.round((Date.now() - started) / 1000), mb: await heapMb(cdp) };
@@ -130,7 +159,7 @@ async function main() {
       }
     }
     traced ??= await stopRecording(page);
-    const sparklines = await page.$$eval('[data-testid="sparkline"]', (s) => s.length);
+    const sparklines = await page.$$eval('[data-testid="analog-bar"][data-sparkline="drawn"]', (s) => s.length);
     const trendsStillLive = await page.$$eval('[data-testid="trend"]', (trends) => trends.filter((t) => t.getAttribute('data-quality') === 'good').length);
 
     const workP95 = p(traced.work, 0.95);

@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ComponentProps } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ComponentProps, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import { useStore } from 'zustand';
 import type { Machine } from '../../../common/telemetry';
@@ -8,7 +8,8 @@ import { topPriorityByMachine } from '../state/alarms';
 import type { ConditionsStore } from '../state/conditions';
 import type { LimitsStore } from '../state/limits';
 import { MachineTile } from './MachineTile';
-import { chooseTileLayout, tileBands, tilePlaces, type TileLayout } from './tile-layout';
+import { chooseTileLayout, tileBands, tilePlaces, type TileLayout, type TilePlace } from './tile-layout';
+import { GraphSurface, GraphSurfaceContext } from './graph-surface';
 import { observeBox } from '../shell/observe-box';
 import { TilePacer } from './tile-pacer';
 import type { LiveTelemetry } from '../state/live-telemetry';
@@ -94,13 +95,29 @@ export function MachineGrid({ area }: { area?: string }) {
       <div className={`tiles${layout ? ` tiles-fitted tiles-${layout.density}` : ''}`} ref={box.ref} style={layout ? fittedStyle(layout) : undefined}>
         {layout
           ? bands.map((band, i) => (
-              <div key={`band:${i}`} className="tile-band" style={band.place}>
+              <Band key={`band:${i}`} place={band.place}>
                 {elements.slice(band.first, band.first + band.count)}
-              </div>
+              </Band>
             ))
           : elements}
       </div>
     </main>
+  );
+}
+
+/**
+ * A row band: its cells, and one canvas over them that their tiles draw their bars and sparklines
+ * into (GraphSurface). The canvas lets clicks and hovers through to the tiles under it.
+ */
+function Band({ place, children }: { place: TilePlace; children: ReactNode }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const surface = useMemo(() => new GraphSurface(() => canvas.current), []);
+  useLayoutEffect(() => surface.resize(place.width, place.height, window.devicePixelRatio || 1), [surface, place.width, place.height]);
+  return (
+    <div className="tile-band" style={place}>
+      <GraphSurfaceContext.Provider value={surface}>{children}</GraphSurfaceContext.Provider>
+      <canvas ref={canvas} className="band-graphs" aria-hidden="true" style={{ width: place.width, height: place.height }} />
+    </div>
   );
 }
 

@@ -1,4 +1,4 @@
-import { memo, useCallback, useSyncExternalStore, type CSSProperties } from 'react';
+import { memo, useCallback, useContext, useLayoutEffect, useRef, useSyncExternalStore } from 'react';
 import type { AlarmPriority } from '../../../common/contract-alarms';
 import type { ConditionSummary } from '../../../common/contract-models';
 import type { Machine, SensorEng } from '../../../common/telemetry';
@@ -8,7 +8,10 @@ import type { LiveTelemetry } from '../state/live-telemetry';
 import { healthView, OPERATING_STATE_LABEL } from './condition-view';
 import { formatNumber } from './eng-format';
 import { formatTime } from '../app/time-format';
-import { barGeometry, keyMetrics, type SensorLimits } from './key-metrics';
+import { barGeometry, keyMetrics, type BarGeometry, type SensorLimits } from './key-metrics';
+import { drawGraph, graphPalette, graphPlan } from './metric-graph';
+import { watchSize } from './watch-size';
+import { GraphSurfaceContext, type GraphSurface } from './graph-surface';
 import { sensorViews, type SensorView } from './sensor-view';
 import type { TileDensity, TilePlace } from './tile-layout';
 import type { TileSource } from './tile-pacer';
@@ -43,6 +46,8 @@ export const MachineTile = memo(function MachineTile({ machine, live, priority, 
   const keys = showMetrics > 0 ? keyMetrics(sensors.map((s) => s.name), machine.eng, limits, showMetrics) : [];
   const shown = keys.map((name) => sensors.find((s) => s.name === name)!);
   const stateLabel = machine.state !== 'online' ? machine.state : condition && condition.operatingState !== 'unknown' ? OPERATING_STATE_LABEL[condition.operatingState] : machine.state;
+  // what moves the metric rows inside the tile: its size, its frame, the line above them, the row count
+  const slotKey = `${place?.width}x${place?.height} ${density} ${machine.state} ${condition ? 'condition' : 'meta'} ${shown.length}`;
   const title = `${machine.name} (${machine.type} · ${machine.area}) ${stateLabel}${machine.state !== 'online' ? `, last data ${formatTime(machine.lastSeen, utc)}` : ''}`;
 
   return (
@@ -60,7 +65,7 @@ export const MachineTile = memo(function MachineTile({ machine, live, priority, 
         <h3 className="tile-name">
           {/* The link covers the whole tile (CSS), so a click anywhere or Enter on the focused name opens the machine. */}
           <a className="tile-link" href={routeHref({ view: 'machine', machineId: machine.id })} aria-label={title}>
-            {machine.name}
+            <span className="tile-name-text">{machine.name}</span>
           </a>
         </h3>
         {density !== 'micro' && (
@@ -88,8 +93,17 @@ export const MachineTile = memo(function MachineTile({ machine, live, priority, 
           <p className="tile-empty">No sensors reported yet</p>
         ) : (
           <ul className="sensors">
-            {shown.map((sensor) => (
-              <MetricRow key={sensor.name} sensor={sensor} eng={machine.eng?.[sensor.name]} limits={limits?.[sensor.name]} recent={live.recent(machine.id, sensor.name)} />
+            {shown.map((sensor, row) => (
+              <MetricRow
+                key={sensor.name}
+                sensor={sensor}
+                eng={machine.eng?.[sensor.name]}
+                limits={limits?.[sensor.name]}
+                recent={live.recent(machine.id, sensor.name)}
+                graphKey={`${machine.id}\u0000${sensor.name}`}
+                place={place}
+                slotKey={`${slotKey} row ${row}`}
+              />
             ))}
           </ul>
         ))}
@@ -128,7 +142,17 @@ export function TileCondition({ condition: c }: { condition: ConditionSummary })
   );
 }
 
-function MetricRow({ sensor, eng, limits, recent }: { sensor: SensorView; eng: SensorEng | undefined; limits: SensorLimits | undefined; recent: number[] }) {
+interface RowProps {
+  sensor: SensorView;
+  eng: SensorEng | undefined;
+  limits: SensorLimits | undefined;
+  recent: number[];
+  graphKey: string;
+  place: TilePlace | undefined;
+  slotKey: string;
+}
+
+function MetricRow({ sensor, eng, limits, recent, graphKey, place, slotKey }: RowProps) {
   let min = Infinity;
   let max = -Infinity;
   for (const v of recent) {
@@ -147,41 +171,80 @@ function MetricRow({ sensor, eng, limits, recent }: { sensor: SensorView; eng: S
         {/* Normal is quiet (ISA-101): only an abnormal quality gets a word. */}
         {sensor.quality !== 'good' && <span className="sensor-quality">{sensor.quality.toUpperCase()}</span>}
       </span>
-      <span className="metric-graph">
-        {/* The marks share the bar's one grid cell, offset by --at (styles.css): positioned marks would each be a paint layer of their own, some 4,000 on a 500-tile overview. */}
-        <span className="bar" data-testid="analog-bar" aria-hidden="true">
-          {bar.normal && <span className="bar-normal" style={at(bar.normal.from, bar.normal.to - bar.normal.from)} />}
-          {bar.limits.map((l) => (
-            <span key={l.level} className={`bar-limit limit-${l.level}`} style={at(l.at)} />
-          ))}
-          {bar.pointer !== null && <span className={`bar-pointer${bar.clipped ? ' clipped' : ''}`} data-testid="bar-pointer" style={at(bar.pointer)} />}
-        </span>
-        <Sparkline values={recent} />
-      </span>
+      <MetricGraph bar={bar} quality={sensor.quality} recent={recent} graphKey={graphKey} place={place} slotKey={slotKey} />
     </li>
   );
 }
 
-const pct = (f: number) => `${(f * 100).toFixed(2)}%`;
-/** A mark's place on the bar (and its width, for the normal band) as fractions of the scale. */
-const at = (from: number, width?: number) => ({ '--at': pct(from), ...(width === undefined ? {} : { '--width': pct(width) }) }) as CSSProperties;
+interface GraphProps {
+  bar: BarGeometry;
+  quality: string;
+  recent: readonly number[];
+  /** Names this graph on its tile's surface. */
+  graphKey: string;
+  /** The tile's box on the surface; the graph is measured again when `slotKey` changes. */
+  place: TilePlace | undefined;
+  slotKey: string;
+}
 
-/** The last minute of one metric, scaled to its own span: shape and direction, not the value. */
-function Sparkline({ values }: { values: readonly number[] }) {
-  if (values.length < 2) return <svg className="sparkline" aria-hidden="true" />;
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of values) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const span = max - min || 1;
-  const step = 100 / (values.length - 1);
-  let points = '';
-  for (let i = 0; i < values.length; i++) points += `${(i * step).toFixed(1)},${(19 - ((values[i]! - min) / span) * 18).toFixed(1)} `;
-  return (
-    <svg className="sparkline" data-testid="sparkline" viewBox="0 0 100 20" preserveAspectRatio="none" aria-hidden="true">
-      <polyline points={points} />
-    </svg>
-  );
+/**
+ * The analog bar and the sparkline (metric-graph.ts), drawn after each render: into the band's
+ * canvas when the overview gives the tile one (GraphSurfaceContext), else into a canvas of its own.
+ * Either way a new reading repaints pixels, not boxes, and moves nothing around it.
+ */
+function MetricGraph(props: GraphProps) {
+  const surface = useContext(GraphSurfaceContext);
+  return surface && props.place ? <SurfaceGraph {...props} surface={surface} place={props.place} /> : <OwnCanvasGraph {...props} />;
+}
+
+const paintGraph = (bar: BarGeometry, quality: string, recent: readonly number[]) => (ctx: CanvasRenderingContext2D, width: number, height: number) =>
+  drawGraph(ctx, graphPlan(bar, quality, recent, width, height), width, height, graphPalette());
+
+/** A slot in the tile's layout, drawn on the band's surface at the slot's place. */
+function SurfaceGraph({ bar, quality, recent, graphKey, place, slotKey, surface }: GraphProps & { surface: GraphSurface; place: TilePlace }) {
+  const ref = useRef<HTMLSpanElement>(null);
+  const slot = useRef<{ key: string; x: number; y: number; width: number; height: number } | null>(null);
+  useLayoutEffect(() => {
+    const span = ref.current;
+    if (!span) return;
+    if (slot.current?.key !== slotKey) {
+      // offsets inside the tile (its padding box) change only with the tile's size and structure: read once per change
+      const tile = span.offsetParent as HTMLElement | null;
+      slot.current = { key: slotKey, x: (tile?.clientLeft ?? 0) + span.offsetLeft, y: (tile?.clientTop ?? 0) + span.offsetTop, width: span.offsetWidth, height: span.offsetHeight };
+    }
+    const s = slot.current;
+    surface.set(graphKey, { x: place.left + s.x, y: place.top + s.y, width: s.width, height: s.height }, paintGraph(bar, quality, recent));
+  });
+  useLayoutEffect(() => () => surface.delete(graphKey), [surface, graphKey]);
+  return <span ref={ref} className="metric-graph" data-testid="analog-bar" data-sparkline={recent.length >= 2 ? 'drawn' : 'none'} aria-hidden="true" />;
+}
+
+/** Outside a fitted overview: one canvas for this metric. */
+function OwnCanvasGraph({ bar, quality, recent }: GraphProps) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const size = useRef<{ width: number; height: number } | null>(null);
+  const draw = useRef<() => void>(() => {});
+  draw.current = () => {
+    const canvas = ref.current;
+    const box = size.current;
+    if (!canvas || !box || box.width <= 0 || box.height <= 0) return;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    const ratio = window.devicePixelRatio || 1;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    paintGraph(bar, quality, recent)(ctx, box.width, box.height);
+  };
+  useLayoutEffect(() => draw.current());
+  useLayoutEffect(() => {
+    const canvas = ref.current;
+    if (!canvas) return;
+    return watchSize(canvas, (width, height) => {
+      const ratio = window.devicePixelRatio || 1;
+      size.current = { width, height };
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+      draw.current();
+    });
+  }, []);
+  return <canvas ref={ref} className="metric-graph" data-testid="analog-bar" data-sparkline={recent.length >= 2 ? 'drawn' : 'none'} aria-hidden="true" />;
 }

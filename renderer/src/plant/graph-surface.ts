@@ -1,0 +1,87 @@
+import { createContext } from 'react';
+
+/** A box on a surface, in CSS px from its top left corner. */
+export interface GraphBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Draws in CSS px with (0, 0) at the box's corner; the box is cleared before. */
+export type GraphPainter = (ctx: CanvasRenderingContext2D, width: number, height: number) => void;
+
+/**
+ * One canvas that many tiles draw their graphs into: the overview gives each row band one, so a
+ * 500-tile page has some 25 canvases instead of a thousand (each canvas is a compositor layer the
+ * browser updates at every commit). It keeps what each tile drew last, so a resize redraws them all.
+ */
+export class GraphSurface {
+  private readonly drawn = new Map<string, { box: GraphBox; paint: GraphPainter }>();
+  private size = { width: 0, height: 0, ratio: 1 };
+
+  constructor(private readonly canvas: () => HTMLCanvasElement | null) {}
+
+  /** Sets the canvas to `width` x `height` CSS px at the device pixel ratio, and redraws every box. */
+  resize(width: number, height: number, ratio: number): void {
+    const canvas = this.canvas();
+    if (!canvas) return;
+    this.size = { width, height, ratio };
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    for (const { box, paint } of this.drawn.values()) this.paint(box, paint);
+  }
+
+  /** Draws one graph at `box`, replacing what `key` drew before (elsewhere too). */
+  set(key: string, box: GraphBox, paint: GraphPainter): void {
+    const before = this.drawn.get(key);
+    this.drawn.set(key, { box, paint });
+    if (before && !sameBox(before.box, box)) this.vacate(before.box, key);
+    this.paint(box, paint);
+  }
+
+  delete(key: string): void {
+    const before = this.drawn.get(key);
+    if (!before) return;
+    this.drawn.delete(key);
+    this.vacate(before.box, key);
+  }
+
+  /** Clears a box `key` left, and redraws the graphs it overlapped (a row that moved down leaves its old place to the row that moved in). */
+  private vacate(box: GraphBox, key: string): void {
+    this.clear(box);
+    for (const [other, d] of this.drawn) if (other !== key && overlaps(d.box, box)) this.paint(d.box, d.paint);
+  }
+
+  private context(): CanvasRenderingContext2D | null {
+    const canvas = this.canvas();
+    return canvas && this.size.width > 0 ? canvas.getContext('2d') : null;
+  }
+
+  private clear(box: GraphBox): void {
+    const ctx = this.context();
+    if (!ctx) return;
+    ctx.setTransform(this.size.ratio, 0, 0, this.size.ratio, 0, 0);
+    ctx.clearRect(box.x, box.y, box.width, box.height);
+  }
+
+  private paint(box: GraphBox, paint: GraphPainter): void {
+    const ctx = this.context();
+    if (!ctx) return;
+    const r = this.size.ratio;
+    ctx.setTransform(r, 0, 0, r, box.x * r, box.y * r);
+    ctx.clearRect(0, 0, box.width, box.height);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(0, 0, box.width, box.height);
+    ctx.clip();
+    paint(ctx, box.width, box.height);
+    ctx.restore();
+  }
+}
+
+const overlaps = (a: GraphBox, b: GraphBox) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+const sameBox = (a: GraphBox, b: GraphBox) => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
+
+/** The surface the tiles of one band draw into; without one a tile draws into a canvas of its own per metric. */
+export const GraphSurfaceContext = createContext<GraphSurface | null>(null);
