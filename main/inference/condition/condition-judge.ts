@@ -65,7 +65,9 @@ export class ConditionJudge {
     const ranked: { sensor: string; contribution: number }[] = [];
     let worst = 0;
     let worstSensor = -1;
-    const shares = this.shares(m.sensors.length);
+    // Deviation shares feed only the minute's trend point: computed on that row alone.
+    const healthDue = row.band > 0 && row.ts - m.lastHealthAt >= HEALTH_STEP_MS;
+    const shares = healthDue ? this.shares(m.sensors.length) : null;
     const s0 = index * scores.sensors;
     const aAmbient = 1 - Math.exp(-dt / AMBIENT_TAU_MS);
     const aBaseline = 1 - Math.exp(-dt / BASELINE_TAU_MS);
@@ -114,10 +116,10 @@ export class ConditionJudge {
         const envelope = s.group === 'unclassified' ? slowT : Math.max(p.slowFloor, slowT / p.thresholdMargin);
         const sev = severity(s.name, s.resid, s.expected, envelope, sigma, s.group);
         if (sev > worst || worstSensor < 0) {
-          worst = Math.max(worst, sev);
+          worst = sev;
           worstSensor = k;
         }
-        shares[k] = deviationShare(s.name, s.resid, s.expected, envelope, sigma, s.group);
+        if (shares) shares[k] = deviationShare(s.name, s.resid, s.expected, envelope, sigma, s.group);
       }
     }
     if (voters > 0 && !m.episode.active) this.ambientVotes.set(m.id, { ts: row.ts, value: vote / voters });
@@ -138,7 +140,7 @@ export class ConditionJudge {
     m.confirmNormal(row, score);
     // Health and prognosis move once a minute at most: numbers the room reads, and alarms that cannot chatter.
     let stepped = false;
-    if (row.band > 0 && row.ts - m.lastHealthAt >= HEALTH_STEP_MS) {
+    if (healthDue && shares) {
       stepped = true;
       m.health = healthOf(worst);
       m.lastHealthAt = row.ts;
