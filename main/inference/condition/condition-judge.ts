@@ -58,6 +58,7 @@ export class ConditionJudge {
     const aFast = 1 - Math.exp(-dt / (p.fastTauS * 1000));
     const aSlow = 1 - Math.exp(-dt / (p.slowTauS * 1000));
     const aHealth = 1 - Math.exp(-dt / (p.healthTauS * 1000));
+    const aHealthThermal = 1 - Math.exp(-dt / ((p.thermalHealthTauS ?? p.healthTauS) * 1000));
     const validating = row.phase === 'validating';
     const loadSeen = loadLearned(m.model, row.band, row.phi[2]!);
     const judged = !row.settling && loadSeen && model.models.some((sm, k) => sm?.sigma[row.band] != null && Number.isFinite(row.y[k]!));
@@ -94,8 +95,9 @@ export class ConditionJudge {
       }
       s.fast += aFast * (z - s.fast);
       s.slow += aSlow * (z - s.slow);
-      s.resid += aHealth * (row.y[k]! - pred - s.resid);
-      s.expected += aHealth * (pred - s.expected);
+      const aH = s.thermal ? aHealthThermal : aHealth;
+      s.resid += aH * (row.y[k]! - pred - s.resid);
+      s.expected += aH * (pred - s.expected);
       if (validating) {
         s.maxFast = Math.max(s.maxFast, Math.abs(s.fast));
         s.maxSlow = Math.max(s.maxSlow, Math.abs(s.slow));

@@ -119,6 +119,22 @@ describe('ConditionMonitor', () => {
     expect(last.failureProbability!).toBeGreaterThan(0.7);
   });
 
+  it('lets health follow a short overheating sooner with a temperature\u2019s own smoothing', async () => {
+    const start = T0 + 6 * H;
+    // 30 K more for 40 minutes, reached through the machine's 10-minute thermal lag: a fan that stopped.
+    const heat = (ts: number) => (ts >= start && ts < start + 40 * 60_000 ? 30 : 0);
+    const lowest = async (params: typeof TEST_PARAMS) => {
+      const outs = await run(new ConditionMonitor(model, params), machineReadings('m', T0, 7, { heat }));
+      const during = outs.filter((o) => o.ts >= start && o.ts <= start + 50 * 60_000 && o.health !== null);
+      expect(during.length).toBeGreaterThan(5);
+      return Math.min(...during.map((o) => o.health!));
+    };
+    const long = await lowest({ ...TEST_PARAMS, thermalHealthTauS: TEST_PARAMS.healthTauS });
+    const own = await lowest(TEST_PARAMS);
+    expect(own).toBeLessThan(long - 10);
+    expect(own).toBeLessThan(70);
+  });
+
   it('gives the same outputs however the readings are batched', async () => {
     const heat = (ts: number) => (ts > T0 + 6 * H ? 30 : 0);
     const a = await run(new ConditionMonitor(model, TEST_PARAMS), machineReadings('m', T0, 8, { heat }), 1);

@@ -52,6 +52,11 @@ export const ConditionParamsSchema = z.object({
   settleS: z.number().nonnegative(),
   /** Health: smoothing of the deviation (s), trend window (h) and the prediction horizon (h). */
   healthTauS: z.number().positive(),
+  /**
+   * The same smoothing for a temperature (s): its own thermal lag already averages its noise, so
+   * health follows it sooner; absent, healthTauS.
+   */
+  thermalHealthTauS: z.number().positive().optional(),
   trendHours: z.number().positive(),
   horizonHours: z.number().positive(),
   /** A trend must have this t-statistic and span before a remaining life is given. */

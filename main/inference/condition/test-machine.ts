@@ -33,6 +33,7 @@ export const TEST_PARAMS: ConditionParams = ConditionParamsSchema.parse({
   release: 0.6,
   settleS: 300,
   healthTauS: 600,
+  thermalHealthTauS: 180,
   trendHours: 12,
   horizonHours: 24,
   trendMinT: 4,
