@@ -77,6 +77,21 @@ describe('MachineTile', () => {
     expect(sensor('force').textContent).toContain('STALE');
   });
 
+  it('keeps each metric in its row when limits arrive and only re-rank the same metrics', () => {
+    live.applyStatus([press]);
+    const rows = () => [...container.querySelectorAll('[data-testid="sensor-value"]')].map((e) => e.getAttribute('data-sensor'));
+    act(() => root.render(<MachineTile machine={press} live={live} metrics={2} />));
+    expect(rows()).toEqual(['force', 'temp']);
+    const forceRow = sensor('force');
+    // temp has limits now and would rank first; the rows stay where they are
+    act(() => root.render(<MachineTile machine={press} live={live} limits={{ temp: { H: 80 } }} metrics={2} />));
+    expect(rows()).toEqual(['force', 'temp']);
+    expect(sensor('force')).toBe(forceRow);
+    // a fresh tile with the same limits ranks temp first
+    act(() => root.render(<MachineTile key="fresh" machine={press} live={live} limits={{ temp: { H: 80 } }} metrics={2} />));
+    expect(rows()).toEqual(['temp', 'force']);
+  });
+
   it('shows units from the machine, counters as whole numbers with grouping, and bars with limits and the normal band', () => {
     const eng = {
       force: { unit: 'kN', normal: { low: 700, high: 850 }, display: { low: 0, high: 1000 } },

@@ -8,7 +8,7 @@ import type { LiveTelemetry } from '../state/live-telemetry';
 import { healthView, OPERATING_STATE_LABEL } from './condition-view';
 import { formatNumber } from './eng-format';
 import { formatTime } from '../app/time-format';
-import { barGeometry, keyMetrics, type BarGeometry, type SensorLimits } from './key-metrics';
+import { barGeometry, keepRows, keyMetrics, type BarGeometry, type SensorLimits } from './key-metrics';
 import { drawGraph, graphPalette, graphPlan } from './metric-graph';
 import { watchSize } from './watch-size';
 import { GraphSurfaceContext, type GraphSurface } from './graph-surface';
@@ -43,7 +43,9 @@ export const MachineTile = memo(function MachineTile({ machine, live, priority, 
   useSyncExternalStore(subscribe, () => live.version(machine.id));
   const showMetrics = density === 'full' || density === 'compact' ? metrics : 0;
   const sensors = showMetrics > 0 ? sensorViews(machine, live.sensorsOf(machine.id)) : [];
-  const keys = showMetrics > 0 ? keyMetrics(sensors.map((s) => s.name), machine.eng, limits, showMetrics) : [];
+  const rows = useRef<string[]>([]);
+  const keys = keepRows(rows.current, showMetrics > 0 ? keyMetrics(sensors.map((s) => s.name), machine.eng, limits, showMetrics) : []);
+  rows.current = keys;
   const shown = keys.map((name) => sensors.find((s) => s.name === name)!);
   const stateLabel = machine.state !== 'online' ? machine.state : condition && condition.operatingState !== 'unknown' ? OPERATING_STATE_LABEL[condition.operatingState] : machine.state;
   // what moves the metric rows inside the tile: its size, its frame, the line above them, the row count
@@ -166,10 +168,12 @@ function MetricRow({ sensor, eng, limits, recent, graphKey, place, slotKey }: Ro
         <span className="sensor-name" title={sensor.name}>
           {sensor.name}
         </span>
-        <span className="sensor-value">{formatNumber(sensor.value, eng)}</span>
-        {eng?.unit && <span className="sensor-unit">{eng.unit}</span>}
-        {/* Normal is quiet (ISA-101): only an abnormal quality gets a word. */}
-        {sensor.quality !== 'good' && <span className="sensor-quality">{sensor.quality.toUpperCase()}</span>}
+        <span className="metric-reading">
+          <span className="sensor-value">{formatNumber(sensor.value, eng)}</span>
+          {eng?.unit && <span className="sensor-unit">{eng.unit}</span>}
+          {/* Normal is quiet (ISA-101): only an abnormal quality gets a word. */}
+          {sensor.quality !== 'good' && <span className="sensor-quality">{sensor.quality.toUpperCase()}</span>}
+        </span>
       </span>
       <MetricGraph bar={bar} quality={sensor.quality} recent={recent} graphKey={graphKey} place={place} slotKey={slotKey} />
     </li>

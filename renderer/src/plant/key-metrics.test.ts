@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barGeometry, keyMetrics, limitsBySensor } from './key-metrics';
+import { barGeometry, keepRows, keyMetrics, limitsBySensor } from './key-metrics';
 
 describe('keyMetrics', () => {
   it('puts metrics with limits first, then those with a range, then the rest by name; never a counter', () => {
@@ -8,6 +8,17 @@ describe('keyMetrics', () => {
     expect(keyMetrics(['vibration', 'power', 'flow', 'parts_total', 'temperature', 'air'], eng, limits, 4)).toEqual(['temperature', 'vibration', 'flow', 'air']);
     expect(keyMetrics(['a', 'parts_total'], eng, undefined, 9)).toEqual(['a']);
     expect(keyMetrics(['a', 'b'], undefined, undefined, 0)).toEqual([]);
+  });
+});
+
+describe('keepRows', () => {
+  it('keeps a metric that stays chosen in its row, and puts new ones in the rows freed, then after', () => {
+    expect(keepRows([], ['a', 'b'])).toEqual(['a', 'b']);
+    expect(keepRows(['a', 'b'], ['b', 'a'])).toEqual(['a', 'b']);
+    expect(keepRows(['a', 'b', 'c'], ['c', 'd', 'a'])).toEqual(['a', 'd', 'c']);
+    expect(keepRows(['a', 'b'], ['c'])).toEqual(['c']);
+    expect(keepRows(['a'], ['b', 'a', 'c'])).toEqual(['a', 'b', 'c']);
+    expect(keepRows(['a', 'b'], [])).toEqual([]);
   });
 });
 

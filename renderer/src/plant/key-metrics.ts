@@ -35,6 +35,19 @@ export function keyMetrics(names: readonly string[], eng: Readonly<Record<string
     .slice(0, Math.max(0, count));
 }
 
+/**
+ * The rows a tile shows, given the rows it showed before: metrics still chosen keep their rows, and
+ * new ones take the rows that were freed, in `chosen`'s order. When limits arrive and only re-rank
+ * the same metrics, no row moves (a row that moves makes the browser lay out and layerize the page anew).
+ */
+export function keepRows(before: readonly string[], chosen: readonly string[]): string[] {
+  const wanted = new Set(chosen);
+  const kept = new Set(before.filter((name) => wanted.has(name)));
+  const incoming = chosen.filter((name) => !kept.has(name));
+  const rows = before.map((name) => (kept.has(name) ? name : incoming.shift())).filter((name): name is string => name !== undefined);
+  return [...rows, ...incoming];
+}
+
 export interface BarGeometry {
   scale: Range;
   /** The normal band as fractions of the scale, when known. */
