@@ -2,13 +2,16 @@
  * A Level 2 area graphic in Chromium: the automatic arrangement first, then an engineer (a
  * supervisor) drags a machine, connects two and saves; after a reload the machine is where it was
  * placed and the connection is drawn; on a 4K wall at wallboard type the same layout, scaled with its
- * larger boxes, has no box over another. Screenshots at desk HD and wallboard 4K. An area of 500
- * machines fits the drawing without one box over another and without scrolling.
+ * larger boxes, has no box over another. Screenshots at desk HD and wallboard 4K. At 1920x1080 and
+ * 3840x2160, at desk and wallboard type, the whole drawing is on the first screen (no scrolling to
+ * see it) and the KPI cards above it are whole. An area of 500 machines fits the drawing without one
+ * box over another and without scrolling.
  */
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
+import { cutKpiText } from './cut-text';
 import { ADMIN_PASSWORD, createUser, launchChromium, login, SCREENSHOTS, serveApp, setupFirstAdmin, SLOW, type ServedApp } from './support';
 
 const ENGINEER = { username: 'erin', password: 'erin password 1' };
@@ -26,6 +29,29 @@ const overlappingBoxes = (page: Page) =>
       }
     return pairs;
   });
+
+/** Where the drawing lies on the first screen (the page scrolled to its top), and the window's height. */
+const drawingOnScreen = (page: Page) =>
+  page.evaluate(() => {
+    window.scrollTo(0, 0);
+    const r = document.querySelector('[data-testid="area-drawing"]')!.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, height: r.height, viewport: window.innerHeight };
+  });
+
+/** Asserts the whole drawing is on the first screen, with room for more than a sliver of it. */
+async function expectDrawingOnScreen(page: Page, at: string) {
+  const d = await drawingOnScreen(page);
+  expect(d.bottom, `drawing bottom at ${at} (${JSON.stringify(d)})`).toBeLessThanOrEqual(d.viewport);
+  expect(d.height, `drawing height at ${at}`).toBeGreaterThanOrEqual(d.viewport / 4);
+  expect(await cutKpiText(page), `KPI text cut off at ${at}`).toEqual([]);
+}
+
+/** Sets the screen's type (desk or wallboard) with the header's toggle, when it is not that already. */
+async function setDensity(page: Page, wallboard: boolean) {
+  const want = wallboard ? 'wallboard' : 'desk';
+  if ((await page.evaluate(() => document.documentElement.dataset['density'])) !== want) await page.getByTestId('density-toggle').click();
+  expect(await page.evaluate(() => document.documentElement.dataset['density'])).toBe(want);
+}
 
 const box = async (page: Page, selector: string) => {
   const b = await page.locator(selector).boundingBox();
@@ -119,6 +145,7 @@ describe('area graphic, arranged by an engineer, in Chromium', () => {
   it('saves the area graphic at 1920x1080 and 3840x2160; the engineer\'s layout keeps every box clear of the others on the 4K wall', async () => {
     await page.waitForTimeout(2_000);
     expect(await overlappingBoxes(page)).toEqual([]);
+    await expectDrawingOnScreen(page, '1920x1080');
     await page.screenshot({ path: `${SCREENSHOTS}area-graphic-1920x1080.png` });
     const big = await browser.newPage({ viewport: { width: 3840, height: 2160 } });
     await login(big, app.url, ENGINEER.username, ENGINEER.password);
@@ -140,8 +167,20 @@ describe('area graphic, arranged by an engineer, in Chromium', () => {
     expect(await big.getByTestId('area-node').count()).toBe(await big.getByTestId('area-row').count());
     expect(await big.getByTestId('area-link-line').count()).toBe(1);
     expect(await big.getByTestId('area-layout-note').count()).toBe(0);
-    // The whole page, so the drawing below the KPI rows is in the picture.
-    await big.screenshot({ path: `${SCREENSHOTS}area-graphic-3840x2160.png`, fullPage: true });
+    // At wallboard type the header and KPIs are larger: the drawing is lower, and still on the first screen.
+    await expectDrawingOnScreen(big, '3840x2160 wallboard');
+    await big.screenshot({ path: `${SCREENSHOTS}area-graphic-3840x2160.png` });
+    // The other two: 4K at desk type, HD at wallboard type.
+    await setDensity(big, false);
+    await big.waitForTimeout(1_000);
+    expect(await overlappingBoxes(big)).toEqual([]);
+    await expectDrawingOnScreen(big, '3840x2160 desk');
+    await big.setViewportSize({ width: 1920, height: 1080 });
+    await setDensity(big, true);
+    await big.waitForTimeout(1_000);
+    expect(await overlappingBoxes(big)).toEqual([]);
+    await expectDrawingOnScreen(big, '1920x1080 wallboard');
+    await big.screenshot({ path: `${SCREENSHOTS}area-graphic-1920x1080-wallboard.png` });
     await big.close();
   });
 });
@@ -217,12 +256,12 @@ describe('area graphic of one area with 500 machines, in Chromium', () => {
     for (const size of [
       { width: 1920, height: 1080, wallboard: false },
       { width: 3840, height: 2160, wallboard: false },
+      { width: 1920, height: 1080, wallboard: true },
       { width: 3840, height: 2160, wallboard: true },
     ]) {
       const at = `${size.width}x${size.height}${size.wallboard ? '-wallboard' : ''}`;
       await page.setViewportSize(size);
-      if (size.wallboard) await page.evaluate(() => document.querySelector<HTMLButtonElement>('[data-testid="density-toggle"]')?.click());
-      expect(await page.evaluate(() => document.documentElement.dataset['density'])).toBe(size.wallboard ? 'wallboard' : 'desk');
+      await setDensity(page, size.wallboard);
       await page.evaluate((a) => (window.location.hash = `#/area/${encodeURIComponent(a)}`), AREA);
       await page.waitForFunction((n) => document.querySelectorAll('[data-testid="area-node"]').length === n, COUNT, SLOW);
       // The pointer off the drawing: a hovered box widens over its neighbours to its whole name and state, as it should.
@@ -231,6 +270,7 @@ describe('area graphic of one area with 500 machines, in Chromium', () => {
       expect(await page.getByTestId('area-graphic').getAttribute('data-layout')).toBe('automatic');
       expect(await overlappingBoxes(page), `boxes over one another at ${at}`).toEqual([]);
       const fit = await page.evaluate(() => {
+        window.scrollTo(0, 0);
         const drawing = document.querySelector<HTMLElement>('[data-testid="area-drawing"]')!;
         const d = drawing.getBoundingClientRect();
         const outside = [...document.querySelectorAll('[data-testid="area-node"]')]
@@ -244,7 +284,6 @@ describe('area graphic of one area with 500 machines, in Chromium', () => {
           outside,
           overflow: drawing.scrollHeight - drawing.clientHeight,
           drawingBottom: d.bottom,
-          pageBottom: d.bottom + window.scrollY,
           viewport: window.innerHeight,
           mini: first.classList.contains('area-node-mini'),
           box: { width: first.offsetWidth, height: first.offsetHeight, font: parseFloat(getComputedStyle(drawing).fontSize) },
@@ -252,15 +291,14 @@ describe('area graphic of one area with 500 machines, in Chromium', () => {
       });
       expect(fit.outside, `boxes outside the drawing at ${at}`).toEqual([]);
       expect(fit.overflow, `drawing content below its edge at ${at}`).toBeLessThanOrEqual(0);
-      // At desk type the whole graphic is on the screen as it opens: no scrolling to see the last row.
-      // At wallboard type the KPI rows above it take more than the screen leaves (as for every area).
-      if (!size.wallboard) expect(fit.drawingBottom, `drawing bottom at ${at} (${JSON.stringify(fit.box)})`).toBeLessThanOrEqual(fit.viewport);
+      // The whole graphic is on the screen as it opens, at desk and at wallboard type: no scrolling to see the last row.
+      expect(fit.drawingBottom, `drawing bottom at ${at} (${JSON.stringify(fit.box)})`).toBeLessThanOrEqual(fit.viewport);
+      expect(await cutKpiText(page), `KPI text cut off at ${at}`).toEqual([]);
       expect(fit.mini).toBe(true);
-      // Readable: about 12 px at 1920, twice that at 3840.
-      expect(fit.box.font).toBeGreaterThanOrEqual(size.wallboard ? 20 : 11);
-      // Down to the drawing's bottom edge (at wallboard type below the fold), not the 500-row table below it.
-      const clip = { x: 0, y: 0, width: size.width, height: Math.ceil(Math.max(size.height, fit.pageBottom + 16)) };
-      await page.screenshot({ path: `${SCREENSHOTS}area-graphic-500-one-area-${at}.png`, fullPage: true, clip });
+      // Readable: about 12 px at 1920, twice that on the 4K wall; at HD wallboard type the larger
+      // header and KPIs leave the drawing less height, about 10 px.
+      expect(fit.box.font).toBeGreaterThanOrEqual(size.wallboard ? (size.width >= 3840 ? 20 : 10) : 11);
+      await page.screenshot({ path: `${SCREENSHOTS}area-graphic-500-one-area-${at}.png` });
     }
 
     // The full name on focus: the first box (P-001, the long name) widens over its neighbours to show it all.

@@ -1,13 +1,15 @@
 /**
  * The overview and every built-in wallboard fit the screen with no vertical scroll, at desk HD and
  * wallboard 4K, for the built-in plant of 24 machines and for 500: every tile lies inside the
- * window and inside its grid (none is clipped away), and the document does not scroll.
+ * window and inside its grid (none is clipped away), and the document does not scroll. The KPI
+ * cards above the tiles show their names, values and details whole, none cut short.
  */
 import { mkdirSync } from 'node:fs';
 import mqtt from 'mqtt';
 import sparkplug from 'sparkplug-payload';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { cutKpiText } from './cut-text';
 import { launchChromium, login, SCREENSHOTS, serveApp, setupFirstAdmin, type ServedApp } from './support';
 
 const SIZES = [
@@ -104,6 +106,7 @@ for (const machines of [24, 500]) {
         const fit = await measure(page);
         await page.screenshot({ path: `${SCREENSHOTS}overview-${machines}-${at}.png` });
         expectFit(fit, machines, `overview ${at}`);
+        expect.soft(await cutKpiText(page), `overview ${at}: KPI text cut off`).toEqual([]);
         // Units from the simulator's meta reach every tile that has bars.
         if (fit.density === 'full' || fit.density === 'compact') expect(await page.locator('[data-testid="sensor-value"] .sensor-unit').count()).toBeGreaterThan(0);
       });
@@ -141,6 +144,7 @@ for (const machines of [24, 500]) {
             const fit = await measure(page);
             if (p === 0 || p === count - 1) await page.screenshot({ path: `${SCREENSHOTS}wallboard-${board}-${p + 1}-${machines}-${at}.png` });
             expectFit(fit, area === undefined ? machines : (areas[area] ?? -1), `${board} page ${p + 1} (${pageLabel}) ${at}`);
+            expect.soft(await cutKpiText(page), `${board} page ${p + 1} ${at}: KPI text cut off`).toEqual([]);
           }
         });
       }

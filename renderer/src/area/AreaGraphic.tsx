@@ -15,7 +15,7 @@ import { sensorViews } from '../plant/sensor-view';
 import { PriorityMark } from '../shell/PriorityMark';
 import { topPriorityByMachine } from '../state/alarms';
 import type { LiveTelemetry } from '../state/live-telemetry';
-import { boxShare, fitToScreen, placeFree, rebase } from './area-fit';
+import { boxShare, drawingRoom, fitToScreen, placeFree, rebase } from './area-fit';
 import { automaticLayout, boxGap, boxGeometry, linkPath, moveNode, resolveLayout, toFractions, toPixels, toggleLink, type BoxGeometry } from './area-layout';
 import './area-graphic.css';
 import { FormError } from '../shell/FormError';
@@ -55,7 +55,7 @@ export function AreaGraphic({ area, machines: list }: { area: string; machines: 
   const [saveError, setSaveError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const drag = useRef<Drag | null>(null);
-  const { ref, size } = useDrawingSize();
+  const { ref, size, room } = useDrawingSize();
 
   useEffect(() => {
     let current = true;
@@ -211,7 +211,7 @@ export function AreaGraphic({ area, machines: list }: { area: string; machines: 
         </p>
       ))}
       <FormError message={saveError && `The layout was not saved: ${saveError}`} testId="area-layout-error" />
-      <div className="area-drawing" ref={ref} style={{ fontSize: `${box.fontPx}px` }} data-testid="area-drawing" onPointerMove={onPointerMove} onPointerUp={onPointerUp} onPointerCancel={onPointerUp}>
+      <div className="area-drawing" ref={ref} style={{ fontSize: `${box.fontPx}px`, maxHeight: room }} data-testid="area-drawing" onPointerMove={onPointerMove} onPointerUp={onPointerUp} onPointerCancel={onPointerUp}>
         {size.width > 0 && (
           <>
             <svg className="area-links" width={size.width} height={size.height} aria-hidden="true">
@@ -341,10 +341,15 @@ const MachineNode = memo(function MachineNode({ machine, live, priority, conditi
   );
 });
 
-/** The drawing's size and the screen's font, kept current through resizes and wallboard scale changes. */
+/**
+ * The drawing's size and the screen's font, kept current through resizes and wallboard scale
+ * changes; and the height the drawing may take so that it ends on the first screen, kept current
+ * as what lies above it (KPIs, notes) grows or shrinks.
+ */
 function useDrawingSize() {
   const ref = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0, screenFontPx: 0 });
+  const [room, setRoom] = useState<number | undefined>(undefined);
   useLayoutEffect(() => {
     const element = ref.current;
     if (!element) return;
@@ -352,10 +357,21 @@ function useDrawingSize() {
       const screenFontPx = parseFloat(getComputedStyle(document.documentElement).fontSize) || 0;
       const next = { width: element.clientWidth, height: element.clientHeight, screenFontPx };
       setSize((prev) => (prev.width === next.width && prev.height === next.height && prev.screenFontPx === next.screenFontPx ? prev : next));
+      const top = element.getBoundingClientRect().top + window.scrollY;
+      setRoom(Math.floor(drawingRoom(window.innerHeight, top, screenFontPx)));
     };
     measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    return observeBox(element, measure);
+    window.addEventListener('resize', measure);
+    if (typeof ResizeObserver === 'undefined') return () => window.removeEventListener('resize', measure);
+    // The page around the drawing: the KPIs and notes above it move its top without resizing it.
+    const page = new ResizeObserver(measure);
+    page.observe(element.closest('main') ?? document.body);
+    const box = observeBox(element, measure);
+    return () => {
+      window.removeEventListener('resize', measure);
+      page.disconnect();
+      box();
+    };
   }, []);
-  return { ref, size };
+  return { ref, size, room };
 }

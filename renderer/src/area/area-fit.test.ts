@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AreaLayoutSchema, type AreaLayout, type AreaNode } from '../../../common/contract-area';
-import { boxShare, designBox, fitToScreen, placeFree, rebase, scalePositions, separate, type Drawing } from './area-fit';
+import { boxShare, designBox, drawingRoom, fitToScreen, placeFree, rebase, scalePositions, separate, type Drawing } from './area-fit';
 import { boxGap, boxGeometry, resolveLayout, toPixels, type BoxGeometry } from './area-layout';
 
 /** Pairs of boxes drawn over one another (more than half a pixel both ways), as the e2e test counts them. */
@@ -228,5 +228,20 @@ describe('boxes over one another', () => {
     expect(px(placed.nodes[1]!)).toEqual({ left: 0.52 * 900, top: 225 - 60 });
     expect(placeFree(placed, 'B', drawing, box, 10)).toBe(placed);
     expect(placeFree(layout, 'NOT-THERE', drawing, box, 10)).toBe(layout);
+  });
+});
+
+describe('the room the drawing has on the first screen', () => {
+  it('is what the viewport leaves below the drawing\'s top, less a margin, so the drawing ends on the first screen', () => {
+    // A 4K wall at wallboard type: the drawing starts 1000 px down, the screen font is 48 px.
+    expect(drawingRoom(2160, 1000, 48)).toBeCloseTo(2160 - 1000 - 0.6 * 48, 6);
+    expect(drawingRoom(1080, 300, 14)).toBeCloseTo(1080 - 300 - 0.6 * 14, 6);
+  });
+
+  it('never falls below ten ems of the screen font, so a low window still draws a usable graphic (and scrolls)', () => {
+    expect(drawingRoom(600, 590, 14)).toBe(140);
+    expect(drawingRoom(2160, 2500, 48)).toBe(480);
+    // A font not yet known counts as one pixel, not as nothing.
+    expect(drawingRoom(500, 100, 0)).toBeCloseTo(500 - 100 - 0.6, 6);
   });
 });

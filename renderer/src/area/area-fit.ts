@@ -20,6 +20,20 @@ export const boxShare = (box: Box, drawing: Drawing): AreaBox => ({
   height: Math.min(1, box.height / Math.max(1, drawing.height)),
 });
 
+/** Space kept below the drawing on the first screen, and the least height it is ever given, in ems of the screen's font. */
+const ROOM_MARGIN_EM = 0.6;
+const ROOM_MIN_EM = 10;
+
+/**
+ * The most height the drawing may take so that it ends on the first screen, without scrolling: what
+ * the viewport leaves below the drawing's top (in the unscrolled page), less a margin. Where the
+ * screen is too low for that to be of use, a least height of its own, and the page scrolls.
+ */
+export function drawingRoom(viewportHeight: number, drawingTop: number, screenFontPx: number): number {
+  const em = Math.max(1, screenFontPx);
+  return Math.max(ROOM_MIN_EM * em, viewportHeight - drawingTop - ROOM_MARGIN_EM * em);
+}
+
 /** The drawing's fixed 16:5 shape (area-graphic.css) at a desk size: what layouts saved before the box was recorded were arranged on. */
 const LEGACY_DRAWING: Drawing = { width: 1600, height: 500 };
 

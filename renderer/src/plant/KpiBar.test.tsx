@@ -4,6 +4,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Bridge, CallName, Health } from '../../../common/contract';
 import type { KpiRow } from '../../../common/contract-agents';
+import type { Machine } from '../../../common/telemetry';
 import { createServices, type Services } from '../app/services';
 import { ServicesContext } from '../app/services-context';
 import '../test-dom';
@@ -104,5 +105,37 @@ describe('dashboard downtime and OEE follow the plant day', () => {
     });
     expect(asked.at(-1)).toEqual({ from: Date.UTC(2026, 2, 28, 23), to: Date.UTC(2026, 2, 29, 22) });
     expect(downtime()).toBe('23.0 h');
+  });
+});
+
+describe('KPI cards say in a few words what each figure is, the whole of it on hover', () => {
+  const machine = (id: string, state: Machine['state']): Machine => ({ id, name: id, site: 's', area: 'hall', type: 'press', protocol: 'json', firstSeen: 0, lastSeen: 0, state, sensors: {} });
+  const card = (id: string) => container.querySelector<HTMLElement>(`[data-testid="kpi-${id}"]`)!;
+  const detail = (id: string) => card(id).querySelector('.kpi-detail')?.textContent ?? '';
+
+  it('keeps every detail short enough for one line of a desk card, and the explanation in the title', async () => {
+    services.machines.getState().upsert([machine('a', 'online'), machine('b', 'stale')]);
+    await act(async () => {
+      root.render(
+        <ServicesContext value={services}>
+          <KpiBar />
+        </ServicesContext>,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    const cards = [...container.querySelectorAll<HTMLElement>('.kpi')];
+    expect(cards.length).toBeGreaterThanOrEqual(6);
+    // About 36 characters fit one line of a card on a 1920-pixel desk screen with nine cards a row.
+    for (const c of cards) expect(c.querySelector('.kpi-detail')?.textContent?.length ?? 0, c.dataset['testid']).toBeLessThanOrEqual(36);
+    expect(detail('oee')).toBe('availability × performance × quality');
+    expect(card('oee').title).toBe('OEE today: 50 %, availability × performance × quality; performance against the best rate seen');
+    expect(detail('downtime')).toBe('machine-hours below run level');
+    expect(card('downtime').title).toContain('with power below the run level, closed hours');
+    expect(detail('machines')).toBe('1 stale · 0 offline');
+    // No machine has a power sensor: the card says so rather than "all counted".
+    expect(detail('power')).toBe('no power sensor');
+    expect(card('power').title).toBe('Power: unknown, no machine reports power');
+    expect(detail('co2')).toBe('no baseline yet');
+    expect(card('co2').title).toBe('CO2: unknown, no accepted energy baseline yet · at 0.5 kg CO2 per kWh');
   });
 });

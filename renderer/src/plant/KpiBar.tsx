@@ -46,7 +46,7 @@ export function KpiBar({ area }: { area?: string }) {
   if (hostLost) {
     return (
       <section className="kpis" data-testid="kpis" aria-label="Key figures">
-        <Kpi name="Plant figures" id="host-lost" value="unknown" detail="the host cannot be reached; no figure here is current" unknown />
+        <Kpi name="Plant figures" id="host-lost" value="unknown" detail="host not reachable" hint="the host cannot be reached; no figure here is current" unknown />
       </section>
     );
   }
@@ -56,6 +56,8 @@ export function KpiBar({ area }: { area?: string }) {
   const areaMachines = area === undefined ? null : new Set(Object.values(byId).filter((x) => x.area === area).map((x) => x.id));
   const oee = oeeOf(kpiRows.data, areaMachines);
   const downtime = downtimeOf(kpiRows.data, areaMachines);
+  const reduction = reductionPct(energy.data?.plant);
+  const todayKwh = area === undefined && energy.data ? `${formatNumber(energy.data.plant.today.kwh, { counter: true })} kWh today` : '';
 
   return (
     <section className="kpis" data-testid="kpis" aria-label="Key figures">
@@ -64,42 +66,48 @@ export function KpiBar({ area }: { area?: string }) {
         name="OEE today"
         id="oee"
         value={oee === null ? 'unknown' : `${(oee * 100).toFixed(0)} %`}
-        detail={oee === null ? 'no closed hour with production counts yet' : 'availability × performance × quality; performance against the best rate seen'}
+        detail={oee === null ? 'no closed hour yet' : 'availability × performance × quality'}
+        hint={oee === null ? 'no closed hour with production counts yet' : 'availability × performance × quality; performance against the best rate seen'}
         unknown={oee === null}
       />
       <Kpi
         name="Quality"
         id="quality"
         value={kpis.quality === null ? 'unknown' : `${(kpis.quality * 100).toFixed(1)} %`}
-        detail={kpis.quality === null ? 'no parts counters' : `parts counters of ${kpis.qualityMachines} machines`}
+        detail={kpis.quality === null ? 'no parts counters' : `counters of ${kpis.qualityMachines} machines`}
+        hint={kpis.quality === null ? 'no machine reports parts counters' : `good parts over all parts, from the parts counters of ${kpis.qualityMachines} machines`}
         unknown={kpis.quality === null}
       />
       <Kpi
         name="Power"
         id="power"
         value={kpis.powerKw === null ? 'unknown' : `${kpis.powerKw.toFixed(0)} kW`}
-        detail={`${area === undefined && energy.data ? `${formatNumber(energy.data.plant.today.kwh, { counter: true })} kWh today · ` : ''}${kpis.powerUnknown > 0 ? `${kpis.powerUnknown} machines not counted (no fresh value)` : 'all machines counted'}`}
+        detail={[todayKwh, kpis.powerUnknown > 0 ? `${kpis.powerUnknown} not counted` : kpis.powerKw === null ? 'no power sensor' : todayKwh ? '' : 'all counted'].filter(Boolean).join(' · ')}
+        hint={[todayKwh, kpis.powerUnknown > 0 ? `${kpis.powerUnknown} machines not counted (no fresh value)` : kpis.powerKw === null ? 'no machine reports power' : 'all machines counted'].filter(Boolean).join(' · ')}
         unknown={kpis.powerKw === null}
       />
       <Kpi
         name="CO2"
         id="co2"
         value={kpis.co2KgPerH === null ? 'unknown' : `${kpis.co2KgPerH.toFixed(0)} kg/h`}
-        detail={`${area === undefined ? co2AgainstBaseline(reductionPct(energy.data?.plant)) : ''}at ${factor} kg/kWh`}
+        detail={area === undefined ? co2AgainstBaseline(reduction) : `${factor} kg/kWh`}
+        hint={`${area === undefined ? `${reduction === null ? 'no accepted energy baseline yet' : co2AgainstBaseline(reduction)} · ` : ''}at ${factor} kg CO2 per kWh`}
         unknown={kpis.co2KgPerH === null}
       />
       <Kpi
         name="Alarms"
         id="alarms"
         value={alarmsAvailable ? `${alarmList.length} active` : 'unknown'}
-        detail={alarmsAvailable ? `${unacked} unacknowledged` : 'alarm service not available'}
+        detail={alarmsAvailable ? `${unacked} unacked` : 'service not available'}
+        hint={alarmsAvailable ? `${unacked} unacknowledged` : 'the alarm service is not available'}
         unknown={!alarmsAvailable}
       />
       <Kpi
         name="Downtime today"
         id="downtime"
         value={downtime === null ? 'unknown' : `${downtime.toFixed(1)} h`}
-        detail={downtime === null ? 'no closed hour yet' : 'machine-hours with power below the run level, closed hours'}
+        detail={downtime === null ? 'no closed hour yet' : 'machine-hours below run level'}
+        hint={downtime === null ? 'no closed hour yet' : 'machine-hours with power below the run level, closed hours'}
         unknown={downtime === null}
       />
       <PlantHealthKpi area={area} />
@@ -108,7 +116,8 @@ export function KpiBar({ area }: { area?: string }) {
           name="Savings this month"
           id="savings"
           value={`${formatNumber(savingsThisMonth(savingsByMonth(orders.data, quotes.data, zone), Date.now(), zone), { counter: true })}${energy.data ? ` ${energy.data.currency}` : ''}`}
-          detail="negotiated below quote, committed orders"
+          detail="below quote, committed"
+          hint="negotiated below quote, committed orders"
         />
       )}
     </section>
@@ -130,13 +139,21 @@ function PlantHealthKpi({ area }: { area?: string | undefined }) {
   );
   if (available !== true || figures.scored + figures.learning === 0) return null;
   const band = figures.average === null ? null : healthBand(figures.average);
+  const name = area === undefined ? 'Plant health' : 'Area health';
+  const worst = figures.worst.map((w) => `${byId[w.machineId]?.name ?? w.machineId} ${w.health.toFixed(0)}`).join(', ');
+  const hint = [worst && `worst: ${worst}`, figures.learning > 0 && `${figures.learning} machines still learning`].filter(Boolean).join(' · ');
   return (
-    <div className={`kpi${figures.average === null ? ' kpi-unknown' : ''}${band && band !== 'normal' ? ` health-${band}` : ''}`} data-testid="kpi-health" data-band={band ?? undefined}>
-      <span className="kpi-name">{area === undefined ? 'Plant health' : 'Area health'}</span>
+    <div
+      className={`kpi${figures.average === null ? ' kpi-unknown' : ''}${band && band !== 'normal' ? ` health-${band}` : ''}`}
+      data-testid="kpi-health"
+      data-band={band ?? undefined}
+      title={`${name}: ${figures.average === null ? 'unknown' : figures.average.toFixed(0)}, ${hint}`}
+    >
+      <span className="kpi-name">{name}</span>
       <strong className="kpi-value">{figures.average === null ? 'unknown' : figures.average.toFixed(0)}</strong>
       <span className="kpi-detail">
         {figures.worst.length === 0 ? (
-          `${figures.learning} machines still learning`
+          `${figures.learning} still learning`
         ) : (
           <>
             worst:{' '}
@@ -157,9 +174,13 @@ function PlantHealthKpi({ area }: { area?: string | undefined }) {
   );
 }
 
-function Kpi({ name, id, value, detail, unknown = false, abnormal = false }: { name: string; id: string; value: string; detail: string; unknown?: boolean; abnormal?: boolean }) {
+/**
+ * One KPI card. `detail` is short enough to read whole on a fitted screen (it wraps, never cut);
+ * `hint`, the whole explanation, is the card's title, shown on hover.
+ */
+function Kpi({ name, id, value, detail, hint, unknown = false, abnormal = false }: { name: string; id: string; value: string; detail: string; hint?: string; unknown?: boolean; abnormal?: boolean }) {
   return (
-    <div className={`kpi${unknown ? ' kpi-unknown' : ''}${abnormal ? ' kpi-abnormal' : ''}`} data-testid={`kpi-${id}`} title={`${name}: ${value}, ${detail}`}>
+    <div className={`kpi${unknown ? ' kpi-unknown' : ''}${abnormal ? ' kpi-abnormal' : ''}`} data-testid={`kpi-${id}`} title={`${name}: ${value}, ${hint ?? detail}`}>
       <span className="kpi-name">{name}</span>
       <strong className="kpi-value">{value}</strong>
       <span className="kpi-detail">{detail}</span>
@@ -167,9 +188,9 @@ function Kpi({ name, id, value, detail, unknown = false, abnormal = false }: { n
   );
 }
 
-/** "−12 % vs baseline · " (a reduction reads as a minus), or that no baseline is accepted yet. */
+/** "−12 % vs baseline" (a reduction reads as a minus), or that no baseline is accepted yet. */
 function co2AgainstBaseline(pct: number | null): string {
-  if (pct === null) return 'no accepted baseline yet · ';
+  if (pct === null) return 'no baseline yet';
   const change = -pct;
-  return `${change > 0 ? '+' : change < 0 ? '−' : ''}${Math.abs(change).toFixed(1)} % vs baseline · `;
+  return `${change > 0 ? '+' : change < 0 ? '−' : ''}${Math.abs(change).toFixed(1)} % vs baseline`;
 }

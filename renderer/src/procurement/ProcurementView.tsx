@@ -64,7 +64,7 @@ export function ProcurementView() {
   );
 
   return (
-    <main className="settings" data-testid="procurement">
+    <main className="settings procurement" data-testid="procurement">
       <h2 className="view-title">Procurement</h2>
       {(error ?? orders.error) && <p className="unknown-note">{error ?? orders.error}</p>}
       <section className="panel panel-wide">
