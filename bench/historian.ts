@@ -21,6 +21,8 @@ import { HistorianConfigSchema } from '../main/historian/historian-config';
 import { localOutbox } from '../main/historian/local-outbox';
 import { pgUnavailable, startPgTestCluster } from '../test/support/pg-cluster';
 import { openDatabase } from '../main/store/open-database';
+import { metricNames } from '../main/store/metric-names';
+import { decodeMetrics, type StoredMetrics } from '../main/store/metrics-codec';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -163,7 +165,8 @@ try {
     await sleep(200);
   }
   await forwarder.stop();
-  const localValues = (live.prepare('SELECT metrics FROM readings').pluck().all() as string[]).reduce((n, mtx) => n + Object.keys(JSON.parse(mtx) as object).length, 0);
+  const names = metricNames(live);
+  const localValues = (live.prepare('SELECT metrics FROM readings').pluck().all() as StoredMetrics[]).reduce((n, mtx) => n + Object.keys(decodeMetrics(mtx, names)).length, 0);
   const check = new pg.Client(urlOf('outage'));
   await check.connect();
   const [counts] = (await check.query<{ n: string; distinct_keys: string }>('SELECT count(*) AS n, count(DISTINCT (machine_id, sensor, ts)) AS distinct_keys FROM fb_readings')).rows;

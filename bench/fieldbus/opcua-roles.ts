@@ -15,6 +15,8 @@ import { OpcuaConfigSchema } from '../../main/ingest-opcua/opcua-config';
 import { OpcuaSource } from '../../main/ingest-opcua/opcua-source';
 import { startOpcuaTestServer } from '../../main/ingest-opcua/opcua-test-server';
 import { Quarantine } from '../../main/ingest/quarantine';
+import { metricNames } from '../../main/store/metric-names';
+import { decodeMetrics, type StoredMetrics } from '../../main/store/metrics-codec';
 import { openDatabase } from '../../main/store/open-database';
 import { TelemetryWriter } from '../../main/store/telemetry-writer';
 import { serveMeasurements } from './child';
@@ -77,13 +79,16 @@ if (role === 'server') {
   let storedValues = 0;
   let measuring = false;
   const latencies: number[] = [];
+  let notified = 0;
   source.onReadings((batch) => {
     readings += batch.length;
-    let n = 0;
+    // the changes the source was handed since the last batch: each one must be a stored value
+    const seen = source.status()[0]!.notifications;
+    const n = seen - notified;
+    notified = seen;
     let oldest = Infinity;
     let newest = -Infinity;
     for (const r of batch) {
-      n += Object.keys(r.metrics).length;
       if (r.ts < oldest) oldest = r.ts;
       if (r.ts > newest) newest = r.ts;
     }
@@ -118,9 +123,9 @@ if (role === 'server') {
       const emitted = values;
       await writer.close();
       const db = openDatabase(dbPath, { readonly: true });
-      const rows = db.prepare('SELECT metrics FROM readings').pluck().all() as string[];
+      const rows = db.prepare('SELECT metrics FROM readings').pluck().all() as StoredMetrics[];
+      const inStore = rows.reduce((n, m) => n + Object.keys(decodeMetrics(m, metricNames(db))).length, 0);
       db.close();
-      const inStore = rows.reduce((n, m) => n + Object.keys(JSON.parse(m) as object).length, 0);
       rmSync(dir, { recursive: true, force: true });
       return { latencyP50Ms: p(0.5), latencyP99Ms: p(0.99), totalValues: emitted, totalValuesStored: inStore };
     },

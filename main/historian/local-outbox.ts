@@ -3,13 +3,18 @@
  * primary-key seeks only (a week of raw telemetry is never walked whole).
  */
 import { distinctMachines, distinctSensors } from '../store/distinct-keys';
+import { metricNames } from '../store/metric-names';
+import type { NamesLookup, StoredMetrics } from '../store/metrics-codec';
 import type { Db } from '../store/open-database';
 import { prepared } from '../store/prepared';
 import type { EventMs } from '../../common/time';
 
 export interface RawRow {
   ts: EventMs;
-  metrics: string;
+  /** JSON text or a packed row: read it with decodeMetrics(metrics, names). */
+  metrics: StoredMetrics;
+  /** The names of the store's packed rows. */
+  names?: NamesLookup;
 }
 export interface RollupRow {
   bucket: number;
@@ -58,14 +63,19 @@ export interface ModelOutputRow {
 export type RollupTable = 'rollup_1m' | 'rollup_1h';
 
 export function localOutbox(db: Db) {
+  const names = metricNames(db);
+  const withNames = (rows: RawRow[]): RawRow[] => {
+    for (const r of rows) r.names = names;
+    return rows;
+  };
   return {
     machines: (): string[] => distinctMachines(db, 'readings'),
     rollupMachines: (table: RollupTable): string[] => distinctMachines(db, table),
     rollupSensors: (table: RollupTable, machineId: string): string[] => distinctSensors(db, table, machineId),
     rawAfter: (machineId: string, after: number, limit: number): RawRow[] =>
-      prepared<[string, number, number], RawRow>(db, 'SELECT ts, metrics FROM readings WHERE machine_id = ? AND ts > ? ORDER BY ts LIMIT ?').all(machineId, after, limit),
+      withNames(prepared<[string, number, number], RawRow>(db, 'SELECT ts, metrics FROM readings WHERE machine_id = ? AND ts > ? ORDER BY ts LIMIT ?').all(machineId, after, limit)),
     rawBetween: (machineId: string, from: EventMs, to: EventMs, limit: number): RawRow[] =>
-      prepared<[string, number, number, number], RawRow>(db, 'SELECT ts, metrics FROM readings WHERE machine_id = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ?').all(machineId, from, to, limit),
+      withNames(prepared<[string, number, number, number], RawRow>(db, 'SELECT ts, metrics FROM readings WHERE machine_id = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ?').all(machineId, from, to, limit)),
     /** Rows after a position, counted up to cap (a bounded cost however large the backlog). */
     rawCount: (machineId: string, after: number, cap: number): number =>
       prepared<[string, number, number], number>(db, 'SELECT count(*) FROM (SELECT 1 FROM readings WHERE machine_id = ? AND ts > ? LIMIT ?)').pluck().get(machineId, after, cap) ?? 0,

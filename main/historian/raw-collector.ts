@@ -3,6 +3,7 @@
  * (older than what was already forwarded) sent again once they are stored.
  */
 import type { Reading } from '../../common/telemetry';
+import { decodeMetrics } from '../store/metrics-codec';
 import { advance, type Batch, type CollectSource } from './historian-batch';
 import type { RawRow } from './local-outbox';
 import type { EventMs, WallMs } from '../../common/time';
@@ -28,7 +29,7 @@ export function pushRows(batch: Batch, machineId: string, rows: readonly RawRow[
   for (const row of rows) {
     let parsed: Record<string, unknown>;
     try {
-      parsed = JSON.parse(row.metrics) as Record<string, unknown>;
+      parsed = decodeMetrics(row.metrics, row.names);
     } catch {
       continue;
     }

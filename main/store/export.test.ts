@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeMetrics } from './metrics-codec';
 import { exportRows, type ExportFormat, type ExportKind, type ExportOptions } from './export';
 import { openDatabase, type Db } from './open-database';
 
@@ -42,7 +43,8 @@ describe('exportRows', () => {
   it('writes readings in long format, one line per sensor value, across pages', async () => {
     const insert = db.prepare('INSERT INTO readings VALUES (?, ?, ?)');
     db.transaction(() => {
-      for (let i = 0; i < 2500; i++) insert.run(i % 2 ? 'b' : 'a', 1_700_000_000_000 + i, JSON.stringify({ temp: i, rpm: 7 }));
+      // every third row packed, the others JSON text: export reads both encodings
+      for (let i = 0; i < 2500; i++) insert.run(i % 2 ? 'b' : 'a', 1_700_000_000_000 + i, i % 3 === 1 ? encodeMetrics({ temp: i, rpm: 7 }) : JSON.stringify({ temp: i, rpm: 7 }));
     })();
     const progress: number[] = [];
     const { text, rows } = await exported('readings', 'csv', { onProgress: (n) => progress.push(n) });

@@ -3,6 +3,8 @@ import type { Writable } from 'node:stream';
 import { csvLine } from '../../common/csv';
 import type { Db } from './open-database';
 import { engRepository, unitsLookup } from './eng-repository';
+import { metricNames } from './metric-names';
+import { decodeMetrics, type NamesLookup, type StoredMetrics } from './metrics-codec';
 import type { EventMs } from '../../common/time';
 
 export type ExportKind = 'machines' | 'readings' | 'alarms' | 'alarm-events' | 'tickets' | 'orders';
@@ -102,6 +104,7 @@ export async function exportRows(db: Db, kind: ExportKind, format: ExportFormat,
 
   // Units as the machines' sources and engineers set them (eng-repository.ts); empty where none is known.
   const unitOf = kind === 'readings' ? readingUnits(db) : () => undefined;
+  const names = metricNames(db);
   const header = kind === 'readings' ? READINGS_CSV_COLUMNS : kind === 'alarm-events' ? ALARM_EVENT_COLUMNS : SPECS[kind].columns;
   await write(format === 'csv' ? csvLine(header) : '[');
   const pages = kind === 'readings' ? readingPages(db, opts) : kind === 'alarm-events' ? alarmEventPages(db, opts) : tablePages(db, SPECS[kind], opts);
@@ -109,11 +112,11 @@ export async function exportRows(db: Db, kind: ExportKind, format: ExportFormat,
     const lines: string[] = [];
     for (const row of page) {
       if (format === 'json') {
-        lines.push(JSON.stringify(kind === 'readings' ? readingJson(row, unitOf) : row));
+        lines.push(JSON.stringify(kind === 'readings' ? readingJson(row, unitOf, names) : row));
         count++;
       } else if (kind === 'readings') {
         const time = new Date(row.ts as number).toISOString();
-        for (const [sensor, value] of Object.entries(parseObject(row.metrics as string))) {
+        for (const [sensor, value] of Object.entries(parseObject(row.metrics as StoredMetrics, names))) {
           lines.push(csvLine([row.machine_id, row.ts, time, sensor, typeof value === 'number' ? value : null, unitOf(row.machine_id as string, sensor) ?? null]));
           count++;
         }
@@ -216,10 +219,9 @@ function isoTime(ms: unknown): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-function parseObject(json: string): Record<string, unknown> {
+function parseObject(stored: StoredMetrics, names: NamesLookup): Record<string, unknown> {
   try {
-    const v: unknown = JSON.parse(json);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+    return decodeMetrics(stored, names);
   } catch {
     return {};
   }
@@ -238,8 +240,8 @@ function readingUnits(db: Db): UnitOf {
 }
 
 /** A reading in JSON, with `units` for the metrics whose unit is known. */
-function readingJson(row: Row, unitOf: UnitOf) {
-  const metrics = parseObject(row.metrics as string);
+function readingJson(row: Row, unitOf: UnitOf, names: NamesLookup) {
+  const metrics = parseObject(row.metrics as StoredMetrics, names);
   const units: Record<string, string> = {};
   for (const sensor of Object.keys(metrics)) {
     const unit = unitOf(row.machine_id as string, sensor);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HistoryRequestSchema, HistorySchema } from '../../common/contract';
 import { chooseResolution, queryHistory } from './history';
+import { encodeMetrics, type StoredMetrics } from './metrics-codec';
 import { openDatabase, type Db } from './open-database';
 import { HOUR_MS, MINUTE_MS } from './rollups';
 import { TelemetrySink } from './telemetry-sink';
@@ -19,11 +20,12 @@ beforeEach(() => {
   const file = join(dir, 'store.db');
   writer = openDatabase(file);
   // Six hours of one reading every 10 s; 'door' only reports on the minute.
-  const rows: [string, number, string][] = [];
+  const rows: [string, number, StoredMetrics][] = [];
   for (let t = T0; t < T0 + 6 * HOUR_MS; t += 10_000) {
     const metrics: Record<string, number> = { temp: ((t - T0) / 10_000) % 6 };
     if (t % MINUTE_MS === 0) metrics.door = 1;
-    rows.push(['m1', t, JSON.stringify(metrics)]);
+    // every other row packed, the others JSON text: history reads both encodings
+    rows.push(['m1', t, (t / 10_000) % 2 ? encodeMetrics(metrics) : JSON.stringify(metrics)]);
   }
   rows.push(['clock', T0 + 24 * HOUR_MS, '{}']);
   new TelemetrySink(writer, { retention: { rawDays: 7, minuteDays: 90, hourDays: 1825 } }).write({

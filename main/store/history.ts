@@ -1,5 +1,7 @@
 import type { History, ParsedRequest, Resolution } from '../../common/contract';
 import { distinctSensors } from './distinct-keys';
+import { metricNames } from './metric-names';
+import { decodeMetrics, type NamesLookup, type StoredMetrics } from './metrics-codec';
 import type { Db } from './open-database';
 import { prepared } from './prepared';
 import { HOUR_MS, MINUTE_MS, bucketOf } from './rollups';
@@ -65,11 +67,12 @@ const sliceSeries = (s: Series, n: number): Series => ({
 });
 
 function rawSeries(db: Db, req: HistoryRequest): { t: number[]; series: Series[] } {
-  const rows = prepared<[string, number, number, number], { ts: number; metrics: string }>(
+  const rows = prepared<[string, number, number, number], { ts: number; metrics: StoredMetrics }>(
     db,
     'SELECT ts, metrics FROM readings WHERE machine_id = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ?',
   ).all(req.machineId, req.from, req.to, req.maxPoints + 1);
-  const parsed = rows.map((r) => parseMetrics(r.metrics));
+  const names = metricNames(db);
+  const parsed = rows.map((r) => parseMetrics(r.metrics, names));
   const sensors = req.sensors ?? [...new Set(parsed.flatMap((m) => Object.keys(m)))].sort();
   const t = rows.map((r) => r.ts);
   const series = sensors.map((sensor) => ({
@@ -101,10 +104,9 @@ function rollupSeries(db: Db, req: HistoryRequest, resolution: '1m' | '1h'): { t
   return { t, series };
 }
 
-function parseMetrics(json: string): Record<string, unknown> {
+function parseMetrics(stored: StoredMetrics, names: NamesLookup): Record<string, unknown> {
   try {
-    const v: unknown = JSON.parse(json);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+    return decodeMetrics(stored, names);
   } catch {
     return {};
   }

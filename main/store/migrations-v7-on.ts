@@ -166,4 +166,16 @@ export const MIGRATIONS_V7_ON: readonly Migration[] = [
       ) WHERE suppressed_by_design = 1;
     `,
   },
+  {
+    // Packed readings (metrics-codec.ts) name their metrics by an id into this table, so that a row of
+    // many doubles fits its page. Rows stored as JSON text stay as they are; a build older than this
+    // version, which reads only JSON text, refuses the store instead of misreading packed rows.
+    version: 15,
+    sql: `
+      CREATE TABLE metric_names (
+        id INTEGER PRIMARY KEY,
+        names TEXT NOT NULL UNIQUE
+      );
+    `,
+  },
 ];

@@ -20,7 +20,7 @@ describe('migrations', () => {
     const db = openDatabase(file);
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
     const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['agent_decisions', 'agent_messages', 'alarm_journal', 'alarm_limits', 'alarms', 'anomaly_events', 'audit', 'condition_labels', 'condition_models', 'kpi_hourly', 'machine_health', 'machine_states', 'machines', 'maintenance_tickets', 'model_calibrations', 'model_outputs', 'parts', 'procurement_orders', 'quotes', 'reading_marks', 'readings', 'rollup_1h', 'rollup_1m', 'settings', 'shift_log', 'supplier_prices', 'suppliers', 'ticket_parts', 'users', 'voice_log']);
+    expect(tables).toEqual(['agent_decisions', 'agent_messages', 'alarm_journal', 'alarm_limits', 'alarms', 'anomaly_events', 'audit', 'condition_labels', 'condition_models', 'kpi_hourly', 'machine_health', 'machine_states', 'machines', 'maintenance_tickets', 'metric_names', 'model_calibrations', 'model_outputs', 'parts', 'procurement_orders', 'quotes', 'reading_marks', 'readings', 'rollup_1h', 'rollup_1m', 'settings', 'shift_log', 'supplier_prices', 'suppliers', 'ticket_parts', 'users', 'voice_log']);
     db.prepare("INSERT INTO settings (key, value) VALUES ('k', '1')").run();
     expect(migrate(db)).toBe(LATEST_VERSION);
     db.close();

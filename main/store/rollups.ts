@@ -1,5 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { FirstSeenOrder } from '../primitives/first-seen-order';
+import { metricNames } from './metric-names';
+import { decodeMetrics, type NamesLookup, type StoredMetrics } from './metrics-codec';
 import type { Db } from './open-database';
 import type { EventMs } from '../../common/time';
 
@@ -21,7 +23,7 @@ interface Dirty {
 }
 
 /**
- * avg/min/max per numeric metric over a minute's stored metrics texts. The sum follows SQLite's avg()
+ * avg/min/max per numeric metric over a minute's stored metrics (JSON text or packed rows). The sum follows SQLite's avg()
  * (exact while every value is an integer, Kahan-Babuska-Neumaier once one is not), so a rollup
  * reads as SQL over the raw rows would give it. A text that is not a JSON object, and values that are
  * not numbers, count for nothing, as in SQL over json_each.
@@ -30,15 +32,13 @@ export class MinuteAggregate {
   private readonly order = new FirstSeenOrder();
   private readonly sums: SensorSum[] = [];
 
-  add(text: string): void {
-    let parsed: unknown;
+  add(stored: StoredMetrics, names?: NamesLookup): void {
+    let metrics: Record<string, unknown>;
     try {
-      parsed = JSON.parse(text);
+      metrics = decodeMetrics(stored, names);
     } catch {
       return;
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return;
-    const metrics = parsed as Record<string, unknown>;
     let next = 0;
     for (const name in metrics) {
       const value = metrics[name];
@@ -107,7 +107,7 @@ interface BucketParams {
 export class Rollups {
   private readonly dirty: Dirty = { minutes: new Map(), hours: new Map() };
   private readonly undo: (() => void)[] = [];
-  private readonly minuteRows: Statement<[string, number, number], string>;
+  private readonly minuteRows: Statement<[string, number, number], StoredMetrics>;
   private readonly minuteStmt: Statement<[string, string, number, number, number, number, number]>;
   private readonly hourStmt: Statement<[BucketParams & { sensor: string }]>;
 
@@ -115,7 +115,7 @@ export class Rollups {
     private readonly db: Db,
     private readonly keep: RollupKeep,
   ) {
-    this.minuteRows = db.prepare<[string, number, number], string>('SELECT metrics FROM readings WHERE machine_id = ? AND ts >= ? AND ts < ?').pluck();
+    this.minuteRows = db.prepare<[string, number, number], StoredMetrics>('SELECT metrics FROM readings WHERE machine_id = ? AND ts >= ? AND ts < ?').pluck();
     this.minuteStmt = db.prepare('INSERT OR REPLACE INTO rollup_1m (machine_id, sensor, bucket, n, avg, min, max) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.hourStmt = db.prepare(
       `INSERT OR REPLACE INTO rollup_1h (machine_id, sensor, bucket, n, avg, min, max)
@@ -199,7 +199,8 @@ export class Rollups {
    */
   private writeMinute(machine: string, bucket: number): string[] {
     const minute = new MinuteAggregate();
-    for (const metrics of this.minuteRows.iterate(machine, bucket, bucket + MINUTE_MS)) minute.add(metrics);
+    const names = metricNames(this.db);
+    for (const metrics of this.minuteRows.iterate(machine, bucket, bucket + MINUTE_MS)) minute.add(metrics, names);
     return minute.write((sensor, n, avg, min, max) => this.minuteStmt.run(machine, sensor, bucket, n, avg, min, max));
   }
 

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { metricNames } from './metric-names';
+import { decodeMetrics, encodeMetrics, PACKED_V2, type StoredMetrics } from './metrics-codec';
 import { openDatabase, type Db } from './open-database';
 import { HOUR_MS, MINUTE_MS } from './rollups';
 import { TelemetrySink, type RowBatch } from './telemetry-sink';
@@ -52,6 +54,28 @@ describe('TelemetrySink', () => {
     };
     expect(sink.write(bad)).toEqual({ written: 2, rejected: 4 });
     expect(db.prepare('SELECT count(*) FROM readings').pluck().get()).toBe(2);
+  });
+
+  it('stores packed rows as blobs beside JSON text, and refuses a blob that is not a packed row', () => {
+    const sink = new TelemetrySink(db, { retention });
+    const packed = encodeMetrics({ a: 1.5, b: 2 });
+    expect(packed).toBeInstanceOf(Uint8Array);
+    const result = sink.write({
+      machineIds: ['m1', 'm1', 'm1', 'm1'],
+      ts: [T0, T0 + 1000, T0 + 2000, T0 + 3000],
+      metrics: [packed, '{"a":3}', new Uint8Array([9, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]), new Uint8Array(0)],
+    });
+    expect(result).toEqual({ written: 2, rejected: 2 });
+    const stored = db.prepare('SELECT typeof(metrics) AS type, metrics FROM readings ORDER BY ts').all() as { type: string; metrics: StoredMetrics }[];
+    expect(stored.map((r) => r.type)).toEqual(['blob', 'text']);
+    // stored with its names by id, about 8 bytes a value
+    expect((stored[0]!.metrics as Uint8Array)[0]).toBe(PACKED_V2);
+    expect((stored[0]!.metrics as Uint8Array).length).toBe(7 + 16);
+    expect(() => decodeMetrics(stored[0]!.metrics)).toThrow(/no names/);
+    expect(stored.map((r) => decodeMetrics(r.metrics, metricNames(db)))).toEqual([{ a: 1.5, b: 2 }, { a: 3 }]);
+    // the same names again take no new entry; a stored-form row is not accepted from the queue
+    expect(sink.write({ machineIds: ['m2', 'm3'], ts: [T0, T0], metrics: [encodeMetrics({ a: 7, b: 8 }), stored[0]!.metrics] })).toEqual({ written: 1, rejected: 1 });
+    expect(db.prepare('SELECT names FROM metric_names').pluck().all()).toEqual(['a\0b']);
   });
 
   it('writes a minute once the watermark (max ts - 2 min) passes its end, with exact aggregates', () => {
@@ -113,6 +137,15 @@ describe('TelemetrySink', () => {
         for (let i = cut; i < rows.length; i += 100) second.write(batch(rows.slice(i, i + 100)));
         second.write(batch([closer]));
       },
+      (make) => {
+        // The same rows packed (metrics-codec.ts), every fifth one as JSON text: the minutes read both.
+        const sink = make();
+        for (let i = 0; i < rows.length; i += 100) {
+          const part = rows.slice(i, i + 100);
+          sink.write({ ...batch(part), metrics: part.map((r, k) => ((i + k) % 5 ? encodeMetrics(r[2]) : JSON.stringify(r[2]))) });
+        }
+        sink.write(batch([closer]));
+      },
     ];
     scenarios.forEach((run, i) => {
       const other = openDatabase(join(dir, `s${i}.db`));
@@ -139,6 +172,29 @@ describe('TelemetrySink', () => {
     const fresh = openDatabase(join(dir, 'ref.db'));
     new TelemetrySink(fresh, { retention }).write(batch([...rows, closer]));
     expect(rollups(db, 'rollup_1m')).toEqual(rollups(fresh, 'rollup_1m'));
+    expect(rollups(db, 'rollup_1h')).toEqual(rollups(fresh, 'rollup_1h'));
+    fresh.close();
+  });
+
+  it('forgets the names a failed batch added: a later batch may take the same id for other names', () => {
+    const sink = new TelemetrySink(db, { retention });
+    const rows = [...day(), closer];
+    const packedBatch = (part: readonly Row[]): RowBatch => ({ ...batch(part), metrics: part.map((r) => encodeMetrics(r[2])) });
+    db.exec('CREATE TRIGGER fail_hour BEFORE INSERT ON rollup_1h BEGIN INSERT INTO no_such_table VALUES (1); END');
+    expect(() => sink.write(packedBatch(rows))).toThrow(/no such table/);
+    db.exec('DROP TRIGGER fail_hour');
+    expect(db.prepare('SELECT count(*) FROM metric_names').pluck().get()).toBe(0);
+    const other: Row = ['other', T0, { z: 1, y: 2 }];
+    sink.write(packedBatch([other]));
+    sink.write(packedBatch(rows));
+
+    const names = metricNames(db);
+    const stored = db.prepare('SELECT machine_id, ts, metrics FROM readings ORDER BY machine_id, ts').all() as { machine_id: string; ts: number; metrics: StoredMetrics }[];
+    const expected = [...rows, other].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+    expect(stored.map((r) => [r.machine_id, r.ts, decodeMetrics(r.metrics, names)])).toEqual(expected);
+    expect(stored.every((r) => r.metrics instanceof Uint8Array && r.metrics[0] === PACKED_V2)).toBe(true);
+    const fresh = openDatabase(join(dir, 'ref.db'));
+    new TelemetrySink(fresh, { retention }).write(batch([other, ...rows]));
     expect(rollups(db, 'rollup_1h')).toEqual(rollups(fresh, 'rollup_1h'));
     fresh.close();
   });

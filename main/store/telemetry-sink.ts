@@ -1,5 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { distinctMachines } from './distinct-keys';
+import { forgetMetricNames, MetricNamesWriter } from './metric-names';
+import { isPackedMetrics, namesTextOf, PACKED_V1, toNamedRow, type StoredMetrics } from './metrics-codec';
 import type { Db } from './open-database';
 import { DAY_MS, Retention, type PruneBudget, type RetentionDays } from './retention';
 import { Rollups } from './rollups';
@@ -9,7 +11,8 @@ import type { EventMs, WallMs } from '../../common/time';
 export interface RowBatch {
   machineIds: string[];
   ts: ArrayLike<number>;
-  metrics: string[];
+  /** JSON text or a packed row with its names inline (metrics-codec.ts, version 1). */
+  metrics: readonly StoredMetrics[];
 }
 
 export interface SinkOptions {
@@ -29,6 +32,8 @@ export interface WriteResult {
   rejected: number;
 }
 
+const storable = (m: unknown): m is StoredMetrics => (typeof m === 'string' ? m.startsWith('{') : m instanceof Uint8Array && m[0] === PACKED_V1 && isPackedMetrics(m));
+
 const isRowError = (err: unknown) => {
   const code = (err as { code?: unknown }).code;
   return typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG');
@@ -36,8 +41,11 @@ const isRowError = (err: unknown) => {
 
 /** The synchronous heart of the telemetry writer: what the worker thread runs per batch. */
 export class TelemetrySink {
-  private readonly insert: Statement<[string, number, string]>;
+  private readonly insert: Statement<[string, number, StoredMetrics]>;
   private readonly rollups: Rollups;
+  private readonly names: MetricNamesWriter;
+  /** Where a packed row is turned into the stored one (names by id) before it is bound. */
+  private scratch = Buffer.allocUnsafeSlow(16 * 1024);
   private readonly retention: Retention;
   private readonly lateness: number;
   private readonly maxFuture: number;
@@ -52,6 +60,7 @@ export class TelemetrySink {
     this.lateness = options.allowedLatenessMs ?? 2 * 60_000;
     this.maxFuture = options.maxFutureMs ?? DAY_MS;
     this.now = options.now ?? Date.now;
+    this.names = new MetricNamesWriter(db);
     this.rollups = new Rollups(db, { rawMs: options.retention.rawDays * DAY_MS, minuteMs: options.retention.minuteDays * DAY_MS });
     this.retention = new Retention(db, options.retention);
     const machines = distinctMachines(db, 'readings');
@@ -84,12 +93,12 @@ export class TelemetrySink {
           const id = batch.machineIds[i];
           const ts = batch.ts[i] as number;
           const metrics = batch.metrics[i];
-          if (typeof id !== 'string' || id === '' || !Number.isSafeInteger(ts) || typeof metrics !== 'string' || !metrics.startsWith('{')) {
+          if (typeof id !== 'string' || id === '' || !Number.isSafeInteger(ts) || !storable(metrics)) {
             rejected++;
             continue;
           }
           try {
-            this.insert.run(id, ts, metrics);
+            this.insert.run(id, ts, typeof metrics === 'string' ? metrics : this.named(metrics));
           } catch (err) {
             if (!isRowError(err)) throw err;
             rejected++;
@@ -103,11 +112,20 @@ export class TelemetrySink {
         return { written, rejected };
       })();
       this.maxTs = maxTs;
+      this.names.commit();
       return result;
     } catch (err) {
       this.rollups.rollback();
+      this.names.rollback();
+      forgetMetricNames(this.db);
       throw err;
     }
+  }
+
+  /** A packed row as it is stored: its names by id (metrics-codec.ts, version 2). */
+  private named(v1: Uint8Array): Uint8Array {
+    if (this.scratch.length < v1.length) this.scratch = Buffer.allocUnsafeSlow(v1.length * 2);
+    return toNamedRow(v1, this.names.idOf(namesTextOf(v1)), this.scratch);
   }
 
   /** One budgeted slice of retention; call between batches. */
