@@ -4,7 +4,7 @@ import { csvLine } from '../../common/csv';
 import type { Db } from './open-database';
 import { engRepository, unitsLookup } from './eng-repository';
 import { metricNames } from './metric-names';
-import { decodeMetrics, type NamesLookup, type StoredMetrics } from './metrics-codec';
+import { readableMetrics, type NamesLookup, type StoredMetrics } from './metrics-codec';
 import type { EventMs } from '../../common/time';
 
 export type ExportKind = 'machines' | 'readings' | 'alarms' | 'alarm-events' | 'tickets' | 'orders';
@@ -116,7 +116,7 @@ export async function exportRows(db: Db, kind: ExportKind, format: ExportFormat,
         count++;
       } else if (kind === 'readings') {
         const time = new Date(row.ts as number).toISOString();
-        for (const [sensor, value] of Object.entries(parseObject(row.metrics as StoredMetrics, names))) {
+        for (const [sensor, value] of Object.entries(readableMetrics(row.metrics as StoredMetrics, names))) {
           lines.push(csvLine([row.machine_id, row.ts, time, sensor, typeof value === 'number' ? value : null, unitOf(row.machine_id as string, sensor) ?? null]));
           count++;
         }
@@ -219,13 +219,6 @@ function isoTime(ms: unknown): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-function parseObject(stored: StoredMetrics, names: NamesLookup): Record<string, unknown> {
-  try {
-    return decodeMetrics(stored, names);
-  } catch {
-    return {};
-  }
-}
 
 type UnitOf = (machineId: string, sensor: string) => string | undefined;
 
@@ -241,7 +234,7 @@ function readingUnits(db: Db): UnitOf {
 
 /** A reading in JSON, with `units` for the metrics whose unit is known. */
 function readingJson(row: Row, unitOf: UnitOf, names: NamesLookup) {
-  const metrics = parseObject(row.metrics as StoredMetrics, names);
+  const metrics = readableMetrics(row.metrics as StoredMetrics, names);
   const units: Record<string, string> = {};
   for (const sensor of Object.keys(metrics)) {
     const unit = unitOf(row.machine_id as string, sensor);

@@ -1,7 +1,7 @@
 import type { History, ParsedRequest, Resolution } from '../../common/contract';
 import { distinctSensors } from './distinct-keys';
 import { metricNames } from './metric-names';
-import { decodeMetrics, type NamesLookup, type StoredMetrics } from './metrics-codec';
+import { readableMetrics, type StoredMetrics } from './metrics-codec';
 import type { Db } from './open-database';
 import { prepared } from './prepared';
 import { HOUR_MS, MINUTE_MS, bucketOf } from './rollups';
@@ -72,7 +72,7 @@ function rawSeries(db: Db, req: HistoryRequest): { t: number[]; series: Series[]
     'SELECT ts, metrics FROM readings WHERE machine_id = ? AND ts >= ? AND ts <= ? ORDER BY ts LIMIT ?',
   ).all(req.machineId, req.from, req.to, req.maxPoints + 1);
   const names = metricNames(db);
-  const parsed = rows.map((r) => parseMetrics(r.metrics, names));
+  const parsed = rows.map((r) => readableMetrics(r.metrics, names));
   const sensors = req.sensors ?? [...new Set(parsed.flatMap((m) => Object.keys(m)))].sort();
   const t = rows.map((r) => r.ts);
   const series = sensors.map((sensor) => ({
@@ -104,10 +104,3 @@ function rollupSeries(db: Db, req: HistoryRequest, resolution: '1m' | '1h'): { t
   return { t, series };
 }
 
-function parseMetrics(stored: StoredMetrics, names: NamesLookup): Record<string, unknown> {
-  try {
-    return decodeMetrics(stored, names);
-  } catch {
-    return {};
-  }
-}

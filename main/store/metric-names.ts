@@ -8,6 +8,8 @@ import type { NamesLookup } from './metrics-codec';
 import type { Db } from './open-database';
 
 const lookups = new WeakMap<Db, NamesLookup>();
+/** Distinct name lists kept; a plant's machines send a few each, so this is room for thousands of machines. */
+const DEFAULT_MAX_LISTS = 10_000;
 
 /** Forgets what was read on this connection: after a rollback that may have taken back new ids. */
 export function forgetMetricNames(db: Db): void {
@@ -43,14 +45,24 @@ export class MetricNamesWriter {
   private readonly added: string[] = [];
   private readonly insert: Statement<[string], number>;
 
-  constructor(db: Db) {
+  /**
+   * `maxLists` bounds the table: a source that reports by exception (Sparkplug, OPC UA with
+   * deadbands) names a different subset of its metrics in many rows, and each new subset would
+   * otherwise add a row here and an entry in memory for good.
+   */
+  constructor(
+    db: Db,
+    private readonly maxLists = DEFAULT_MAX_LISTS,
+  ) {
     for (const row of db.prepare<[], { id: number; names: string }>('SELECT id, names FROM metric_names').all()) this.ids.set(row.names, row.id);
     this.insert = db.prepare<[string], number>('INSERT INTO metric_names (names) VALUES (?) RETURNING id').pluck();
   }
 
-  idOf(names: string): number {
+  /** The id of a names text; null when it is new and the table already holds `maxLists` lists (the row is then stored as JSON). */
+  idOf(names: string): number | null {
     let id = this.ids.get(names);
     if (id === undefined) {
+      if (this.ids.size >= this.maxLists) return null;
       id = this.insert.get(names)!;
       this.ids.set(names, id);
       this.added.push(names);

@@ -85,6 +85,15 @@ export function decodeMetrics(stored: StoredMetrics, names?: NamesLookup): Recor
   return out;
 }
 
+/** decodeMetrics for readers that skip a bad row's values: {} where the row cannot be read. */
+export function readableMetrics(stored: StoredMetrics, names?: NamesLookup): Record<string, unknown> {
+  try {
+    return decodeMetrics(stored, names);
+  } catch {
+    return {};
+  }
+}
+
 /** One row as it is stored: packed where it can be, JSON text otherwise. */
 export function encodeMetrics(metrics: Record<string, number>): StoredMetrics {
   const p = new MetricsPacker(256);

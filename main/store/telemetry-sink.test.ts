@@ -56,6 +56,16 @@ describe('TelemetrySink', () => {
     expect(db.prepare('SELECT count(*) FROM readings').pluck().get()).toBe(2);
   });
 
+  it('keeps a bounded number of name lists: a report-by-exception source\u2019s new subsets beyond it are stored as JSON', () => {
+    const sink = new TelemetrySink(db, { retention, maxMetricNameLists: 2 });
+    const rows: Record<string, number>[] = [{ a: 1 }, { b: 2 }, { a: 3, b: 4 }, { a: 5 }];
+    expect(sink.write({ machineIds: rows.map(() => 'm1'), ts: rows.map((_, i) => T0 + i * 1000), metrics: rows.map((m) => encodeMetrics(m)) })).toEqual({ written: 4, rejected: 0 });
+    const stored = db.prepare('SELECT typeof(metrics) AS type, metrics FROM readings ORDER BY ts').all() as { type: string; metrics: StoredMetrics }[];
+    expect(stored.map((r) => r.type)).toEqual(['blob', 'blob', 'text', 'blob']);
+    expect(stored.map((r) => decodeMetrics(r.metrics, metricNames(db)))).toEqual(rows);
+    expect(db.prepare('SELECT count(*) FROM metric_names').pluck().get()).toBe(2);
+  });
+
   it('stores packed rows as blobs beside JSON text, and refuses a blob that is not a packed row', () => {
     const sink = new TelemetrySink(db, { retention });
     const packed = encodeMetrics({ a: 1.5, b: 2 });

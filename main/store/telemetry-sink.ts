@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { distinctMachines } from './distinct-keys';
 import { forgetMetricNames, MetricNamesWriter } from './metric-names';
-import { isPackedMetrics, namesTextOf, PACKED_V1, toNamedRow, type StoredMetrics } from './metrics-codec';
+import { decodeMetrics, isPackedMetrics, namesTextOf, PACKED_V1, toNamedRow, type StoredMetrics } from './metrics-codec';
 import type { Db } from './open-database';
 import { DAY_MS, Retention, type PruneBudget, type RetentionDays } from './retention';
 import { Rollups } from './rollups';
@@ -24,6 +24,8 @@ export interface SinkOptions {
    * everything; readings further ahead of wall time than this are stored but do not move it.
    */
   maxFutureMs?: number;
+  /** Distinct metric name lists the store keeps for packed rows (metric-names.ts); beyond them rows are stored as JSON. */
+  maxMetricNameLists?: number;
   now?: () => WallMs;
 }
 
@@ -60,7 +62,7 @@ export class TelemetrySink {
     this.lateness = options.allowedLatenessMs ?? 2 * 60_000;
     this.maxFuture = options.maxFutureMs ?? DAY_MS;
     this.now = options.now ?? Date.now;
-    this.names = new MetricNamesWriter(db);
+    this.names = new MetricNamesWriter(db, options.maxMetricNameLists);
     this.rollups = new Rollups(db, { rawMs: options.retention.rawDays * DAY_MS, minuteMs: options.retention.minuteDays * DAY_MS });
     this.retention = new Retention(db, options.retention);
     const machines = distinctMachines(db, 'readings');
@@ -122,10 +124,12 @@ export class TelemetrySink {
     }
   }
 
-  /** A packed row as it is stored: its names by id (metrics-codec.ts, version 2). */
-  private named(v1: Uint8Array): Uint8Array {
+  /** A packed row as it is stored: its names by id (metrics-codec.ts, version 2), or JSON text once the name lists are full. */
+  private named(v1: Uint8Array): StoredMetrics {
+    const id = this.names.idOf(namesTextOf(v1));
+    if (id === null) return JSON.stringify(decodeMetrics(v1));
     if (this.scratch.length < v1.length) this.scratch = Buffer.allocUnsafeSlow(v1.length * 2);
-    return toNamedRow(v1, this.names.idOf(namesTextOf(v1)), this.scratch);
+    return toNamedRow(v1, id, this.scratch);
   }
 
   /** One budgeted slice of retention; call between batches. */
