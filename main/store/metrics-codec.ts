@@ -40,8 +40,13 @@ export function isPackedMetrics(bytes: Uint8Array): boolean {
 
 /** The names section of a version-1 row as text (the key of its names in `metric_names`). */
 export function namesTextOf(v1: Uint8Array): string {
-  const from = HEADER + 8 * countOf(v1);
-  return Buffer.from(v1.buffer, v1.byteOffset + from, v1.byteLength - from).toString('utf8');
+  const names = namesBytesOf(v1);
+  return Buffer.from(names.buffer, names.byteOffset, names.byteLength).toString('utf8');
+}
+
+/** The names section of a version-1 row as bytes (a view into the row). */
+export function namesBytesOf(v1: Uint8Array): Uint8Array {
+  return v1.subarray(HEADER + 8 * countOf(v1));
 }
 
 /** A version-1 row as version 2, with its names replaced by their id; written into `out` from 0. */
@@ -66,6 +71,24 @@ export function decodeMetrics(stored: StoredMetrics, names?: NamesLookup): Recor
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('stored metrics are not a JSON object');
     return v as Record<string, unknown>;
   }
+  const { names: list, view, at } = packedLayout(stored, names);
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < list.length; i++) out[list[i]!] = view.getFloat64(at + 8 * i, true);
+  return out;
+}
+
+/** Where a packed row's values are: value i is the float64 LE at `at + 8 * i` of `view`, named `names[i]`. */
+export interface PackedLayout {
+  names: readonly string[];
+  view: DataView;
+  at: number;
+}
+
+/**
+ * A packed row's names and values without building its object (the rollups read every minute's rows
+ * this way). Throws where decodeMetrics throws for a blob.
+ */
+export function packedLayout(stored: Uint8Array, names?: NamesLookup): PackedLayout {
   if (!isPackedMetrics(stored)) throw new Error('stored metrics are neither JSON text nor a packed row');
   const n = countOf(stored);
   const view = new DataView(stored.buffer, stored.byteOffset, stored.byteLength);
@@ -80,9 +103,7 @@ export function decodeMetrics(stored: StoredMetrics, names?: NamesLookup): Recor
     at = HEADER;
   }
   if (list.length !== n) throw new Error(`packed metrics name ${list.length} values for ${n}`);
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < n; i++) out[list[i]!] = view.getFloat64(at + 8 * i, true);
-  return out;
+  return { names: list, view, at };
 }
 
 /** decodeMetrics for readers that skip a bad row's values: {} where the row cannot be read. */

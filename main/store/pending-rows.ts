@@ -65,12 +65,13 @@ export class PendingRows {
     n = Math.min(n, c.ts.length);
     const end = n > 0 ? c.ends[n - 1]! : 0;
     const bytes = this.packer.copy(0, end);
-    const metrics: StoredMetrics[] = new Array<StoredMetrics>(n);
+    // filled by push, not preallocated: a holey array crosses to the worker as a sparse one, slower to read there
+    const metrics: StoredMetrics[] = [];
     let start = 0;
     for (let i = 0; i < n; i++) {
       const text = c.texts[i]!;
       const rowEnd = c.ends[i]!;
-      metrics[i] = text ?? new Uint8Array(bytes.buffer, start, rowEnd - start);
+      metrics.push(text ?? new Uint8Array(bytes.buffer, start, rowEnd - start));
       start = rowEnd;
     }
     this.packer.shift(end);

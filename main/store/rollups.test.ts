@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { encodeMetrics, namesTextOf, toNamedRow, type StoredMetrics } from './metrics-codec';
 import { MinuteAggregate } from './rollups';
 
 /** What SQL over json_each gives for the same texts: the figures MinuteAggregate must reproduce. */
@@ -51,6 +52,30 @@ describe('MinuteAggregate', () => {
     const texts = ['{"a":1,"b":2}', '{"b":3.5,"a":-1}', '{"c":true,"a":"x","d":null,"e":[1],"f":{"g":1}}', 'not json', '[1,2]', '7', '{"b":1e300,"a":0}', '{}'];
     expect(byAggregate(texts)).toEqual(bySql(texts));
     expect(byAggregate(texts).map((r) => r.sensor)).toEqual(['a', 'b']);
+  });
+
+  it('reads packed rows in place with the figures of their JSON text, names inline or by id, and skips a blob that is not a packed row', () => {
+    const rows = Array.from({ length: 60 }, (_, i) => ({ temp: 60 + i / 7, rpm: 1000 + i, ...(i % 2 === 0 && { vib: i * 0.01 }) }));
+    const texts = rows.map((r) => JSON.stringify(r));
+    const inline = rows.map((r) => encodeMetrics(r) as Uint8Array);
+    const lists: string[][] = [];
+    const byId = inline.map((v1) => {
+      const names = namesTextOf(v1);
+      let id = lists.findIndex((l) => l.join('\0') === names);
+      if (id < 0) id = lists.push(names.split('\0')) - 1;
+      return toNamedRow(v1, id, Buffer.alloc(v1.length));
+    });
+    const aggregate = (stored: readonly StoredMetrics[]) => {
+      const minute = new MinuteAggregate();
+      for (const m of stored) minute.add(m, (id) => lists[id]!);
+      const out: unknown[] = [];
+      minute.write((...row) => out.push(row));
+      return out;
+    };
+    const expected = aggregate(texts);
+    expect(expected).toHaveLength(3);
+    expect(aggregate(inline)).toEqual(expected);
+    expect(aggregate([...byId, new Uint8Array([9, 1, 0])])).toEqual(expected);
   });
 
   it('gives nothing for a minute without numbers', () => {

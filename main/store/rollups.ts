@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { FirstSeenOrder } from '../primitives/first-seen-order';
 import { metricNames } from './metric-names';
-import { decodeMetrics, type NamesLookup, type StoredMetrics } from './metrics-codec';
+import { decodeMetrics, packedLayout, type NamesLookup, type PackedLayout, type StoredMetrics } from './metrics-codec';
 import type { Db } from './open-database';
 import type { EventMs } from '../../common/time';
 
@@ -33,6 +33,11 @@ export class MinuteAggregate {
   private readonly sums: SensorSum[] = [];
 
   add(stored: StoredMetrics, names?: NamesLookup): void {
+    // a packed row is read in place: a minute of a machine is 60 rows or more, each an object otherwise
+    if (typeof stored !== 'string') {
+      this.addPacked(stored, names);
+      return;
+    }
     let metrics: Record<string, unknown>;
     try {
       metrics = decodeMetrics(stored, names);
@@ -43,14 +48,36 @@ export class MinuteAggregate {
     for (const name in metrics) {
       const value = metrics[name];
       if (typeof value !== 'number') continue;
-      let k = this.order.find(name, next);
-      if (k < 0) {
-        k = this.order.add(name);
-        this.sums.push(new SensorSum());
-      }
+      const k = this.position(name, next);
       this.sums[k]!.add(value);
       next = k + 1;
     }
+  }
+
+  private addPacked(stored: Uint8Array, names: NamesLookup | undefined): void {
+    let row: PackedLayout;
+    try {
+      row = packedLayout(stored, names);
+    } catch {
+      return;
+    }
+    const { names: list, view, at } = row;
+    let next = 0;
+    for (let i = 0; i < list.length; i++) {
+      const k = this.position(list[i]!, next);
+      this.sums[k]!.add(view.getFloat64(at + 8 * i, true));
+      next = k + 1;
+    }
+  }
+
+  /** A sensor's position, trying `guess` first; a sensor not seen yet is added. */
+  private position(name: string, guess: number): number {
+    let k = this.order.find(name, guess);
+    if (k < 0) {
+      k = this.order.add(name);
+      this.sums.push(new SensorSum());
+    }
+    return k;
   }
 
   /** Calls put for each sensor with a value; returns those sensors. */

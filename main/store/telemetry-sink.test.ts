@@ -88,6 +88,21 @@ describe('TelemetrySink', () => {
     expect(db.prepare('SELECT names FROM metric_names').pluck().all()).toEqual(['a\0b']);
   });
 
+  it('gives each name list of a machine its own id when the machine switches between lists', () => {
+    const sink = new TelemetrySink(db, { retention });
+    const rows: Row[] = [
+      ['m1', T0, { a: 1, b: 2 }],
+      ['m1', T0 + 1000, { a: 3 }],
+      ['m2', T0, { a: 4 }],
+      ['m1', T0 + 2000, { a: 5, b: 6 }],
+      ['m1', T0 + 3000, { b: 7, a: 8 }],
+    ];
+    sink.write({ ...batch(rows), metrics: rows.map((r) => encodeMetrics(r[2])) });
+    const stored = db.prepare('SELECT machine_id, ts, metrics FROM readings ORDER BY machine_id, ts').all() as { machine_id: string; ts: number; metrics: StoredMetrics }[];
+    expect(stored.map((r) => [r.machine_id, r.ts, decodeMetrics(r.metrics, metricNames(db))])).toEqual([rows[0], rows[1], rows[3], rows[4], rows[2]]);
+    expect(db.prepare('SELECT names FROM metric_names ORDER BY id').pluck().all()).toEqual(['a\0b', 'a', 'b\0a']);
+  });
+
   it('writes a minute once the watermark (max ts - 2 min) passes its end, with exact aggregates', () => {
     const sink = new TelemetrySink(db, { retention });
     const rows: Row[] = [];

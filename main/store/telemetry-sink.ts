@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { distinctMachines } from './distinct-keys';
 import { forgetMetricNames, MetricNamesWriter } from './metric-names';
-import { decodeMetrics, isPackedMetrics, namesTextOf, PACKED_V1, toNamedRow, type StoredMetrics } from './metrics-codec';
+import { decodeMetrics, isPackedMetrics, namesBytesOf, namesTextOf, PACKED_V1, toNamedRow, type StoredMetrics } from './metrics-codec';
 import type { Db } from './open-database';
 import { DAY_MS, Retention, type PruneBudget, type RetentionDays } from './retention';
 import { Rollups } from './rollups';
@@ -34,6 +34,9 @@ export interface WriteResult {
   rejected: number;
 }
 
+/** Machines whose last names are kept; beyond it the cache starts again (a store sees far fewer machines). */
+const MAX_CACHED_MACHINES = 20_000;
+
 const storable = (m: unknown): m is StoredMetrics => (typeof m === 'string' ? m.startsWith('{') : m instanceof Uint8Array && m[0] === PACKED_V1 && isPackedMetrics(m));
 
 const isRowError = (err: unknown) => {
@@ -48,6 +51,8 @@ export class TelemetrySink {
   private readonly names: MetricNamesWriter;
   /** Where a packed row is turned into the stored one (names by id) before it is bound. */
   private scratch = Buffer.allocUnsafeSlow(16 * 1024);
+  /** Per machine, the names it sent last (bytes) and their id. */
+  private readonly lastNames = new Map<string, { bytes: Buffer; id: number }>();
   private readonly retention: Retention;
   private readonly lateness: number;
   private readonly maxFuture: number;
@@ -100,7 +105,7 @@ export class TelemetrySink {
             continue;
           }
           try {
-            this.insert.run(id, ts, typeof metrics === 'string' ? metrics : this.named(metrics));
+            this.insert.run(id, ts, typeof metrics === 'string' ? metrics : this.named(id, metrics));
           } catch (err) {
             if (!isRowError(err)) throw err;
             rejected++;
@@ -119,17 +124,35 @@ export class TelemetrySink {
     } catch (err) {
       this.rollups.rollback();
       this.names.rollback();
+      // ids added in the rolled-back transaction are gone with it
+      this.lastNames.clear();
       forgetMetricNames(this.db);
       throw err;
     }
   }
 
   /** A packed row as it is stored: its names by id (metrics-codec.ts, version 2), or JSON text once the name lists are full. */
-  private named(v1: Uint8Array): StoredMetrics {
-    const id = this.names.idOf(namesTextOf(v1));
+  private named(machineId: string, v1: Uint8Array): StoredMetrics {
+    const id = this.namesIdOf(machineId, v1);
     if (id === null) return JSON.stringify(decodeMetrics(v1));
     if (this.scratch.length < v1.length) this.scratch = Buffer.allocUnsafeSlow(v1.length * 2);
     return toNamedRow(v1, id, this.scratch);
+  }
+
+  /**
+   * The id of a row's names. A machine sends the same names row after row: they are compared as
+   * bytes with the ones it sent last instead of decoded to text and looked up.
+   */
+  private namesIdOf(machineId: string, v1: Uint8Array): number | null {
+    const bytes = namesBytesOf(v1);
+    const last = this.lastNames.get(machineId);
+    if (last && last.bytes.equals(bytes)) return last.id;
+    const id = this.names.idOf(namesTextOf(v1));
+    if (id !== null) {
+      if (this.lastNames.size >= MAX_CACHED_MACHINES) this.lastNames.clear();
+      this.lastNames.set(machineId, { bytes: Buffer.from(bytes), id });
+    }
+    return id;
   }
 
   /** One budgeted slice of retention; call between batches. */
