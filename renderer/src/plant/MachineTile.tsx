@@ -11,7 +11,7 @@ import { formatTime } from '../app/time-format';
 import { barGeometry, keepRows, keyMetrics, type BarGeometry, type SensorLimits } from './key-metrics';
 import { drawGraph, graphPalette, graphPlan } from './metric-graph';
 import { watchSize } from './watch-size';
-import { GraphSurfaceContext, type GraphSurface } from './graph-surface';
+import { GraphSurfaceContext, type GraphContext, type GraphSurface } from './graph-surface';
 import { sensorViews, type SensorView } from './sensor-view';
 import type { TileDensity, TilePlace } from './tile-layout';
 import type { TileSource } from './tile-pacer';
@@ -47,7 +47,9 @@ export const MachineTile = memo(function MachineTile({ machine, live, priority, 
   const keys = keepRows(rows.current, showMetrics > 0 ? keyMetrics(sensors.map((s) => s.name), machine.eng, limits, showMetrics) : []);
   rows.current = keys;
   const shown = keys.map((name) => sensors.find((s) => s.name === name)!);
-  const stateLabel = machine.state !== 'online' ? machine.state : condition && condition.operatingState !== 'unknown' ? OPERATING_STATE_LABEL[condition.operatingState] : machine.state;
+  // an online machine whose monitor knows its operating state shows that state, once, beside its name
+  const operating = machine.state === 'online' && condition && condition.operatingState !== 'unknown' ? condition.operatingState : null;
+  const stateLabel = operating ? OPERATING_STATE_LABEL[operating] : machine.state;
   // what moves the metric rows inside the tile: its size, its frame, the line above them, the row count
   const slotKey = `${place?.width}x${place?.height} ${density} ${machine.state} ${condition ? 'condition' : 'meta'} ${shown.length}`;
   const title = `${machine.name} (${machine.type} · ${machine.area}) ${stateLabel}${machine.state !== 'online' ? `, last data ${formatTime(machine.lastSeen, utc)}` : ''}`;
@@ -72,7 +74,13 @@ export const MachineTile = memo(function MachineTile({ machine, live, priority, 
         </h3>
         {density !== 'micro' && (
           <span className="machine-state" data-testid="machine-state">
-            {stateLabel.toUpperCase()}
+            {operating ? (
+              <span className={`op-state op-${operating}`} data-testid="operating-state">
+                {stateLabel}
+              </span>
+            ) : (
+              stateLabel.toUpperCase()
+            )}
           </span>
         )}
       </header>
@@ -84,7 +92,7 @@ export const MachineTile = memo(function MachineTile({ machine, live, priority, 
             </span>
           </p>
         ) : condition ? (
-          <TileCondition condition={condition} />
+          <TileCondition condition={condition} stateShown={operating !== null} />
         ) : (
           <p className="tile-meta">
             {machine.type} · {machine.area}
@@ -95,9 +103,10 @@ export const MachineTile = memo(function MachineTile({ machine, live, priority, 
           <p className="tile-empty">No sensors reported yet</p>
         ) : (
           <ul className="sensors">
+            {/* Keyed by row: a metric that takes another's row reuses its boxes; a new box makes the browser layerize the whole page. */}
             {shown.map((sensor, row) => (
               <MetricRow
-                key={sensor.name}
+                key={row}
                 sensor={sensor}
                 eng={machine.eng?.[sensor.name]}
                 limits={limits?.[sensor.name]}
@@ -113,15 +122,20 @@ export const MachineTile = memo(function MachineTile({ machine, live, priority, 
   );
 });
 
-/** Operating state, comm loss and health (or learning) from the machine's own condition monitor. */
-export function TileCondition({ condition: c }: { condition: ConditionSummary }) {
+/**
+ * Operating state, comm loss and health (or learning) from the machine's own condition monitor; the
+ * operating state only where the tile's head does not show it already (`stateShown`).
+ */
+export function TileCondition({ condition: c, stateShown }: { condition: ConditionSummary; stateShown: boolean }) {
   const health = healthView(c);
   const band = health.kind === 'health' ? health.band : undefined;
   return (
     <p className="tile-condition" data-testid="tile-condition" data-operating-state={c.operatingState}>
-      <span className={`op-state op-${c.operatingState}`} data-testid="operating-state">
-        {OPERATING_STATE_LABEL[c.operatingState]}
-      </span>
+      {!stateShown && (
+        <span className={`op-state op-${c.operatingState}`} data-testid="operating-state">
+          {OPERATING_STATE_LABEL[c.operatingState]}
+        </span>
+      )}
       {c.communicationLost && (
         <span className="comm-lost" data-testid="comm-lost">
           comm lost
@@ -201,7 +215,7 @@ function MetricGraph(props: GraphProps) {
   return surface && props.place ? <SurfaceGraph {...props} surface={surface} place={props.place} /> : <OwnCanvasGraph {...props} />;
 }
 
-const paintGraph = (bar: BarGeometry, quality: string, recent: readonly number[]) => (ctx: CanvasRenderingContext2D, width: number, height: number) =>
+const paintGraph = (bar: BarGeometry, quality: string, recent: readonly number[]) => (ctx: GraphContext, width: number, height: number) =>
   drawGraph(ctx, graphPlan(bar, quality, recent, width, height), width, height, graphPalette());
 
 /** A slot in the tile's layout, drawn on the band's surface at the slot's place. */

@@ -102,6 +102,15 @@ describe('condition on the overview', () => {
     expect(tile('m3').textContent).not.toMatch(/normal/i);
     expect($(tile('m4'), 'comm-lost')?.textContent).toBe('comm lost');
     expect($(tile('m4'), 'tile-anomaly')).not.toBeNull();
+    // each tile says its operating state once, beside the name (a machine that is off said OFF twice)
+    for (const [id, word] of [['m1', 'running'], ['m2', 'idle'], ['m3', 'off']] as const) {
+      expect(tile(id).querySelectorAll('[data-testid="operating-state"]')).toHaveLength(1);
+      expect($(tile(id), 'machine-state')?.textContent).toBe(word);
+      expect(tile(id).textContent!.toLowerCase().split(word)).toHaveLength(2);
+    }
+    // an unknown operating state leaves the head at the machine's connection state and says so in the condition line
+    expect($(tile('m4'), 'machine-state')?.textContent).toBe('ONLINE');
+    expect($(tile('m4'), 'operating-state')?.textContent).toBe('unknown');
     expect($(tile('m4'), 'tile-health')?.dataset['band']).toBe('poor');
 
     const kpi = $(container, 'kpi-health')!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GraphSurface } from './graph-surface';
+import { drawingTarget, GraphSurface } from './graph-surface';
 
 /** A canvas whose 2D context records the calls that matter here. */
 function fakeCanvas() {
@@ -60,5 +60,30 @@ describe('GraphSurface', () => {
     surface.set('power', { x: 10, y: 21, width: 100, height: 16 }, () => painted.push('power'));
     surface.set('pressure', { x: 10, y: 50, width: 100, height: 16 }, () => painted.push('pressure row 2'));
     expect(painted).toEqual(['pressure row 1', 'power', 'power', 'pressure row 2']);
+  });
+
+  it('draws into the offscreen canvas the page canvas hands its control to, handed over once', () => {
+    const offscreen = fakeCanvas();
+    let transfers = 0;
+    const element = fakeCanvas();
+    const canvas = Object.assign(element.canvas, {
+      transferControlToOffscreen: () => {
+        transfers += 1;
+        return offscreen.canvas;
+      },
+    });
+    const surface = new GraphSurface(() => canvas);
+    surface.resize(400, 80, 2);
+    const painted: string[] = [];
+    surface.set('a', { x: 10, y: 5, width: 100, height: 16 }, () => painted.push('a'));
+    surface.resize(300, 80, 1);
+    expect(transfers).toBe(1);
+    expect([offscreen.canvas.width, offscreen.canvas.height]).toEqual([300, 80]);
+    // the page's canvas keeps its own size; setting it after the hand-over would throw in a browser
+    expect([canvas.width, canvas.height]).toEqual([0, 0]);
+    expect(element.calls).toEqual([]);
+    expect(offscreen.calls).toContain('transform 1,0,0,1,10,5');
+    expect(painted).toEqual(['a', 'a']);
+    expect(drawingTarget(canvas)).toBe(offscreen.canvas);
   });
 });

@@ -8,13 +8,40 @@ export interface GraphBox {
   height: number;
 }
 
+/** A 2D context on the page's canvas or on the offscreen canvas that drives it. */
+export type GraphContext = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
 /** Draws in CSS px with (0, 0) at the box's corner; the box is cleared before. */
-export type GraphPainter = (ctx: CanvasRenderingContext2D, width: number, height: number) => void;
+export type GraphPainter = (ctx: GraphContext, width: number, height: number) => void;
+
+/** What a surface draws into: the canvas itself, or the offscreen canvas its pixels come from. */
+export interface DrawingTarget {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): GraphContext | null;
+}
+
+const transferred = new WeakMap<HTMLCanvasElement, OffscreenCanvas>();
+
+/**
+ * The canvas's control handed to an offscreen canvas, where the browser can (once per element).
+ * Chromium copies every on-page 2D canvas into the compositor at each commit, drawn or not; an
+ * offscreen canvas sends a frame of its own only when it was drawn. Elsewhere (jsdom, an older
+ * engine) the canvas is drawn directly.
+ */
+export function drawingTarget(canvas: HTMLCanvasElement): DrawingTarget {
+  const done = transferred.get(canvas);
+  if (done) return done;
+  if (typeof canvas.transferControlToOffscreen !== 'function') return canvas;
+  const offscreen = canvas.transferControlToOffscreen();
+  transferred.set(canvas, offscreen);
+  return offscreen;
+}
 
 /**
  * One canvas that many tiles draw their graphs into: the overview gives each row band one, so a
- * 500-tile page has some 25 canvases instead of a thousand (each canvas is a compositor layer the
- * browser updates at every commit). It keeps what each tile drew last, so a resize redraws them all.
+ * 500-tile page has some 25 canvases instead of a thousand (each canvas is a compositor layer), and
+ * draws it offscreen (drawingTarget). It keeps what each tile drew last, so a resize redraws them all.
  */
 export class GraphSurface {
   private readonly drawn = new Map<string, { box: GraphBox; paint: GraphPainter }>();
@@ -26,9 +53,10 @@ export class GraphSurface {
   resize(width: number, height: number, ratio: number): void {
     const canvas = this.canvas();
     if (!canvas) return;
+    const target = drawingTarget(canvas);
     this.size = { width, height, ratio };
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
+    target.width = Math.round(width * ratio);
+    target.height = Math.round(height * ratio);
     for (const { box, paint } of this.drawn.values()) this.paint(box, paint);
   }
 
@@ -53,9 +81,9 @@ export class GraphSurface {
     for (const [other, d] of this.drawn) if (other !== key && overlaps(d.box, box)) this.paint(d.box, d.paint);
   }
 
-  private context(): CanvasRenderingContext2D | null {
+  private context(): GraphContext | null {
     const canvas = this.canvas();
-    return canvas && this.size.width > 0 ? canvas.getContext('2d') : null;
+    return canvas && this.size.width > 0 ? drawingTarget(canvas).getContext('2d') : null;
   }
 
   private clear(box: GraphBox): void {

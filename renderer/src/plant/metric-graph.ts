@@ -5,6 +5,7 @@
  * browser sort every layer of a 500-tile page again with each reading.
  * `graphPlan` is the pure geometry (in CSS px), `drawGraph` the only part that touches a canvas.
  */
+import type { GraphContext } from './graph-surface';
 import type { BarGeometry } from './key-metrics';
 
 /** Share of the width the bar takes; the sparkline takes the rest after the gap (3 : 2, as the tiles drew them). */
@@ -112,7 +113,7 @@ export function graphPalette(): GraphPalette {
 }
 
 /** Draws a plan on a canvas context whose transform maps CSS px (the caller scales for the device pixel ratio). */
-export function drawGraph(ctx: CanvasRenderingContext2D, plan: GraphPlan, width: number, height: number, p: GraphPalette): void {
+export function drawGraph(ctx: GraphContext, plan: GraphPlan, width: number, height: number, p: GraphPalette): void {
   ctx.clearRect(0, 0, width, height);
   const { bar } = plan;
   if (bar.width > 2) {
