@@ -4,6 +4,7 @@ import type { Reading } from '../../../common/telemetry';
 import { MODELS_DIR } from '../manifest';
 import { loadModels, type LoadedModel } from '../model-set';
 import { ConditionMonitor } from './condition-monitor';
+import type { FittedModel } from './condition-types';
 import { machineReadings, STEP_MS, T0, TEST_PARAMS } from './test-machine';
 
 const H = 3_600_000;
@@ -141,6 +142,21 @@ describe('ConditionMonitor', () => {
     const b = await run(new ConditionMonitor(model, TEST_PARAMS), machineReadings('m', T0, 8, { heat }), 3_000);
     expect(b).toEqual(a);
     expect(episodes(a).length).toBeGreaterThan(0);
+  });
+
+  it('writes the models of machines that learn in the same flush in one write, and the newest of each', async () => {
+    const writes: Map<string, FittedModel>[] = [];
+    const store = { saveModels: (models: ReadonlyMap<string, FittedModel>) => void writes.push(new Map(models)), saveEvents: () => {} };
+    const monitor = new ConditionMonitor(model, TEST_PARAMS, store);
+    const a = [...machineReadings('a', T0, 6)];
+    const b = [...machineReadings('b', T0, 6)];
+    await run(monitor, a.flatMap((r, i) => (b[i] ? [r, b[i]] : [r])), 2_000);
+    expect(writes.some((w) => w.size === 2)).toBe(true);
+    for (const id of ['a', 'b']) {
+      const last = writes.filter((w) => w.has(id)).at(-1)!.get(id)!;
+      expect(monitor.latest(id)?.phase).toBe('monitoring');
+      expect(last.version).toBe(monitor.latest(id)?.learning.version);
+    }
   });
 
   it('raises communication loss in event time when a machine falls silent while others report', async () => {

@@ -26,8 +26,8 @@ export interface ConditionEvent {
 }
 
 export interface ConditionStore {
-  /** A machine's fitted model, a new version on each fit. */
-  saveModel(machineId: string, model: FittedModel): void;
+  /** Machines' fitted models, a new version on each fit, in one write. */
+  saveModels(models: ReadonlyMap<string, FittedModel>): void;
   /** Operating-state changes and health points, in event time. */
   saveEvents(events: readonly ConditionEvent[]): void;
 }
@@ -50,6 +50,8 @@ export class ConditionMonitor {
   /** Readings skipped as out of order or duplicates, per machine: counted, never judged. */
   readonly skipped = new Map<string, number>();
   private events: ConditionEvent[] = [];
+  /** Machines whose model changed while observing; written with the next flush's events. */
+  private fitted = new Set<MachineCondition>();
   private readonly judge: ConditionJudge;
 
   constructor(
@@ -210,7 +212,7 @@ export class ConditionMonitor {
         m.phase = 'validating';
         m.scheduledVersion = m.model!.version;
         m.validateUntil = ts + this.params.validateHours * HOUR;
-        this.store?.saveModel(m.id, m.model!);
+        this.fitted.add(m);
       }
       if (ts - m.lastStatusAt >= STATUS_EVERY_MS) this.status(m, ts);
       return;
@@ -292,12 +294,14 @@ export class ConditionMonitor {
     this.queue = [];
     const events = this.events;
     this.events = [];
-    const run = this.chain.then(() => this.process(items, events));
+    const fitted = this.fitted;
+    this.fitted = new Set();
+    const run = this.chain.then(() => this.process(items, events, fitted));
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  private async process(items: Item[], events: ConditionEvent[]): Promise<ConditionOutput[]> {
+  private async process(items: Item[], events: ConditionEvent[], changed: Set<MachineCondition>): Promise<ConditionOutput[]> {
     const out: ConditionOutput[] = [];
     let i = 0;
     while (i < items.length) {
@@ -326,13 +330,21 @@ export class ConditionMonitor {
         const marker = items[end] as Marker;
         if (marker.kind === 'thresholds') marker.machine.setThresholds();
         else marker.machine.refit(marker.ts);
-        if (marker.machine.model) this.store?.saveModel(marker.machine.id, marker.machine.model);
+        changed.add(marker.machine);
         out.push(conditionOutput(this.params, marker.machine, marker.ts, null, { ...marker.snap, phase: marker.kind === 'thresholds' ? 'monitoring' : marker.snap.phase }));
       }
       i = end + 1;
     }
+    this.save(changed);
     if (events.length > 0) this.store?.saveEvents(events);
     return out;
+  }
+
+  private save(changed: ReadonlySet<MachineCondition>): void {
+    if (!this.store || changed.size === 0) return;
+    const models = new Map<string, FittedModel>();
+    for (const m of changed) if (m.model) models.set(m.id, m.model);
+    this.store.saveModels(models);
   }
 
   /** "This was normal operation": the machine's open or last episode is taught as normal. */
@@ -341,7 +353,7 @@ export class ConditionMonitor {
     if (!m?.model || m.phase !== 'monitoring') throw new Error(`${machineId} is still learning: there is no anomaly to mark`);
     const span = m.teachNormal(ts);
     m.scheduledVersion = m.model.version;
-    this.store?.saveModel(m.id, m.model);
+    this.store?.saveModels(new Map([[m.id, m.model]]));
     m.latest = conditionOutput(this.params, m, m.latest?.ts ?? ts, null, m.snapshot());
     return { version: m.model.version, ...span };
   }

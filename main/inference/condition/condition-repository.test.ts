@@ -43,6 +43,10 @@ describe('conditionRepository', () => {
     expect(latest.get('a')!.version).toBe(2);
     for (let v = 3; v <= 30; v++) repo.saveModel('a', model(v));
     expect(db.prepare("SELECT COUNT(*) AS n FROM condition_models WHERE machine_id = 'a'").get()).toEqual({ n: 20 });
+    repo.saveModels(new Map([['a', model(31)], ['b', model(2)]]));
+    const after = repo.latestModels();
+    expect([after.get('a')!.version, after.get('b')!.version]).toEqual([31, 2]);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM condition_models WHERE machine_id = 'a'").get()).toEqual({ n: 20 });
   });
 
   it('turns state changes into spans and hours, and keeps health points', () => {

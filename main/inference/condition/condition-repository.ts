@@ -32,10 +32,20 @@ export function conditionRepository(db: Db, now: () => WallMs) {
   const states: Record<OperatingState, number> = { off: 0, idle: 0, running: 0, unknown: 0 };
   return {
     saveModel(machineId: string, model: FittedModel): void {
+      this.saveModels(new Map([[machineId, model]]));
+    },
+
+    /** One transaction for all: machines that finish learning together would otherwise each pay a commit on the main thread. */
+    saveModels(models: ReadonlyMap<string, FittedModel>): void {
+      if (models.size === 0) return;
       const at = now();
+      const insert = prepared(db, 'INSERT OR REPLACE INTO condition_models (machine_id, version, fitted_at, model, saved_at) VALUES (?, ?, ?, ?, ?)');
+      const prune = prepared(db, 'DELETE FROM condition_models WHERE machine_id = ? AND version <= ?');
       db.transaction(() => {
-        prepared(db, 'INSERT OR REPLACE INTO condition_models (machine_id, version, fitted_at, model, saved_at) VALUES (?, ?, ?, ?, ?)').run(machineId, model.version, model.fittedAt, JSON.stringify(model), at);
-        prepared(db, 'DELETE FROM condition_models WHERE machine_id = ? AND version <= ?').run(machineId, model.version - VERSIONS_KEPT);
+        for (const [machineId, model] of models) {
+          insert.run(machineId, model.version, model.fittedAt, JSON.stringify(model), at);
+          prune.run(machineId, model.version - VERSIONS_KEPT);
+        }
       })();
     },
 
