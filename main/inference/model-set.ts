@@ -48,10 +48,14 @@ export class LoadedModel {
     if (!this.session || !this.ort) throw new Error(this.loadError ?? `${this.name} is not loaded`);
     const Tensor = this.ort.Tensor;
     try {
-      const tensors = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new Tensor('float32', t.data, t.dims)]));
+      // Plain loops: this runs several times per flush, and the entries arrays were most of its garbage.
+      const tensors: Record<string, InstanceType<Ort['Tensor']>> = {};
+      for (const name in feeds) tensors[name] = new Tensor('float32', feeds[name]!.data, feeds[name]!.dims);
       const out = await this.session.run(tensors);
       this.runError = null;
-      return Object.fromEntries(Object.entries(out).map(([name, t]) => [name, { data: t.data as Float32Array, dims: t.dims }]));
+      const fetches: Fetches = {};
+      for (const name in out) fetches[name] = { data: out[name]!.data as Float32Array, dims: out[name]!.dims };
+      return fetches;
     } catch (err) {
       this.runError = `${this.name} failed to run: ${(err as Error).message}`;
       throw err;
