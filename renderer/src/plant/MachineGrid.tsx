@@ -7,6 +7,7 @@ import { useServices } from '../app/services-context';
 import { topPriorityByMachine } from '../state/alarms';
 import type { ConditionsStore } from '../state/conditions';
 import type { LimitsStore } from '../state/limits';
+import type { MachinesStore } from '../state/machines';
 import { MachineTile } from './MachineTile';
 import { chooseTileLayout, tileBands, tilePlaces, type TileLayout, type TilePlace } from './tile-layout';
 import { GraphSurface, GraphSurfaceContext } from './graph-surface';
@@ -43,13 +44,15 @@ export function MachineGrid({ area }: { area?: string }) {
       for (const id of Object.keys(before)) if (!(id in now)) changed.add(id);
       pacer.touch(changed);
     };
+    const offMachines = machines.subscribe((state, previous) => touch(state.byId, previous.byId));
     const offConditions = conditions.subscribe((state, previous) => touch(state.byId, previous.byId));
     const offLimits = limits.subscribe((state, previous) => touch(state.byId, previous.byId));
     return () => {
+      offMachines();
       offConditions();
       offLimits();
     };
-  }, [pacer, conditions, limits]);
+  }, [pacer, machines, conditions, limits]);
   const box = useBox(areas.length > 0);
   const cells = areas.reduce((n, a) => n + a.machines.length + 1, 0);
   const { width, height, basePx } = box.size;
@@ -77,9 +80,10 @@ export function MachineGrid({ area }: { area?: string }) {
     ...list.map((machine) => (
       <PacedTile
         key={machine.id}
+        machineId={machine.id}
+        machines={machines}
         conditions={conditions}
         limits={limits}
-        machine={machine}
         live={live}
         priority={top.get(machine.id)}
         utc={utc}
@@ -124,18 +128,27 @@ function Band({ place, children }: { place: TilePlace; children: ReactNode }) {
 /** The cells carry their own places (tilePlaces); the box gives them their font. */
 const fittedStyle = (layout: TileLayout) => ({ fontSize: `${layout.fontPx}px` });
 
-type PacedTileProps = Omit<ComponentProps<typeof MachineTile>, 'condition' | 'limits' | 'updates'> & { conditions: ConditionsStore; limits: LimitsStore; updates: TilePacer };
+type PacedTileProps = Omit<ComponentProps<typeof MachineTile>, 'machine' | 'condition' | 'limits' | 'updates'> & {
+  machineId: string;
+  machines: MachinesStore;
+  conditions: ConditionsStore;
+  limits: LimitsStore;
+  updates: TilePacer;
+};
 
 /**
- * A tile that takes its machine's condition summary and alarm limits when the pacer lets it redraw:
- * a poll that changes 500 of them at once would otherwise redraw 500 tiles in one frame.
+ * A tile that takes its machine (state, sensors' quality), condition summary and alarm limits when
+ * the pacer lets it redraw: a machine list reloaded after a lost link, or a poll, changes 500 of
+ * them at once and would otherwise redraw 500 tiles in one task.
  */
-const PacedTile = memo(function PacedTile({ conditions, limits, updates, ...tile }: PacedTileProps) {
-  const id = tile.machine.id;
+const PacedTile = memo(function PacedTile({ machineId: id, machines, conditions, limits, updates, ...tile }: PacedTileProps) {
   const subscribe = useCallback((listener: () => void) => updates.subscribe(id, listener), [updates, id]);
+  const machine = useSyncExternalStore(subscribe, () => machines.getState().byId[id]);
   const condition = useSyncExternalStore(subscribe, () => conditions.getState().byId[id]);
   const sensorLimits = useSyncExternalStore(subscribe, () => limits.getState().byId[id]);
-  return <MachineTile {...tile} condition={condition} limits={sensorLimits} updates={updates} />;
+  // the grid drops the tile of a removed machine in the same render as the store
+  if (!machine) return null;
+  return <MachineTile {...tile} machine={machine} condition={condition} limits={sensorLimits} updates={updates} />;
 });
 
 /** Script time per frame for redrawing tiles: with the browser's own layout and paint of those tiles the frame stays within 16 ms. */

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Machine } from '../../../common/telemetry';
 import { LiveTelemetry } from '../state/live-telemetry';
 import '../test-dom';
+import { summaryFixture } from '../test-fixtures';
 import { MachineTile } from './MachineTile';
 
 let container: HTMLElement;
@@ -128,6 +129,23 @@ describe('MachineTile', () => {
     expect(container.querySelector('[data-testid="machine-state"]')).toBeNull();
     // the full name, type, area and state on hover and for screen readers
     expect(container.querySelector('[data-testid="machine-tile"]')?.getAttribute('title')).toBe('Press 1 (press · Stamping) online');
+  });
+
+  it('keeps one line under the name (the same element) as it goes from type and area to the condition, and to when data stopped', () => {
+    live.applyStatus([press]);
+    act(() => root.render(<MachineTile machine={press} live={live} />));
+    const line = container.querySelector('.tile-line')!;
+    expect(line.textContent).toBe('press · Stamping');
+    expect(line.getAttribute('data-testid')).toBeNull();
+    act(() => root.render(<MachineTile machine={press} live={live} condition={summaryFixture({ machineId: press.id, health: 91 })} />));
+    expect(container.querySelector('.tile-line')).toBe(line);
+    expect(line.getAttribute('data-testid')).toBe('tile-condition');
+    expect(line.querySelector('[data-testid="tile-health"]')?.textContent).toBe('health 91');
+    const offline = { ...press, state: 'offline' } satisfies Machine;
+    act(() => root.render(<MachineTile machine={offline} live={live} condition={summaryFixture({ machineId: press.id, health: 91 })} />));
+    expect(container.querySelector('.tile-line')).toBe(line);
+    expect(line.querySelector('[data-testid="stale-since"]')?.textContent).toMatch(/^last data /);
+    expect(line.getAttribute('data-testid')).toBeNull();
   });
 
   it('shows every sensor of an offline machine as OFFLINE', () => {

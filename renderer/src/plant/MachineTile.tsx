@@ -50,8 +50,9 @@ export const MachineTile = memo(function MachineTile({ machine, live, priority, 
   // an online machine whose monitor knows its operating state shows that state, once, beside its name
   const operating = machine.state === 'online' && condition && condition.operatingState !== 'unknown' ? condition.operatingState : null;
   const stateLabel = operating ? OPERATING_STATE_LABEL[operating] : machine.state;
-  // what moves the metric rows inside the tile: its size, its frame, the line above them, the row count
-  const slotKey = `${place?.width}x${place?.height} ${density} ${machine.state} ${condition ? 'condition' : 'meta'} ${shown.length}`;
+  // what moves the metric rows inside the tile: its size, its frame, the row count (the line above them
+  // keeps one height whatever it says, so the first condition summary re-measures nothing)
+  const slotKey = `${place?.width}x${place?.height} ${density} ${machine.state} ${shown.length}`;
   const title = `${machine.name} (${machine.type} · ${machine.area}) ${stateLabel}${machine.state !== 'online' ? `, last data ${formatTime(machine.lastSeen, utc)}` : ''}`;
 
   return (
@@ -84,20 +85,27 @@ export const MachineTile = memo(function MachineTile({ machine, live, priority, 
           </span>
         )}
       </header>
-      {density !== 'micro' &&
-        (machine.state !== 'online' ? (
-          <p className="tile-meta">
+      {density !== 'micro' && (
+        // One element whatever the line says: swapping a box for another here made Chromium layerize the
+        // whole page again, tile after tile, as the first condition summaries arrived.
+        <p
+          className={`tile-line${machine.state === 'online' && condition ? ' tile-condition' : ''}`}
+          data-testid={machine.state === 'online' && condition ? 'tile-condition' : undefined}
+          data-operating-state={machine.state === 'online' ? condition?.operatingState : undefined}
+        >
+          {machine.state !== 'online' ? (
             <span className="tile-since" data-testid="stale-since">
               last data {formatTime(machine.lastSeen, utc)}
             </span>
-          </p>
-        ) : condition ? (
-          <TileCondition condition={condition} stateShown={operating !== null} />
-        ) : (
-          <p className="tile-meta">
-            {machine.type} · {machine.area}
-          </p>
-        ))}
+          ) : condition ? (
+            <TileCondition condition={condition} stateShown={operating !== null} />
+          ) : (
+            <span className="tile-kind">
+              {machine.type} · {machine.area}
+            </span>
+          )}
+        </p>
+      )}
       {showMetrics > 0 &&
         (shown.length === 0 ? (
           <p className="tile-empty">No sensors reported yet</p>
@@ -123,14 +131,14 @@ export const MachineTile = memo(function MachineTile({ machine, live, priority, 
 });
 
 /**
- * Operating state, comm loss and health (or learning) from the machine's own condition monitor; the
- * operating state only where the tile's head does not show it already (`stateShown`).
+ * Operating state, comm loss and health (or learning) from the machine's own condition monitor, as the
+ * parts of the tile's line; the operating state only where the tile's head does not show it already (`stateShown`).
  */
 export function TileCondition({ condition: c, stateShown }: { condition: ConditionSummary; stateShown: boolean }) {
   const health = healthView(c);
   const band = health.kind === 'health' ? health.band : undefined;
   return (
-    <p className="tile-condition" data-testid="tile-condition" data-operating-state={c.operatingState}>
+    <>
       {!stateShown && (
         <span className={`op-state op-${c.operatingState}`} data-testid="operating-state">
           {OPERATING_STATE_LABEL[c.operatingState]}
@@ -154,7 +162,7 @@ export function TileCondition({ condition: c, stateShown }: { condition: Conditi
       >
         {health.text}
       </span>
-    </p>
+    </>
   );
 }
 

@@ -32,6 +32,7 @@ export class TilePacer implements TileSource {
   private framePending = false;
   private stopped = false;
   /** Screen order of the machines; a frame draws neighbours, sweeping on from where the last frame stopped. */
+  private order: readonly string[] = [];
   private rank = new Map<string, number>();
   private cursor = 0;
 
@@ -65,6 +66,7 @@ export class TilePacer implements TileSource {
    * side (one band, MachineGrid), and the sweep reaches every waiting tile within one pass.
    */
   setOrder(machineIds: readonly string[]): void {
+    this.order = [...machineIds];
     this.rank = new Map(machineIds.map((id, i) => [id, i]));
   }
 
@@ -95,29 +97,40 @@ export class TilePacer implements TileSource {
     this.options.frame(() => this.draw());
   }
 
+  /**
+   * The waiting machines from the cursor on in screen order, wrapping round, then those without a
+   * place, longest waiting first. It walks the screen order rather than sorting what waits: with
+   * hundreds of tiles behind, a sort each frame ate much of the frame's budget before a tile was drawn.
+   */
   private draw(): void {
     this.framePending = false;
     if (this.stopped) return;
     const start = this.options.now();
-    for (const machineId of this.sweep()) {
-      this.waiting.delete(machineId);
-      const set = this.listeners.get(machineId);
-      if (set) this.options.render(() => set.forEach((listener) => listener()));
-      const at = this.rank.get(machineId);
-      if (at !== undefined) this.cursor = at + 1;
-      if (this.options.now() - start >= this.options.budgetMs) break;
+    const spent = () => this.options.now() - start >= this.options.budgetMs;
+    const n = this.order.length;
+    const from = n > 0 ? this.cursor % n : 0;
+    let done = false;
+    for (let i = 0; i < n && !done && this.waiting.size > 0; i++) {
+      const at = (from + i) % n;
+      const machineId = this.order[at]!;
+      if (!this.waiting.has(machineId)) continue;
+      this.redraw(machineId);
+      this.cursor = at + 1;
+      done = spent();
+    }
+    if (!done && this.waiting.size > 0) {
+      for (const machineId of [...this.waiting]) {
+        if (this.rank.has(machineId)) continue;
+        this.redraw(machineId);
+        if (spent()) break;
+      }
     }
     if (this.waiting.size > 0) this.request();
   }
 
-  /** The waiting machines from the cursor on in screen order, wrapping round; those without a place last, longest waiting first. */
-  private sweep(): string[] {
-    const n = this.rank.size;
-    const key = (id: string) => {
-      const at = this.rank.get(id);
-      return at === undefined ? Infinity : (at - this.cursor + n) % n;
-    };
-    // a stable sort keeps the waiting order among machines without a place
-    return [...this.waiting].sort((a, b) => key(a) - key(b));
+  private redraw(machineId: string): void {
+    this.waiting.delete(machineId);
+    const set = this.listeners.get(machineId);
+    if (set) this.options.render(() => set.forEach((listener) => listener()));
   }
 }
