@@ -152,7 +152,7 @@ export async function startRuntime(config: AppConfig, options: RuntimeOptions): 
   const dbPath = store.path;
 
   // --- store
-  const db = openDatabase(dbPath, { nativeBinding: options.sqliteBinding, checkpointPages: MAIN_CHECKPOINT_PAGES });
+  const db = openDatabase(dbPath, { nativeBinding: options.sqliteBinding, checkpointPages: MAIN_CHECKPOINT_PAGES, log: (line) => log(`store: ${line}`) });
   // Timed from their first statement on, for the diagnostics screen's slow-query list.
   const diagnostics = createDiagnostics(config.diagnostics, now);
   timeQueries(db, diagnostics.queries('main'));

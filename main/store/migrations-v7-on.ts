@@ -1,4 +1,5 @@
 import type { Migration } from './migrations';
+import { moveReadingsToRowidTable } from './readings-layout';
 
 /** Schema versions 7 on; a new migration goes at the end of this list. Append only: see MIGRATIONS. */
 export const MIGRATIONS_V7_ON: readonly Migration[] = [
@@ -177,5 +178,12 @@ export const MIGRATIONS_V7_ON: readonly Migration[] = [
         names TEXT NOT NULL UNIQUE
       );
     `,
+  },
+  {
+    // readings becomes a rowid table with a unique (machine_id, ts) index, unless the store is too
+    // large to rewrite at start (main/store/readings-layout.ts).
+    version: 16,
+    sql: '',
+    applied: (db) => moveReadingsToRowidTable(db),
   },
 ];

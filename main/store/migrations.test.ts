@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LATEST_VERSION, MIGRATIONS, MigrationError, migrate } from './migrations';
+import { moveReadingsToRowidTable } from './readings-layout';
 import { openDatabase } from './open-database';
 
 let dir: string;
@@ -62,6 +63,64 @@ describe('migrations', () => {
       { id: 'held', since: 4000 },
       { id: 'held-unjournalled', since: null },
     ]);
+    db.close();
+  });
+
+  it('moves every reading of a version 15 store into the rowid table, with the same values, and says how many', () => {
+    const file = join(dir, 'v15.db');
+    const old = new Database(file);
+    expect(migrate(old, MIGRATIONS.filter((m) => m.version <= 15))).toBe(15);
+    const insert = old.prepare('INSERT INTO readings (machine_id, ts, metrics) VALUES (?, ?, ?)');
+    const rows: { machine_id: string; ts: number; metrics: string | Buffer }[] = [];
+    // Several machines written interleaved in time, JSON text and packed bytes, a ts before 1970.
+    for (let t = 0; t < 50; t++) {
+      for (const machine of ['press-2', 'oven-1', 'press-10']) {
+        const ts = 1_700_000_000_000 + t * 1000 - (t === 0 ? 1_800_000_000_000 : 0);
+        const metrics = t % 2 === 0 ? JSON.stringify({ t: t + 0.5, m: machine }) : Buffer.from([2, t, 0, 255, machine.length]);
+        insert.run(machine, ts, metrics);
+        rows.push({ machine_id: machine, ts, metrics });
+      }
+    }
+    old.close();
+    const lines: string[] = [];
+    const db = openDatabase(file, { log: (line) => lines.push(line) });
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+    const byKey = (a: { machine_id: string; ts: number }, b: { machine_id: string; ts: number }) => (a.machine_id < b.machine_id ? -1 : a.machine_id > b.machine_id ? 1 : a.ts - b.ts);
+    expect(db.prepare('SELECT machine_id, ts, metrics FROM readings ORDER BY machine_id, ts').all()).toEqual([...rows].sort(byKey));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^schema version 16: readings moved to a rowid table with a \(machine_id, ts\) index: 150 rows in \d+ ms$/);
+    // a rowid table now (rowid is selectable), keyed by its unique index
+    expect(db.prepare('SELECT count(rowid) FROM readings').pluck().get()).toBe(150);
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT ts, metrics FROM readings WHERE machine_id = 'oven-1' AND ts >= 0 AND ts <= 1 ORDER BY ts").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail)).toEqual(['SEARCH readings USING INDEX readings_machine_ts (machine_id=? AND ts>? AND ts<?)']);
+    db.close();
+  });
+
+  it('leaves a store too large to rewrite at start in the keyed layout, where the same queries still use the key', () => {
+    const db = new Database(join(dir, 'large.db'));
+    migrate(db, MIGRATIONS.filter((m) => m.version <= 15));
+    const insert = db.prepare('INSERT INTO readings (machine_id, ts, metrics) VALUES (?, ?, ?)');
+    for (let t = 0; t < 150; t++) insert.run(`m${t % 3}`, t * 1000, '{"a":1}');
+    expect(moveReadingsToRowidTable(db, 149)).toBe('readings kept in their keyed layout: more than 149 stored rows would hold the start for minutes');
+    expect(() => db.prepare('SELECT count(rowid) FROM readings').get()).toThrow(/rowid/);
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT ts, metrics FROM readings WHERE machine_id = 'm1' AND ts >= 0 AND ts <= 1 ORDER BY ts").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail)).toEqual(['SEARCH readings USING PRIMARY KEY (machine_id=? AND ts>? AND ts<?)']);
+    expect(moveReadingsToRowidTable(db, 150)).toBe('readings moved to a rowid table with a (machine_id, ts) index: 150 rows');
+    expect(db.prepare('SELECT count(rowid) FROM readings').pluck().get()).toBe(150);
+    db.close();
+  });
+
+  it('keeps one reading per (machine_id, ts): the writer\'s INSERT OR REPLACE replaces it, a plain INSERT is refused', () => {
+    const db = openDatabase(join(dir, 'dup.db'));
+    const replace = db.prepare('INSERT OR REPLACE INTO readings (machine_id, ts, metrics) VALUES (?, ?, ?)');
+    replace.run('m', 1000, '{"a":1}');
+    replace.run('m', 1000, '{"a":2}');
+    replace.run('n', 1000, '{"a":3}');
+    expect(db.prepare('SELECT machine_id, ts, metrics FROM readings ORDER BY machine_id').all()).toEqual([
+      { machine_id: 'm', ts: 1000, metrics: '{"a":2}' },
+      { machine_id: 'n', ts: 1000, metrics: '{"a":3}' },
+    ]);
+    expect(() => db.prepare("INSERT INTO readings (machine_id, ts, metrics) VALUES ('m', 1000, '{}')").run()).toThrow(/UNIQUE/);
     db.close();
   });
 

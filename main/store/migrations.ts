@@ -5,6 +5,8 @@ import type { Db } from './open-database';
 export interface Migration {
   version: number;
   sql: string;
+  /** Work on stored data, run in the migration's transaction after sql; returns what it did, for the log. */
+  applied?: (db: Db) => string;
 }
 
 /**
@@ -21,8 +23,11 @@ export const LATEST_VERSION = MIGRATIONS.reduce((v, m) => Math.max(v, m.version)
 
 export class MigrationError extends Error {}
 
-/** Applies pending migrations, each in its own transaction together with its user_version bump; returns the version reached. */
-export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number {
+/**
+ * Applies pending migrations, each in its own transaction together with its user_version bump; returns
+ * the version reached. `log` gets a line per migration that says what it did to stored data.
+ */
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS, log: (line: string) => void = () => {}): number {
   const latest = migrations.reduce((v, m) => Math.max(v, m.version), 0);
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latest) {
@@ -31,10 +36,15 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
   }
   const pending = [...migrations].filter((m) => m.version > current).sort((a, b) => a.version - b.version);
   for (const m of pending) {
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    }).immediate();
+    const started = performance.now();
+    const done = db
+      .transaction(() => {
+        db.exec(m.sql);
+        db.pragma(`user_version = ${m.version}`);
+        return m.applied?.(db);
+      })
+      .immediate();
+    if (done !== undefined) log(`schema version ${m.version}: ${done} in ${Math.round(performance.now() - started)} ms`);
   }
   return Math.max(current, latest);
 }

@@ -26,6 +26,8 @@ export interface OpenOptions {
   synchronous?: 'NORMAL' | 'FULL';
   /** WAL pages after which a commit on this connection runs a checkpoint (SQLite's default: 1,000). */
   checkpointPages?: number;
+  /** Where a migration that rewrites stored data says what it did (how many rows, how long). */
+  log?: (line: string) => void;
 }
 
 /** Opens the store; a writable open brings the schema up to date before anything else touches it. */
@@ -39,7 +41,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       if (options.checkpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${Math.max(0, Math.floor(options.checkpointPages))}`);
-      migrate(db);
+      migrate(db, undefined, options.log);
     }
     return db;
   } catch (err) {
