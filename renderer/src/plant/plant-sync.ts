@@ -7,8 +7,11 @@ export const HEALTH_POLL_MS = 2_000;
 export const CONDITIONS_POLL_MS = 5_000;
 /** Alarm limits change only by an engineer's edit or a new meta message; the tiles' bars reload them this often. */
 export const LIMITS_POLL_MS = 300_000;
-/** Limit requests in flight at once, so 500 machines do not queue 500 calls ahead of the screen's own. */
-const LIMITS_CONCURRENCY = 4;
+/**
+ * Limit requests a second: the host answers at most 50 calls a second on one connection and refuses
+ * the rest, so 500 machines' limits load over 20 s and leave room for the screen's own calls.
+ */
+export const LIMITS_CALLS_PER_SECOND = 25;
 
 /**
  * Keeps the plant screen current while it is shown: loads the machine list, polls health, and
@@ -26,8 +29,9 @@ export function startPlantSync({ call, session, health, alarms, conditions, limi
       session.getState().expire();
       return;
     }
-    // A locked session is a live host: the caller has already switched to the lock screen.
-    if (error instanceof CallError && error.code === 'locked') return;
+    // A locked session is a live host: the caller has already switched to the lock screen. A refused
+    // rate is an answer too: the next poll asks again, and the values on screen stay current.
+    if (error instanceof CallError && (error.code === 'locked' || error.code === 'rate_limited')) return;
     hostLost = true;
     health.getState().lost(describeFailure(error));
     live.invalidate();
@@ -96,18 +100,17 @@ export function startPlantSync({ call, session, health, alarms, conditions, limi
     limitsLoading = true;
     const queue = [...ids];
     const answers: Record<string, Record<string, SensorLimits>> = {};
-    const worker = async () => {
+    try {
       for (let id = queue.shift(); id !== undefined && !stopped; id = queue.shift()) {
+        const paced = new Promise((resolve) => setTimeout(resolve, 1000 / LIMITS_CALLS_PER_SECOND));
         try {
           answers[id] = limitsBySensor((await call('alarms.limits.get', { machineId: id })).limits);
         } catch {
           // see above: the bar draws without limits, and the machine is not asked again until the next poll
           answers[id] = {};
         }
+        await paced;
       }
-    };
-    try {
-      await Promise.all(Array.from({ length: LIMITS_CONCURRENCY }, worker));
       if (!stopped) limits.getState().merge(answers);
     } finally {
       limitsLoading = false;
