@@ -2,6 +2,7 @@ import { useStore } from 'zustand';
 import { routeHref, type Route } from '../app/router';
 import { useServices } from '../app/services-context';
 import { useAllowed } from '../app/use-allowed';
+import { HostProblem } from '../shell/HostProblem';
 import { formatValue } from './format';
 
 export function PlantHeader({ route }: { route: Route }) {
@@ -101,11 +102,7 @@ export function PlantHeader({ route }: { route: Route }) {
       <button type="button" data-testid="logout" onClick={() => void session.getState().logout()}>
         Log out
       </button>
-      {problem && (
-        <p className="host-problem" role="alert" data-testid="host-problem">
-          {problem} Values shown are stale.
-        </p>
-      )}
+      <HostProblem problem={problem} />
     </header>
   );
 }

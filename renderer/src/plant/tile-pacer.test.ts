@@ -127,3 +127,64 @@ describe('TilePacer.touch', () => {
     expect(frames).toHaveLength(0);
   });
 });
+
+describe('TilePacer with headroom', () => {
+  /** Frames every 16 ms of a clock that a tile's render also moves on by `costMs`. */
+  function paced(headroom: number, costMs: number) {
+    const src = source();
+    const frames: (() => void)[] = [];
+    let clock = 0;
+    const drawn: string[] = [];
+    const pacer = new TilePacer(src, {
+      frame: (draw) => frames.push(draw),
+      now: () => clock as MonoMs,
+      budgetMs: 4,
+      headroom,
+      render: (notify) => {
+        notify();
+        clock += costMs;
+      },
+    });
+    const frame = () => {
+      clock = (Math.floor(clock / 16) + 1) * 16;
+      const before = drawn.length;
+      frames.splice(0).forEach((draw) => draw());
+      return drawn.length - before;
+    };
+    return { src, pacer, drawn, frame };
+  }
+
+  it('draws a batch over the frames up to the next one, about as many tiles a frame as change a frame, not all it can in the first', () => {
+    const { src, pacer, drawn, frame } = paced(1.25, 0.1);
+    const ids = Array.from({ length: 500 }, (_, i) => `m${i}`);
+    pacer.setOrder(ids);
+    for (const id of ids) pacer.subscribe(id, () => drawn.push(id));
+    // 500 machines at 1 Hz in 4 batches a second, a batch every 15 frames of 16 ms
+    const perFrame: number[] = [];
+    for (let second = 0; second < 3; second++) {
+      for (let batch = 0; batch < 4; batch++) {
+        for (const id of ids.slice(batch * 125, batch * 125 + 125)) src.notify(id);
+        for (let f = 0; f < 15; f++) perFrame.push(frame());
+        // from the second second on, when the rate is known, each batch is drawn before the next comes
+        if (second > 0 && batch > 0) expect(pacer.backlog).toBe(0);
+      }
+    }
+    const steady = perFrame.slice(75);
+    // the 4 ms budget at 0.1 ms a tile would draw 40 tiles a frame; 500 tiles a second over 62.5 frames are 8 a frame
+    expect(Math.max(...steady)).toBeLessThanOrEqual(13);
+    expect(steady.filter((n) => n > 0).length).toBeGreaterThan((steady.length * 2) / 3);
+  });
+
+  it('still draws a lone change in the next frame, and keeps to the budget when its share would take longer', () => {
+    const { src, pacer, drawn, frame } = paced(1.25, 1);
+    for (const id of ['a', 'b', 'c', 'd', 'e', 'f']) pacer.subscribe(id, () => drawn.push(id));
+    src.notify('a');
+    expect(frame()).toBe(1);
+    for (let i = 0; i < 1000; i++) src.notify('b');
+    for (const id of ['c', 'd', 'e', 'f']) src.notify(id);
+    // a thousand notices in this second: its share is far above 5 tiles, the 4 ms budget holds it to 4
+    expect(frame()).toBe(4);
+    expect(frame()).toBe(1);
+    expect(drawn).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+  });
+});

@@ -6,6 +6,7 @@ import { MachineDetail } from '../machine/MachineDetail';
 import { MachineGrid } from '../plant/MachineGrid';
 import { PlantOverview } from '../plant/PlantOverview';
 import { AlarmBanner } from '../shell/AlarmBanner';
+import { HostProblem } from '../shell/HostProblem';
 import { pageLabel, resolveWallboard, WALLBOARD_NAMES, type WallboardPage } from './wallboards';
 
 /**
@@ -86,11 +87,7 @@ export function WallboardView({ name, query }: { name: string; query: string }) 
         )}
       </header>
       <AlarmBanner />
-      {problem && (
-        <p className="host-problem" role="alert" data-testid="host-problem">
-          {problem} Values shown are stale.
-        </p>
-      )}
+      <HostProblem problem={problem} />
       <WallboardContent page={page} />
     </div>
   );
