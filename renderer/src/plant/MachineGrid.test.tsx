@@ -78,7 +78,7 @@ describe('MachineGrid', () => {
     expect(states()).toEqual(Array(count).fill('online'));
     const ran = runFrames();
     expect(states()).toEqual(Array(count).fill('stale'));
-    // 4 ms of tile drawing a frame: 100 tiles in jsdom take more than one frame
+    // the pacer draws a share of them a frame (its rate and its 4 ms budget): 100 tiles take more than one frame
     expect(ran).toBeGreaterThan(1);
 
     // a machine that is gone leaves the grid at once
