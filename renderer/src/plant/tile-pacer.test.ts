@@ -18,7 +18,8 @@ function source() {
   return s;
 }
 
-function setup(budgetMs: number, costMs: number) {
+/** A pacer on a hand-driven clock that each tile's render moves on by `costMs`; `frame()` runs one at the next 16 ms tick. */
+function setup(budgetMs: number, costMs: number, headroom?: number) {
   const src = source();
   const frames: (() => void)[] = [];
   let clock = 0;
@@ -27,6 +28,7 @@ function setup(budgetMs: number, costMs: number) {
     frame: (draw) => frames.push(draw),
     now: () => clock as MonoMs,
     budgetMs,
+    ...(headroom === undefined ? {} : { headroom }),
     // each tile's render costs costMs of the frame's budget
     render: (notify) => {
       notify();
@@ -34,7 +36,14 @@ function setup(budgetMs: number, costMs: number) {
     },
   });
   const nextFrame = () => frames.splice(0).forEach((draw) => draw());
-  return { src, pacer, frames, drawn, nextFrame };
+  /** Frames every 16 ms: returns how many tiles this one drew. */
+  const frame = () => {
+    clock = (Math.floor(clock / 16) + 1) * 16;
+    const before = drawn.length;
+    nextFrame();
+    return drawn.length - before;
+  };
+  return { src, pacer, frames, drawn, nextFrame, frame };
 }
 
 describe('TilePacer', () => {
@@ -129,30 +138,7 @@ describe('TilePacer.touch', () => {
 });
 
 describe('TilePacer with headroom', () => {
-  /** Frames every 16 ms of a clock that a tile's render also moves on by `costMs`. */
-  function paced(headroom: number, costMs: number) {
-    const src = source();
-    const frames: (() => void)[] = [];
-    let clock = 0;
-    const drawn: string[] = [];
-    const pacer = new TilePacer(src, {
-      frame: (draw) => frames.push(draw),
-      now: () => clock as MonoMs,
-      budgetMs: 4,
-      headroom,
-      render: (notify) => {
-        notify();
-        clock += costMs;
-      },
-    });
-    const frame = () => {
-      clock = (Math.floor(clock / 16) + 1) * 16;
-      const before = drawn.length;
-      frames.splice(0).forEach((draw) => draw());
-      return drawn.length - before;
-    };
-    return { src, pacer, drawn, frame };
-  }
+  const paced = (headroom: number, costMs: number) => setup(4, costMs, headroom);
 
   it('draws a batch over the frames up to the next one, about as many tiles a frame as change a frame, not all it can in the first', () => {
     const { src, pacer, drawn, frame } = paced(1.25, 0.1);
