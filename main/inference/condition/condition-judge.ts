@@ -9,8 +9,9 @@ import { conditionOutput } from './condition-output';
 import type { ConditionParams } from './condition-params';
 import type { Scores } from './condition-scoring';
 import { deviationShare, healthOf, severity } from './degradation';
-import type { Row } from './condition-types';
-import { HEALTH_STEP_MS } from './machine-condition';
+import type { FittedModel, Row } from './condition-types';
+import { FleetEnvelopes } from './fleet-envelope';
+import { HEALTH_STEP_MS, type MachineCondition } from './machine-condition';
 import { inDomain, loadLearned } from './model-domain';
 
 const TOP_CONTRIBUTORS = 3;
@@ -25,6 +26,13 @@ const AMBIENT_STALE_MS = 30 * 60_000;
 const AMBIENT_MIN_VOTERS = 5;
 /** A machine's own thermal offset follows over this long: slower than any overheating, faster than the seasons. */
 const BASELINE_TAU_MS = 6 * 3_600_000;
+/**
+ * A vibration's health envelope is at most this many times its kind's median. A bearing wears for
+ * hours to days, so its wear can begin while the machine validates and widen its own envelope by the
+ * fault itself; machines of its kind show what the sensor needs. Other sensors' wide envelopes come
+ * from warm-ups and load steps that recur, so they keep their own (chosen on the tuning seeds).
+ */
+const FLEET_ENVELOPE_CAP = 3;
 
 export class ConditionJudge {
   /**
@@ -39,7 +47,45 @@ export class ConditionJudge {
   /** Each sensor's deviation share in the row being judged; reused, NaN where a sensor is not judged. */
   private shareScratch = new Float64Array(0);
 
+  /** Health envelopes of the machines past validation, by kind. */
+  readonly fleet = new FleetEnvelopes();
+
   constructor(private readonly params: ConditionParams) {}
+
+  /** A machine's thresholds are set: its health envelopes join its kind's. */
+  envelopesSet(m: MachineCondition): void {
+    const model = m.model;
+    if (!model || model.slowT.length === 0) return;
+    const envelopes = new Map<string, number>();
+    model.models.forEach((sm, k) => {
+      const s = m.sensors[k];
+      if (sm && s) envelopes.set(s.name, this.envelope(model, k, s.group === 'unclassified'));
+    });
+    this.fleet.set(FleetEnvelopes.kindOf(model.sensors), m.id, envelopes);
+  }
+
+  /**
+   * Health's envelope of sensor k (residual sigmas). The operator's least deviation worth an alarm is
+   * no normal variation, so it is the statistical one. For a physical sensor it is the largest
+   * deviation validation saw (the alarm threshold without its margin), since its failure level is
+   * physical; any other sensor's failure level is counted in its alarm thresholds, so its envelope is
+   * the threshold itself.
+   */
+  private envelope(model: FittedModel, k: number, unclassified: boolean): number {
+    const p = this.params;
+    const slowT = model.slowT[k] ?? p.slowFloor;
+    return unclassified ? slowT : Math.max(p.slowFloor, slowT / p.thresholdMargin);
+  }
+
+  /** The machine's fleet envelopes, looked up again only when the fleet changed. */
+  private fleetOf(m: MachineCondition, model: FittedModel): Float64Array {
+    if (m.fleetVersion !== this.fleet.version || m.fleetT.length !== model.sensors.length) {
+      if (m.fleetT.length !== model.sensors.length) m.fleetT = new Float64Array(model.sensors.length);
+      this.fleet.fill(FleetEnvelopes.kindOf(model.sensors), model.sensors, m.id, m.fleetT);
+      m.fleetVersion = this.fleet.version;
+    }
+    return m.fleetT;
+  }
 
   private shares(sensors: number): Float64Array {
     if (this.shareScratch.length !== sensors) this.shareScratch = new Float64Array(sensors);
@@ -76,6 +122,7 @@ export class ConditionJudge {
     let vote = 0;
     let voters = 0;
     const sharpen = m.heightened && row.ts < m.heightened.until ? m.heightened.factor : 1;
+    const fleetT = this.fleetOf(m, model);
     for (let k = 0; k < m.sensors.length && k < model.models.length; k++) {
       const sm = model.models[k];
       const s = m.sensors[k]!;
@@ -109,13 +156,10 @@ export class ConditionJudge {
       const c = s.risesOnly ? Math.max(0, s.fast / tf, s.slow / tslow) : Math.max(Math.abs(s.fast) / tf, Math.abs(s.slow) / tslow);
       ranked.push({ sensor: s.name, contribution: c });
       if (c > score) score = c;
-      // Health's envelope is the statistical one: the operator's least deviation worth an alarm is no
-      // normal variation. For a physical sensor it is the largest deviation validation saw (the alarm
-      // threshold without its margin), since its failure level is physical; any other sensor's failure
-      // level is counted in its alarm thresholds, so its envelope is the threshold itself.
       if (row.band > 0) {
-        const slowT = model.slowT[k] ?? p.slowFloor;
-        const envelope = s.group === 'unclassified' ? slowT : Math.max(p.slowFloor, slowT / p.thresholdMargin);
+        const own = this.envelope(model, k, s.group === 'unclassified');
+        const kind = fleetT[k]!;
+        const envelope = Number.isNaN(kind) || s.group !== 'vibration_bearing' ? own : Math.min(own, FLEET_ENVELOPE_CAP * kind);
         const sev = severity(s.name, s.resid, s.expected, envelope, sigma, s.group);
         if (sev > worst || worstSensor < 0) {
           worst = sev;

@@ -73,6 +73,7 @@ export class ConditionMonitor {
       const validated = fitted.fastT.length > 0;
       m.phase = validated ? 'monitoring' : 'learning';
       m.scheduledVersion = fitted.version;
+      if (validated) this.judge.envelopesSet(m);
     }
   }
 
@@ -328,8 +329,10 @@ export class ConditionMonitor {
       }
       if (end < items.length) {
         const marker = items[end] as Marker;
-        if (marker.kind === 'thresholds') marker.machine.setThresholds();
-        else marker.machine.refit(marker.ts);
+        if (marker.kind === 'thresholds') {
+          marker.machine.setThresholds();
+          this.judge.envelopesSet(marker.machine);
+        } else marker.machine.refit(marker.ts);
         changed.add(marker.machine);
         out.push(conditionOutput(this.params, marker.machine, marker.ts, null, { ...marker.snap, phase: marker.kind === 'thresholds' ? 'monitoring' : marker.snap.phase }));
       }

@@ -99,6 +99,9 @@ export class MachineCondition {
   /** Set when learning started again on a new range; the monitor resets its phase clock. */
   relearned = false;
   health: number | null = null;
+  /** Per sensor, its kind's health envelope (residual sigmas, NaN: none), as of the fleet's `fleetVersion`. */
+  fleetT = new Float64Array(0);
+  fleetVersion = -1;
   /** The trend's prognosis, refreshed with each health point. */
   prognosis: Prognosis | null = null;
   latest: ConditionOutput | null = null;
