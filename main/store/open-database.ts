@@ -21,7 +21,11 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
   /**
    * FULL makes every commit survive power loss, which alarms, audit, users and orders need.
-   * The telemetry writer uses NORMAL: losing the last batch on power loss is accepted for speed.
+   * The telemetry writer's connection uses NORMAL, which syncs the WAL only at a checkpoint, and
+   * makes a commit FULL when the last synced one is half a flush interval old (TelemetrySink's
+   * syncEveryMs): a power loss takes back at most about the last batch, as DESIGN.md says, for one
+   * sync a second at plant rates and two under a backlog, where FULL on every commit costs a tenth of
+   * the flat-out rate (bench/README.md, 2026-12-07).
    */
   synchronous?: 'NORMAL' | 'FULL';
   /** WAL pages after which a commit on this connection runs a checkpoint (SQLite's default: 1,000). */

@@ -44,6 +44,24 @@ function day(): Row[] {
 const closer: Row = ['clock', T0 + 10 * HOUR_MS, { x: 0 }];
 
 describe('TelemetrySink', () => {
+  it('syncs the WAL on its first commit and then on the first commit each syncEveryMs, and leaves the connection as set without it', () => {
+    let now = T0;
+    const mode = () => db.pragma('synchronous', { simple: true });
+    const unset = new TelemetrySink(db, { retention, now: () => now });
+    unset.write(batch([['m1', now, { a: 1 }]]));
+    expect(mode()).toBe(2);
+    db.pragma('synchronous = NORMAL');
+    const sink = new TelemetrySink(db, { retention, syncEveryMs: 500, now: () => now });
+    const modes: unknown[] = [];
+    for (const step of [1, 100, 100, 300, 100, 1000]) {
+      now += step;
+      sink.write(batch([['m1', now, { a: 1 }]]));
+      modes.push(mode());
+    }
+    // FULL (2) at 1, 501 and 1601 ms: a commit 500 ms after the last synced one syncs; NORMAL (1) in between
+    expect(modes).toEqual([2, 1, 1, 2, 1, 2]);
+  });
+
   it('stores good rows and counts the bad ones without failing the batch', () => {
     const sink = new TelemetrySink(db, { retention });
     const good = batch([['m1', T0, { a: 1 }], ['m1', T0 + 1000, { a: 2 }]]);

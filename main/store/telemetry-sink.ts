@@ -26,6 +26,12 @@ export interface SinkOptions {
   maxFutureMs?: number;
   /** Distinct metric name lists the store keeps for packed rows (metric-names.ts); beyond them rows are stored as JSON. */
   maxMetricNameLists?: number;
+  /**
+   * The connection runs with synchronous=NORMAL, which syncs the WAL only at a checkpoint; a commit
+   * that comes this long after the last synced one is made with FULL, so a power loss takes back at
+   * most this much telemetry and the batch after it. Absent: every commit as the connection is set.
+   */
+  syncEveryMs?: number;
   now?: () => WallMs;
 }
 
@@ -58,6 +64,9 @@ export class TelemetrySink {
   private readonly maxFuture: number;
   private readonly now: () => WallMs;
   private maxTs: EventMs;
+  private readonly syncEveryMs: number | undefined;
+  private lastSyncAt = -Infinity;
+  private syncing: boolean | null = null;
 
   constructor(
     private readonly db: Db,
@@ -67,6 +76,7 @@ export class TelemetrySink {
     this.lateness = options.allowedLatenessMs ?? 2 * 60_000;
     this.maxFuture = options.maxFutureMs ?? DAY_MS;
     this.now = options.now ?? Date.now;
+    this.syncEveryMs = options.syncEveryMs;
     this.names = new MetricNamesWriter(db, options.maxMetricNameLists);
     this.rollups = new Rollups(db, { rawMs: options.retention.rawDays * DAY_MS, minuteMs: options.retention.minuteDays * DAY_MS });
     this.retention = new Retention(db, options.retention);
@@ -89,8 +99,14 @@ export class TelemetrySink {
    * corrupt) rolls the whole batch back and throws, so the caller can retry it.
    */
   write(batch: RowBatch): WriteResult {
+    const now = this.now();
+    const sync = this.syncEveryMs !== undefined && now - this.lastSyncAt >= this.syncEveryMs;
+    if (this.syncEveryMs !== undefined && sync !== this.syncing) {
+      this.db.pragma(`synchronous = ${sync ? 'FULL' : 'NORMAL'}`);
+      this.syncing = sync;
+    }
     this.rollups.begin();
-    const futureLimit = this.now() + this.maxFuture;
+    const futureLimit = now + this.maxFuture;
     let maxTs = this.maxTs;
     try {
       const result = this.db.transaction(() => {
@@ -120,6 +136,7 @@ export class TelemetrySink {
       })();
       this.maxTs = maxTs;
       this.names.commit();
+      if (sync) this.lastSyncAt = now;
       return result;
     } catch (err) {
       this.rollups.rollback();

@@ -111,6 +111,8 @@ export class TelemetryWriter {
       retention: options.retention,
       allowedLatenessMs: options.allowedLatenessMs,
       pruneEveryMs: options.pruneEveryMs ?? 1000,
+      // half, so that commits a flush interval apart each sync whatever the timer's jitter
+      syncEveryMs: options.flushMs / 2,
     };
     return new TelemetryWriter(url, init, options, await startWriterWorker(url, init));
   }

@@ -20,7 +20,7 @@ let db: Db | undefined;
 let sink: TelemetrySink | undefined;
 try {
   db = openDatabase(init.dbPath, { nativeBinding: init.nativeBinding, busyTimeoutMs: init.busyTimeoutMs, synchronous: 'NORMAL', checkpointPages: WRITER_CHECKPOINT_PAGES });
-  sink = new TelemetrySink(db, { retention: init.retention, allowedLatenessMs: init.allowedLatenessMs });
+  sink = new TelemetrySink(db, { retention: init.retention, allowedLatenessMs: init.allowedLatenessMs, syncEveryMs: init.syncEveryMs });
 } catch (err) {
   db?.close();
   post({ type: 'fatal', error: message(err) });

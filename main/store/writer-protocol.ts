@@ -11,6 +11,8 @@ export interface WriterInit {
   allowedLatenessMs?: number;
   /** Retention keeps going between batches so an idle store still gets pruned. */
   pruneEveryMs: number;
+  /** A commit this long after the last synced one syncs the WAL (TelemetrySink's syncEveryMs). */
+  syncEveryMs?: number;
 }
 
 export type ToWorker = ({ type: 'batch'; id: number } & RowBatch) | { type: 'close' };
