@@ -191,6 +191,7 @@ export class ConditionMonitor {
     if (m.relearned) {
       m.relearned = false;
       m.scheduledVersion = 0;
+      this.judge.fleet.forget(m.id);
       m.episode.end();
       this.status(m, ts);
     }

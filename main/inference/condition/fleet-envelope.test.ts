@@ -35,4 +35,19 @@ describe('FleetEnvelopes', () => {
     expect(out[0]).toBe(4);
     expect(out[1]).toBeNaN();
   });
+
+  it('lets a machine that learns again, or whose sensors changed, stand for its old kind no more', () => {
+    const fleet = new FleetEnvelopes();
+    fleet.set(PUMP, 'P1', new Map([['temperature', 2]]));
+    fleet.set(PUMP, 'P2', new Map([['temperature', 4]]));
+    fleet.set(PUMP, 'P3', new Map([['temperature', 6]]));
+    expect(fleet.median(PUMP, 'temperature', 'P1')).toBe(5);
+    const before = fleet.version;
+    fleet.forget('P3');
+    expect(fleet.version).not.toBe(before);
+    expect(fleet.median(PUMP, 'temperature', 'P1')).toBe(4);
+    fleet.set(MILL, 'P2', new Map([['temperature', 30]]));
+    expect(fleet.median(PUMP, 'temperature', 'P1')).toBeNull();
+    expect(fleet.median(MILL, 'temperature', 'M9')).toBe(30);
+  });
 });

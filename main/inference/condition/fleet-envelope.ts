@@ -22,12 +22,23 @@ export class FleetEnvelopes {
     return [...sensors].sort().join('\n');
   }
 
+  /** A machine's envelopes now; a machine whose sensors changed leaves its old kind. */
   set(kind: string, machineId: string, envelopes: ReadonlyMap<string, number>): void {
+    this.forget(machineId, kind);
     let machines = this.kinds.get(kind);
     if (!machines) this.kinds.set(kind, (machines = new Map()));
     machines.set(machineId, envelopes);
     this.medians.delete(kind);
     this.version++;
+  }
+
+  /** The machine learns again (or is gone): its envelopes no longer stand for any kind but `keep`. */
+  forget(machineId: string, keep?: string): void {
+    for (const [kind, machines] of this.kinds) {
+      if (kind === keep || !machines.delete(machineId)) continue;
+      this.medians.delete(kind);
+      this.version++;
+    }
   }
 
   /** Each of the machine's sensors' fleet envelope, NaN where there is none, into `out`. */
