@@ -10,6 +10,7 @@ import type { ConditionParams } from './condition-params';
 import type { Scores } from './condition-scoring';
 import { deviationShare, healthOf, severity } from './degradation';
 import type { FittedModel, Row } from './condition-types';
+import { medianInPlace } from '../../primitives/median';
 import { FleetEnvelopes } from './fleet-envelope';
 import { HEALTH_STEP_MS, type MachineCondition } from './machine-condition';
 import { inDomain, loadLearned } from './model-domain';
@@ -215,8 +216,6 @@ export class ConditionJudge {
       this.ambientShift = 0;
       return;
     }
-    values.sort((a, b) => a - b);
-    const mid = values.length >> 1;
-    this.ambientShift = values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+    this.ambientShift = medianInPlace(values);
   }
 }

@@ -5,6 +5,7 @@
  * bounds it (see condition-judge.ts). A machine alone of its kind has no fleet envelope; with one
  * other machine past validation, that machine's stands for the kind.
  */
+import { medianInPlace } from '../../primitives/median';
 
 /** Other machines of the kind past validation before their median stands for the kind. */
 export const FLEET_MIN_MACHINES = 1;
@@ -58,13 +59,8 @@ export class FleetEnvelopes {
       const v = envelopes.get(sensor);
       if (id !== machineId && v !== undefined && Number.isFinite(v)) values.push(v);
     }
-    const median = values.length < FLEET_MIN_MACHINES ? null : middle(values.sort((a, b) => a - b));
+    const median = values.length < FLEET_MIN_MACHINES ? null : medianInPlace(values);
     cache.set(key, median);
     return median;
   }
-}
-
-function middle(sorted: readonly number[]): number {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
