@@ -58,7 +58,7 @@ try {
   const ratePath = join(dir, 'rate.db');
   const local = openDatabase(ratePath, { synchronous: 'NORMAL' });
   const rowsPerMachine = Math.ceil(VALUES / SENSORS / MACHINES);
-  const insert = local.prepare('INSERT INTO readings (machine_id, ts, metrics) VALUES (?, ?, ?)');
+  const insert = local.prepare('INSERT INTO readings_stored (machine_id, ts, metrics) VALUES (?, ?, ?)');
   local.transaction(() => {
     for (let m = 0; m < MACHINES; m++) for (let t = 0; t < rowsPerMachine; t++) insert.run(`m${m}`, T0 + t * 1000, metricsAt(m, t));
   })();
@@ -125,7 +125,8 @@ try {
   // --- 2. outage
   const outagePath = join(dir, 'outage.db');
   const live = openDatabase(outagePath, { synchronous: 'NORMAL' });
-  const liveInsert = live.prepare('INSERT INTO readings (machine_id, ts, metrics) VALUES (?, ?, ?)');
+  // where the telemetry writer puts new rows; readers see them through the readings view
+  const liveInsert = live.prepare('INSERT INTO readings_recent (machine_id, ts, metrics) VALUES (?, ?, ?)');
   const liveReader = openDatabase(outagePath, { readonly: true });
   const forwarder = new Historian({ config: HistorianConfigSchema.parse({ url: urlOf('outage'), alarms: false, models: false, intervalMs: 500 }), outbox: localOutbox(liveReader), site: 'bench', console: 'c1', backlogEveryMs: 1000 });
   forwarder.start();

@@ -51,7 +51,7 @@ function localStore() {
   const db = openDatabase(join(dir, `local-${++dbCount}.db`));
   const entry = { db, historians: [] as Historian[] };
   open.push(entry);
-  const insert = db.prepare('INSERT OR REPLACE INTO readings (machine_id, ts, metrics) VALUES (?, ?, ?)');
+  const insert = db.prepare('INSERT OR REPLACE INTO readings_stored (machine_id, ts, metrics) VALUES (?, ?, ?)');
   return {
     db,
     write(machineId: string, ts: number, metrics: Record<string, number>) {

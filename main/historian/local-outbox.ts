@@ -2,7 +2,7 @@
  * What the historian reads from the local store, which is its buffer: rows after a position, by
  * primary-key seeks only (a week of raw telemetry is never walked whole).
  */
-import { distinctMachines, distinctSensors } from '../store/distinct-keys';
+import { distinctMachines, distinctSensors, readingMachines } from '../store/distinct-keys';
 import { metricNames } from '../store/metric-names';
 import type { NamesLookup, StoredMetrics } from '../store/metrics-codec';
 import type { Db } from '../store/open-database';
@@ -69,7 +69,7 @@ export function localOutbox(db: Db) {
     return rows;
   };
   return {
-    machines: (): string[] => distinctMachines(db, 'readings'),
+    machines: (): string[] => readingMachines(db),
     rollupMachines: (table: RollupTable): string[] => distinctMachines(db, table),
     rollupSensors: (table: RollupTable, machineId: string): string[] => distinctSensors(db, table, machineId),
     rawAfter: (machineId: string, after: number, limit: number): RawRow[] =>

@@ -2,7 +2,7 @@ import type { Db } from './open-database';
 import { prepared } from './prepared';
 
 /** Tables whose primary key starts with machine_id; the names are ours, never user input. */
-export type KeyedTable = 'readings' | 'reading_marks' | 'rollup_1m' | 'rollup_1h';
+export type KeyedTable = 'readings_stored' | 'reading_marks' | 'rollup_1m' | 'rollup_1h';
 
 /**
  * Distinct machine ids by seeking the primary key once per machine. A plain SELECT DISTINCT walks
@@ -14,6 +14,14 @@ export function distinctMachines(db: Db, table: KeyedTable): string[] {
   const out: string[] = [];
   for (let id = first.get(); id !== undefined; id = next.get(id)) out.push(id);
   return out;
+}
+
+/** Machines with readings: the indexed ones, and those whose only rows are still recent (recent-readings.ts). */
+export function readingMachines(db: Db): string[] {
+  const stored = distinctMachines(db, 'readings_stored');
+  const known = new Set(stored);
+  const recent = prepared<[], string>(db, 'SELECT DISTINCT machine_id FROM readings_recent').pluck().all().filter((id) => !known.has(id));
+  return recent.length === 0 ? stored : [...stored, ...recent].sort();
 }
 
 /** Distinct sensors of one machine in a rollup table, by the same seek-per-key walk. */

@@ -41,7 +41,7 @@ describe('exportRows', () => {
   });
 
   it('writes readings in long format, one line per sensor value, across pages', async () => {
-    const insert = db.prepare('INSERT INTO readings VALUES (?, ?, ?)');
+    const insert = db.prepare('INSERT INTO readings_stored VALUES (?, ?, ?)');
     db.transaction(() => {
       // every third row packed, the others JSON text: export reads both encodings
       for (let i = 0; i < 2500; i++) insert.run(i % 2 ? 'b' : 'a', 1_700_000_000_000 + i, i % 3 === 1 ? encodeMetrics({ temp: i, rpm: 7 }) : JSON.stringify({ temp: i, rpm: 7 }));

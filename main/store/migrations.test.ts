@@ -21,7 +21,8 @@ describe('migrations', () => {
     const db = openDatabase(file);
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
     const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['agent_decisions', 'agent_messages', 'alarm_journal', 'alarm_limits', 'alarms', 'anomaly_events', 'audit', 'condition_labels', 'condition_models', 'kpi_hourly', 'machine_health', 'machine_states', 'machines', 'maintenance_tickets', 'metric_names', 'model_calibrations', 'model_outputs', 'parts', 'procurement_orders', 'quotes', 'reading_marks', 'readings', 'rollup_1h', 'rollup_1m', 'settings', 'shift_log', 'supplier_prices', 'suppliers', 'ticket_parts', 'users', 'voice_log']);
+    expect(tables).toEqual(['agent_decisions', 'agent_messages', 'alarm_journal', 'alarm_limits', 'alarms', 'anomaly_events', 'audit', 'condition_labels', 'condition_models', 'kpi_hourly', 'machine_health', 'machine_states', 'machines', 'maintenance_tickets', 'metric_names', 'model_calibrations', 'model_outputs', 'parts', 'procurement_orders', 'quotes', 'reading_marks', 'readings_recent', 'readings_stored', 'rollup_1h', 'rollup_1m', 'settings', 'shift_log', 'supplier_prices', 'suppliers', 'ticket_parts', 'users', 'voice_log']);
+    expect(db.prepare("SELECT name FROM sqlite_schema WHERE type = 'view'").pluck().all()).toEqual(['readings']);
     db.prepare("INSERT INTO settings (key, value) VALUES ('k', '1')").run();
     expect(migrate(db)).toBe(LATEST_VERSION);
     db.close();
@@ -89,10 +90,13 @@ describe('migrations', () => {
     expect(db.prepare('SELECT machine_id, ts, metrics FROM readings ORDER BY machine_id, ts').all()).toEqual([...rows].sort(byKey));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^schema version 16: readings moved to a rowid table with a \(machine_id, ts\) index: 150 rows in \d+ ms$/);
-    // a rowid table now (rowid is selectable), keyed by its unique index
-    expect(db.prepare('SELECT count(rowid) FROM readings').pluck().get()).toBe(150);
+    // a rowid table now (rowid is selectable), keyed by its unique index, under the view since version 17
+    expect(db.prepare('SELECT count(rowid) FROM readings_stored').pluck().get()).toBe(150);
+    expect(db.prepare('SELECT count(*) FROM readings_recent').pluck().get()).toBe(0);
     const plan = db.prepare("EXPLAIN QUERY PLAN SELECT ts, metrics FROM readings WHERE machine_id = 'oven-1' AND ts >= 0 AND ts <= 1 ORDER BY ts").all() as { detail: string }[];
-    expect(plan.map((p) => p.detail)).toEqual(['SEARCH readings USING INDEX readings_machine_ts (machine_id=? AND ts>? AND ts<?)']);
+    // the view merges the index's ordered rows with the sorted recent ones, reading no more than the range
+    expect(plan.map((p) => p.detail)).toContain('SEARCH readings_stored USING INDEX readings_machine_ts (machine_id=? AND ts>? AND ts<?)');
+    expect(plan.map((p) => p.detail)).toContain('MERGE (UNION ALL)');
     db.close();
   });
 
@@ -112,7 +116,7 @@ describe('migrations', () => {
 
   it('keeps one reading per (machine_id, ts): the writer\'s INSERT OR REPLACE replaces it, a plain INSERT is refused', () => {
     const db = openDatabase(join(dir, 'dup.db'));
-    const replace = db.prepare('INSERT OR REPLACE INTO readings (machine_id, ts, metrics) VALUES (?, ?, ?)');
+    const replace = db.prepare('INSERT OR REPLACE INTO readings_stored (machine_id, ts, metrics) VALUES (?, ?, ?)');
     replace.run('m', 1000, '{"a":1}');
     replace.run('m', 1000, '{"a":2}');
     replace.run('n', 1000, '{"a":3}');
@@ -120,7 +124,7 @@ describe('migrations', () => {
       { machine_id: 'm', ts: 1000, metrics: '{"a":2}' },
       { machine_id: 'n', ts: 1000, metrics: '{"a":3}' },
     ]);
-    expect(() => db.prepare("INSERT INTO readings (machine_id, ts, metrics) VALUES ('m', 1000, '{}')").run()).toThrow(/UNIQUE/);
+    expect(() => db.prepare("INSERT INTO readings_stored (machine_id, ts, metrics) VALUES ('m', 1000, '{}')").run()).toThrow(/UNIQUE/);
     db.close();
   });
 

@@ -12,7 +12,7 @@ let db: Db;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'fb-retention-'));
   db = openDatabase(join(dir, 'store.db'));
-  const raw = db.prepare('INSERT INTO readings VALUES (?, ?, ?)');
+  const raw = db.prepare('INSERT INTO readings_stored VALUES (?, ?, ?)');
   const m = db.prepare('INSERT INTO rollup_1m VALUES (?, ?, ?, 1, 1, 1, 1)');
   const h = db.prepare('INSERT INTO rollup_1h VALUES (?, ?, ?, 1, 1, 1, 1)');
   db.transaction(() => {
@@ -69,7 +69,7 @@ describe('Retention', () => {
     expect(r.step(-Infinity, { maxRows: 1e9, maxMs: 1e9 })).toBe(0);
     const watermark = T0 + 10 * DAY_MS;
     expect(r.step(watermark, { maxRows: 1e9, maxMs: 1e9 })).toBe(3 * 3 * 24);
-    db.prepare('INSERT INTO readings VALUES (?, ?, ?)').run('a', T0, '{}');
+    db.prepare('INSERT INTO readings_stored VALUES (?, ?, ?)').run('a', T0, '{}');
     expect(r.step(watermark + 1000, { maxRows: 1e9, maxMs: 1e9 })).toBe(0);
     // The late row plus, per machine, the hourly row the one-minute move pushed past the cutoff.
     expect(r.step(watermark + 60_000, { maxRows: 1e9, maxMs: 1e9 })).toBe(1 + 3);

@@ -61,7 +61,7 @@ export class Retention {
       doneCutoff: -Infinity,
       pass: null,
     });
-    const raw = (table: 'readings' | 'reading_marks') =>
+    const raw = (table: 'readings_stored' | 'reading_marks') =>
       target(
         days.rawDays,
         MINUTE_MS,
@@ -72,7 +72,8 @@ export class Retention {
         ),
       );
     this.targets = [
-      raw('readings'),
+      // recent readings are minutes old, far younger than any retention
+      raw('readings_stored'),
       // quality marks are raw data and go with the raw readings
       raw('reading_marks'),
       target(days.minuteDays, HOUR_MS, rollupKeys('rollup_1m'), rollupDelete('rollup_1m')),

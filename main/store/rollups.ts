@@ -142,7 +142,8 @@ export class Rollups {
     private readonly db: Db,
     private readonly keep: RollupKeep,
   ) {
-    this.minuteRows = db.prepare<[string, number, number], StoredMetrics>('SELECT metrics FROM readings WHERE machine_id = ? AND ts >= ? AND ts < ?').pluck();
+    // The writer moves a minute's recent rows into the indexed table before it finalizes that minute (recent-readings.ts).
+    this.minuteRows = db.prepare<[string, number, number], StoredMetrics>('SELECT metrics FROM readings_stored WHERE machine_id = ? AND ts >= ? AND ts < ?').pluck();
     this.minuteStmt = db.prepare('INSERT OR REPLACE INTO rollup_1m (machine_id, sensor, bucket, n, avg, min, max) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.hourStmt = db.prepare(
       `INSERT OR REPLACE INTO rollup_1h (machine_id, sensor, bucket, n, avg, min, max)
@@ -167,7 +168,7 @@ export class Rollups {
   recover(watermark: EventMs, machines: readonly string[]): void {
     if (!Number.isFinite(watermark)) return;
     const minutes = this.db.prepare<[string, number], number>(
-      `SELECT DISTINCT ts - (((ts % ${MINUTE_MS}) + ${MINUTE_MS}) % ${MINUTE_MS}) FROM readings WHERE machine_id = ? AND ts >= ?`,
+      `SELECT DISTINCT ts - (((ts % ${MINUTE_MS}) + ${MINUTE_MS}) % ${MINUTE_MS}) FROM readings_stored WHERE machine_id = ? AND ts >= ?`,
     ).pluck();
     const from = bucketOf(watermark, HOUR_MS);
     for (const machine of machines) for (const b of minutes.iterate(machine, from)) this.note(machine, b);

@@ -1,9 +1,9 @@
-import type { Statement } from 'better-sqlite3';
 import { distinctMachines } from './distinct-keys';
 import { forgetMetricNames, MetricNamesWriter } from './metric-names';
 import { decodeMetrics, isPackedMetrics, namesBytesOf, namesTextOf, PACKED_V1, toNamedRow, type StoredMetrics } from './metrics-codec';
 import type { Db } from './open-database';
 import { DAY_MS, Retention, type PruneBudget, type RetentionDays } from './retention';
+import { RecentReadings, type RecentLimits } from './recent-readings';
 import { Rollups } from './rollups';
 import type { EventMs, WallMs } from '../../common/time';
 
@@ -32,6 +32,8 @@ export interface SinkOptions {
    * most this much telemetry and the batch after it. Absent: every commit as the connection is set.
    */
   syncEveryMs?: number;
+  /** When new readings move into the indexed table (recent-readings.ts). */
+  recent?: RecentLimits;
   now?: () => WallMs;
 }
 
@@ -52,7 +54,7 @@ const isRowError = (err: unknown) => {
 
 /** The synchronous heart of the telemetry writer: what the worker thread runs per batch. */
 export class TelemetrySink {
-  private readonly insert: Statement<[string, number, StoredMetrics]>;
+  private readonly recent: RecentReadings;
   private readonly rollups: Rollups;
   private readonly names: MetricNamesWriter;
   /** Where a packed row is turned into the stored one (names by id) before it is bound. */
@@ -72,7 +74,6 @@ export class TelemetrySink {
     private readonly db: Db,
     options: SinkOptions,
   ) {
-    this.insert = db.prepare('INSERT OR REPLACE INTO readings (machine_id, ts, metrics) VALUES (?, ?, ?)');
     this.lateness = options.allowedLatenessMs ?? 2 * 60_000;
     this.maxFuture = options.maxFutureMs ?? DAY_MS;
     this.now = options.now ?? Date.now;
@@ -80,8 +81,9 @@ export class TelemetrySink {
     this.names = new MetricNamesWriter(db, options.maxMetricNameLists);
     this.rollups = new Rollups(db, { rawMs: options.retention.rawDays * DAY_MS, minuteMs: options.retention.minuteDays * DAY_MS });
     this.retention = new Retention(db, options.retention);
-    const machines = distinctMachines(db, 'readings');
-    const newest = db.prepare<[string, number], number | null>('SELECT max(ts) FROM readings WHERE machine_id = ? AND ts <= ?').pluck();
+    this.recent = new RecentReadings(db, this.now(), options.recent);
+    const machines = distinctMachines(db, 'readings_stored');
+    const newest = db.prepare<[string, number], number | null>('SELECT max(ts) FROM readings_stored WHERE machine_id = ? AND ts <= ?').pluck();
     const limit = this.now() + this.maxFuture;
     this.maxTs = -Infinity;
     for (const m of machines) this.maxTs = Math.max(this.maxTs, newest.get(m, limit) ?? -Infinity);
@@ -121,7 +123,7 @@ export class TelemetrySink {
             continue;
           }
           try {
-            this.insert.run(id, ts, typeof metrics === 'string' ? metrics : this.named(id, metrics));
+            this.recent.insert(id, ts, typeof metrics === 'string' ? metrics : this.named(id, metrics));
           } catch (err) {
             if (!isRowError(err)) throw err;
             rejected++;
@@ -131,15 +133,18 @@ export class TelemetrySink {
           this.rollups.note(id, ts);
           if (ts > maxTs && ts <= futureLimit) maxTs = ts;
         }
+        this.recent.moveIfDue(maxTs - this.lateness, now);
         this.rollups.finalize(maxTs - this.lateness);
         return { written, rejected };
       })();
       this.maxTs = maxTs;
+      this.recent.committed(now);
       this.names.commit();
       if (sync) this.lastSyncAt = now;
       return result;
     } catch (err) {
       this.rollups.rollback();
+      this.recent.rolledBack();
       this.names.rollback();
       // ids added in the rolled-back transaction are gone with it
       this.lastNames.clear();
