@@ -29,7 +29,7 @@ describe('moveDue', () => {
     expect(moveDue(young, T0 + MINUTE_MS - 1, limits)).toBe(false);
     expect(moveDue(young, T0 + MINUTE_MS, limits)).toBe(true);
   });
-  it('keeps the recent table small enough for readers to scan', () => {
+  it('keeps the recent table, and the pages of its index a commit rewrites, small', () => {
     expect(RECENT_LIMITS.maxRows).toBeLessThanOrEqual(20_000);
   });
 });

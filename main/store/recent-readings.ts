@@ -13,7 +13,7 @@ import type { StoredMetrics } from './metrics-codec';
 import type { EventMs, WallMs } from '../../common/time';
 
 export interface RecentLimits {
-  /** Rows gathered before a move: readers scan the recent table, so it stays small. */
+  /** Rows gathered before a move: the more, the more pages of the recent index each commit rewrites. */
   maxRows: number;
   /** Wall time between moves when few rows arrive. */
   maxAgeMs: number;
