@@ -6,7 +6,7 @@
  * the live tick batches them; test/integration/condition-replay.test.ts shows the live path over MQTT
  * gives the same alarms. Parameters were chosen on the tuning seeds; the figures are the held-out ones.
  *
- *   --seeds 11,12,13,14   held-out seeds (default)      --tune   the tuning seeds 1-10 instead
+ *   --seeds 15,16,...,20  held-out seeds (default)      --tune   the tuning seeds 1-14 instead
  *   --days 8 --machines 24 --rate 0.2                    --set key=value  override a param (tuning)
  */
 import { loadModels } from '../../main/inference/model-set';
@@ -18,8 +18,12 @@ import { makeScenario } from '../../main/sim/scenario';
 import type { ConditionOutput } from '../../common/contract-models';
 import { DEGRADATION_KINDS, median, scorePlant, type AlarmRaise, type HealthLow, type PlantScore, type RulSample } from './plant-scoring';
 
-export const TUNING_SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-export const HELD_OUT_SEEDS = [11, 12, 13, 14];
+/**
+ * Seeds 11-14 were held out until 2026-12-07; their misses were then looked into, so they tune now
+ * and 15-20 are held out (models/README.md).
+ */
+export const TUNING_SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+export const HELD_OUT_SEEDS = [15, 16, 17, 18, 19, 20];
 /** Readings per flush: about what one 50 ms scoring tick holds when a backlog is replayed. */
 const BATCH = 4_000;
 
