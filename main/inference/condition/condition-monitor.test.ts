@@ -85,6 +85,27 @@ describe('ConditionMonitor', () => {
     expect(monitor.stateNow('unseen')).toBe('unknown');
   });
 
+  it('judges no stop in progress: validation takes no threshold from it and monitoring no deviation', async () => {
+    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    // Monitoring from hour 5; the fourth cycle drops from half load to idle at minute 370.
+    const stop = T0 + 370 * 60_000;
+    const fast: number[] = [];
+    for (const r of machineReadings('m', T0, 6.5)) {
+      monitor.observe(r);
+      if (r.ts === stop - STEP_MS || r.ts === stop + 25_000) {
+        await monitor.flush();
+        fast.push(monitor.get('m')!.sensors.find((s) => s.name === 'vibration')!.fast);
+      }
+    }
+    await monitor.flush();
+    const m = monitor.get('m')!;
+    expect(m.phase).toBe('monitoring');
+    // Vibration falls fivefold at each stop; its fast average does not follow it into the stop.
+    expect(Math.abs(fast[1]! - fast[0]!)).toBeLessThan(0.5);
+    const vibration = m.sensors.findIndex((s) => s.name === 'vibration');
+    expect(m.model!.fastT[vibration]).toBeLessThan(5);
+  });
+
   it('raises no anomaly on a normal machine cycling through off, idle and two loads', async () => {
     const monitor = new ConditionMonitor(model, TEST_PARAMS);
     const outs = await run(monitor, machineReadings('m', T0, 12));

@@ -244,7 +244,9 @@ export class ConditionMonitor {
       if (v !== undefined && Number.isFinite(v)) y[k] = v;
       stuck[k] = s.stuck;
     }
-    const settling = ts - m.state.changedAt < this.params.settleS * 1000;
+    // A stop in progress (the raw signals already say idle or off, the state's hold not yet over) is a
+    // transient like a start: neither validation nor monitoring judges it.
+    const settling = ts - m.state.changedAt < this.params.settleS * 1000 || m.looksStanding;
     return { machine: m, ts, phase: m.phase, snap: m.snapshot(), band, settling, phi, y, stuck };
   }
 

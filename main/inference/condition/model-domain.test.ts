@@ -59,4 +59,15 @@ describe('model domain', () => {
     expect(inDomain(m, 0, phiAt(0.9, 0.2))).toBe(true);
     expect(inDomain(null, 0, phiAt(0.5, 0.5))).toBe(false);
   });
+
+  it('judges a lagged sensor only at lag levels its fit saw, at equilibrium too; a direct one and a model saved before ranges were kept everywhere', () => {
+    const m = model();
+    m.models[0] = { ...m.models[0]!, lagRange: new Array<number>(2 * LAGS).fill(0.7).map((v, i) => (i % 2 ? 1 : v)) };
+    m.models[1] = { ...m.models[1]!, lagRange: new Array<number>(2 * LAGS).fill(0.7).map((v, i) => (i % 2 ? 1 : v)) };
+    expect(inDomain(m, 1, phiAt(0.8, 0.8))).toBe(true);
+    // Steady at a load whose lagged level the fit never saw: a quadratic in the lag would extrapolate.
+    expect(inDomain(m, 1, phiAt(0.6, 0.6))).toBe(false);
+    expect(inDomain(m, 0, phiAt(0.6, 0.6))).toBe(true);
+    expect(inDomain(model(), 1, phiAt(0.6, 0.6))).toBe(true);
+  });
 });

@@ -47,8 +47,11 @@ export function inDomain(model: FittedModel | null, k: number, phi: Float64Array
   let fastest = true;
   for (let i = 0; i < LAGS; i++) {
     if (sm.coef[4 + 2 * i] === 0 && sm.coef[5 + 2 * i] === 0) continue;
-    const gap = Math.abs(phi[2]! - phi[4 + 2 * i]!);
+    const level = phi[4 + 2 * i]!;
+    const gap = Math.abs(phi[2]! - level);
     if (gap > (spread[i] ?? 0) * DOMAIN_MARGIN + DOMAIN_SLACK) return false;
+    const range = sm.lagRange;
+    if (range && (level < range[2 * i]! || level > range[2 * i + 1]!)) return false;
     // Equilibrium is read on the sensor's fastest lag: the slowest one is behind for hours after any start.
     if (fastest) warm = gap <= WARM_GAP;
     fastest = false;

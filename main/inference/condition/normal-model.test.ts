@@ -52,6 +52,24 @@ describe('normal model', () => {
     expect(m.sigma[3]!).toBeLessThan(1);
   });
 
+  it('keeps the range of levels each lag was fitted on', () => {
+    const sums = new SensorSums();
+    const n = noise(6);
+    // The first rows are left out: the helper's lags start at zero and rise for hours.
+    let i = 0;
+    for (const r of rows(25_000, 400, TAUS)) if (i++ >= 5_000) sums.add(r.u > 0.7 ? 3 : 1, r.phi, 2 + 18 * r.u + 0.2 * n());
+    const range = fitSensor(sums, 100)!.lagRange!;
+    // The slowest lag averages the steps out: it never stood at the lower load, nor at the higher.
+    const slowest = 2 * (LAGS - 1);
+    expect(range[slowest]!).toBeGreaterThan(0.5);
+    expect(range[slowest]!).toBeLessThan(0.75);
+    expect(range[slowest + 1]!).toBeGreaterThan(0.75);
+    expect(range[slowest + 1]!).toBeLessThan(1);
+    // The fastest follows every step: its range spans both loads.
+    expect(range[0]!).toBeLessThan(0.5);
+    expect(range[1]!).toBeGreaterThan(1);
+  });
+
   it('forgets by scaling its sums, and needs rows before it fits', () => {
     const sums = new SensorSums();
     expect(fitSensor(sums, 10)).toBeNull();

@@ -30,6 +30,8 @@ export const BANDS = 4;
 const TRI = (FEATURES * (FEATURES + 1)) / 2;
 /** Per sensor and band: XᵀX (upper triangle), Xᵀy, yᵀy, n. */
 const PER_BAND = TRI + FEATURES + 2;
+/** A lagged load this many standard deviations from its learned mean is outside what the fit saw. */
+const LAG_RANGE_SDS = 3;
 /** A stale band still anchors the fit at its load with this share of its rows. */
 const STALE_WEIGHT = 0.1;
 
@@ -111,6 +113,11 @@ export const SensorModelSchema = z.object({
   sigma: z.array(z.number().nullable()).length(BANDS),
   /** Mean level, for relative deviations (vibration ratio, pressure share). */
   level: z.number(),
+  /**
+   * Per lag, the range of its levels the fit saw (low, high pairs: the learned mean within
+   * LAG_RANGE_SDS standard deviations); absent in models saved before it.
+   */
+  lagRange: z.array(z.number()).length(2 * LAGS).optional(),
 });
 export type SensorModel = z.infer<typeof SensorModelSchema>;
 
@@ -185,7 +192,23 @@ export function fitSensor(sums: SensorSums, minRowsPerBand: number): SensorModel
     const rss = Math.max(0, s[o + TRI + FEATURES]! - 2 * bxy + bxxb);
     sigma.push(Math.max(Math.sqrt(rss / count), sigmaFloor(level)));
   }
-  return { coef: [...coef], sigma, level };
+  return { coef: [...coef], sigma, level, lagRange: lagRangeOf(a, n) };
+}
+
+/**
+ * The levels of each lagged load the fit saw, from the sums it already has (no per-row cost): a
+ * lag's quadratic fitted on a pump that ran near full load through learning extrapolates by tens of
+ * kelvin to a night at 60 %, which is no fault of the machine's.
+ */
+function lagRangeOf(a: Float64Array, n: number): number[] {
+  const range: number[] = [];
+  for (let i = 0; i < LAGS; i++) {
+    const j = 4 + 2 * i;
+    const mean = a[j]! / n;
+    const sd = Math.sqrt(Math.max(0, a[j * FEATURES + j]! / n - mean * mean));
+    range.push(mean - LAG_RANGE_SDS * sd, mean + LAG_RANGE_SDS * sd);
+  }
+  return range;
 }
 
 /** Below this, a sensor that hardly moved would turn the next wobble into a huge deviation. */
