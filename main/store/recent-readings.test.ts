@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrate, MIGRATIONS } from './migrations';
 import { openDatabase, type Db } from './open-database';
 import { moveDue, RECENT_LIMITS } from './recent-readings';
 import { MINUTE_MS } from './rollups';
@@ -126,5 +128,33 @@ describe('recent readings in the store', () => {
     expect(count('readings_recent')).toBe(0);
     expect(history('m1').map((r) => (r as { ts: number }).ts)).toEqual([T0, T0 + 10 * MINUTE_MS]);
     expect(db.prepare("SELECT n FROM rollup_1m WHERE machine_id = 'm1' AND bucket = ?").pluck().get(T0)).toBe(1);
+  });
+});
+
+describe('recent readings in a store kept in the keyed layout', () => {
+  it('moves into a WITHOUT ROWID readings_stored the same way (a store too large to rewrite at version 16)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fb-recent-keyed-'));
+    const file = join(dir, 'store.db');
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version !== 16));
+    old.prepare("INSERT INTO readings_stored (machine_id, ts, metrics) VALUES ('m1', ?, '{\"a\":0}')").run(T0);
+    expect(() => old.prepare('SELECT rowid FROM readings_stored').get()).toThrow(/rowid/);
+    old.close();
+    const db = openDatabase(file);
+    try {
+      let now = T0;
+      const sink = new TelemetrySink(db, { retention, now: () => now });
+      sink.write(batch([['m1', T0, 1], ['m1', T0 + 1000, 2]]));
+      now += 60_000;
+      sink.write(batch([['m2', T0, 3]]));
+      expect(db.prepare('SELECT count(*) FROM readings_recent').pluck().get()).toBe(0);
+      expect(db.prepare("SELECT ts, metrics FROM readings WHERE machine_id = 'm1' ORDER BY ts").all()).toEqual([
+        { ts: T0, metrics: '{"a":1}' },
+        { ts: T0 + 1000, metrics: '{"a":2}' },
+      ]);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
