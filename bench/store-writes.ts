@@ -12,6 +12,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { medianInPlace } from '../main/primitives/median';
 import { openDatabase } from '../main/store/open-database';
 import { RECENT_LIMITS, type RecentLimits } from '../main/store/recent-readings';
 import { TelemetrySink, type RowBatch } from '../main/store/telemetry-sink';
@@ -78,20 +79,19 @@ function run(layout: 'straight' | 'recent'): Run {
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const straight: Run[] = [];
 const shipped: Run[] = [];
 for (let p = 0; p < PAIRS; p++) {
   straight.push(run('straight'));
   shipped.push(run('recent'));
 }
-const before = median(straight.map((r) => r.mbPerS));
-const after = median(shipped.map((r) => r.mbPerS));
+const before = medianInPlace(straight.map((r) => r.mbPerS));
+const after = medianInPlace(shipped.map((r) => r.mbPerS));
 const ratio = after / before;
 const gbPerDay = (mbPerS: number) => (mbPerS * 86_400) / 1000;
 console.log(`${MACHINES} machines at 1 Hz, one commit a second, ${MEASURED_S} s measured after ${HISTORY_S} s of history; ${PAIRS} runs each, alternating`);
-console.log(`straight into the index: ${before.toFixed(2)} MB/s written (${gbPerDay(before).toFixed(0)} GB a day), writer CPU ${median(straight.map((r) => r.cpuMsPerCommit)).toFixed(2)} ms per commit (with the trigger's own cost)`);
-console.log(`recent table (${RECENT_LIMITS.maxRows} rows or ${RECENT_LIMITS.maxAgeMs / 1000} s): ${after.toFixed(2)} MB/s written (${gbPerDay(after).toFixed(0)} GB a day), writer CPU ${median(shipped.map((r) => r.cpuMsPerCommit)).toFixed(2)} ms per commit`);
+console.log(`straight into the index: ${before.toFixed(2)} MB/s written (${gbPerDay(before).toFixed(0)} GB a day), writer CPU ${medianInPlace(straight.map((r) => r.cpuMsPerCommit)).toFixed(2)} ms per commit (with the trigger's own cost)`);
+console.log(`recent table (${RECENT_LIMITS.maxRows} rows or ${RECENT_LIMITS.maxAgeMs / 1000} s): ${after.toFixed(2)} MB/s written (${gbPerDay(after).toFixed(0)} GB a day), writer CPU ${medianInPlace(shipped.map((r) => r.cpuMsPerCommit)).toFixed(2)} ms per commit`);
 console.log(`ratio ${ratio.toFixed(2)} (limit ${LIMIT_RATIO})`);
 console.log(
   JSON.stringify({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FEATURES, fitSensor, LAGS, regressors, SensorSums, solve } from './normal-model';
+import { FEATURES, fitSensor, LAGS, regressors, SensorModelSchema, SensorSums, solve } from './normal-model';
 import { noise } from './test-machine';
 
 /** Rows of a load that steps every `every` rows between 0.5 and 1, with lagged averages of it. */
@@ -68,6 +68,18 @@ describe('normal model', () => {
     // The fastest follows every step: its range spans both loads.
     expect(range[0]!).toBeLessThan(0.5);
     expect(range[1]!).toBeGreaterThan(1);
+  });
+
+  it('refuses a saved lag range that runs from high to low, so that its machine learns again instead of never judging', () => {
+    const sums = new SensorSums();
+    for (const r of rows(2_000, 400, TAUS)) sums.add(1, r.phi, 2 + 18 * r.u);
+    const fitted = fitSensor(sums, 100)!;
+    expect(SensorModelSchema.safeParse(fitted).success).toBe(true);
+    const reversed = [...fitted.lagRange!];
+    [reversed[0], reversed[1]] = [reversed[1]!, reversed[0]!];
+    const parsed = SensorModelSchema.safeParse({ ...fitted, lagRange: reversed });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toBe('each lag range runs from low to high');
   });
 
   it('forgets by scaling its sums, and needs rows before it fits', () => {

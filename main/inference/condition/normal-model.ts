@@ -117,7 +117,11 @@ export const SensorModelSchema = z.object({
    * Per lag, the range of its levels the fit saw (low, high pairs: the learned mean within
    * LAG_RANGE_SDS standard deviations); absent in models saved before it.
    */
-  lagRange: z.array(z.number()).length(2 * LAGS).optional(),
+  lagRange: z
+    .array(z.number())
+    .length(2 * LAGS)
+    .refine((r) => r.every((v, i) => i % 2 === 1 || v <= r[i + 1]!), 'each lag range runs from low to high')
+    .optional(),
 });
 export type SensorModel = z.infer<typeof SensorModelSchema>;
 
