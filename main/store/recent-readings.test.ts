@@ -102,6 +102,52 @@ describe('recent readings in the store', () => {
     ]);
   });
 
+  it('lists a repeated reading once while its new copy waits in the recent table', () => {
+    let now = T0;
+    const sink = new TelemetrySink(db, { retention, now: () => now });
+    sink.write(batch([['m1', T0, 1]]));
+    now += 60_000;
+    sink.write(batch([['m1', T0 + 1000, 2]]));
+    now += 1;
+    sink.write(batch([['m1', T0 + 2000, 3]]));
+    expect([count('readings_stored'), count('readings_recent')]).toEqual([2, 1]);
+    // a redelivery of a moved row and of a recent one, then a new row
+    sink.write(batch([['m1', T0, 10], ['m1', T0 + 2000, 30], ['m1', T0 + 3000, 4]]));
+    expect(count('readings_recent')).toBe(3);
+    expect(history('m1')).toEqual([
+      { ts: T0, metrics: '{"a":10}' },
+      { ts: T0 + 1000, metrics: '{"a":2}' },
+      { ts: T0 + 2000, metrics: '{"a":30}' },
+      { ts: T0 + 3000, metrics: '{"a":4}' },
+    ]);
+  });
+
+  it('finds repeats of what an earlier writer stored', () => {
+    new TelemetrySink(db, { retention, now: () => T0 }).write(batch([['m1', T0, 1], ['m1', T0 + 1000, 2]]));
+    const again = new TelemetrySink(db, { retention, now: () => T0 });
+    // out of order after the restart: the older row first, then a repeat of the newest
+    again.write(batch([['m1', T0 + 500, 5], ['m1', T0 + 1000, 20]]));
+    expect(history('m1')).toEqual([
+      { ts: T0, metrics: '{"a":1}' },
+      { ts: T0 + 500, metrics: '{"a":5}' },
+      { ts: T0 + 1000, metrics: '{"a":20}' },
+    ]);
+  });
+
+  it('keeps the stored copy when SQLite refuses its repeat', () => {
+    let now = T0;
+    const sink = new TelemetrySink(db, { retention, now: () => now });
+    sink.write(batch([['m1', T0, 1]]));
+    now += 60_000;
+    sink.write(batch([['m1', T0 + 1000, 2]]));
+    db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON readings_recent WHEN NEW.metrics = '{"a":99}' BEGIN SELECT RAISE(ABORT, 'refused'); END`);
+    expect(sink.write(batch([['m1', T0, 99], ['m1', T0 + 1000, 99]]))).toEqual({ written: 0, rejected: 2 });
+    expect(history('m1')).toEqual([
+      { ts: T0, metrics: '{"a":1}' },
+      { ts: T0 + 1000, metrics: '{"a":2}' },
+    ]);
+  });
+
   it('moves what a stop left in the recent table when the writer starts again', () => {
     const first = new TelemetrySink(db, { retention, now: () => T0 });
     first.write(batch([['m1', T0, 1], ['m2', T0 + 1000, 2]]));

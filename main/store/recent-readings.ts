@@ -4,7 +4,10 @@
  * every commit rewrote about one page per machine reporting; a move rewrites each leaf once for all
  * the rows it gathered. The recent table's own index holds at most `maxRows` entries, a few dozen
  * pages, so that readers seek there too instead of scanning it. Readers see both tables through the
- * `readings` view (schema version 17), so nothing waits for a move to become visible.
+ * `readings` view (schema version 17), so nothing waits for a move to become visible. A reading that
+ * repeats one already stored (a redelivery, a replay) replaces it at once, so the view never lists a
+ * reading twice; only a machine's rows at or before its newest one can be repeats, so the common
+ * in-order row costs one map lookup.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open-database';
@@ -36,6 +39,12 @@ export class RecentReadings {
   private readonly insertRow: Statement<[string, number, StoredMetrics]>;
   private readonly moveRows: Statement<[]>;
   private readonly clearRows: Statement<[]>;
+  private readonly dropRecent: Statement<[string, number, number | bigint]>;
+  private readonly dropStored: Statement<[string, number]>;
+  private readonly newestRecent: Statement<[string], number | null>;
+  private readonly newestStored: Statement<[string], number | null>;
+  /** Each machine's newest ts in either table, as far as this writer knows; higher than stored after a rollback, never lower. */
+  private readonly newest = new Map<string, EventMs>();
   /** Rows in the table as of the last commit, and the earliest ts among them. */
   private rows = 0;
   private minTs: EventMs = Infinity;
@@ -51,9 +60,13 @@ export class RecentReadings {
     private readonly limits: RecentLimits = RECENT_LIMITS,
   ) {
     this.insertRow = db.prepare('INSERT INTO readings_recent (machine_id, ts, metrics) VALUES (?, ?, ?)');
-    // The latest of duplicates wins, as INSERT OR REPLACE into the index did when rows went straight there.
+    // Rows an older writer left may still repeat one another or a stored row: the latest copy wins.
     this.moveRows = db.prepare('INSERT OR REPLACE INTO readings_stored (machine_id, ts, metrics) SELECT machine_id, ts, metrics FROM readings_recent ORDER BY machine_id, ts, rowid');
     this.clearRows = db.prepare('DELETE FROM readings_recent');
+    this.dropRecent = db.prepare('DELETE FROM readings_recent WHERE machine_id = ? AND ts = ? AND rowid < ?');
+    this.dropStored = db.prepare('DELETE FROM readings_stored WHERE machine_id = ? AND ts = ?');
+    this.newestRecent = db.prepare<[string], number | null>('SELECT max(ts) FROM readings_recent WHERE machine_id = ?').pluck();
+    this.newestStored = db.prepare<[string], number | null>('SELECT max(ts) FROM readings_stored WHERE machine_id = ?').pluck();
     // Rows left by a stop (or a crash) move now, so that startup reads the indexed table alone.
     db.transaction(() => this.move())();
     this.movedAt = now;
@@ -61,7 +74,15 @@ export class RecentReadings {
 
   /** Throws what SQLite throws for a row it cannot take; the row then does not count. */
   insert(machineId: string, ts: EventMs, metrics: StoredMetrics): void {
-    this.insertRow.run(machineId, ts, metrics);
+    const newest = this.newest.get(machineId) ?? this.newestKnown(machineId);
+    const { lastInsertRowid } = this.insertRow.run(machineId, ts, metrics);
+    if (ts > newest) {
+      this.newest.set(machineId, ts);
+    } else {
+      // Only after the new copy is in: a row SQLite refuses must not take the old copy with it.
+      this.dropRecent.run(machineId, ts, lastInsertRowid);
+      this.dropStored.run(machineId, ts);
+    }
     this.added++;
     if (ts < this.addedMinTs) this.addedMinTs = ts;
   }
@@ -93,6 +114,12 @@ export class RecentReadings {
     this.added = 0;
     this.addedMinTs = Infinity;
     this.moved = false;
+  }
+
+  private newestKnown(machineId: string): EventMs {
+    const newest = Math.max(this.newestRecent.get(machineId) ?? -Infinity, this.newestStored.get(machineId) ?? -Infinity);
+    this.newest.set(machineId, newest);
+    return newest;
   }
 
   private move(): void {
