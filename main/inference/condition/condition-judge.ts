@@ -35,6 +35,11 @@ const BASELINE_TAU_MS = 6 * 3_600_000;
  */
 const FLEET_ENVELOPE_CAP = 3;
 
+/** The signal whose spikes are judged: power where the machine reports it, else the load (as MachineCondition.track watches). */
+function spikeSignal(model: FittedModel): string {
+  return model.signals.power ?? model.signals.load;
+}
+
 export class ConditionJudge {
   /**
    * The plant's common temperature shift (K): the median over machines of their thermal residuals.
@@ -109,6 +114,11 @@ export class ConditionJudge {
     const validating = row.phase === 'validating';
     const loadSeen = loadLearned(m.model, row.band, row.phi[2]!);
     const judged = !row.settling && loadSeen && model.models.some((sm, k) => sm?.sigma[row.band] != null && Number.isFinite(row.y[k]!));
+    // Power's spikes are judged while settling and outside the learned loads too: where power is the
+    // load, a surge's spikes themselves move the smoothed load into another band or past the loads learned.
+    const spikeT = validating ? null : (model.spikeT?.[row.band] ?? null);
+    const spike = spikeT === null ? 0 : m.spikes.count(row.ts, row.jump > spikeT, p.spikeWindowS * 1000) / p.spikeCount;
+    if (validating) m.spikes.learn(row.band, row.jump);
     let score = 0;
     const ranked: { sensor: string; contribution: number }[] = [];
     let worst = 0;
@@ -174,10 +184,18 @@ export class ConditionJudge {
       // A load band the model has not learned yet keeps learning while the machine runs in it, so the
       // next refit can judge it: a state never seen says "learning", and is then learned.
       const bandLearned = loadSeen && model.models.some((sm) => sm?.sigma[row.band] != null);
-      if (!validating && !bandLearned && !row.settling && !m.episode.active) m.learn(row);
+      if (!validating && !bandLearned && !row.settling && !m.episode.active && spike === 0) m.learn(row);
+      if (spike > 0) return this.spikesOnly(m, row, spike, snap);
       m.episode.pause();
       if (row.ts - m.lastOutputAt < STATUS_EVERY_MS) return null;
       return conditionOutput(p, m, row.ts, null, snap);
+    }
+    if (spike > 0) {
+      const sensor = spikeSignal(model);
+      const own = ranked.find((r) => r.sensor === sensor);
+      if (own) own.contribution = Math.max(own.contribution, spike);
+      else ranked.push({ sensor, contribution: spike });
+      if (spike > score) score = spike;
     }
     ranked.sort((a, b) => b.contribution - a.contribution);
     m.contributors = ranked.slice(0, TOP_CONTRIBUTORS);
@@ -201,6 +219,15 @@ export class ConditionJudge {
     // A steady machine's verdict goes out every OUTPUT_EVERY_MS; a change goes out at once.
     if (change === null && !stepped && row.ts - m.lastOutputAt < OUTPUT_EVERY_MS) return null;
     return conditionOutput(p, m, row.ts, null, snap);
+  }
+
+  /** A row the normal model does not judge, on a machine whose power spikes: the spikes alone make its score. */
+  private spikesOnly(m: MachineCondition, row: Row, spike: number, snap: Row['snap']): ConditionOutput | null {
+    m.contributors = [{ sensor: spikeSignal(m.model!), contribution: spike }];
+    m.lastScore = spike;
+    const change = m.episode.update(spike, row.ts);
+    if (change === null && row.ts - m.lastOutputAt < OUTPUT_EVERY_MS) return null;
+    return conditionOutput(this.params, m, row.ts, null, snap);
   }
 
   /** The median of recent votes, refreshed once per AMBIENT_EVERY_MS of event time. */

@@ -209,6 +209,7 @@ export class ConditionMonitor {
     const row = this.row(m, reading, ts, band);
     if (m.phase === 'learning') {
       m.learn(row);
+      m.spikes.learn(band, row.jump);
       const running = m.bandHours[1]! + m.bandHours[2]! + m.bandHours[3]!;
       if ((ts - m.learningSince) / HOUR >= this.params.learnHours && running >= this.params.minRunningHours && ts >= m.nextFitTry && m.tryFit(ts)) {
         m.phase = 'validating';
@@ -247,7 +248,7 @@ export class ConditionMonitor {
     // A stop in progress (the raw signals already say idle or off, the state's hold not yet over) is a
     // transient like a start: neither validation nor monitoring judges it.
     const settling = ts - m.state.changedAt < this.params.settleS * 1000 || m.looksStanding;
-    return { machine: m, ts, phase: m.phase, snap: m.snapshot(), band, settling, phi, y, stuck };
+    return { machine: m, ts, phase: m.phase, snap: m.snapshot(), band, settling, phi, y, stuck, jump: m.jump };
   }
 
   /** A sensor frozen while its machine runs, far longer than any run of equal values it showed while learning. */

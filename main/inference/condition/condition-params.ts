@@ -68,6 +68,15 @@ export const ConditionParamsSchema = z.object({
   /** A sensor is stuck when unchanged this long while running, and for this multiple of its longest learned run. */
   stuckMinS: z.number().positive(),
   stuckRunFactor: z.number().min(1),
+  /**
+   * Spikes on power, or on the load without it (load-spikes.ts): a rise above its neighbours' median counts as a spike
+   * past thresholdMargin times the largest rise learned in its band and at least this share of the
+   * load's top; the spike score is the spikes within spikeWindowS over spikeCount. Absent in manifests
+   * written before them, so defaulted.
+   */
+  spikeFloor: z.number().positive().default(0.1),
+  spikeWindowS: z.number().positive().default(180),
+  spikeCount: z.number().positive().default(2),
 });
 export type ConditionParams = z.infer<typeof ConditionParamsSchema>;
 

@@ -54,6 +54,8 @@ export const FittedModelSchema = z.object({
   /** Per load band, the lowest and highest load share the fit saw (low, high pairs); absent in models saved before it. */
   loadSeen: z.array(z.number().nullable()).length(BANDS * 2).optional(),
   signals: z.object({ load: z.string(), power: z.string().nullable(), from: z.enum(['meta', 'name', 'data']) }),
+  /** Per load band, the rise of power (of the load without it) that counts as a spike (load-spikes.ts); absent in models saved before it. */
+  spikeT: z.array(z.number().nullable()).length(BANDS).optional(),
 });
 export type FittedModel = z.infer<typeof FittedModelSchema>;
 
@@ -70,6 +72,8 @@ export interface Row {
   /** Values by sensor index; NaN where absent. */
   y: Float64Array;
   stuck: boolean[];
+  /** Power's rise (the load's without it) above its neighbours' median, as a share of its top (load-spikes.ts); NaN where unknown. */
+  jump: number;
 }
 
 /** What the machine looked like when an item was queued; outputs report this, not the state at flush time. */

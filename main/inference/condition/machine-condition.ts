@@ -9,6 +9,7 @@ import type { ConditionParams } from './condition-params';
 import { sensorKindOf, type FittedModel, type Row, type SensorState, type Snapshot } from './condition-types';
 import { DegradationTrend, type Prognosis } from './degradation';
 import { Episode } from './episode';
+import { LoadSpikes, spikeThresholds } from './load-spikes';
 import { emptyLoadSeen } from './model-domain';
 import { BANDS, FEATURES, fitSensor, LAGS, newOuter, outerOf, SensorSums, type SensorModel } from './normal-model';
 import { FirstSeenOrder } from '../../primitives/first-seen-order';
@@ -54,6 +55,9 @@ export class MachineCondition {
   private alphaDt = Number.NaN;
   /** The load share of the latest reading, unsmoothed: the regressors see each step as it happens. */
   rawShare = 0;
+  /** Spikes on power (on the load where there is no power), and the latest sampled reading's rise (NaN: none). */
+  readonly spikes = new LoadSpikes();
+  jump = Number.NaN;
   /**
    * The last sampled row's raw (unsmoothed) signals say off or idle while the state still says running:
    * a stop in progress, seen seconds before the smoothed signals and the state's hold confirm it.
@@ -179,6 +183,9 @@ export class MachineCondition {
     }
     const u = this.loadShare();
     if (load !== undefined && Number.isFinite(load) && this.loadMax > 0) this.rawShare = Math.min(1.5, Math.max(0, load / this.loadMax));
+    // Spikes are watched on power, where a surge shows, or on the load where there is no power.
+    if (sig.power === null || sig.power === sig.load) this.jump = load !== undefined && this.loadMax > 0 ? this.spikes.push(load, ts, this.loadMax) : Number.NaN;
+    else this.jump = power !== undefined && this.powerMax > 0 ? this.spikes.push(power, ts, this.powerMax) : Number.NaN;
     for (let i = 0; i < LAGS; i++) this.lags[i]! += alphas[i]! * (this.rawShare - this.lags[i]!);
     if (!this.stateKnown(ts)) return false;
     const powerShare = sig.power !== null && this.powerMax > 0 && !Number.isNaN(this.powerSmooth) ? this.powerSmooth / this.powerMax : null;
@@ -195,6 +202,7 @@ export class MachineCondition {
     }
     this.bandHours.fill(0);
     this.lagSpread.fill(0);
+    this.spikes.resetLearned();
     this.loadSeen.set(emptyLoadSeen());
     this.learningSince = ts;
   }
@@ -256,6 +264,7 @@ export class MachineCondition {
       lagSpread: [...this.lagSpread],
       loadSeen: [...this.loadSeen].map((v) => (Number.isFinite(v) ? v : null)),
       signals: this.signals,
+      spikeT: previous?.spikeT,
     };
     this.loadMax = this.model.loadMax;
     this.powerMax = this.model.powerMax ?? 0;
@@ -268,6 +277,7 @@ export class MachineCondition {
     if (!this.model) return;
     this.model.fastT = this.sensors.map((s) => Math.max(p.fastFloor, p.thresholdMargin * s.maxFast));
     this.model.slowT = this.sensors.map((s) => Math.max(p.slowFloor, p.thresholdMargin * s.maxSlow));
+    this.model.spikeT = spikeThresholds(this.spikes.learned, this.spikes.learnedRows, p.thresholdMargin, p.spikeFloor);
   }
 
   /** Rows a load band needs before it is judged: bandReadyHours of the machine's sampled rows. */

@@ -75,6 +75,8 @@ export interface Effects {
   heat?: (ts: number) => number;
   /** Multiplies pressure. */
   pressure?: (ts: number) => number;
+  /** Multiplies power while the machine is on. */
+  power?: (ts: number) => number;
 }
 
 /** Readings of one machine from `from` for `hours`, every STEP_MS. */
@@ -85,7 +87,7 @@ export function* machineReadings(machineId: string, from: number, hours: number,
   for (let ts = from; ts < end; ts += STEP_MS) {
     const { mode, load } = loadAt(ts);
     const on = mode !== 'off';
-    const power = on ? 2 + 18 * load + 0.2 * n() : 0.05 + 0.01 * Math.abs(n());
+    const power = on ? (2 + 18 * load) * (effects.power?.(ts) ?? 1) + 0.2 * n() : 0.05 + 0.01 * Math.abs(n());
     const target = 20 + (on ? 10 + 30 * load : 0) + (mode === 'running' ? (effects.heat?.(ts) ?? 0) : 0);
     temperature += (target - temperature) * (1 - Math.exp(-STEP_MS / 600_000));
     const vibration = mode === 'running' ? (0.5 + 2 * load) * (effects.vibration?.(ts) ?? 1) + 0.05 * n() : 0.3 + 0.03 * n();
