@@ -176,7 +176,10 @@ export class ConditionJudge {
           worst = sev;
           worstSensor = k;
         }
-        if (shares) shares[k] = deviationShare(s.name, s.resid, s.expected, envelope, sigma, s.group);
+        if (shares) {
+          shares[k] = deviationShare(s.name, s.resid, s.expected, envelope, sigma, s.group);
+          if (s.group === 'vibration_bearing') m.trend.markRatio(k);
+        }
       }
     }
     if (voters > 0 && !m.episode.active) this.ambientVotes.set(m.id, { ts: row.ts, value: vote / voters });

@@ -38,7 +38,8 @@ describe('degradation', () => {
     // Vibration 1.5x its expected level: half of the way to 4x is 0.5 / 3 of the failure level.
     expect(deviationShare('vibration', 1, 2, 2, 0.05)).toBeCloseTo(1 / 6);
     expect(severity('vibration', 1, 2, 2, 0.05)).toBeCloseTo(0.9 / 6);
-    expect(deviationShare('vibration', -1, 2, 2, 0.05)).toBe(0);
+    // A vibration below its model stays below: the trend reads the wear from the machine's own level.
+    expect(deviationShare('vibration', -1, 2, 2, 0.05)).toBeCloseTo(-1 / 6);
     expect(deviationShare('temperature', 10, 60, 2, 1)).toBeCloseTo(0.5);
   });
 
@@ -71,6 +72,27 @@ describe('degradation', () => {
     expect(Math.abs(p.rul!.hours - truth) / truth).toBeLessThan(0.3);
     expect(p.rul!.low).toBeLessThanOrEqual(truth);
     expect(p.rul!.high).toBeGreaterThanOrEqual(truth);
+  });
+
+  it('puts a vibration’s failure at four times the level it ran at below its model, not the model’s', () => {
+    // Wear from 2 h on takes the machine to 4x its own level at 22 h; `model` is the model's reading
+    // of the healthy machine.
+    const run = (ratio: boolean, model: number) => {
+      const trend = new DegradationTrend(720);
+      if (ratio) trend.markRatio(0);
+      for (let m = 0; m <= 8 * 60; m++) {
+        const worn = 1 + (3 * Math.max(0, m - 120)) / (20 * 60);
+        const share = (worn / model - 1) / 3;
+        trend.push(m * 60_000, Math.max(0, share - 0.05), [share], 0);
+      }
+      return trend.prognosis(24, 4, 60).rul!.hours;
+    };
+    expect(run(true, 1.15)).toBeCloseTo(14, 1);
+    // Read against the model's level, the failure comes hours late.
+    expect(run(false, 1.15)).toBeGreaterThan(14 * 1.2);
+    // A level above the model may be wear already under way (a model learned on it): the failure
+    // stays at four times the model's level.
+    expect(run(true, 0.9)).toBeCloseTo(run(false, 0.9), 6);
   });
 
   it('gives no remaining life while health has not left the envelope, however the share moves', () => {

@@ -25,6 +25,8 @@ export function severity(sensor: string, smoothed: number, expected: number, slo
  * the envelope, so the remaining life is extrapolated on it.
  */
 export function deviationShare(sensor: string, smoothed: number, expected: number, slowThreshold: number, sigma: number, group: AnomalyType = sensorGroup(sensor)): number {
+  // A vibration below its model is kept: the level the wear starts from is the machine's own, not the model's.
+  if (group === 'vibration_bearing') return smoothed / Math.max(Math.abs(expected), 1e-9) / FAILURE_LEVEL.vibrationRatio;
   return shareOfFailure(group, smoothed, expected, slowThreshold * sigma);
 }
 
@@ -85,6 +87,7 @@ export class DegradationTrend {
   private readonly t: Float64Array;
   private readonly v: Float64Array;
   private readonly d: Float32Array[] = [];
+  private readonly ratio: boolean[] = [];
   private head = 0;
   private size = 0;
   private worstSensor = -1;
@@ -115,6 +118,11 @@ export class DegradationTrend {
     this.size = 0;
   }
 
+  /** Sensor k's share is a ratio to its model (vibration): its failure level follows its own healthy level. */
+  markRatio(k: number): void {
+    this.ratio[k] = true;
+  }
+
   get latest(): number | null {
     return this.size === 0 ? null : this.v[(this.head - 1 + this.capacity) % this.capacity]!;
   }
@@ -126,10 +134,10 @@ export class DegradationTrend {
     if (!this.fallenFor(minMinutes)) return { rul: null, failureProbability: 0, trendPerHour: null, detail: 'no degradation trend' };
     const fit = this.hinge(minMinutes);
     if (fit === null) return { rul: null, failureProbability: 0, trendPerHour: null, detail: 'no degradation trend' };
-    const { slope, se, fitted, rise } = fit;
+    const { slope, se, fitted, rise, level } = fit;
     const trendPerHour = -100 * slope;
     if (!(slope > 0) || slope < minT * se || rise < MIN_RISE) return { rul: null, failureProbability: 0, trendPerHour, detail: 'no degradation trend' };
-    const gap = 1 - Math.min(0.999, Math.max(0, fitted));
+    const gap = Math.max(1e-3, this.failureShare(level) - fitted);
     const hours = Math.min(MAX_RUL_HOURS, gap / slope);
     // The band is the wider of the slope's and the estimate's own record: on the tuning seeds the
     // slope's band held the truth at the first warning 12 times in 30, as the straight line is not
@@ -141,6 +149,20 @@ export class DegradationTrend {
     const needed = gap / horizonHours;
     const failureProbability = 1 - normalCdf((needed - slope) / Math.max(se, 1e-12));
     return { rul: { hours, low, high }, failureProbability, trendPerHour, detail: null };
+  }
+
+  /**
+   * The share at which the worst sensor fails. A ratio share's failure is that many times the level
+   * the machine ran at before the wear (the hinge's flat part) where that lies below the model: a
+   * model that reads the healthy machine some per cent high would put the failure as far late. A
+   * flat part above the model is not taken as healthy: it may be wear already under way, learned
+   * into a model fitted while the bearing wore, and the failure stays at the model's level.
+   */
+  private failureShare(level: number): number {
+    if (!this.ratio[this.worstSensor]) return 1;
+    const r = FAILURE_LEVEL.vibrationRatio;
+    const healthy = 1 + r * Math.min(0, level);
+    return healthy > 0.5 ? ((1 + r) * healthy - 1) / r : 1;
   }
 
   /** Health has stayed below the onset's level for `minMinutes` and five points: a dip is no trend. */
@@ -162,7 +184,7 @@ export class DegradationTrend {
    * by the residuals' lag-1 correlation: the shares are smoothed, so neighbouring minutes are not
    * independent and the plain error would make a band far narrower than the truth.
    */
-  private hinge(minMinutes: number): { slope: number; se: number; fitted: number; rise: number } | null {
+  private hinge(minMinutes: number): { slope: number; se: number; fitted: number; rise: number; level: number } | null {
     const column = this.d[this.worstSensor];
     if (column === undefined) return null;
     if (fitT.length < this.size) {
@@ -228,7 +250,7 @@ export class DegradationTrend {
     }
     const rho = den > 0 ? Math.min(0.99, Math.max(0, num / den)) : 0;
     const se = Math.sqrt((best.sse / Math.max(1, n - 3) / best.sxx) * ((1 + rho) / (1 - rho)));
-    return { slope: best.c, se, fitted: fitAt(n - 1), rise: best.c * (t[n - 1]! - tb) };
+    return { slope: best.c, se, fitted: fitAt(n - 1), rise: best.c * (t[n - 1]! - tb), level: best.a };
   }
 }
 
