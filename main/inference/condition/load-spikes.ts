@@ -1,7 +1,7 @@
 /**
  * Spikes on a machine's power, or on its load signal where it reports no power. The normal model
  * regresses every other sensor on the load, so the load itself is judged by nobody: where power is the
- * load (a moulder reports no speed or flow), an electrical surge's spikes read as load changes; where it
+ * load (a molder reports no speed or flow), an electrical surge's spikes read as load changes; where it
  * is not, a sparse train of spikes averages out under power's own thresholds. A surge is a train of
  * isolated spikes; a load step, a start or a stop holds its new level. Each reading is compared with
  * the median of the few readings around it: a step or a ramp leaves the middle reading at the median,
@@ -85,11 +85,6 @@ export class LoadSpikes {
   resetLearned(): void {
     this.learned.fill(0);
     this.learnedRows.fill(0);
-  }
-
-  /** Spikes counted so far are forgotten (the episode ended without a verdict). */
-  forgetSpikes(): void {
-    this.times.fill(Number.NEGATIVE_INFINITY);
   }
 }
 
