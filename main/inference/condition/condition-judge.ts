@@ -229,6 +229,7 @@ export class ConditionJudge {
     m.contributors = [{ sensor: spikeSignal(m.model!), contribution: spike }];
     m.lastScore = spike;
     const change = m.episode.update(spike, row.ts);
+    m.keepEpisodeRow(row, change === 'raised');
     if (change === null && row.ts - m.lastOutputAt < OUTPUT_EVERY_MS) return null;
     return conditionOutput(this.params, m, row.ts, null, snap);
   }

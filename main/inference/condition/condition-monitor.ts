@@ -248,7 +248,7 @@ export class ConditionMonitor {
     // A stop in progress (the raw signals already say idle or off, the state's hold not yet over) is a
     // transient like a start: neither validation nor monitoring judges it.
     const settling = ts - m.state.changedAt < this.params.settleS * 1000 || m.looksStanding;
-    return { machine: m, ts, phase: m.phase, snap: m.snapshot(), band, settling, phi, y, stuck, jump: m.jump };
+    return { machine: m, ts, phase: m.phase, snap: m.snapshot(), band, settling, phi, y, stuck, jump: m.jump, loadSteady: m.loadSteady, powerSteady: m.powerSteady };
   }
 
   /** A sensor frozen while its machine runs, far longer than any run of equal values it showed while learning. */

@@ -74,6 +74,9 @@ export interface Row {
   stuck: boolean[];
   /** Power's rise (the load's without it) above its neighbours' median, as a share of its top (load-spikes.ts); NaN where unknown. */
   jump: number;
+  /** The smoothed load and power without spikes with this row (NaN where unknown): a refit's tops come from confirmed rows, not from the machine at flush time. */
+  loadSteady: number;
+  powerSteady: number;
 }
 
 /** What the machine looked like when an item was queued; outputs report this, not the state at flush time. */

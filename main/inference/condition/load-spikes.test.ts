@@ -4,7 +4,7 @@ import { MODELS_DIR } from '../manifest';
 import { loadModels, type LoadedModel } from '../model-set';
 import { ConditionMonitor } from './condition-monitor';
 import { FittedModelSchema, type FittedModel } from './condition-types';
-import { LoadSpikes, SPIKE_BAND_ROWS, SPIKE_GAP_MS, spikeThresholds } from './load-spikes';
+import { LoadSpikes, SPIKE_BAND_ROWS, SPIKE_GAP_MS, spikeThresholds, widenSpikeThresholds } from './load-spikes';
 import { BANDS } from './normal-model';
 import { machineReadings, noise, STEP_MS, T0, TEST_PARAMS } from './test-machine';
 
@@ -78,6 +78,26 @@ describe('LoadSpikes', () => {
     d.resetLearned();
     expect(spikeThresholds(d.learned, d.learnedRows, 2, 0.1)).toEqual([null, null, null, null]);
   });
+
+  it('widens the thresholds to what an operator taught as normal, and leaves unjudged bands and NaN rises alone', () => {
+    const rows = [
+      { band: 3, jump: 0.9 },
+      { band: 3, jump: 0.2 },
+      { band: 1, jump: 0.7 },
+      { band: 2, jump: Number.NaN },
+      { band: 2, jump: 0.01 },
+    ];
+    expect(widenSpikeThresholds([null, null, 0.1, 0.3], rows, 2)).toEqual([null, null, 0.1, 1.8]);
+    expect(widenSpikeThresholds(undefined, rows, 2)).toBeUndefined();
+  });
+
+  it('forgets the spikes it counted', () => {
+    const d = new LoadSpikes();
+    d.count(T0, true, 60_000);
+    d.count(T0 + 1000, true, 60_000);
+    d.forgetRecent();
+    expect(d.count(T0 + 2000, false, 60_000)).toBe(0);
+  });
 });
 
 describe('ConditionMonitor on a machine whose power is its load', () => {
@@ -119,6 +139,24 @@ describe('ConditionMonitor on a machine whose power is its load', () => {
     expect(out.some((o) => o.anomaly.active)).toBe(false);
   });
 
+  it('learns a spike train an operator marks as normal: the same train then raises nothing', async () => {
+    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    // 100 minutes later the cycle is again at full load: the same train, on the same machine.
+    const again = (ts: number) => surge(ts - 100 * 60_000);
+    const first = await outputs(surge, monitor, T0, 7 + 14 / 60);
+    expect(first.at(-1)!.anomaly.active).toBe(true);
+    const before = [...monitor.get('m')!.model!.spikeT!];
+    const top = monitor.get('m')!.model!.loadMax;
+    monitor.markNormal('m', first.at(-1)!.ts);
+    expect(monitor.latest('m')!.anomaly.active).toBe(false);
+    expect(monitor.get('m')!.model!.spikeT![3]).toBeGreaterThan(before[3]!);
+    const after = await outputs(again, monitor, T0 + (7 + 14 / 60) * H, 2);
+    expect(after.some((o) => o.anomaly.active)).toBe(false);
+    // The refits after it confirm the train's rows as normal; the spikes do not grow the load's top.
+    expect(monitor.get('m')!.model!.version).toBeGreaterThan(2);
+    expect(monitor.get('m')!.model!.loadMax).toBeLessThan(1.05 * top);
+  });
+
   it('keeps its spike thresholds with the saved model; a model saved before them loads and judges no spikes', async () => {
     const first = new ConditionMonitor(model, TEST_PARAMS);
     await outputs(undefined, first, T0, 7);
@@ -129,7 +167,7 @@ describe('ConditionMonitor on a machine whose power is its load', () => {
     const old: FittedModel = FittedModelSchema.parse(older);
     const raisedIn = async (fitted: FittedModel) => {
       const out = await outputs(surge, new ConditionMonitor(model, TEST_PARAMS, undefined, new Map([['m', fitted]])), T0 + 7 * H, 0.5);
-      return out.some((o) => o.anomaly.active && o.ts < surgeTo);
+      return out.some((o) => o.anomaly.active && o.ts < surgeTo && o.anomaly.contributors.some((c) => c.sensor === 'power'));
     };
     expect(await raisedIn(saved)).toBe(true);
     expect(await raisedIn(old)).toBe(false);

@@ -32,6 +32,8 @@ export class LoadSpikes {
   readonly learnedRows = new Float64Array(BANDS);
   private readonly times = new Float64Array(RECENT_SPIKES).fill(Number.NEGATIVE_INFINITY);
   private next = 0;
+  /** The window's median after the last push (NaN until the window is full): the watched signal without its spikes. */
+  median = Number.NaN;
 
   /**
    * Takes a reading of the load and returns how far the window's middle reading rises above the
@@ -39,6 +41,7 @@ export class LoadSpikes {
    * machine learns. NaN until the window is full, or for a value that is not finite (not kept).
    */
   push(value: number, ts: number, top: number): number {
+    this.median = Number.NaN;
     if (!Number.isFinite(value)) return Number.NaN;
     if (ts - this.lastTs > SPIKE_GAP_MS) this.filled = 0;
     this.lastTs = ts;
@@ -60,6 +63,7 @@ export class LoadSpikes {
     }
     // The oldest reading sits at head; the middle one MID after it.
     const middle = this.ring[(this.head + MID) % SPIKE_SPAN]!;
+    this.median = s[MID]!;
     return top > 0 ? Math.max(0, middle - s[MID]!) / top : Number.NaN;
   }
 
@@ -81,6 +85,11 @@ export class LoadSpikes {
     return n;
   }
 
+  /** Spikes counted so far are forgotten: an operator said they were normal operation. */
+  forgetRecent(): void {
+    this.times.fill(Number.NEGATIVE_INFINITY);
+  }
+
   /** Learning starts again: what was learned no longer holds. */
   resetLearned(): void {
     this.learned.fill(0);
@@ -100,6 +109,21 @@ export function spikeThresholds(learned: Float64Array, rows: Float64Array, margi
   for (let b = 0; b < learned.length; b++) {
     const spread = rows[b]! >= SPIKE_BAND_ROWS ? learned[b]! : widest;
     out.push(Number.isNaN(spread) ? null : Math.max(floor, margin * spread));
+  }
+  return out;
+}
+
+/**
+ * Thresholds widened so that none of the rows an operator taught as normal counts as a spike: each
+ * band at least `margin` times the largest rise taught in it. A band never judged stays unjudged.
+ */
+export function widenSpikeThresholds(thresholds: readonly (number | null)[] | undefined, rows: readonly { band: number; jump: number }[], margin: number): (number | null)[] | undefined {
+  if (!thresholds) return undefined;
+  const out = [...thresholds];
+  for (const { band, jump } of rows) {
+    const t = out[band];
+    if (t === undefined || t === null || !Number.isFinite(jump)) continue;
+    out[band] = Math.max(t, margin * jump);
   }
   return out;
 }

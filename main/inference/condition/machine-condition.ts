@@ -9,7 +9,7 @@ import type { ConditionParams } from './condition-params';
 import { sensorKindOf, type FittedModel, type Row, type SensorState, type Snapshot } from './condition-types';
 import { DegradationTrend, type Prognosis } from './degradation';
 import { Episode } from './episode';
-import { LoadSpikes, spikeThresholds } from './load-spikes';
+import { LoadSpikes, spikeThresholds, widenSpikeThresholds } from './load-spikes';
 import { emptyLoadSeen } from './model-domain';
 import { BANDS, FEATURES, fitSensor, LAGS, newOuter, outerOf, SensorSums, type SensorModel } from './normal-model';
 import { FirstSeenOrder } from '../../primitives/first-seen-order';
@@ -66,6 +66,9 @@ export class MachineCondition {
   looksStanding = false;
   private loadSmooth = Number.NaN;
   private powerSmooth = Number.NaN;
+  /** The smoothed load and power without spikes (load-spikes.ts): what a confirmed row may grow the tops to. */
+  loadSteady = Number.NaN;
+  powerSteady = Number.NaN;
   loadMax = 0;
   powerMax = 0;
   /**
@@ -184,8 +187,17 @@ export class MachineCondition {
     const u = this.loadShare();
     if (load !== undefined && Number.isFinite(load) && this.loadMax > 0) this.rawShare = Math.min(1.5, Math.max(0, load / this.loadMax));
     // Spikes are watched on power, where a surge shows, or on the load where there is no power.
-    if (sig.power === null || sig.power === sig.load) this.jump = load !== undefined && this.loadMax > 0 ? this.spikes.push(load, ts, this.loadMax) : Number.NaN;
-    else this.jump = power !== undefined && this.powerMax > 0 ? this.spikes.push(power, ts, this.powerMax) : Number.NaN;
+    const onLoad = sig.power === null || sig.power === sig.load;
+    const watched = onLoad ? load : power;
+    const top = onLoad ? this.loadMax : this.powerMax;
+    const pushed = watched !== undefined && top > 0;
+    this.jump = pushed ? this.spikes.push(watched, ts, top) : Number.NaN;
+    // The tops a refit may grow to come from levels the machine held: the watched signal through the spike window's median.
+    const held = pushed ? this.spikes.median : Number.NaN;
+    const loadHeld = onLoad ? held : load;
+    const powerHeld = sig.power === null ? undefined : onLoad ? loadHeld : held;
+    if (loadHeld !== undefined && Number.isFinite(loadHeld)) this.loadSteady = Number.isNaN(this.loadSteady) ? loadHeld : this.loadSteady + a * (loadHeld - this.loadSteady);
+    if (powerHeld !== undefined && Number.isFinite(powerHeld)) this.powerSteady = Number.isNaN(this.powerSteady) ? powerHeld : this.powerSteady + a * (powerHeld - this.powerSteady);
     for (let i = 0; i < LAGS; i++) this.lags[i]! += alphas[i]! * (this.rawShare - this.lags[i]!);
     if (!this.stateKnown(ts)) return false;
     const powerShare = sig.power !== null && this.powerMax > 0 && !Number.isNaN(this.powerSmooth) ? this.powerSmooth / this.powerMax : null;
@@ -303,8 +315,8 @@ export class MachineCondition {
     // One confirmed row in CONFIRMED_EVERY is plenty for a refit every two hours, at a sixth of the cost.
     if (++this.confirmed % CONFIRMED_EVERY !== 0) return;
     this.learn(row);
-    this.confirmedLoadMax = Math.max(this.confirmedLoadMax, this.loadSmooth);
-    this.confirmedPowerMax = Math.max(this.confirmedPowerMax, this.powerSmooth);
+    if (!Number.isNaN(row.loadSteady)) this.confirmedLoadMax = Math.max(this.confirmedLoadMax, row.loadSteady);
+    if (!Number.isNaN(row.powerSteady)) this.confirmedPowerMax = Math.max(this.confirmedPowerMax, row.powerSteady);
   }
 
   learn(row: Row, weight = 1): void {
@@ -343,6 +355,9 @@ export class MachineCondition {
     for (const row of rows) this.learn(row, TAUGHT_WEIGHT);
     this.episodeRows = [];
     this.refit(ts);
+    // The refit keeps the spike thresholds; the taught rises must not count as spikes again.
+    if (this.model) this.model.spikeT = widenSpikeThresholds(this.model.spikeT, rows, this.params.thresholdMargin);
+    this.spikes.forgetRecent();
     for (const s of this.sensors) {
       s.fast = 0;
       s.slow = 0;
