@@ -162,8 +162,8 @@ export class MachineCondition {
     const power = sig.power !== null ? metrics[sig.power] : undefined;
     const alphas = this.alphasFor(dt);
     const a = alphas[LAGS]!;
-    if (load !== undefined && Number.isFinite(load)) this.loadSmooth = Number.isNaN(this.loadSmooth) ? load : this.loadSmooth + a * (load - this.loadSmooth);
-    if (power !== undefined && Number.isFinite(power)) this.powerSmooth = Number.isNaN(this.powerSmooth) ? power : this.powerSmooth + a * (power - this.powerSmooth);
+    this.loadSmooth = smoothed(this.loadSmooth, load, a);
+    this.powerSmooth = smoothed(this.powerSmooth, power, a);
     if (this.phase === 'learning') {
       // A top well above the one the rows so far were placed by (a machine first seen stopped) makes
       // those rows' states and load shares wrong: learning starts again on the new scale.
@@ -196,8 +196,8 @@ export class MachineCondition {
     const held = pushed ? this.spikes.median : Number.NaN;
     const loadHeld = onLoad ? held : load;
     const powerHeld = sig.power === null ? undefined : onLoad ? loadHeld : held;
-    if (loadHeld !== undefined && Number.isFinite(loadHeld)) this.loadSteady = Number.isNaN(this.loadSteady) ? loadHeld : this.loadSteady + a * (loadHeld - this.loadSteady);
-    if (powerHeld !== undefined && Number.isFinite(powerHeld)) this.powerSteady = Number.isNaN(this.powerSteady) ? powerHeld : this.powerSteady + a * (powerHeld - this.powerSteady);
+    this.loadSteady = smoothed(this.loadSteady, loadHeld, a);
+    this.powerSteady = smoothed(this.powerSteady, powerHeld, a);
     for (let i = 0; i < LAGS; i++) this.lags[i]! += alphas[i]! * (this.rawShare - this.lags[i]!);
     if (!this.stateKnown(ts)) return false;
     const powerShare = sig.power !== null && this.powerMax > 0 && !Number.isNaN(this.powerSmooth) ? this.powerSmooth / this.powerMax : null;
@@ -390,4 +390,10 @@ export class MachineCondition {
       version: this.scheduledVersion,
     };
   }
+}
+
+/** `previous` moved a share `a` towards `value`; the value itself when nothing came before, unchanged when the value is missing. */
+function smoothed(previous: number, value: number | undefined, a: number): number {
+  if (value === undefined || !Number.isFinite(value)) return previous;
+  return Number.isNaN(previous) ? value : previous + a * (value - previous);
 }
