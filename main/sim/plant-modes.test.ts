@@ -84,7 +84,7 @@ describe('Plant operating modes', () => {
       const out = new Map<number, string>();
       for (let ts = MON + 4 * DAY; ts < MON + 6 * DAY; ts += stepMs) {
         plant.step(ts);
-        if (ts % (10 * MIN) === 0) out.set(ts, plant.machines.map((m) => JSON.stringify({ ...plant.operatingState(m.id), ts: undefined })).join());
+        if (ts % (10 * MIN) === 0) out.set(ts, plant.machines.map((m) => JSON.stringify({ ...plant.operatingState(m.id), ts: undefined, faultHeatK: undefined })).join());
       }
       return out;
     };

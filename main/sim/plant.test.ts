@@ -139,6 +139,9 @@ describe('Plant', () => {
     const h = run(healthy, start, start + 59 * MIN, 10_000);
     const last = (s: Sample[], id: string, metric: string) => series(s, id, metric).at(-1) ?? Number.NaN;
     expect(last(f, 'M001', 'temperature')).toBeGreaterThan(last(h, 'M001', 'temperature') + 15);
+    // The fault's own heat is the whole difference from the healthy twin, and the twin has none.
+    expect(faulty.operatingState('M001').faultHeatK).toBeCloseTo(last(f, 'M001', 'temperature') - last(h, 'M001', 'temperature'), 0);
+    expect(healthy.operatingState('M001').faultHeatK).toBe(0);
     expect(last(f, pump, 'pressure')).toBeLessThan(0.7 * last(h, pump, 'pressure'));
     expect(last(f, pump, 'flow')).toBeLessThan(0.8 * last(h, pump, 'flow'));
     const surgePeak = Math.max(...series(f, 'M002', 'power').slice(0, 180));

@@ -52,6 +52,8 @@ export interface MachineState extends OperatingState {
   load: number;
   /** True while the machine stands for a repair after a failure. */
   repair: boolean;
+  /** What cooling trouble or a dry bearing adds to the temperature now, K, through the machine's thermal lag: the fault's own size. */
+  faultHeatK: number;
 }
 
 const DAY = 86_400_000;
@@ -80,6 +82,8 @@ interface MachineModel {
   wearOrigin: number;
   lastTs: number;
   temperature: number;
+  /** The part of `temperature` the fault put there. */
+  faultTemperature: number;
   pressure: number;
   /** Last running value of the metrics that hold while stopped. */
   held: Record<string, number>;
@@ -135,6 +139,7 @@ export class Plant {
         wearOrigin: 0,
         lastTs: Number.NaN,
         temperature: 0,
+        faultTemperature: 0,
         pressure: 0,
         held: {},
         counter,
@@ -143,7 +148,7 @@ export class Plant {
         planned: [],
         repair: null,
         frozen: undefined,
-        now: { ts: Number.NaN, mode: 'off', level: 0, load: 0, repair: false },
+        now: { ts: Number.NaN, mode: 'off', level: 0, load: 0, repair: false, faultHeatK: 0 },
       };
     });
     this.byId = new Map(this.models.map((s) => [s.plan.id, s]));
@@ -298,7 +303,10 @@ export class Plant {
     const faultHeat = running ? (kind === 'bearing_wear' ? 12 * s : kind === 'overheating' ? 30 * s : 0) : 0;
     const rise = powered ? (at(spec.temperature, load) - NOMINAL_AMBIENT_C) * gain : 0;
     const temperatureTarget = ambient + rise + faultHeat;
-    model.temperature = first ? temperatureTarget : model.temperature + (temperatureTarget - model.temperature) * (1 - Math.exp(-dt / spec.thermalTauMs));
+    const follow = first ? 1 : 1 - Math.exp(-dt / spec.thermalTauMs);
+    model.temperature += (temperatureTarget - model.temperature) * follow;
+    model.faultTemperature += (faultHeat - model.faultTemperature) * follow;
+    now.faultHeatK = model.faultTemperature;
 
     const surge = kind === 'surge' && powered;
     let vibration: number;

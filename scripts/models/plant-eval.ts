@@ -33,7 +33,7 @@ export interface SeedRun {
   seed: number;
   score: PlantScore;
   /** Each degradation fault whose health never fell below the limit, with what the monitor was doing meanwhile. */
-  healthMisses: { machineId: string; kind: string; type: string; learningShare: number; runningShare: number }[];
+  healthMisses: { machineId: string; kind: string; type: string; learningShare: number; runningShare: number; peakHeatK: number | null; noiseK: number }[];
   readings: number;
   seconds: number;
 }
@@ -73,20 +73,38 @@ export async function evaluateSeed(options: { seed: number; days: number; machin
       if (o.rul) ruls.push({ machineId: o.machineId, ts: o.ts, ...o.rul });
     }
   };
+  // How hot each overheating made its machine: a fault that came while the machine stood heats little.
+  const heats = new Map<string, { startTs: number; endTs: number; peak: number }[]>();
+  for (const f of degradation) if (f.kind === 'overheating') heats.set(f.machineId, [...(heats.get(f.machineId) ?? []), { startTs: f.startTs, endTs: f.endTs, peak: 0 }]);
+  const peakHeat = new Map<(typeof degradation)[number], number>();
   const started = performance.now();
   let n = 0;
   for (const s of scenario.readings()) {
+    for (const h of heats.get(s.machine.id) ?? [])
+      if (s.ts >= h.startTs && s.ts <= h.endTs) h.peak = Math.max(h.peak, scenario.plant.operatingState(s.machine.id).faultHeatK);
     monitor.observe({ machineId: s.machine.id, ts: s.ts, metrics: s.metrics, receivedAt: s.ts });
     if (++n % BATCH === 0) handle(await monitor.flush());
   }
   handle(await monitor.flush());
   const score = scorePlant({ faults: scenario.faults, raises, healthLows, ruls, machines: options.machines, learningEndTs: scenario.learningEndTs, endTs: scenario.endTs });
+  for (const f of degradation) {
+    const h = heats.get(f.machineId)?.find((x) => x.startTs === f.startTs);
+    if (h) peakHeat.set(f, h.peak);
+  }
   const healthMisses = degradation
     .filter((f) => !healthLows.some((h) => h.machineId === f.machineId && h.ts >= f.startTs && h.ts <= f.endTs))
     .map((f) => {
       const d = during.get(f)!;
-      const type = scenario.machines.find((m) => m.id === f.machineId)?.spec.type ?? 'unknown';
-      return { machineId: f.machineId, kind: f.kind, type, learningShare: d.outputs ? d.learning / d.outputs : 1, runningShare: d.outputs ? d.running / d.outputs : 0 };
+      const spec = scenario.machines.find((m) => m.id === f.machineId)?.spec;
+      return {
+        machineId: f.machineId,
+        kind: f.kind,
+        type: spec?.type ?? 'unknown',
+        learningShare: d.outputs ? d.learning / d.outputs : 1,
+        runningShare: d.outputs ? d.running / d.outputs : 0,
+        peakHeatK: peakHeat.get(f) ?? null,
+        noiseK: spec?.temperature.noise ?? Number.NaN,
+      };
     });
   return { seed: options.seed, score, healthMisses, readings: n, seconds: (performance.now() - started) / 1000 };
 }
@@ -123,7 +141,7 @@ async function main() {
     console.log(`seed ${seed}: ${run.readings} readings in ${run.seconds.toFixed(0)} s; recall ${s.detected}/${s.faults}; false alarms ${s.falseAlarms} (${r(s.falseAlarmsPerMachineDay, 3)} per machine-day: ${JSON.stringify(s.falseBySource)}); chattering ${s.chattering}; health < 70 before the end ${s.healthBelowLimitBeforeEnd.below}/${s.healthBelowLimitBeforeEnd.faults}`);
     for (const k of s.kinds) console.log(`    ${k.kind.padEnd(13)} ${k.detected}/${k.faults}  delays ${k.delaysS.map((d) => Math.round(d)).join(', ') || '-'} s`);
     for (const e of s.rulErrors) console.log(`    bearing ${e.machineId}: true life ${e.trueHours.toFixed(1)} h; RUL error at first warning ${e.atFirstWarning === null ? 'none' : (e.atFirstWarning * 100).toFixed(0) + '%'}${e.bandHeldAtFirstWarning === null ? '' : e.bandHeldAtFirstWarning ? ' (80 % band held the truth)' : ' (80 % band missed the truth)'}, at first estimate ${e.atFirstEstimate === null ? 'none' : (e.atFirstEstimate * 100).toFixed(0) + '%'}`);
-    for (const m of run.healthMisses) console.log(`    health stayed >= 70: ${m.kind} on ${m.machineId} (${m.type}); still learning for ${(m.learningShare * 100).toFixed(0)} % of the fault, running for ${(m.runningShare * 100).toFixed(0)} %`);
+    for (const m of run.healthMisses) console.log(`    health stayed >= 70: ${m.kind} on ${m.machineId} (${m.type}); still learning for ${(m.learningShare * 100).toFixed(0)} % of the fault, running for ${(m.runningShare * 100).toFixed(0)} %${m.peakHeatK === null ? '' : `; the fault heated it by ${m.peakHeatK.toFixed(1)} K at most (noise ${m.noiseK} K)`}`);
   }
   const sum = (f: (s: PlantScore) => number) => runs.reduce((a, x) => a + f(x.score), 0);
   const faults = sum((s) => s.faults);
