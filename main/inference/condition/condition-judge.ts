@@ -13,7 +13,7 @@ import type { FittedModel, Row } from './condition-types';
 import { medianInPlace } from '../../primitives/median';
 import { FleetEnvelopes } from './fleet-envelope';
 import { HEALTH_STEP_MS, type MachineCondition } from './machine-condition';
-import { inDomain, loadLearned } from './model-domain';
+import { inDomain, loadLearned, transientHeadroom } from './model-domain';
 
 const TOP_CONTRIBUTORS = 3;
 /** Learning progress reaches the screen at most this often per machine. */
@@ -138,11 +138,19 @@ export class ConditionJudge {
       const sm = model.models[k];
       const s = m.sensors[k]!;
       const sigma = sm?.sigma[row.band];
-      if (!sm || sigma == null || !Number.isFinite(row.y[k]!) || row.stuck[k] || !inDomain(m.model, k, row.phi)) continue;
+      if (!sm || sigma == null || !Number.isFinite(row.y[k]!) || row.stuck[k]) continue;
+      // Out of its model's domain, a running machine's temperature is judged on its rises above the
+      // highest reading its transient allows; below that it says nothing. Validation keeps to the domain.
+      const transient = !inDomain(m.model, k, row.phi);
+      if (transient && (validating || !s.thermal || !s.risesOnly || row.band === 0)) continue;
       let z = scores.z[s0 + k]!;
       let pred = scores.pred[s0 + k]!;
       if (row.settling) continue;
-      if (s.thermal) {
+      if (transient) {
+        pred += transientHeadroom(model, k, row.phi) + this.ambientShift + s.baseline;
+        z = Math.max(0, (row.y[k]! - pred) / sigma);
+        if (!Number.isFinite(z)) continue;
+      } else if (s.thermal) {
         const r = row.y[k]! - pred;
         s.ambient += aAmbient * (r - s.ambient);
         vote += s.ambient;
@@ -154,7 +162,7 @@ export class ConditionJudge {
       s.fast += aFast * (z - s.fast);
       s.slow += aSlow * (z - s.slow);
       const aH = s.thermal ? aHealthThermal : aHealth;
-      s.resid += aH * (row.y[k]! - pred - s.resid);
+      s.resid += aH * ((transient ? Math.max(0, row.y[k]! - pred) : row.y[k]! - pred) - s.resid);
       s.expected += aH * (pred - s.expected);
       if (validating) {
         s.maxFast = Math.max(s.maxFast, Math.abs(s.fast));

@@ -157,6 +157,21 @@ describe('ConditionMonitor', () => {
     expect(own).toBeLessThan(70);
   });
 
+  it('judges a temperature that runs hot while its machine warms up from a stop, and a healthy warm-up stays healthy', async () => {
+    // Minute 400 is the start of a cycle: 20 minutes off, then full load from cold.
+    const start = T0 + 400 * 60_000;
+    const heat = (ts: number) => (ts >= start && ts < start + 15 * 60_000 ? 30 : 0);
+    const warmUp = (outs: readonly ConditionOutput[]) => outs.filter((o) => o.ts >= start && o.ts < start + 15 * 60_000 && o.health !== null);
+    const hot = warmUp(await run(new ConditionMonitor(model, TEST_PARAMS), machineReadings('m', T0, 7, { heat })));
+    const cool = warmUp(await run(new ConditionMonitor(model, TEST_PARAMS), machineReadings('m', T0, 7)));
+    expect(hot.length).toBeGreaterThan(5);
+    expect(cool.length).toBeGreaterThan(5);
+    expect(Math.min(...hot.map((o) => o.health!))).toBeLessThan(70);
+    expect(hot.some((o) => o.anomaly.active && o.anomaly.type === 'thermal')).toBe(true);
+    expect(Math.min(...cool.map((o) => o.health!))).toBeGreaterThanOrEqual(90);
+    expect(cool.some((o) => o.anomaly.active)).toBe(false);
+  });
+
   it('gives the same outputs however the readings are batched', async () => {
     const heat = (ts: number) => (ts > T0 + 6 * H ? 30 : 0);
     const a = await run(new ConditionMonitor(model, TEST_PARAMS), machineReadings('m', T0, 8, { heat }), 1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FittedModel } from './condition-types';
-import { emptyLoadSeen, inDomain, loadLearned } from './model-domain';
+import { emptyLoadSeen, inDomain, loadLearned, transientHeadroom } from './model-domain';
 import { FEATURES, LAGS, regressors } from './normal-model';
 
 /** Sensor 0 follows the load at once; sensor 1 through the 12-minute lag (index 2). */
@@ -69,5 +69,30 @@ describe('model domain', () => {
     expect(inDomain(m, 1, phiAt(0.6, 0.6))).toBe(false);
     expect(inDomain(m, 0, phiAt(0.6, 0.6))).toBe(true);
     expect(inDomain(model(), 1, phiAt(0.6, 0.6))).toBe(true);
+  });
+
+  it("gives a temperature's transient the headroom of the hottest load its lags remember, and none at equilibrium", () => {
+    const m = model();
+    // Sensor 1 reads 20 + 60·lag: at equilibrium the model stands.
+    expect(transientHeadroom(m, 1, phiAt(0.8, 0.8))).toBeCloseTo(0, 12);
+    // Warming up to 0.8 with the lag at 0.3: it may read as high as it will once warm.
+    expect(transientHeadroom(m, 1, phiAt(0.8, 0.3))).toBeCloseTo(60 * 0.5, 9);
+    // Cooling from a full load to 0.4: the lag is hotter than the load, and the model reads that lag already.
+    expect(transientHeadroom(m, 1, phiAt(0.4, 0.9))).toBeCloseTo(0, 9);
+    // Lags apart: every lag may stand at the hottest remembered level (0.9 here, the other lags).
+    const phi = phiAt(0.4, 0.9);
+    phi[4 + 2 * 2] = 0.5;
+    phi[5 + 2 * 2] = 0.25;
+    expect(transientHeadroom(m, 1, phi)).toBeCloseTo(60 * 0.4, 9);
+    // A term that falls with load takes its highest value at the low end; a peaked one at its vertex.
+    const falling = model();
+    falling.models[1]!.coef[4 + 2 * 2] = -60;
+    expect(transientHeadroom(falling, 1, phiAt(0.8, 0.3))).toBeCloseTo(0, 9);
+    const peaked = model();
+    peaked.models[1]!.coef[4 + 2 * 2] = 2;
+    peaked.models[1]!.coef[5 + 2 * 2] = -2;
+    // 2x − 2x² peaks at 0.5 with 0.5; at the lag 0.2 it is 0.32.
+    expect(transientHeadroom(peaked, 1, phiAt(0.9, 0.2))).toBeCloseTo(0.5 - 0.32, 9);
+    expect(transientHeadroom({ ...m, models: [] }, 1, phiAt(0.5, 0.5))).toBe(Number.POSITIVE_INFINITY);
   });
 });

@@ -58,3 +58,42 @@ export function inDomain(model: FittedModel | null, k: number, phi: Float64Array
   }
   return warm;
 }
+
+/** The largest of a·x + b·x² for x in [lo, hi]. */
+function quadraticMax(a: number, b: number, lo: number, hi: number): number {
+  let best = Math.max(a * lo + b * lo * lo, a * hi + b * hi * hi);
+  if (b < 0) {
+    const x = -a / (2 * b);
+    if (x > lo && x < hi) best = Math.max(best, a * x + b * x * x);
+  }
+  return best;
+}
+
+/**
+ * How much higher sensor k's model could read at this running row if the machine were anywhere
+ * between the loads its lags remember and the load now (the current load, and every lag, moved
+ * anywhere within that span). Heat follows load through a lag, so a warming or cooling machine
+ * reads no higher than that: a temperature above the model plus this headroom runs hot whatever
+ * the transient, while the model alone cannot say how warm it should be (see inDomain).
+ */
+export function transientHeadroom(model: FittedModel, k: number, phi: Float64Array): number {
+  const coef = model.models[k]?.coef;
+  if (!coef) return Number.POSITIVE_INFINITY;
+  const u = phi[2]!;
+  let lo = u;
+  let hi = u;
+  for (let i = 0; i < LAGS; i++) {
+    const level = phi[4 + 2 * i]!;
+    if (level < lo) lo = level;
+    if (level > hi) hi = level;
+  }
+  let headroom = quadraticMax(coef[2]!, coef[3]!, lo, hi) - (coef[2]! * u + coef[3]! * u * u);
+  for (let i = 0; i < LAGS; i++) {
+    const a = coef[4 + 2 * i]!;
+    const b = coef[5 + 2 * i]!;
+    if (a === 0 && b === 0) continue;
+    const level = phi[4 + 2 * i]!;
+    headroom += quadraticMax(a, b, lo, hi) - (a * level + b * level * level);
+  }
+  return headroom;
+}
