@@ -14,6 +14,7 @@ import { medianInPlace } from '../../primitives/median';
 import { FleetEnvelopes } from './fleet-envelope';
 import { HEALTH_STEP_MS, type MachineCondition } from './machine-condition';
 import { inDomain, loadLearned, transientHeadroom } from './model-domain';
+import { checked, sameInputs } from './threshold-transfer';
 
 const TOP_CONTRIBUTORS = 3;
 /** Learning progress reaches the screen at most this often per machine. */
@@ -169,6 +170,7 @@ export class ConditionJudge {
         s.maxSlow = Math.max(s.maxSlow, Math.abs(s.slow));
         continue;
       }
+      if (s.recheck) this.recheck(m, model, k, row.ts);
       const least = s.thermal ? p.thermalMinDeviation / sigma : s.group === 'vibration_bearing' ? (p.vibrationMinShare * Math.abs(s.expected)) / sigma : 0;
       const tf = Math.max(model.fastT[k] ?? p.fastFloor, least) * sharpen;
       const tslow = Math.max(model.slowT[k] ?? p.slowFloor, least) * sharpen;
@@ -220,7 +222,7 @@ export class ConditionJudge {
       stepped = true;
       m.health = healthOf(worst);
       m.lastHealthAt = row.ts;
-      m.trend.push(row.ts, worst, shares, worstSensor);
+      m.trend.push(row.ts, worst, shares, worstSensor, row.band);
       m.prognosis = m.trend.prognosis(p.horizonHours, p.trendMinT, p.trendMinMinutes);
       if (row.ts - m.lastHealthSavedAt >= 5 * HEALTH_STEP_MS) {
         m.lastHealthSavedAt = row.ts;
@@ -230,6 +232,31 @@ export class ConditionJudge {
     // A steady machine's verdict goes out every OUTPUT_EVERY_MS; a change goes out at once.
     if (change === null && !stepped && row.ts - m.lastOutputAt < OUTPUT_EVERY_MS) return null;
     return conditionOutput(p, m, row.ts, null, snap);
+  }
+
+  /**
+   * A sensor whose model a refit changed keeps the largest averages of the rows after it outside
+   * anomalies; after a validation period they set its thresholds (threshold-transfer.ts `checked`), and
+   * the model they were judged on becomes its reference.
+   */
+  private recheck(m: MachineCondition, model: FittedModel, k: number, ts: number): void {
+    const s = m.sensors[k]!;
+    const open = s.recheck!;
+    if (!m.episode.active) {
+      open.maxFast = Math.max(open.maxFast, Math.abs(s.fast));
+      open.maxSlow = Math.max(open.maxSlow, Math.abs(s.slow));
+    }
+    if (ts < open.until) return;
+    const p = this.params;
+    const ref = s.ref!;
+    const same = sameInputs(ref.model, model.models[k]);
+    const fastT = checked(model.fastT[k] ?? p.fastFloor, same ? ref.fastT : null, open.maxFast, p.thresholdMargin, p.fastFloor);
+    const slowT = checked(model.slowT[k] ?? p.slowFloor, same ? ref.slowT : null, open.maxSlow, p.thresholdMargin, p.slowFloor);
+    model.fastT[k] = fastT;
+    model.slowT[k] = slowT;
+    s.ref = { model: model.models[k] ?? null, fastT, slowT };
+    s.recheck = null;
+    this.envelopesSet(m);
   }
 
   /** A row the normal model does not judge, on a machine whose power spikes: the spikes alone make its score. */

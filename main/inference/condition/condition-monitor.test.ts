@@ -6,6 +6,8 @@ import { loadModels, type LoadedModel } from '../model-set';
 import { ConditionMonitor } from './condition-monitor';
 import type { FittedModel } from './condition-types';
 import { machineReadings, STEP_MS, T0, TEST_PARAMS } from './test-machine';
+import { LAGS } from './normal-model';
+import { scaleRatio, SCALE_CHANGE } from './threshold-transfer';
 
 const H = 3_600_000;
 let model: LoadedModel;
@@ -272,6 +274,52 @@ describe('ConditionMonitor', () => {
     expect(outs.every((o) => o.health === null || Number.isFinite(o.health))).toBe(true);
     expect(monitor.skipped.get('m')).toBeGreaterThan(100);
     expect(episodes(outs)).toEqual([]);
+  });
+
+  it('carries a temperature\u2019s thresholds over in kelvin when a refit changes its model, and tightens them only on the rows after it', async () => {
+    const first = new ConditionMonitor(model, TEST_PARAMS);
+    await run(first, machineReadings('m', T0, 7));
+    const saved = first.get('m')!.model!;
+    const k = saved.sensors.indexOf('temperature');
+    const vibration = saved.sensors.indexOf('vibration');
+    // A model as validation might have judged it on a machine that had not shown its warm-ups: no lag, loose sigmas.
+    const lagged = saved.models[k]!;
+    const lagless = { ...lagged, coef: lagged.coef.map((_, i) => (i === 0 ? lagged.level : 0)), sigma: lagged.sigma.map((v) => (v === null ? null : 40)) };
+    const old: FittedModel = { ...saved, models: saved.models.map((sm, i) => (i === k ? lagless : sm)), slowT: saved.slowT.map((t, i) => (i === k ? 2 : t)) };
+    // The first refit after 4 hours: enough confirmed rows since the load to fit the temperature in its bands again.
+    const params = { ...TEST_PARAMS, validateHours: 1, refitHours: 4 };
+    const restored = new ConditionMonitor(model, params, undefined, new Map([['m', old]]));
+    await run(restored, machineReadings('m', T0 + 7 * H, 4.5));
+    const refitted = restored.get('m')!.model!;
+    expect(refitted.version).toBe(old.version + 1);
+    const ratio = scaleRatio(lagless, refitted.models[k]!);
+    expect(ratio).toBeGreaterThan(SCALE_CHANGE);
+    expect(refitted.slowT[k]).toBeCloseTo(2 * ratio, 6);
+    expect(refitted.slowT[vibration]).toBe(old.slowT[vibration]);
+    expect(restored.get('m')!.sensors[k]!.recheck).not.toBeNull();
+    await run(restored, machineReadings('m', T0 + 11.5 * H, 1));
+    const checkedT = restored.get('m')!.model!.slowT[k]!;
+    expect(restored.get('m')!.sensors[k]!.recheck).toBeNull();
+    expect(checkedT).toBeLessThan(2 * ratio);
+    expect(checkedT).toBeGreaterThanOrEqual(2);
+  });
+
+  it('loads a model saved before the powered share was an input: its direct sensors judge at once, its lagged temperature after the next refit', async () => {
+    const first = new ConditionMonitor(model, TEST_PARAMS);
+    await run(first, machineReadings('m', T0, 7));
+    const saved = first.get('m')!.model!;
+    const temperature = saved.sensors.indexOf('temperature');
+    const vibration = saved.sensors.indexOf('vibration');
+    expect(saved.models[temperature]!.coef.slice(4).some((c) => c !== 0)).toBe(true);
+    expect(saved.models[vibration]!.coef.slice(4).every((c) => c === 0)).toBe(true);
+    const old: FittedModel = { ...saved, models: saved.models.map((sm) => sm && { coef: sm.coef, sigma: sm.sigma, level: sm.level, lagRange: sm.lagRange }) };
+    const restored = new ConditionMonitor(model, TEST_PARAMS, undefined, new Map([['m', old]]));
+    expect(restored.get('m')!.model!.models[temperature]).toBeNull();
+    expect(restored.get('m')!.model!.models[vibration]).toEqual(old.models[vibration]);
+    const outs = await run(restored, machineReadings('m', T0 + 7 * H, 5));
+    expect(outs.every((o) => o.phase === 'monitoring')).toBe(true);
+    expect(episodes(outs)).toEqual([]);
+    expect(restored.get('m')!.model!.models[temperature]!.poweredRange).toHaveLength(2 * LAGS);
   });
 
   it('a machine that never leaves one state is judged in that state, not left unknown', async () => {

@@ -14,7 +14,7 @@ import { conditionOutput } from './condition-output';
 import { scoreRows, type Scores } from './condition-scoring';
 import type { FittedModel, Marker, Row, Snapshot } from './condition-types';
 import { HOUR, MachineCondition } from './machine-condition';
-import { FEATURES, regressors } from './normal-model';
+import { FEATURES, fromSaved, regressors } from './normal-model';
 
 export interface ConditionEvent {
   machineId: string;
@@ -64,7 +64,7 @@ export class ConditionMonitor {
     for (const [id, fitted] of saved) {
       const m = this.machine(id);
       for (const s of fitted.sensors) m.sensorIndex(s);
-      m.model = fitted;
+      m.model = { ...fitted, models: fitted.models.map(fromSaved) };
       m.signals = fitted.signals;
       m.lagSpread.set(fitted.lagSpread.slice(0, m.lagSpread.length));
       fitted.loadSeen?.forEach((v, i) => (m.loadSeen[i] = v ?? (i % 2 ? -Infinity : Infinity)));
@@ -236,7 +236,7 @@ export class ConditionMonitor {
 
   private row(m: MachineCondition, reading: Reading, ts: number, band: number): Row {
     const phi = new Float64Array(FEATURES);
-    regressors(phi, band > 0, m.loadShare(), m.lags);
+    regressors(phi, band > 0, m.loadShare(), m.lags, m.powered.values);
     const y = new Float64Array(m.sensors.length).fill(Number.NaN);
     const stuck: boolean[] = new Array<boolean>(m.sensors.length).fill(false);
     for (let k = 0; k < m.sensors.length; k++) {
@@ -336,7 +336,7 @@ export class ConditionMonitor {
         if (marker.kind === 'thresholds') {
           marker.machine.setThresholds();
           this.judge.envelopesSet(marker.machine);
-        } else marker.machine.refit(marker.ts);
+        } else if (marker.machine.refit(marker.ts)) this.judge.envelopesSet(marker.machine);
         changed.add(marker.machine);
         out.push(conditionOutput(this.params, marker.machine, marker.ts, null, { ...marker.snap, phase: marker.kind === 'thresholds' ? 'monitoring' : marker.snap.phase }));
       }

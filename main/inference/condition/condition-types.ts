@@ -5,6 +5,7 @@ import { sensorGroup, type AnomalyType } from '../anomaly-type';
 import type { MachineCondition } from './machine-condition';
 import { BANDS, SensorModelSchema, type SensorSums } from './normal-model';
 import type { StateSignals } from './operating-state';
+import type { Recheck, Reference } from './threshold-transfer';
 
 export interface SensorState {
   name: string;
@@ -22,6 +23,10 @@ export interface SensorState {
   expected: number;
   maxFast: number;
   maxSlow: number;
+  /** The model its thresholds were judged on (threshold-transfer.ts); null until thresholds are set or a loaded model is first refitted. */
+  ref: Reference | null;
+  /** After a refit changed the sensor's model, its out-of-sample check; null when none is open. */
+  recheck: Recheck | null;
   /** Thermal sensors: slow average of the raw residual, this machine's vote for the plant's ambient shift. */
   ambient: number;
   /** Thermal sensors: this machine's own slow offset beyond the plant's shift (where it stands in the hall), learned while normal. */

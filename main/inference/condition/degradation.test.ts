@@ -95,6 +95,28 @@ describe('degradation', () => {
     expect(run(true, 0.9)).toBeCloseTo(run(false, 0.9), 6);
   });
 
+  it('gives each load band seen before the wear its own flat level, so a move between bands is not read as wear', () => {
+    // The model reads the healthy machine 0.06 high in band 2 and true in band 1; the machine runs
+    // an hour in each, by turns. Wear from 10 h on reaches the failure level at 30 h.
+    const run = (bands: boolean, last: (m: number) => number) => {
+      const trend = new DegradationTrend(720);
+      const now = 13 * 60;
+      for (let m = 0; m <= now; m++) {
+        const band = m > now - 90 ? last(m) : 1 + (Math.floor(m / 60) % 2);
+        const share = Math.max(0, (m - 600) / 1200) + (band === 2 ? 0.06 : 0);
+        trend.push(m * 60_000, Math.max(0, share - 0.05), [share], 0, bands ? band : 0);
+      }
+      return trend.prognosis(24, 4, 60).rul!.hours;
+    };
+    // The last 90 minutes in band 2, where the share reaches 1 at 10 + 0.94 × 20 h: one level for
+    // both bands reads the step as wear.
+    const truth = 10 + 0.94 * 20 - 13;
+    expect(Math.abs(run(true, () => 2) - truth) / truth).toBeLessThan(0.02);
+    expect(Math.abs(run(false, () => 2) - truth) / truth).toBeGreaterThan(0.2);
+    // A band first seen after the knee has no level of its own: it shares the others' (their mean, 0.03).
+    expect(Math.abs(run(true, () => 3) - 17) / 17).toBeLessThan(0.1);
+  });
+
   it('gives no remaining life while health has not left the envelope, however the share moves', () => {
     const trend = new DegradationTrend(720);
     for (let m = 0; m < 300; m++) trend.push(m * 60_000, 0, [0.01 * (m / 60)], 0);

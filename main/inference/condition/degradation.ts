@@ -66,6 +66,11 @@ const MAX_RUL_HOURS = 24 * 365;
 /** One machine's points at a time while fitting: every trend shares them (one thread). */
 let fitT = new Float64Array(0);
 let fitY = new Float64Array(0);
+let fitG = new Uint8Array(0);
+/** Load bands a trend tells apart (more fold into the last). */
+const MAX_BANDS = 8;
+/** Points a load band needs before the knee for a flat level of its own; fewer share the others'. */
+const MIN_BAND_POINTS = 60;
 /** The fewest points after the knee for a slope worth extrapolating. */
 const MIN_RISE_POINTS = 5;
 /**
@@ -86,6 +91,7 @@ const MIN_RISE = 0.1;
 export class DegradationTrend {
   private readonly t: Float64Array;
   private readonly v: Float64Array;
+  private readonly band: Uint8Array;
   private readonly d: Float32Array[] = [];
   private readonly ratio: boolean[] = [];
   private head = 0;
@@ -95,16 +101,18 @@ export class DegradationTrend {
   constructor(private readonly capacity: number) {
     this.t = new Float64Array(capacity);
     this.v = new Float64Array(capacity);
+    this.band = new Uint8Array(capacity);
   }
 
   /**
    * `shares[k]` is sensor k's deviation share (NaN: not judged); `worst` the sensor with the highest
    * severity (-1: none). Without shares the severity stands for one sensor's share.
    */
-  push(ts: number, severity: number, shares: ArrayLike<number> = [severity], worst = 0): void {
+  push(ts: number, severity: number, shares: ArrayLike<number> = [severity], worst = 0, band = 0): void {
     const i = this.head;
     this.t[i] = ts;
     this.v[i] = severity;
+    this.band[i] = Math.min(MAX_BANDS - 1, Math.max(0, band));
     for (let k = 0; k < Math.max(shares.length, this.d.length); k++) {
       if (k >= this.d.length) this.d.push(new Float32Array(this.capacity).fill(Number.NaN));
       this.d[k]![i] = k < shares.length ? shares[k]! : Number.NaN;
@@ -179,10 +187,15 @@ export class DegradationTrend {
   }
 
   /**
-   * Least squares of share = a + c·max(0, t − knee) over every knee with MIN_RISE_POINTS points and
-   * `minMinutes` after it; suffix sums make each knee O(1). The slope's standard error is widened
-   * by the residuals' lag-1 correlation: the shares are smoothed, so neighbouring minutes are not
-   * independent and the plain error would make a band far narrower than the truth.
+   * Least squares of share = a[band] + c·max(0, t − knee) over every knee with MIN_RISE_POINTS points
+   * and `minMinutes` after it; suffix sums make each knee O(bands). A load band with MIN_BAND_POINTS
+   * before the knee has its own flat level, the others share one: a normal model reads a healthy
+   * machine a few per cent off, differently in each band, and with one level for all a move between
+   * bands before or after the knee reads as wear. A band first seen after the knee gets no level of
+   * its own, which would leave its few points alone to set the slope. The slope's
+   * standard error is widened by the residuals' lag-1 correlation: the shares are smoothed, so
+   * neighbouring minutes are not independent and the plain error would make a band far narrower than
+   * the truth. `level` is the flat level of the band the machine runs in now.
    */
   private hinge(minMinutes: number): { slope: number; se: number; fitted: number; rise: number; level: number } | null {
     const column = this.d[this.worstSensor];
@@ -190,9 +203,11 @@ export class DegradationTrend {
     if (fitT.length < this.size) {
       fitT = new Float64Array(this.capacity);
       fitY = new Float64Array(this.capacity);
+      fitG = new Uint8Array(this.capacity);
     }
     const t = fitT;
     const y = fitY;
+    const g = fitG;
     const start = (this.head - this.size + this.capacity) % this.capacity;
     const newest = this.t[(this.head - 1 + this.capacity) % this.capacity]!;
     let n = 0;
@@ -201,43 +216,106 @@ export class DegradationTrend {
       if (Number.isNaN(column[i]!)) continue;
       t[n] = (this.t[i]! - newest) / 3_600_000;
       y[n] = column[i]!;
+      g[n] = this.band[i]!;
       n++;
     }
     if (n < MIN_RISE_POINTS + 2) return null;
-    let sy = 0;
-    let syy = 0;
+    // Per band: its points, Σy, Σy², and suffix sums over k ≥ b of t, t², t·y, y.
+    const cnt = new Float64Array(MAX_BANDS);
+    const sy = new Float64Array(MAX_BANDS);
+    const syy = new Float64Array(MAX_BANDS);
     for (let k = 0; k < n; k++) {
-      sy += y[k]!;
-      syy += y[k]! * y[k]!;
+      cnt[g[k]!]!++;
+      sy[g[k]!]! += y[k]!;
+      syy[g[k]!]! += y[k]! * y[k]!;
     }
-    // Suffix sums over k ≥ b of t, t², t·y, y.
-    let st = 0;
-    let stt = 0;
-    let sty = 0;
-    let syb = 0;
-    let best: { sse: number; a: number; c: number; b: number; sxx: number } | null = null;
+    const m = new Float64Array(MAX_BANDS);
+    const st = new Float64Array(MAX_BANDS);
+    const stt = new Float64Array(MAX_BANDS);
+    const sty = new Float64Array(MAX_BANDS);
+    const syb = new Float64Array(MAX_BANDS);
+    const sx = new Float64Array(MAX_BANDS);
+    const sxx = new Float64Array(MAX_BANDS);
+    const sxy = new Float64Array(MAX_BANDS);
+    const own = (j: number) => cnt[j]! - m[j]! >= MIN_BAND_POINTS;
+    /** Least squares for the knee at t = tb given the suffix sums: each own band's mean and the shared one taken out. */
+    const fitKnee = (tb: number) => {
+      let cxx = 0;
+      let cxy = 0;
+      let within = 0;
+      let pc = 0;
+      let py = 0;
+      let pyy = 0;
+      let px = 0;
+      let pxx = 0;
+      let pxy = 0;
+      for (let j = 0; j < MAX_BANDS; j++) {
+        if (cnt[j] === 0) continue;
+        sx[j] = st[j]! - m[j]! * tb;
+        sxx[j] = stt[j]! - 2 * tb * st[j]! + m[j]! * tb * tb;
+        sxy[j] = sty[j]! - tb * syb[j]!;
+        if (own(j)) {
+          cxx += sxx[j]! - (sx[j]! * sx[j]!) / cnt[j]!;
+          cxy += sxy[j]! - (sx[j]! * sy[j]!) / cnt[j]!;
+          within += syy[j]! - (sy[j]! * sy[j]!) / cnt[j]!;
+        } else {
+          pc += cnt[j]!;
+          py += sy[j]!;
+          pyy += syy[j]!;
+          px += sx[j]!;
+          pxx += sxx[j]!;
+          pxy += sxy[j]!;
+        }
+      }
+      if (pc > 0) {
+        cxx += pxx - (px * px) / pc;
+        cxy += pxy - (px * py) / pc;
+        within += pyy - (py * py) / pc;
+      }
+      return { cxx, cxy, within, pc, py, px };
+    };
+    let best: { sse: number; c: number; b: number; sxx: number } | null = null;
     for (let b = n - 1; b >= 1; b--) {
-      st += t[b]!;
-      stt += t[b]! * t[b]!;
-      sty += t[b]! * y[b]!;
-      syb += y[b]!;
-      const m = n - b;
-      if (m < MIN_RISE_POINTS || (t[n - 1]! - t[b]!) * 60 < minMinutes) continue;
-      const tb = t[b - 1]!;
-      // x = t − tb after the knee, 0 before it.
-      const sx = st - m * tb;
-      const sxx = stt - 2 * tb * st + m * tb * tb;
-      const sxy = sty - tb * syb;
-      const cxx = sxx - (sx * sx) / n;
+      const j0 = g[b]!;
+      m[j0]!++;
+      st[j0]! += t[b]!;
+      stt[j0]! += t[b]! * t[b]!;
+      sty[j0]! += t[b]! * y[b]!;
+      syb[j0]! += y[b]!;
+      if (n - b < MIN_RISE_POINTS || (t[n - 1]! - t[b]!) * 60 < minMinutes) continue;
+      const { cxx, cxy, within } = fitKnee(t[b - 1]!);
       if (cxx <= 1e-12) continue;
-      const c = (sxy - (sx * sy) / n) / cxx;
-      const a = (sy - c * sx) / n;
-      const sse = Math.max(0, syy - a * sy - c * sxy);
-      if (best === null || sse < best.sse) best = { sse, a, c, b, sxx: cxx };
+      const c = cxy / cxx;
+      const sse = Math.max(0, within - c * cxy);
+      if (best === null || sse < best.sse) best = { sse, c, b, sxx: cxx };
     }
     if (best === null) return null;
     const tb = t[best.b - 1]!;
-    const fitAt = (k: number) => best.a + best.c * Math.max(0, t[k]! - tb);
+    // The suffix sums back at the best knee, then each level: its mean less the rise in it.
+    m.fill(0);
+    st.fill(0);
+    stt.fill(0);
+    sty.fill(0);
+    syb.fill(0);
+    for (let k = best.b; k < n; k++) {
+      m[g[k]!]!++;
+      st[g[k]!]! += t[k]!;
+      stt[g[k]!]! += t[k]! * t[k]!;
+      sty[g[k]!]! += t[k]! * y[k]!;
+      syb[g[k]!]! += y[k]!;
+    }
+    const pooled = fitKnee(tb);
+    const shared = pooled.pc > 0 ? (pooled.py - best.c * pooled.px) / pooled.pc : 0;
+    const a = new Float64Array(MAX_BANDS);
+    let groups = pooled.pc > 0 ? 1 : 0;
+    for (let j = 0; j < MAX_BANDS; j++) {
+      if (cnt[j] === 0) continue;
+      if (own(j)) {
+        a[j] = (sy[j]! - best.c * sx[j]!) / cnt[j]!;
+        groups++;
+      } else a[j] = shared;
+    }
+    const fitAt = (k: number) => a[g[k]!]! + best.c * Math.max(0, t[k]! - tb);
     let num = 0;
     let den = 0;
     let prev = y[0]! - fitAt(0);
@@ -249,8 +327,8 @@ export class DegradationTrend {
       prev = r;
     }
     const rho = den > 0 ? Math.min(0.99, Math.max(0, num / den)) : 0;
-    const se = Math.sqrt((best.sse / Math.max(1, n - 3) / best.sxx) * ((1 + rho) / (1 - rho)));
-    return { slope: best.c, se, fitted: fitAt(n - 1), rise: best.c * (t[n - 1]! - tb), level: best.a };
+    const se = Math.sqrt((best.sse / Math.max(1, n - 2 - groups) / best.sxx) * ((1 + rho) / (1 - rho)));
+    return { slope: best.c, se, fitted: fitAt(n - 1), rise: best.c * (t[n - 1]! - tb), level: a[g[n - 1]!]! };
   }
 }
 

@@ -12,8 +12,9 @@ import { Episode } from './episode';
 import { LoadSpikes, spikeThresholds, widenSpikeThresholds } from './load-spikes';
 import { emptyLoadSeen } from './model-domain';
 import { BANDS, FEATURES, fitSensor, LAGS, newOuter, outerOf, SensorSums, type SensorModel } from './normal-model';
+import { carryThresholds, judgedOn } from './threshold-transfer';
 import { FirstSeenOrder } from '../../primitives/first-seen-order';
-import { BAND_IDLE, chooseSignals, rawBand, StateTracker, type StateSignals } from './operating-state';
+import { BAND_IDLE, chooseSignals, PoweredLags, rawBand, smoothed, StateTracker, type StateSignals } from './operating-state';
 import type { EventMs } from '../../../common/time';
 
 export const HOUR = 3_600_000;
@@ -47,6 +48,8 @@ export class MachineCondition {
   stateSignalNamed: string | null = null;
   readonly state = new StateTracker(STATE_HOLD_MS);
   readonly lags = new Float64Array(LAGS);
+  /** The powered share through each lag (operating-state.ts). */
+  readonly powered = new PoweredLags(new Float64Array(LAGS));
   readonly lagSpread = new Float64Array(LAGS);
   /** Per load band, the lowest and highest load share learned (low, high pairs). */
   readonly loadSeen = emptyLoadSeen();
@@ -138,7 +141,7 @@ export class MachineCondition {
     let k = this.order.find(name, guess);
     if (k < 0) {
       k = this.order.add(name);
-      this.sensors.push({ name, sums: new SensorSums(), last: Number.NaN, runSince: 0, runCount: 0, runWhileRunning: false, stuck: false, fast: 0, slow: 0, resid: 0, expected: 0, maxFast: 0, maxSlow: 0, min: Infinity, max: -Infinity, ambient: 0, baseline: 0, ...sensorKindOf(name) });
+      this.sensors.push({ name, sums: new SensorSums(), last: Number.NaN, runSince: 0, runCount: 0, runWhileRunning: false, stuck: false, fast: 0, slow: 0, resid: 0, expected: 0, maxFast: 0, maxSlow: 0, ref: null, recheck: null, min: Infinity, max: -Infinity, ambient: 0, baseline: 0, ...sensorKindOf(name) });
     }
     return k;
   }
@@ -199,10 +202,12 @@ export class MachineCondition {
     this.loadSteady = smoothed(this.loadSteady, loadHeld, a);
     this.powerSteady = smoothed(this.powerSteady, powerHeld, a);
     for (let i = 0; i < LAGS; i++) this.lags[i]! += alphas[i]! * (this.rawShare - this.lags[i]!);
+    this.powered.follow(this.state.band, alphas);
     if (!this.stateKnown(ts)) return false;
     const powerShare = sig.power !== null && this.powerMax > 0 && !Number.isNaN(this.powerSmooth) ? this.powerSmooth / this.powerMax : null;
     const raw = rawBand(u, powerShare, sig.load === sig.power, this.state.band);
     const changed = this.state.update(raw, ts);
+    this.powered.start(this.state.band);
     const powerNow = power !== undefined && Number.isFinite(power) && this.powerMax > 0 ? power / this.powerMax : powerShare;
     this.looksStanding = this.state.band > BAND_IDLE && rawBand(this.rawShare, powerNow, sig.load === sig.power, this.state.band) <= BAND_IDLE;
     return changed;
@@ -290,6 +295,7 @@ export class MachineCondition {
     this.model.fastT = this.sensors.map((s) => Math.max(p.fastFloor, p.thresholdMargin * s.maxFast));
     this.model.slowT = this.sensors.map((s) => Math.max(p.slowFloor, p.thresholdMargin * s.maxSlow));
     this.model.spikeT = spikeThresholds(this.spikes.learned, this.spikes.learnedRows, p.thresholdMargin, p.spikeFloor);
+    judgedOn(this.sensors, this.model);
   }
 
   /** Rows a load band needs before it is judged: bandReadyHours of the machine's sampled rows. */
@@ -298,15 +304,16 @@ export class MachineCondition {
     return Math.max(FEATURES * 4, (p.bandReadyHours * HOUR) / Math.max(p.rowEveryMs, this.period || 1000));
   }
 
-  /** Monitoring refit on rows confirmed normal; older rows fade by the forgetting factor. */
-  refit(ts: number): void {
+  /** Monitoring refit on rows confirmed normal; older rows fade by the forgetting factor. True when thresholds moved with it. */
+  refit(ts: number): boolean {
     const m = this.model;
-    if (!m) return;
+    if (!m) return false;
     const keep = KEEP_BANDS_OF * this.minRowsPerBand();
     for (const s of this.sensors) s.sums.scale(this.params.forgetPerRefit, keep);
     this.fit(ts);
     this.confirmedLoadMax = 0;
     this.confirmedPowerMax = 0;
+    return this.model !== m && this.model !== null && carryThresholds(this.sensors, m, this.model, this.params, ts);
   }
 
   /** A row judged normal feeds the model. */
@@ -390,10 +397,4 @@ export class MachineCondition {
       version: this.scheduledVersion,
     };
   }
-}
-
-/** `previous` moved a share `a` towards `value`; the value itself when nothing came before, unchanged when the value is missing. */
-function smoothed(previous: number, value: number | undefined, a: number): number {
-  if (value === undefined || !Number.isFinite(value)) return previous;
-  return Number.isNaN(previous) ? value : previous + a * (value - previous);
 }

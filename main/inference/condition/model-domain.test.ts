@@ -30,9 +30,9 @@ const model = (loadSeen?: number[]): FittedModel => {
   };
 };
 
-const phiAt = (u: number, lagged: number) => {
+const phiAt = (u: number, lagged: number, powered = 1) => {
   const phi = new Float64Array(FEATURES);
-  regressors(phi, true, u, new Float64Array(LAGS).fill(lagged));
+  regressors(phi, true, u, new Float64Array(LAGS).fill(lagged), new Float64Array(LAGS).fill(powered));
   return phi;
 };
 
@@ -71,9 +71,9 @@ describe('model domain', () => {
     expect(inDomain(model(), 1, phiAt(0.6, 0.6))).toBe(true);
   });
 
-  it("gives a temperature's transient the headroom of the hottest load its lags remember, and none at equilibrium", () => {
+  it("gives a temperature's transient the headroom of the hottest state its lags remember, and none at equilibrium", () => {
     const m = model();
-    // Sensor 1 reads 20 + 60·lag: at equilibrium the model stands.
+    // Sensor 1 reads 20 + 60·(lagged load): at equilibrium the model stands.
     expect(transientHeadroom(m, 1, phiAt(0.8, 0.8))).toBeCloseTo(0, 12);
     // Warming up to 0.8 with the lag at 0.3: it may read as high as it will once warm.
     expect(transientHeadroom(m, 1, phiAt(0.8, 0.3))).toBeCloseTo(60 * 0.5, 9);
@@ -82,17 +82,37 @@ describe('model domain', () => {
     // Lags apart: every lag may stand at the hottest remembered level (0.9 here, the other lags).
     const phi = phiAt(0.4, 0.9);
     phi[4 + 2 * 2] = 0.5;
-    phi[5 + 2 * 2] = 0.25;
     expect(transientHeadroom(m, 1, phi)).toBeCloseTo(60 * 0.4, 9);
-    // A term that falls with load takes its highest value at the low end; a peaked one at its vertex.
+    // Standby heat: 15 K once powered, its lag at 0.2 after a stop; the running machine will be fully powered.
+    const heated = model();
+    heated.models[1]!.coef[5 + 2 * 2] = 15;
+    expect(transientHeadroom(heated, 1, phiAt(0.8, 0.8, 0.2))).toBeCloseTo(15 * 0.8, 9);
+    // A term that falls with load takes its highest value at the low end; the instant load's quadratic peaks at its vertex.
     const falling = model();
     falling.models[1]!.coef[4 + 2 * 2] = -60;
     expect(transientHeadroom(falling, 1, phiAt(0.8, 0.3))).toBeCloseTo(0, 9);
     const peaked = model();
-    peaked.models[1]!.coef[4 + 2 * 2] = 2;
-    peaked.models[1]!.coef[5 + 2 * 2] = -2;
-    // 2x − 2x² peaks at 0.5 with 0.5; at the lag 0.2 it is 0.32.
-    expect(transientHeadroom(peaked, 1, phiAt(0.9, 0.2))).toBeCloseTo(0.5 - 0.32, 9);
+    peaked.models[1]!.coef[2] = 2;
+    peaked.models[1]!.coef[3] = -2;
+    // 2u − 2u² peaks at u = 0.5 with 0.5; at the load now, 0.9, it is 0.18; the lag remembers 0.2.
+    expect(transientHeadroom(peaked, 1, phiAt(0.9, 0.2))).toBeCloseTo(0.5 - 0.18 + 60 * 0.7, 9);
     expect(transientHeadroom({ ...m, models: [] }, 1, phiAt(0.5, 0.5))).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('judges a lagged sensor that weighs its powered share only at powered levels its fit saw', () => {
+    const m = model();
+    const coef = [...m.models[1]!.coef];
+    coef[5 + 2 * 2] = 150;
+    // Learned through warm-ups that took the 12-minute powered lag no lower than 0.8.
+    const poweredRange = new Array<number>(2 * LAGS).fill(0.8).map((v, i) => (i % 2 ? 1.02 : v));
+    m.models[1] = { ...m.models[1]!, coef, poweredRange };
+    expect(inDomain(m, 1, phiAt(0.8, 0.8, 1))).toBe(true);
+    expect(inDomain(m, 1, phiAt(0.8, 0.8, 0.85))).toBe(true);
+    // Back at its load after a longer stop than any it learned: the load's lag caught up, the heaters' not.
+    expect(inDomain(m, 1, phiAt(0.8, 0.8, 0.6))).toBe(false);
+    expect(inDomain(m, 0, phiAt(0.8, 0.8, 0.6))).toBe(true);
+    // A fit that gave the powered share no weight (a machine that never stopped) does not depend on it.
+    m.models[1] = { ...m.models[1]!, coef: m.models[1]!.coef.map((c, i) => (i === 5 + 2 * 2 ? 0 : c)), poweredRange: new Array<number>(2 * LAGS).fill(1) };
+    expect(inDomain(m, 1, phiAt(0.8, 0.8, 0.6))).toBe(true);
   });
 });

@@ -15,6 +15,13 @@ const DOMAIN_SLACK = 0.02;
  * is off by degrees that are not a fault.
  */
 const WARM_GAP = 0.15;
+/**
+ * A lagged powered share this far outside the levels its fit saw is unseen, where the fit gave it a
+ * weight: one that saw a few stops extrapolates their warm-ups to others. A machine that never stopped
+ * while learning saw exactly 1, the same column as the constant, and its fit gives the powered share
+ * no weight at all: its prediction does not depend on it, as before the input existed.
+ */
+const POWERED_SLACK = 1e-3;
 /** A load within this share of the learned range of its band counts as learned. */
 const LOAD_MARGIN = 0.05;
 
@@ -52,6 +59,9 @@ export function inDomain(model: FittedModel | null, k: number, phi: Float64Array
     if (gap > (spread[i] ?? 0) * DOMAIN_MARGIN + DOMAIN_SLACK) return false;
     const range = sm.lagRange;
     if (range && (level < range[2 * i]! || level > range[2 * i + 1]!)) return false;
+    const powered = sm.coef[5 + 2 * i] !== 0 ? sm.poweredRange : undefined;
+    const on = phi[5 + 2 * i]!;
+    if (powered && (on < powered[2 * i]! - POWERED_SLACK || on > powered[2 * i + 1]! + POWERED_SLACK)) return false;
     // Equilibrium is read on the sensor's fastest lag: the slowest one is behind for hours after any start.
     if (fastest) warm = gap <= WARM_GAP;
     fastest = false;
@@ -71,10 +81,11 @@ function quadraticMax(a: number, b: number, lo: number, hi: number): number {
 
 /**
  * How much higher sensor k's model could read at this running row if the machine were anywhere
- * between the loads its lags remember and the load now (the current load, and every lag, moved
- * anywhere within that span). Heat follows load through a lag, so a warming or cooling machine
- * reads no higher than that: a temperature above the model plus this headroom runs hot whatever
- * the transient, while the model alone cannot say how warm it should be (see inDomain).
+ * between what its lags remember and where it is now: the load and each lagged load anywhere within
+ * the span of the load now and every lagged load, each lagged powered share anywhere within the span
+ * of them all and "powered" (a running machine is). Heat follows load through a lag, so a warming or
+ * cooling machine reads no higher than that: a temperature above the model plus this headroom runs
+ * hot whatever the transient, while the model alone cannot say how warm it should be (see inDomain).
  */
 export function transientHeadroom(model: FittedModel, k: number, phi: Float64Array): number {
   const coef = model.models[k]?.coef;
@@ -82,18 +93,18 @@ export function transientHeadroom(model: FittedModel, k: number, phi: Float64Arr
   const u = phi[2]!;
   let lo = u;
   let hi = u;
+  let poweredLo = 1;
   for (let i = 0; i < LAGS; i++) {
-    const level = phi[4 + 2 * i]!;
-    if (level < lo) lo = level;
-    if (level > hi) hi = level;
+    lo = Math.min(lo, phi[4 + 2 * i]!);
+    hi = Math.max(hi, phi[4 + 2 * i]!);
+    poweredLo = Math.min(poweredLo, phi[5 + 2 * i]!);
   }
   let headroom = quadraticMax(coef[2]!, coef[3]!, lo, hi) - (coef[2]! * u + coef[3]! * u * u);
   for (let i = 0; i < LAGS; i++) {
     const a = coef[4 + 2 * i]!;
     const b = coef[5 + 2 * i]!;
-    if (a === 0 && b === 0) continue;
-    const level = phi[4 + 2 * i]!;
-    headroom += quadraticMax(a, b, lo, hi) - (a * level + b * level * level);
+    headroom += Math.max(a * lo, a * hi) - a * phi[4 + 2 * i]!;
+    headroom += Math.max(b * poweredLo, b) - b * phi[5 + 2 * i]!;
   }
   return headroom;
 }

@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { FEATURES, fitSensor, LAGS, regressors, SensorModelSchema, SensorSums, solve } from './normal-model';
+import { FEATURES, fitSensor, fromSaved, LAGS, regressors, SensorModelSchema, SensorSums, solve } from './normal-model';
 import { noise } from './test-machine';
 
-/** Rows of a load that steps every `every` rows between 0.5 and 1, with lagged averages of it. */
-function* rows(n: number, every: number, tauRows: readonly number[]) {
+/**
+ * Rows of a load that steps every `every` rows through `levels` in turn (0: off), with lagged averages
+ * of it (from zero, as the monitor's) and of the powered share (from the first row's, as the monitor's).
+ */
+function* rows(n: number, every: number, tauRows: readonly number[], levels: readonly number[] = [1, 0.5]) {
   const lags = new Float64Array(LAGS);
+  const powered = new Float64Array(LAGS).fill(levels[0]! > 0 ? 1 : 0);
   for (let i = 0; i < n; i++) {
-    const u = Math.floor(i / every) % 2 ? 0.5 : 1;
+    const u = levels[Math.floor(i / every) % levels.length]!;
+    const on = u > 0 ? 1 : 0;
     lags.forEach((l, k) => (lags[k] = l + (1 - Math.exp(-1 / tauRows[k]!)) * (u - l)));
+    powered.forEach((l, k) => (powered[k] = l + (1 - Math.exp(-1 / tauRows[k]!)) * (on - l)));
     const phi = new Float64Array(FEATURES);
-    regressors(phi, true, u, lags);
+    regressors(phi, true, u, lags, powered);
     yield { u, phi, lags: Float64Array.from(lags) };
   }
 }
@@ -42,14 +48,54 @@ describe('normal model', () => {
     const sums = new SensorSums();
     const n = noise(4);
     let temperature = 60;
-    for (const r of rows(20_000, 400, TAUS)) {
+    let i = 0;
+    for (const r of rows(25_000, 400, TAUS)) {
       temperature += (1 - Math.exp(-1 / 150)) * (20 + 40 * r.u - temperature);
-      sums.add(r.u > 0.7 ? 3 : 1, r.phi, temperature + 0.2 * n());
+      // The first rows are left out: the helper's lags start at zero and rise for hours.
+      if (i++ >= 5_000) sums.add(r.u > 0.7 ? 3 : 1, r.phi, temperature + 0.2 * n());
     }
     const m = fitSensor(sums, 100)!;
     expect(m.coef[2]).toBe(0);
     expect(m.coef.slice(4).some((c) => c !== 0)).toBe(true);
     expect(m.sigma[3]!).toBeLessThan(1);
+  });
+
+  it('fits a machine with standby heat through its warm-ups from off and its load steps, one lag for both', () => {
+    const sums = new SensorSums();
+    const n = noise(7);
+    // A molder: its heaters hold it 150 K over the hall while powered, the work adds up to 60 K more.
+    const heatAt = (u: number) => 20 + (u > 0 ? 150 + 60 * u : 0);
+    let temperature = heatAt(0.2);
+    let i = 0;
+    for (const r of rows(30_000, 700, TAUS, [0.2, 1, 0.6, 0, 0.2, 0.8])) {
+      temperature += (1 - Math.exp(-1 / 144)) * (heatAt(r.u) - temperature);
+      // Off rows are not learned, as in the monitor; the first rows neither, while the load's lags rise from zero.
+      if (i++ >= 5_000 && r.u > 0) sums.add(r.u > 0.7 ? 3 : r.u > 0.3 ? 1 : 0, r.phi, temperature + 0.2 * n());
+    }
+    const m = fitSensor(sums, 100)!;
+    expect(m.coef[2]).toBe(0);
+    // Through the warm-up after each stop (idle band) as well as the load steps: the noise, no more.
+    expect(m.sigma[0]!).toBeLessThan(0.3);
+    expect(m.sigma[1]!).toBeLessThan(0.3);
+    expect(m.sigma[3]!).toBeLessThan(0.3);
+    expect(m.coef[4 + 2 * 2]).toBeCloseTo(60, 0);
+    expect(m.coef[5 + 2 * 2]).toBeCloseTo(150, 0);
+    // The powered share's range spans the warm-ups it saw.
+    expect(m.poweredRange![2 * 2]!).toBeLessThan(0.8);
+    expect(m.poweredRange![2 * 2 + 1]!).toBeGreaterThan(1);
+  });
+
+  it('keeps the direct sensors of a model saved before the powered share was an input, and drops its lagged ones', () => {
+    const sums = new SensorSums();
+    for (const r of rows(2_000, 400, TAUS)) sums.add(1, r.phi, 2 + 18 * r.u);
+    const direct = fitSensor(sums, 100)!;
+    const lagged = { ...direct, coef: direct.coef.map((c, i) => (i === 8 ? 30 : i === 9 ? -5 : c)) };
+    const { poweredRange: _, ...oldLagged } = lagged;
+    const { poweredRange: __, ...oldDirect } = direct;
+    expect(fromSaved(lagged)).toBe(lagged);
+    expect(fromSaved(SensorModelSchema.parse(oldLagged))).toBeNull();
+    expect(fromSaved(SensorModelSchema.parse(oldDirect))).toEqual(oldDirect);
+    expect(fromSaved(null)).toBeNull();
   });
 
   it('keeps the range of levels each lag was fitted on', () => {

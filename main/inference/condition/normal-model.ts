@@ -1,14 +1,17 @@
 /**
  * A machine's normal model: each sensor a quadratic in the load share as the sensor sees it — at once
  * (power, vibration, pressure, with a running/idle offset) or through a first-order lag (temperature),
- * with the residual scale per load band. The lag of each sensor is chosen from a geometric
+ * with the residual scale per load band. A lagged sensor sees the load share and the powered share
+ * (1 idle or running, 0 off) through the same lag: heat comes from the standby heaters while powered
+ * and from the work in proportion to load, and the thermal mass lags their sum, so a warm-up from off
+ * and a step of load both follow one first-order response. The lag of each sensor is chosen from a geometric
  * set by the fit (least BIC), so a temperature gets its thermal time constant and a power none.
  * Learned from sufficient statistics (XᵀX, Xᵀy, yᵀy per sensor and band): learning keeps no rows,
  * refits are exact over everything seen, and older data is forgotten by scaling the sums.
  */
 import { z } from 'zod';
 
-/** Regressors: 1, running (0 when idle), u, u², then each lagged average of u and its square. */
+/** Regressors: 1, running (0 when idle), u, u², then per lag the lagged average of u and of the powered share. */
 export const LAGS = 6;
 export const FEATURES = 4 + 2 * LAGS;
 /** ln(1/0.9): a lag is taken only where it leaves at most 90 % of the residual variance of the immediate model. */
@@ -122,6 +125,15 @@ export const SensorModelSchema = z.object({
     .length(2 * LAGS)
     .refine((r) => r.every((v, i) => i % 2 === 1 || v <= r[i + 1]!), 'each lag range runs from low to high')
     .optional(),
+  /**
+   * Per lag, the range of powered-share levels the fit saw, as lagRange; absent in models saved before
+   * the powered share was an input, whose lagged coefficients were fitted on the squared lag instead.
+   */
+  poweredRange: z
+    .array(z.number())
+    .length(2 * LAGS)
+    .refine((r) => r.every((v, i) => i % 2 === 1 || v <= r[i + 1]!), 'each powered range runs from low to high')
+    .optional(),
 });
 export type SensorModel = z.infer<typeof SensorModelSchema>;
 
@@ -196,18 +208,19 @@ export function fitSensor(sums: SensorSums, minRowsPerBand: number): SensorModel
     const rss = Math.max(0, s[o + TRI + FEATURES]! - 2 * bxy + bxxb);
     sigma.push(Math.max(Math.sqrt(rss / count), sigmaFloor(level)));
   }
-  return { coef: [...coef], sigma, level, lagRange: lagRangeOf(a, n) };
+  return { coef: [...coef], sigma, level, lagRange: rangeOf(a, n, 4), poweredRange: rangeOf(a, n, 5) };
 }
 
 /**
- * The levels of each lagged load the fit saw, from the sums it already has (no per-row cost): a
- * lag's quadratic fitted on a pump that ran near full load through learning extrapolates by tens of
- * kelvin to a night at 60 %, which is no fault of the machine's.
+ * The levels of each lagged input the fit saw (the load from column 4, the powered share from 5), from
+ * the sums it already has (no per-row cost): a lag's fit on a pump that ran near full load through
+ * learning extrapolates by tens of kelvin to a night at 60 %, and one on a machine that never stopped
+ * while learning knows nothing of its warm-up, which is no fault of the machine's.
  */
-function lagRangeOf(a: Float64Array, n: number): number[] {
+function rangeOf(a: Float64Array, n: number, first: number): number[] {
   const range: number[] = [];
   for (let i = 0; i < LAGS; i++) {
-    const j = 4 + 2 * i;
+    const j = first + 2 * i;
     const mean = a[j]! / n;
     const sd = Math.sqrt(Math.max(0, a[j * FEATURES + j]! / n - mean * mean));
     range.push(mean - LAG_RANGE_SDS * sd, mean + LAG_RANGE_SDS * sd);
@@ -246,14 +259,23 @@ export function solve(a: Float64Array, b: Float64Array): Float64Array | null {
   return x.every(Number.isFinite) ? x : null;
 }
 
-/** The regressors of one row into phi: 1, running, u, u², lags. */
-export function regressors(phi: Float64Array, running: boolean, u: number, lags: Float64Array): void {
+/**
+ * A sensor model saved before the powered share was an input: its lagged coefficients belong to the
+ * squared lag, so a lagged sensor has no model until its machine's next refit; the rest still judge.
+ */
+export function fromSaved(sm: SensorModel | null): SensorModel | null {
+  if (!sm || sm.poweredRange) return sm;
+  return sm.coef.slice(4).every((c) => c === 0) ? sm : null;
+}
+
+/** The regressors of one row into phi: 1, running, u, u², then per lag the load share and the powered share. */
+export function regressors(phi: Float64Array, running: boolean, u: number, lags: Float64Array, powered: Float64Array): void {
   phi[0] = 1;
   phi[1] = running ? 1 : 0;
   phi[2] = u;
   phi[3] = u * u;
   for (let i = 0; i < LAGS; i++) {
     phi[4 + 2 * i] = lags[i]!;
-    phi[5 + 2 * i] = lags[i]! * lags[i]!;
+    phi[5 + 2 * i] = powered[i]!;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseSignals, rawBand, StateTracker } from './operating-state';
+import { BAND_IDLE, chooseSignals, PoweredLags, rawBand, StateTracker } from './operating-state';
 
 describe('operating state', () => {
   it('takes the engineer\u2019s signal first, then a speed by name with power for on/off, then the metric that moves most', () => {
@@ -36,5 +36,21 @@ describe('operating state', () => {
     expect(t.update(-1, 35_000)).toBe(true);
     expect(t.state).toBe('off');
     expect(t.changedAt).toBe(35_000);
+  });
+});
+
+describe('PoweredLags', () => {
+  it('starts at the first known state, not at zero, and then follows powered and off through each lag', () => {
+    const lags = new PoweredLags(new Float64Array(2));
+    const alphas = Float64Array.of(0.5, 0.25);
+    lags.follow(-2, alphas);
+    lags.start(-2);
+    expect([...lags.values]).toEqual([0, 0]);
+    lags.start(BAND_IDLE);
+    expect([...lags.values]).toEqual([1, 1]);
+    lags.start(-1);
+    expect([...lags.values]).toEqual([1, 1]);
+    lags.follow(-1, alphas);
+    expect([...lags.values]).toEqual([0.5, 0.75]);
   });
 });

@@ -102,3 +102,34 @@ export class StateTracker {
     return this.band === -2 ? 'unknown' : stateOfBand(this.band);
   }
 }
+
+/**
+ * The powered share (idle or running: 1, off: 0) through each of a machine's lags. It starts at the
+ * machine's first known state, not at zero: a machine first seen warm did not just start, and a rise
+ * from zero there would teach the fit a warm-up that never happened.
+ */
+export class PoweredLags {
+  private known = false;
+
+  constructor(readonly values: Float64Array) {}
+
+  /** One reading's step with the lags' weights, in the state before this reading's update. */
+  follow(band: number, alphas: Float64Array): void {
+    if (!this.known) return;
+    const powered = band >= BAND_IDLE ? 1 : 0;
+    for (let i = 0; i < this.values.length; i++) this.values[i]! += alphas[i]! * (powered - this.values[i]!);
+  }
+
+  /** After the state's update: the first known state starts the lags. */
+  start(band: number): void {
+    if (this.known || band === -2) return;
+    this.values.fill(band >= BAND_IDLE ? 1 : 0);
+    this.known = true;
+  }
+}
+
+/** A state signal's smoothing: `previous` moved a share `a` towards `value`; the value itself when nothing came before, unchanged when the value is missing. */
+export function smoothed(previous: number, value: number | undefined, a: number): number {
+  if (value === undefined || !Number.isFinite(value)) return previous;
+  return Number.isNaN(previous) ? value : previous + a * (value - previous);
+}
