@@ -39,6 +39,14 @@ const episodes = (outs: readonly ConditionOutput[]) => {
   return raised;
 };
 
+/** The test machine's model after 7 hours (learned and validated), with its temperature's and vibration's places. */
+async function learnedModel(): Promise<{ saved: FittedModel; temperature: number; vibration: number }> {
+  const first = new ConditionMonitor(model, TEST_PARAMS);
+  await run(first, machineReadings('m', T0, 7));
+  const saved = first.get('m')!.model!;
+  return { saved, temperature: saved.sensors.indexOf('temperature'), vibration: saved.sensors.indexOf('vibration') };
+}
+
 describe('ConditionMonitor', () => {
   it('says learning, never normal, until its model is fitted and validated, and knows the operating states', async () => {
     const monitor = new ConditionMonitor(model, TEST_PARAMS);
@@ -277,11 +285,7 @@ describe('ConditionMonitor', () => {
   });
 
   it('carries a temperature\u2019s thresholds over in kelvin when a refit changes its model, and tightens them only on the rows after it', async () => {
-    const first = new ConditionMonitor(model, TEST_PARAMS);
-    await run(first, machineReadings('m', T0, 7));
-    const saved = first.get('m')!.model!;
-    const k = saved.sensors.indexOf('temperature');
-    const vibration = saved.sensors.indexOf('vibration');
+    const { saved, temperature: k, vibration } = await learnedModel();
     // A model as validation might have judged it on a machine that had not shown its warm-ups: no lag, loose sigmas.
     const lagged = saved.models[k]!;
     const lagless = { ...lagged, coef: lagged.coef.map((_, i) => (i === 0 ? lagged.level : 0)), sigma: lagged.sigma.map((v) => (v === null ? null : 40)) };
@@ -305,11 +309,7 @@ describe('ConditionMonitor', () => {
   });
 
   it('loads a model saved before the powered share was an input: its direct sensors judge at once, its lagged temperature after the next refit', async () => {
-    const first = new ConditionMonitor(model, TEST_PARAMS);
-    await run(first, machineReadings('m', T0, 7));
-    const saved = first.get('m')!.model!;
-    const temperature = saved.sensors.indexOf('temperature');
-    const vibration = saved.sensors.indexOf('vibration');
+    const { saved, temperature, vibration } = await learnedModel();
     expect(saved.models[temperature]!.coef.slice(4).some((c) => c !== 0)).toBe(true);
     expect(saved.models[vibration]!.coef.slice(4).every((c) => c === 0)).toBe(true);
     const old: FittedModel = { ...saved, models: saved.models.map((sm) => sm && { coef: sm.coef, sigma: sm.sigma, level: sm.level, lagRange: sm.lagRange }) };
