@@ -5,7 +5,7 @@ import { MODELS_DIR } from '../manifest';
 import { loadModels, type LoadedModel } from '../model-set';
 import { ConditionMonitor } from './condition-monitor';
 import type { FittedModel } from './condition-types';
-import { machineReadings, STEP_MS, T0, TEST_PARAMS } from './test-machine';
+import { loadAt, machineReadings, STEP_MS, T0, TEST_PARAMS } from './test-machine';
 import { LAGS } from './normal-model';
 import { scaleRatio, SCALE_CHANGE } from './threshold-transfer';
 
@@ -305,7 +305,8 @@ describe('ConditionMonitor', () => {
     const checkedT = restored.get('m')!.model!.slowT[k]!;
     expect(restored.get('m')!.sensors[k]!.recheck).toBeNull();
     expect(checkedT).toBeLessThan(2 * ratio);
-    expect(checkedT).toBeGreaterThanOrEqual(2);
+    // Its inputs are not the lagless reference's, so the floor is its only lower bound.
+    expect(checkedT).toBeGreaterThanOrEqual(TEST_PARAMS.slowFloor);
   });
 
   it('loads a model saved before the powered share was an input: its direct sensors judge at once, its lagged temperature after the next refit', async () => {
@@ -320,6 +321,42 @@ describe('ConditionMonitor', () => {
     expect(outs.every((o) => o.phase === 'monitoring')).toBe(true);
     expect(episodes(outs)).toEqual([]);
     expect(restored.get('m')!.model!.models[temperature]!.poweredRange).toHaveLength(2 * LAGS);
+  });
+
+  it('a machine first seen in standby learns its first warm-up as a warm-up from off, and learns on one scale as its top grows', async () => {
+    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    const standby: Reading[] = [];
+    // Two hours at standby draw: read as running at its own level once it has held still for an hour.
+    for (let ts = T0; ts < T0 + 2 * H; ts += STEP_MS) standby.push({ machineId: 'm', ts, receivedAt: ts, metrics: { power: 0.05 + 0.005 * Math.sin(ts / 4e4), temperature: 20 + 0.1 * Math.sin(ts / 5e4), vibration: 0.3, pressure: 0.2 } });
+    await run(monitor, standby);
+    // Then the working cycle from cold: half load first, so the top grows again when full load comes.
+    await run(monitor, machineReadings('m', T0 + 2 * H, 4));
+    const m = monitor.get('m')!;
+    expect(m.model).not.toBeNull();
+    const k = m.model!.sensors.indexOf('temperature');
+    const sigma = m.model!.models[k]!.sigma.filter((v): v is number => v !== null);
+    expect(sigma.length).toBeGreaterThan(1);
+    // The sensor's noise and what the geometric lags miss of its 10-minute lag, no more.
+    expect(Math.max(...sigma)).toBeLessThan(1);
+  });
+
+  it('neither fits nor judges at idle a cycle time that holds its last value while the machine stands', async () => {
+    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    let cycle = 32;
+    let i = 0;
+    const withCycle = function* (from: number, hours: number) {
+      for (const r of machineReadings('m', from, hours)) {
+        const { mode, load } = loadAt(r.ts);
+        if (mode === 'running') cycle = Math.round((34 - 4 * load + 0.1 * Math.sin(i++ / 3)) * 100) / 100;
+        yield { ...r, metrics: { ...r.metrics, cycle_time: cycle } };
+      }
+    };
+    const outs = await run(monitor, withCycle(T0, 10));
+    const m = monitor.get('m')!;
+    const k = m.model!.sensors.indexOf('cycle_time');
+    expect(m.model!.models[k]!.sigma[0]).toBeNull();
+    expect(m.model!.models[k]!.sigma[3]).not.toBeNull();
+    expect(episodes(outs)).toEqual([]);
   });
 
   it('a machine that never leaves one state is judged in that state, not left unknown', async () => {

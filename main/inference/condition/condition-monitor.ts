@@ -15,6 +15,7 @@ import { scoreRows, type Scores } from './condition-scoring';
 import type { FittedModel, Marker, Row, Snapshot } from './condition-types';
 import { HOUR, MachineCondition } from './machine-condition';
 import { FEATURES, fromSaved, regressors } from './normal-model';
+import { BAND_IDLE } from './operating-state';
 
 export interface ConditionEvent {
   machineId: string;
@@ -159,6 +160,7 @@ export class ConditionMonitor {
     const sdt = Number.isFinite(m.lastSampleTs) ? ts - m.lastSampleTs : 0;
     m.lastSampleTs = ts;
     const running = m.state.band > 0;
+    const idle = m.state.band === BAND_IDLE;
     let next = 0;
     for (const name in reading.metrics) {
       const v = reading.metrics[name]!;
@@ -168,6 +170,10 @@ export class ConditionMonitor {
       const s = m.sensors[k]!;
       if (v < s.min) s.min = v;
       if (v > s.max) s.max = v;
+      if (idle) {
+        s.sums.idleReadings++;
+        if (v === s.last) s.sums.idleRepeats++;
+      }
       if (v === s.last) {
         s.runCount++;
         s.runWhileRunning &&= running;
@@ -236,7 +242,7 @@ export class ConditionMonitor {
 
   private row(m: MachineCondition, reading: Reading, ts: number, band: number): Row {
     const phi = new Float64Array(FEATURES);
-    regressors(phi, band > 0, m.loadShare(), m.lags, m.powered.values);
+    regressors(phi, band > 0, m.loadShare(), m.lags.values, m.powered.values);
     const y = new Float64Array(m.sensors.length).fill(Number.NaN);
     const stuck: boolean[] = new Array<boolean>(m.sensors.length).fill(false);
     for (let k = 0; k < m.sensors.length; k++) {

@@ -1,5 +1,5 @@
 /** A machine's condition as the room sees it: state, learning progress, episode, health and prognosis. */
-import type { ConditionOutput } from '../../../common/contract-models';
+import { LOAD_BANDS, type ConditionOutput } from '../../../common/contract-models';
 import { classifyAnomaly } from '../anomaly-type';
 import type { ConditionParams } from './condition-params';
 import type { Snapshot } from './condition-types';
@@ -54,4 +54,21 @@ export function conditionOutput(p: ConditionParams, m: MachineCondition, ts: num
   m.latest = o;
   m.lastOutputAt = ts;
   return o;
+}
+
+const HOUR = 3_600_000;
+
+/** The learning view for the screen; once learning is over it changes only with the model, so it is shared. */
+export function learningView(m: MachineCondition): ConditionOutput['learning'] {
+  if (m.phase !== 'learning' && m.learningCache?.version === m.scheduledVersion) return m.learningCache;
+  const p = m.params;
+  const sigma = (band: number) => m.model?.models.some((sm) => sm?.sigma[band] != null) ?? false;
+  m.learningCache = {
+    since: Number.isNaN(m.firstTs) ? null : m.firstTs,
+    hoursSeen: Number.isNaN(m.learningSince) ? 0 : (m.lastTs - m.learningSince) / HOUR,
+    hoursNeeded: p.learnHours + p.validateHours,
+    bands: LOAD_BANDS.map((band, i) => ({ band, hours: m.bandHours[i]!, ready: sigma(i) })),
+    version: m.scheduledVersion,
+  };
+  return m.learningCache;
 }

@@ -90,6 +90,11 @@ export class LoadSpikes {
     this.times.fill(Number.NEGATIVE_INFINITY);
   }
 
+  /** The top grew: the rises learned so far are `c` times their share of it now. */
+  rescale(c: number): void {
+    for (let band = 0; band < BANDS; band++) this.learned[band]! *= c;
+  }
+
   /** Learning starts again: what was learned no longer holds. */
   resetLearned(): void {
     this.learned.fill(0);

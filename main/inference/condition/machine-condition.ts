@@ -4,7 +4,6 @@
  * in arrival order, then process() of the queued rows in the same order after the ONNX run.
  */
 import type { ConditionOutput, Heightening } from '../../../common/contract-models';
-import { LOAD_BANDS } from '../../../common/contract-models';
 import type { ConditionParams } from './condition-params';
 import { sensorKindOf, type FittedModel, type Row, type SensorState, type Snapshot } from './condition-types';
 import { DegradationTrend, type Prognosis } from './degradation';
@@ -13,8 +12,9 @@ import { LoadSpikes, spikeThresholds, widenSpikeThresholds } from './load-spikes
 import { emptyLoadSeen } from './model-domain';
 import { BANDS, FEATURES, fitSensor, LAGS, newOuter, outerOf, SensorSums, type SensorModel } from './normal-model';
 import { carryThresholds, judgedOn } from './threshold-transfer';
+import { learningView } from './condition-output';
 import { FirstSeenOrder } from '../../primitives/first-seen-order';
-import { BAND_IDLE, chooseSignals, PoweredLags, rawBand, smoothed, StateTracker, type StateSignals } from './operating-state';
+import { BAND_IDLE, chooseSignals, LoadLags, PoweredLags, RisingTop, rawBand, smoothed, StateTracker, type StateSignals } from './operating-state';
 import type { EventMs } from '../../../common/time';
 
 export const HOUR = 3_600_000;
@@ -47,7 +47,8 @@ export class MachineCondition {
   signals: StateSignals | null = null;
   stateSignalNamed: string | null = null;
   readonly state = new StateTracker(STATE_HOLD_MS);
-  readonly lags = new Float64Array(LAGS);
+  readonly lags = new LoadLags(new Float64Array(LAGS));
+  private readonly rise = new RisingTop();
   /** The powered share through each lag (operating-state.ts). */
   readonly powered = new PoweredLags(new Float64Array(LAGS));
   readonly lagSpread = new Float64Array(LAGS);
@@ -103,7 +104,8 @@ export class MachineCondition {
   /** Event time of the last status queued by observe(), and of the last output made while processing. */
   lastStatusAt = Number.NEGATIVE_INFINITY;
   lastOutputAt = Number.NEGATIVE_INFINITY;
-  private learningCache: ConditionOutput['learning'] | null = null;
+  /** The learning view for the screen: once learning is over it changes only with the model, so it is shared. */
+  learningCache: ConditionOutput['learning'] | null = null;
   /** Model versions decided so far in observation order (a refit is applied later, when its marker is processed). */
   scheduledVersion = 0;
   /** Set when learning started again on a new range; the monitor resets its phase clock. */
@@ -170,12 +172,16 @@ export class MachineCondition {
     if (this.phase === 'learning') {
       // A top well above the one the rows so far were placed by (a machine first seen stopped) makes
       // those rows' states and load shares wrong: learning starts again on the new scale.
-      if (this.loadSmooth > this.loadMax * RESCALE || this.powerSmooth > this.powerMax * RESCALE) this.restartLearning(ts);
+      if (this.loadSmooth > this.loadMax * RESCALE || this.powerSmooth > this.powerMax * RESCALE) {
+        this.rise.restart(ts, sig.power !== null ? this.powerMax : this.loadMax);
+        this.restartLearning(ts);
+      }
     } else if (this.loadSmooth > this.loadMax * NEW_RANGE || this.powerSmooth > this.powerMax * NEW_RANGE) {
       // Several times the top the model was learned on: what it learned was standby, not the machine
       // working (a machine that stood still through its learning). It learns again, from here.
       this.model = null;
       this.phase = 'learning';
+      this.rescaleShares(this.loadMax / this.loadSmooth);
       this.loadMax = this.loadSmooth;
       this.powerMax = Number.isNaN(this.powerSmooth) ? 0 : this.powerSmooth;
       this.restartLearning(ts);
@@ -184,8 +190,12 @@ export class MachineCondition {
     if (this.phase === 'learning') {
       const loadTop = this.statedTops.get(sig.load) ?? 0;
       const powerTop = sig.power !== null ? (this.statedTops.get(sig.power) ?? 0) : 0;
+      const before = this.loadMax;
       this.loadMax = Math.max(this.loadMax, loadTop, Number.isNaN(this.loadSmooth) ? 0 : this.loadSmooth);
+      if (before > 0 && this.loadMax > before) this.rescaleShares(before / this.loadMax);
       this.powerMax = Math.max(this.powerMax, powerTop, Number.isNaN(this.powerSmooth) ? 0 : this.powerSmooth);
+      // It rose from its standby draw, read as work while nothing showed more: it was off, and its lags say so.
+      if (this.rise.roseFromOff(ts, sig.power !== null ? this.powerMax : this.loadMax)) this.powered.values.fill(0);
     }
     const u = this.loadShare();
     if (load !== undefined && Number.isFinite(load) && this.loadMax > 0) this.rawShare = Math.min(1.5, Math.max(0, load / this.loadMax));
@@ -201,7 +211,7 @@ export class MachineCondition {
     const powerHeld = sig.power === null ? undefined : onLoad ? loadHeld : held;
     this.loadSteady = smoothed(this.loadSteady, loadHeld, a);
     this.powerSteady = smoothed(this.powerSteady, powerHeld, a);
-    for (let i = 0; i < LAGS; i++) this.lags[i]! += alphas[i]! * (this.rawShare - this.lags[i]!);
+    if (this.loadMax > 0) this.lags.follow(this.rawShare, alphas);
     this.powered.follow(this.state.band, alphas);
     if (!this.stateKnown(ts)) return false;
     const powerShare = sig.power !== null && this.powerMax > 0 && !Number.isNaN(this.powerSmooth) ? this.powerSmooth / this.powerMax : null;
@@ -213,10 +223,17 @@ export class MachineCondition {
     return changed;
   }
 
+  /** The load's top grew: each share so far is `c` times what it reads now, and all that holds one follows (rows before and after fit one model). */
+  private rescaleShares(c: number): void {
+    this.lags.rescale(c);
+    for (let i = 0; i < LAGS; i++) this.lagSpread[i]! *= c;
+    for (let i = 0; i < this.loadSeen.length; i++) this.loadSeen[i]! *= c;
+    for (const s of this.sensors) s.sums.rescaleShares(c);
+    this.spikes.rescale(c);
+  }
+
   private restartLearning(ts: number): void {
-    for (const s of this.sensors) {
-      s.sums = new SensorSums();
-    }
+    for (const s of this.sensors) s.sums = new SensorSums();
     this.bandHours.fill(0);
     this.lagSpread.fill(0);
     this.spikes.resetLearned();
@@ -310,6 +327,9 @@ export class MachineCondition {
     if (!m) return false;
     const keep = KEEP_BANDS_OF * this.minRowsPerBand();
     for (const s of this.sensors) s.sums.scale(this.params.forgetPerRefit, keep);
+    // Confirmed rows above the top the model was learned on raise the top this refit fits with.
+    const top = Math.max(m.loadMax, this.confirmedLoadMax);
+    if (m.loadMax > 0 && top > m.loadMax) this.rescaleShares(m.loadMax / top);
     this.fit(ts);
     this.confirmedLoadMax = 0;
     this.confirmedPowerMax = 0;
@@ -375,26 +395,6 @@ export class MachineCondition {
 
   snapshot(): Snapshot {
     const stuck = this.sensors.some((s) => s.stuck) ? this.sensors.filter((s) => s.stuck).map((s) => s.name) : NONE;
-    return { band: this.state.band, phase: this.phase, communicationLost: this.communicationLost, stuck, signals: this.signals, learning: this.learningView() };
-  }
-
-  /** The learning view for the screen; once learning is over it only changes with the model, so it is shared. */
-  learningView(): ConditionOutput['learning'] {
-    if (this.phase !== 'learning' && this.learningCache?.version === this.scheduledVersion) return this.learningCache;
-    this.learningCache = this.buildLearningView();
-    return this.learningCache;
-  }
-
-  private buildLearningView(): ConditionOutput['learning'] {
-    const p = this.params;
-    const seen = Number.isNaN(this.learningSince) ? 0 : (this.lastTs - this.learningSince) / HOUR;
-    const sigma = (band: number) => this.model?.models.some((m) => m?.sigma[band] != null) ?? false;
-    return {
-      since: Number.isNaN(this.firstTs) ? null : this.firstTs,
-      hoursSeen: seen,
-      hoursNeeded: p.learnHours + p.validateHours,
-      bands: LOAD_BANDS.map((band, i) => ({ band, hours: this.bandHours[i]!, ready: sigma(i) })),
-      version: this.scheduledVersion,
-    };
+    return { band: this.state.band, phase: this.phase, communicationLost: this.communicationLost, stuck, signals: this.signals, learning: learningView(this) };
   }
 }

@@ -85,6 +85,61 @@ describe('normal model', () => {
     expect(m.poweredRange![2 * 2 + 1]!).toBeGreaterThan(1);
   });
 
+  it('rescales what it learned when the load\u2019s top grows: rows read on the old top fit as if read on the new one', () => {
+    const direct = new SensorSums();
+    const rescaled = new SensorSums();
+    const n = noise(9);
+    let temperature = 60;
+    // The old top was 0.8 of the new one, so each share read on it was 1.25 times the share on the new.
+    const old = 1 / 0.8;
+    for (const r of rows(12_000, 400, TAUS, [1, 0.5, 0, 0.7])) {
+      temperature += (1 - Math.exp(-1 / 150)) * (20 + (r.u > 0 ? 20 + 40 * r.u : 0) - temperature);
+      if (r.u === 0) continue;
+      const y = temperature + 0.2 * n();
+      const band = r.u > 0.7 ? 3 : 1;
+      direct.add(band, r.phi, y);
+      const read = Float64Array.from(r.phi);
+      read[2]! *= old;
+      read[3]! *= old * old;
+      for (let i = 0; i < LAGS; i++) read[4 + 2 * i]! *= old;
+      rescaled.add(band, read, y);
+    }
+    rescaled.rescaleShares(0.8);
+    const a = fitSensor(direct, 100)!;
+    const b = fitSensor(rescaled, 100)!;
+    b.coef.forEach((c, i) => expect(c).toBeCloseTo(a.coef[i]!, 6));
+    b.sigma.forEach((v, band) => expect(v ?? 0).toBeCloseTo(a.sigma[band] ?? 0, 6));
+    b.lagRange!.forEach((v, i) => expect(v).toBeCloseTo(a.lagRange![i]!, 6));
+  });
+
+  it('neither fits nor judges at idle a value that holds its last reading while its machine idles', () => {
+    const held = new SensorSums();
+    const running = new SensorSums();
+    const n = noise(11);
+    let last = 32;
+    for (const r of rows(8_000, 400, TAUS, [1, 0.5, 0.2, 0.8])) {
+      const idle = r.u === 0.2;
+      if (!idle) last = 34 - 4 * r.u + 0.1 * n();
+      const phi = Float64Array.from(r.phi);
+      phi[1] = idle ? 0 : 1;
+      held.idleReadings += idle ? 1 : 0;
+      held.idleRepeats += idle ? 1 : 0;
+      held.add(idle ? 0 : r.u > 0.7 ? 3 : 1, phi, last);
+      if (!idle) running.add(r.u > 0.7 ? 3 : 1, phi, last);
+    }
+    expect(held.holdsWhileIdle).toBe(true);
+    const m = fitSensor(held, 100)!;
+    const without = fitSensor(running, 100)!;
+    expect(m.sigma[0]).toBeNull();
+    m.coef.forEach((c, i) => expect(c).toBeCloseTo(without.coef[i]!, 6));
+    expect(m.sigma[3]!).toBeLessThan(0.15);
+    // A value that moves while idle is fitted there as everywhere.
+    const moving = new SensorSums();
+    moving.idleReadings = 1_000;
+    moving.idleRepeats = 200;
+    expect(moving.holdsWhileIdle).toBe(false);
+  });
+
   it('keeps the direct sensors of a model saved before the powered share was an input, and drops its lagged ones', () => {
     const sums = new SensorSums();
     for (const r of rows(2_000, 400, TAUS)) sums.add(1, r.phi, 2 + 18 * r.u);

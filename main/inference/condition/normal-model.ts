@@ -35,6 +35,11 @@ const TRI = (FEATURES * (FEATURES + 1)) / 2;
 const PER_BAND = TRI + FEATURES + 2;
 /** A lagged load this many standard deviations from its learned mean is outside what the fit saw. */
 const LAG_RANGE_SDS = 3;
+/** A metric repeating this share of at least this many readings while idle holds its value while idle. */
+const HOLD_SHARE = 0.9;
+const HOLD_MIN_READINGS = 120;
+/** The idle band's place in the sums (operating-state.ts: BAND_IDLE). */
+const IDLE = 0;
 /** A stale band still anchors the fit at its load with this share of its rows. */
 const STALE_WEIGHT = 0.1;
 
@@ -56,6 +61,9 @@ export class SensorSums {
   longestRun = 0;
   decreases = 0;
   increases = 0;
+  /** Readings while idle, and those that repeated the reading before. */
+  idleReadings = 0;
+  idleRepeats = 0;
 
   add(band: number, phi: Float64Array, y: number): void {
     this.addOuter(band, outerOf(phi, outerScratch), phi, y);
@@ -70,6 +78,21 @@ export class SensorSums {
     s[o + TRI + FEATURES]! += y * y;
     s[o + TRI + FEATURES + 1]! += 1;
     this.fresh[band]! += 1;
+  }
+
+  /**
+   * The load signal's top grew: every load share learned so far is `c` times what it now reads. The
+   * sums follow exactly, since each regressor is the share, its square, or does not depend on it.
+   */
+  rescaleShares(c: number): void {
+    const d = shareScale(c);
+    const s = this.sums;
+    for (let band = 0; band < BANDS; band++) {
+      const o = band * PER_BAND;
+      let k = o;
+      for (let i = 0; i < FEATURES; i++) for (let j = i; j < FEATURES; j++) s[k++]! *= d[i]! * d[j]!;
+      for (let i = 0; i < FEATURES; i++) s[o + TRI + i]! *= d[i]!;
+    }
   }
 
   count(band: number): number {
@@ -108,6 +131,15 @@ export class SensorSums {
   get isCounter(): boolean {
     return this.decreases === 0;
   }
+
+  /**
+   * A value that holds its last reading while its machine idles (a cycle time, a last part's weight)
+   * says what the machine did before it stopped, not what it is doing: it is neither fitted nor
+   * judged while idle.
+   */
+  get holdsWhileIdle(): boolean {
+    return this.idleReadings >= HOLD_MIN_READINGS && this.idleRepeats >= HOLD_SHARE * this.idleReadings;
+  }
 }
 
 export const SensorModelSchema = z.object({
@@ -144,9 +176,10 @@ export function fitSensor(sums: SensorSums, minRowsPerBand: number): SensorModel
   const b = new Float64Array(FEATURES);
   let n = 0;
   let yy = 0;
+  const held = sums.holdsWhileIdle;
   for (let band = 0; band < BANDS; band++) {
     const o = band * PER_BAND;
-    const w = sums.weight(band);
+    const w = held && band === IDLE ? 0 : sums.weight(band);
     let k = o;
     for (let i = 0; i < FEATURES; i++)
       for (let j = i; j < FEATURES; j++) {
@@ -191,7 +224,7 @@ export function fitSensor(sums: SensorSums, minRowsPerBand: number): SensorModel
   for (let band = 0; band < BANDS; band++) {
     const o = band * PER_BAND;
     const count = s[o + TRI + FEATURES + 1]!;
-    if (count < minRowsPerBand) {
+    if (count < minRowsPerBand || (held && band === IDLE)) {
       sigma.push(null);
       continue;
     }
@@ -266,6 +299,15 @@ export function solve(a: Float64Array, b: Float64Array): Float64Array | null {
 export function fromSaved(sm: SensorModel | null): SensorModel | null {
   if (!sm || sm.poweredRange) return sm;
   return sm.coef.slice(4).every((c) => c === 0) ? sm : null;
+}
+
+/** Each regressor's factor when the load share is multiplied by c: 1, running, u, u², then per lag the load (c) and the powered share (1). */
+function shareScale(c: number): Float64Array {
+  const d = new Float64Array(FEATURES).fill(1);
+  d[2] = c;
+  d[3] = c * c;
+  for (let i = 0; i < LAGS; i++) d[4 + 2 * i] = c;
+  return d;
 }
 
 /** The regressors of one row into phi: 1, running, u, u², then per lag the load share and the powered share. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BAND_IDLE, chooseSignals, PoweredLags, rawBand, StateTracker } from './operating-state';
+import { BAND_IDLE, chooseSignals, LoadLags, PoweredLags, rawBand, RisingTop, StateTracker } from './operating-state';
 
 describe('operating state', () => {
   it('takes the engineer\u2019s signal first, then a speed by name with power for on/off, then the metric that moves most', () => {
@@ -52,5 +52,43 @@ describe('PoweredLags', () => {
     expect([...lags.values]).toEqual([1, 1]);
     lags.follow(-1, alphas);
     expect([...lags.values]).toEqual([0.5, 0.75]);
+  });
+});
+
+describe('LoadLags', () => {
+  it('starts at the first share, then follows it through each lag, and rescales exactly when the top grows', () => {
+    const lags = new LoadLags(new Float64Array(2));
+    const alphas = Float64Array.of(0.5, 0.25);
+    lags.follow(0.8, alphas);
+    expect([...lags.values]).toEqual([0.8, 0.8]);
+    lags.follow(0.4, alphas);
+    expect([...lags.values].map((v) => Number(v.toFixed(6)))).toEqual([0.6, 0.7]);
+    lags.rescale(0.5);
+    expect([...lags.values].map((v) => Number(v.toFixed(6)))).toEqual([0.3, 0.35]);
+  });
+});
+
+describe('RisingTop', () => {
+  const MIN = 60_000;
+
+  it('says once that a machine rose from below the off level of the top it reached, across the restarts of one rise', () => {
+    const rise = new RisingTop();
+    // Standby draw 0.3 was the top; the smoothed signal climbs to 20 through three restarts.
+    rise.restart(0, 0.3);
+    expect(rise.roseFromOff(0, 4)).toBe(false);
+    rise.restart(5_000, 4);
+    rise.restart(10_000, 9);
+    expect(rise.roseFromOff(10_000, 20)).toBe(true);
+    expect(rise.roseFromOff(15_000, 20)).toBe(false);
+  });
+
+  it('takes a later rise on its own: from half load to full load the machine was not off', () => {
+    const rise = new RisingTop();
+    rise.restart(0, 0.3);
+    expect(rise.roseFromOff(0, 20)).toBe(true);
+    rise.restart(60 * MIN, 11);
+    expect(rise.roseFromOff(60 * MIN, 20)).toBe(false);
+    // Long after a restart, nothing is rising.
+    expect(rise.roseFromOff(120 * MIN, 1_000)).toBe(false);
   });
 });

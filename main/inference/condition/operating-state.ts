@@ -133,3 +133,50 @@ export function smoothed(previous: number, value: number | undefined, a: number)
   if (value === undefined || !Number.isFinite(value)) return previous;
   return Number.isNaN(previous) ? value : previous + a * (value - previous);
 }
+
+/**
+ * The load share through each of a machine's lags. The first share seen starts them: a machine first
+ * seen working did not just start. A top that grows makes every share so far `c` times what it reads
+ * now, and the lags follow exactly.
+ */
+export class LoadLags {
+  private started = false;
+
+  constructor(readonly values: Float64Array) {}
+
+  follow(share: number, alphas: Float64Array): void {
+    if (!this.started) this.values.fill(share);
+    this.started = true;
+    for (let i = 0; i < this.values.length; i++) this.values[i]! += alphas[i]! * (share - this.values[i]!);
+  }
+
+  rescale(c: number): void {
+    for (let i = 0; i < this.values.length; i++) this.values[i]! *= c;
+  }
+}
+
+/** Restarts of learning this close together belong to one rise of the state signal. */
+const RISE_MS = 10 * 60_000;
+
+/**
+ * A state signal's top while learning, as it rises. A machine first seen standing still reads its
+ * standby draw as its top, and that as work; when it starts, the smoothed signal climbs through
+ * several restarts of learning within minutes, and the top it rose from tells whether it was off.
+ */
+export class RisingTop {
+  private restartedAt = Number.NEGATIVE_INFINITY;
+  private from = Number.NaN;
+
+  /** Learning restarts at `ts` on a signal above `top`, the top so far. */
+  restart(ts: number, top: number): void {
+    if (!(ts - this.restartedAt < RISE_MS)) this.from = top;
+    this.restartedAt = ts;
+  }
+
+  /** Once per rise: true when the top it rose from is below the off level of `top`, the top it reached. */
+  roseFromOff(ts: number, top: number): boolean {
+    if (!(ts - this.restartedAt < RISE_MS) || !(this.from < OFF_SHARE * top)) return false;
+    this.from = Number.NaN;
+    return true;
+  }
+}
