@@ -139,6 +139,14 @@ export class ConditionJudge {
       const sm = model.models[k];
       const s = m.sensors[k]!;
       const sigma = sm?.sigma[row.band];
+      if (sm && sigma == null) {
+        // A sensor its model does not judge in this band (a value held while idle) says nothing here:
+        // what it showed before fades with the time that passes, as it would in its averages.
+        s.fast -= aFast * s.fast;
+        s.slow -= aSlow * s.slow;
+        s.resid -= aHealth * s.resid;
+        continue;
+      }
       if (!sm || sigma == null || !Number.isFinite(row.y[k]!) || row.stuck[k]) continue;
       // Out of its model's domain, a running machine's temperature is judged on its rises above the
       // highest reading its transient allows; below that it says nothing. Validation keeps to the domain.
@@ -147,6 +155,13 @@ export class ConditionJudge {
       let z = scores.z[s0 + k]!;
       let pred = scores.pred[s0 + k]!;
       if (row.settling) continue;
+      if (s.unit !== sigma) {
+        if (s.unit > 0) {
+          s.fast *= s.unit / sigma;
+          s.slow *= s.unit / sigma;
+        }
+        s.unit = sigma;
+      }
       if (transient) {
         pred += transientHeadroom(model, k, row.phi) + this.ambientShift + s.baseline;
         z = Math.max(0, (row.y[k]! - pred) / sigma);
@@ -165,6 +180,7 @@ export class ConditionJudge {
       const aH = s.thermal ? aHealthThermal : aHealth;
       s.resid += aH * ((transient ? Math.max(0, row.y[k]! - pred) : row.y[k]! - pred) - s.resid);
       s.expected += aH * (pred - s.expected);
+      s.expectedSlow = Number.isNaN(s.expectedSlow) ? pred : s.expectedSlow + aSlow * (pred - s.expectedSlow);
       if (validating) {
         s.maxFast = Math.max(s.maxFast, Math.abs(s.fast));
         s.maxSlow = Math.max(s.maxSlow, Math.abs(s.slow));
@@ -172,8 +188,11 @@ export class ConditionJudge {
       }
       if (s.recheck) this.recheck(m, model, k, row.ts);
       const least = s.thermal ? p.thermalMinDeviation / sigma : s.group === 'vibration_bearing' ? (p.vibrationMinShare * Math.abs(s.expected)) / sigma : 0;
+      // The slow average holds the last twenty minutes' deviation, so its least share is of the level those minutes expected: a
+      // machine that stops does not judge the running deviation it still remembers by its idle level.
+      const leastSlow = s.group === 'vibration_bearing' ? Math.max(least, (p.vibrationMinShare * Math.abs(s.expectedSlow)) / sigma) : least;
       const tf = Math.max(model.fastT[k] ?? p.fastFloor, least) * sharpen;
-      const tslow = Math.max(model.slowT[k] ?? p.slowFloor, least) * sharpen;
+      const tslow = Math.max(model.slowT[k] ?? p.slowFloor, leastSlow) * sharpen;
       const c = s.risesOnly ? Math.max(0, s.fast / tf, s.slow / tslow) : Math.max(Math.abs(s.fast) / tf, Math.abs(s.slow) / tslow);
       ranked.push({ sensor: s.name, contribution: c });
       if (c > score) score = c;

@@ -359,6 +359,16 @@ describe('ConditionMonitor', () => {
     expect(episodes(outs)).toEqual([]);
   });
 
+  it('does not judge the running deviation a stopped machine still remembers by its idle level', async () => {
+    // Vibration a little above its model while running (below the least share worth an alarm), normal while idle.
+    const wear = (ts: number) => (ts >= T0 + 7 * H ? 1.085 : 1);
+    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    const outs = await run(monitor, machineReadings('m', T0, 12, { vibration: wear }));
+    const later = outs.filter((o) => o.ts >= T0 + 7 * H);
+    expect(later.some((o) => o.operatingState === 'idle')).toBe(true);
+    expect(episodes(later)).toEqual([]);
+  });
+
   it('a machine that never leaves one state is judged in that state, not left unknown', async () => {
     const monitor = new ConditionMonitor(model, TEST_PARAMS);
     const steady: Reading[] = [];

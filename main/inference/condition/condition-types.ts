@@ -18,9 +18,13 @@ export interface SensorState {
   stuck: boolean;
   fast: number;
   slow: number;
+  /** The residual sigma the averages are in (NaN: none yet): another band's or model's converts them, so that they keep the deviation in sensor units. */
+  unit: number;
   /** Smoothed residual and expected value in sensor units, for health. */
   resid: number;
   expected: number;
+  /** The expected value smoothed as the slow average (NaN: none yet): the level its deviation was accumulated against. */
+  expectedSlow: number;
   maxFast: number;
   maxSlow: number;
   /** The model its thresholds were judged on (threshold-transfer.ts); null until thresholds are set or a loaded model is first refitted. */
