@@ -9,7 +9,7 @@ import { conditionOutput } from './condition-output';
 import type { ConditionParams } from './condition-params';
 import type { Scores } from './condition-scoring';
 import { deviationShare, healthOf, severity } from './degradation';
-import type { FittedModel, Row } from './condition-types';
+import type { FittedModel, Row, SensorState } from './condition-types';
 import { medianInPlace } from '../../primitives/median';
 import { FleetEnvelopes } from './fleet-envelope';
 import { HEALTH_STEP_MS, type MachineCondition } from './machine-condition';
@@ -39,6 +39,15 @@ const FLEET_ENVELOPE_CAP = 3;
 /** The signal whose spikes are judged: power where the machine reports it, else the load (as MachineCondition.track watches). */
 function spikeSignal(model: FittedModel): string {
   return model.signals.power ?? model.signals.load;
+}
+
+/**
+ * An average as its thresholds see it: a sensor judged on its rises only (a temperature, a vibration)
+ * takes its thresholds from its rises, so a machine that learned worn and then ran smoother after its
+ * service does not widen them by how much smoother it ran.
+ */
+function judgedSide(s: SensorState, average: number): number {
+  return s.risesOnly ? average : Math.abs(average);
 }
 
 export class ConditionJudge {
@@ -180,18 +189,22 @@ export class ConditionJudge {
       const aH = s.thermal ? aHealthThermal : aHealth;
       s.resid += aH * ((transient ? Math.max(0, row.y[k]! - pred) : row.y[k]! - pred) - s.resid);
       s.expected += aH * (pred - s.expected);
+      s.expectedFast = Number.isNaN(s.expectedFast) ? pred : s.expectedFast + aFast * (pred - s.expectedFast);
       s.expectedSlow = Number.isNaN(s.expectedSlow) ? pred : s.expectedSlow + aSlow * (pred - s.expectedSlow);
       if (validating) {
-        s.maxFast = Math.max(s.maxFast, Math.abs(s.fast));
-        s.maxSlow = Math.max(s.maxSlow, Math.abs(s.slow));
+        s.maxFast = Math.max(s.maxFast, judgedSide(s, s.fast));
+        s.maxSlow = Math.max(s.maxSlow, judgedSide(s, s.slow));
         continue;
       }
       if (s.recheck) this.recheck(m, model, k, row.ts);
-      const least = s.thermal ? p.thermalMinDeviation / sigma : s.group === 'vibration_bearing' ? (p.vibrationMinShare * Math.abs(s.expected)) / sigma : 0;
-      // The slow average holds the last twenty minutes' deviation, so its least share is of the level those minutes expected: a
-      // machine that stops does not judge the running deviation it still remembers by its idle level.
-      const leastSlow = s.group === 'vibration_bearing' ? Math.max(least, (p.vibrationMinShare * Math.abs(s.expectedSlow)) / sigma) : least;
-      const tf = Math.max(model.fastT[k] ?? p.fastFloor, least) * sharpen;
+      // A vibration's least deviation is a share of the level each average was accumulated against (the
+      // expected value smoothed as that average): a machine that stops does not judge the running
+      // deviation its slow average still holds by its idle level, nor one that starts its fast
+      // average's running deviation by the idle level a slower smoothing still holds.
+      const vibration = s.group === 'vibration_bearing';
+      const leastFast = s.thermal ? p.thermalMinDeviation / sigma : vibration ? (p.vibrationMinShare * Math.abs(s.expectedFast)) / sigma : 0;
+      const leastSlow = vibration ? (p.vibrationMinShare * Math.abs(s.expectedSlow)) / sigma : leastFast;
+      const tf = Math.max(model.fastT[k] ?? p.fastFloor, leastFast) * sharpen;
       const tslow = Math.max(model.slowT[k] ?? p.slowFloor, leastSlow) * sharpen;
       const c = s.risesOnly ? Math.max(0, s.fast / tf, s.slow / tslow) : Math.max(Math.abs(s.fast) / tf, Math.abs(s.slow) / tslow);
       ranked.push({ sensor: s.name, contribution: c });
@@ -262,8 +275,8 @@ export class ConditionJudge {
     const s = m.sensors[k]!;
     const open = s.recheck!;
     if (!m.episode.active) {
-      open.maxFast = Math.max(open.maxFast, Math.abs(s.fast));
-      open.maxSlow = Math.max(open.maxSlow, Math.abs(s.slow));
+      open.maxFast = Math.max(open.maxFast, judgedSide(s, s.fast));
+      open.maxSlow = Math.max(open.maxSlow, judgedSide(s, s.slow));
     }
     if (ts < open.until) return;
     const p = this.params;

@@ -360,13 +360,25 @@ describe('ConditionMonitor', () => {
   });
 
   it('does not judge the running deviation a stopped machine still remembers by its idle level', async () => {
-    // Vibration a little above its model while running (below the least share worth an alarm), normal while idle.
-    const wear = (ts: number) => (ts >= T0 + 7 * H ? 1.085 : 1);
-    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    // Vibration 14 % above its model while running, below the least share worth an alarm (20 % here); normal while idle.
+    const wear = (ts: number) => (ts >= T0 + 7 * H ? 1.14 : 1);
+    const monitor = new ConditionMonitor(model, { ...TEST_PARAMS, vibrationMinShare: 0.2 });
     const outs = await run(monitor, machineReadings('m', T0, 12, { vibration: wear }));
     const later = outs.filter((o) => o.ts >= T0 + 7 * H);
     expect(later.some((o) => o.operatingState === 'idle')).toBe(true);
     expect(episodes(later)).toEqual([]);
+  });
+
+  it('takes a vibration\u2019s thresholds from its rises: a machine that learned worn and validated after its service still alarms on wear', async () => {
+    // Learned at 1.3 times its vibration, validated at 1.0 (serviced), then worn to 1.5 times.
+    const vibration = (ts: number) => (ts < T0 + 3 * H ? 1.3 : ts < T0 + 7 * H ? 1 : 1.5);
+    const monitor = new ConditionMonitor(model, TEST_PARAMS);
+    const outs = await run(monitor, machineReadings('m', T0, 10, { vibration }));
+    const m = monitor.get('m')!;
+    const k = m.model!.sensors.indexOf('vibration');
+    expect(m.model!.slowT[k]).toBeLessThan(5);
+    const raised = outs.filter((o) => o.ts >= T0 + 7 * H && o.anomaly.active);
+    expect(raised.some((o) => o.anomaly.type === 'vibration_bearing')).toBe(true);
   });
 
   it('a machine that never leaves one state is judged in that state, not left unknown', async () => {

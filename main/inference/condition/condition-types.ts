@@ -23,7 +23,8 @@ export interface SensorState {
   /** Smoothed residual and expected value in sensor units, for health. */
   resid: number;
   expected: number;
-  /** The expected value smoothed as the slow average (NaN: none yet): the level its deviation was accumulated against. */
+  /** The expected value smoothed as the fast and the slow average (NaN: none yet): the levels their deviations were accumulated against. */
+  expectedFast: number;
   expectedSlow: number;
   maxFast: number;
   maxSlow: number;
