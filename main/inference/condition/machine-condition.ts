@@ -181,7 +181,7 @@ export class MachineCondition {
       // working (a machine that stood still through its learning). It learns again, from here.
       this.model = null;
       this.phase = 'learning';
-      this.rescaleShares(this.loadMax / this.loadSmooth);
+      if (this.loadSmooth > 0 && this.loadMax > 0) this.rescaleShares(this.loadMax / this.loadSmooth);
       this.loadMax = this.loadSmooth;
       this.powerMax = Number.isNaN(this.powerSmooth) ? 0 : this.powerSmooth;
       this.restartLearning(ts);
