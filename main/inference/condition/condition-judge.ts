@@ -153,7 +153,7 @@ export class ConditionJudge {
         // what it showed before fades with the time that passes, as it would in its averages.
         s.fast -= aFast * s.fast;
         s.slow -= aSlow * s.slow;
-        s.resid -= aHealth * s.resid;
+        s.resid -= (s.thermal ? aHealthThermal : aHealth) * s.resid;
         continue;
       }
       if (!sm || sigma == null || !Number.isFinite(row.y[k]!) || row.stuck[k]) continue;

@@ -12,8 +12,8 @@ import type { ConditionParams } from './condition-params';
 import { ConditionJudge, STATUS_EVERY_MS } from './condition-judge';
 import { conditionOutput } from './condition-output';
 import { scoreRows, type Scores } from './condition-scoring';
-import type { FittedModel, Marker, Row, Snapshot } from './condition-types';
-import { HOUR, MachineCondition } from './machine-condition';
+import { HOUR, type FittedModel, type Marker, type Row, type Snapshot } from './condition-types';
+import { MachineCondition } from './machine-condition';
 import { FEATURES, fromSaved, regressors } from './normal-model';
 import { BAND_IDLE } from './operating-state';
 
@@ -170,10 +170,7 @@ export class ConditionMonitor {
       const s = m.sensors[k]!;
       if (v < s.min) s.min = v;
       if (v > s.max) s.max = v;
-      if (idle) {
-        s.sums.idleReadings++;
-        if (v === s.last) s.sums.idleRepeats++;
-      }
+      if (idle) s.sums.noteIdle(v === s.last);
       if (v === s.last) {
         s.runCount++;
         s.runWhileRunning &&= running;

@@ -2,7 +2,7 @@
 import { LOAD_BANDS, type ConditionOutput } from '../../../common/contract-models';
 import { classifyAnomaly } from '../anomaly-type';
 import type { ConditionParams } from './condition-params';
-import type { Snapshot } from './condition-types';
+import { HOUR, type Snapshot } from './condition-types';
 import type { MachineCondition } from './machine-condition';
 import { stateOfBand } from './operating-state';
 
@@ -55,8 +55,6 @@ export function conditionOutput(p: ConditionParams, m: MachineCondition, ts: num
   m.lastOutputAt = ts;
   return o;
 }
-
-const HOUR = 3_600_000;
 
 /** The learning view for the screen; once learning is over it changes only with the model, so it is shared. */
 export function learningView(m: MachineCondition): ConditionOutput['learning'] {

@@ -7,6 +7,8 @@ import { BANDS, SensorModelSchema, type SensorSums } from './normal-model';
 import type { StateSignals } from './operating-state';
 import type { Recheck, Reference } from './threshold-transfer';
 
+export const HOUR = 3_600_000;
+
 export interface SensorState {
   name: string;
   sums: SensorSums;

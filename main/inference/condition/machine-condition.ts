@@ -5,7 +5,7 @@
  */
 import type { ConditionOutput, Heightening } from '../../../common/contract-models';
 import type { ConditionParams } from './condition-params';
-import { sensorKindOf, type FittedModel, type Row, type SensorState, type Snapshot } from './condition-types';
+import { HOUR, sensorKindOf, type FittedModel, type Row, type SensorState, type Snapshot } from './condition-types';
 import { DegradationTrend, type Prognosis } from './degradation';
 import { Episode } from './episode';
 import { LoadSpikes, spikeThresholds, widenSpikeThresholds } from './load-spikes';
@@ -17,7 +17,6 @@ import { FirstSeenOrder } from '../../primitives/first-seen-order';
 import { BAND_IDLE, chooseSignals, LoadLags, PoweredLags, RisingTop, rawBand, smoothed, StateTracker, type StateSignals } from './operating-state';
 import type { EventMs } from '../../../common/time';
 
-export const HOUR = 3_600_000;
 /** A state holds this long before it is taken: one odd reading does not stop a machine. */
 export const STATE_HOLD_MS = 20_000;
 /** Signals are chosen once this many readings have shown which metrics the machine has. */

@@ -61,9 +61,15 @@ export class SensorSums {
   longestRun = 0;
   decreases = 0;
   increases = 0;
-  /** Readings while idle, and those that repeated the reading before. */
+  /** Readings while idle, and those that repeated the reading before (see holdsWhileIdle). */
   idleReadings = 0;
   idleRepeats = 0;
+
+  /** One reading while the machine idles; `repeated`: the same value as the reading before. */
+  noteIdle(repeated: boolean): void {
+    this.idleReadings++;
+    if (repeated) this.idleRepeats++;
+  }
 
   add(band: number, phi: Float64Array, y: number): void {
     this.addOuter(band, outerOf(phi, outerScratch), phi, y);

@@ -10,10 +10,8 @@
  * anomalies. The model then checked becomes the reference.
  */
 import type { ConditionParams } from './condition-params';
-import type { FittedModel, SensorState } from './condition-types';
+import { HOUR, type FittedModel, type SensorState } from './condition-types';
 import type { SensorModel } from './normal-model';
-
-const HOUR = 3_600_000;
 
 /** A residual scale this many times smaller or larger is another model, even on the same inputs. */
 export const SCALE_CHANGE = 1.5;
