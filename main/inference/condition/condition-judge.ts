@@ -41,6 +41,11 @@ function spikeSignal(model: FittedModel): string {
   return model.signals.power ?? model.signals.load;
 }
 
+/** A sensor's deviation share for the trend (NaN: no running row since it last started again). */
+function trendShare(s: SensorState, envelope: number, sigma: number): number {
+  return s.trendRows === 0 ? Number.NaN : deviationShare(s.name, s.trendResid, s.trendExpected, envelope, sigma, s.group);
+}
+
 /**
  * An average as its thresholds see it: a sensor judged on its rises only (a temperature, a vibration)
  * takes its thresholds from its rises, so a machine that learned worn and then ran smoother after its
@@ -119,8 +124,11 @@ export class ConditionJudge {
     m.lastScoredTs = row.ts;
     const aFast = 1 - Math.exp(-dt / (p.fastTauS * 1000));
     const aSlow = 1 - Math.exp(-dt / (p.slowTauS * 1000));
-    const aHealth = 1 - Math.exp(-dt / (p.healthTauS * 1000));
-    const aHealthThermal = 1 - Math.exp(-dt / ((p.thermalHealthTauS ?? p.healthTauS) * 1000));
+    // Health's smoothing counts running time: the first row after a gap is one more row, not a new level.
+    const dtRun = Math.min(dt, HEALTH_STEP_MS);
+    const aHealth = 1 - Math.exp(-dtRun / (p.healthTauS * 1000));
+    const aHealthThermal = 1 - Math.exp(-dtRun / ((p.thermalHealthTauS ?? p.healthTauS) * 1000));
+    const trendRestarts = row.band <= 0 || dt > HEALTH_STEP_MS;
     const validating = row.phase === 'validating';
     const loadSeen = loadLearned(m.model, row.band, row.phi[2]!);
     const judged = !row.settling && loadSeen && model.models.some((sm, k) => sm?.sigma[row.band] != null && Number.isFinite(row.y[k]!));
@@ -148,12 +156,13 @@ export class ConditionJudge {
       const sm = model.models[k];
       const s = m.sensors[k]!;
       const sigma = sm?.sigma[row.band];
+      if (trendRestarts) s.trendRows = 0;
       if (sm && sigma == null) {
         // A sensor its model does not judge in this band (a value held while idle) says nothing here:
         // what it showed before fades with the time that passes, as it would in its averages.
         s.fast -= aFast * s.fast;
         s.slow -= aSlow * s.slow;
-        s.resid -= (s.thermal ? aHealthThermal : aHealth) * s.resid;
+        if (row.band > 0) s.resid -= (s.thermal ? aHealthThermal : aHealth) * s.resid;
         continue;
       }
       if (!sm || sigma == null || !Number.isFinite(row.y[k]!) || row.stuck[k]) continue;
@@ -186,14 +195,27 @@ export class ConditionJudge {
       }
       s.fast += aFast * (z - s.fast);
       s.slow += aSlow * (z - s.slow);
-      const aH = s.thermal ? aHealthThermal : aHealth;
-      s.resid += aH * ((transient ? Math.max(0, row.y[k]! - pred) : row.y[k]! - pred) - s.resid);
-      s.expected += aH * (pred - s.expected);
+      // Health is the running machine's: a worn bearing or a failing cooler shows while the machine
+      // works, and an idle spell neither heals it nor drags its residual to the idle level.
+      if (row.band > 0) {
+        const aH = s.thermal ? aHealthThermal : aHealth;
+        const r = transient ? Math.max(0, row.y[k]! - pred) : row.y[k]! - pred;
+        s.resid += aH * (r - s.resid);
+        s.expected += aH * (pred - s.expected);
+        // The trend's average starts again after a stop, as a mean of the rows since until the smoothing
+        // takes over: health's, catching up with a wear that went on meanwhile, would read as a rise
+        // steeper than the wear's.
+        const aT = Math.max(aH, 1 / ++s.trendRows);
+        s.trendResid += aT * (r - s.trendResid);
+        s.trendExpected += aT * (pred - s.trendExpected);
+      }
       s.expectedFast = Number.isNaN(s.expectedFast) ? pred : s.expectedFast + aFast * (pred - s.expectedFast);
       s.expectedSlow = Number.isNaN(s.expectedSlow) ? pred : s.expectedSlow + aSlow * (pred - s.expectedSlow);
       if (validating) {
         s.maxFast = Math.max(s.maxFast, judgedSide(s, s.fast));
         s.maxSlow = Math.max(s.maxSlow, judgedSide(s, s.slow));
+        // A wear that begins while the machine validates has its start in the trend, not only its middle.
+        if (shares && row.band > 0) shares[k] = trendShare(s, this.envelope(model, k, s.group === 'unclassified'), sigma);
         continue;
       }
       if (s.recheck) this.recheck(m, model, k, row.ts);
@@ -219,12 +241,17 @@ export class ConditionJudge {
           worstSensor = k;
         }
         if (shares) {
-          shares[k] = deviationShare(s.name, s.resid, s.expected, envelope, sigma, s.group);
+          shares[k] = trendShare(s, envelope, sigma);
           if (s.group === 'vibration_bearing') m.trend.markRatio(k);
         }
       }
     }
     if (voters > 0 && !m.episode.active) this.ambientVotes.set(m.id, { ts: row.ts, value: vote / voters });
+    if (validating && judged && shares) {
+      // Validation's points carry no severity (its thresholds are not set yet), only the shares a later trend fits.
+      m.lastHealthAt = row.ts;
+      m.trend.push(row.ts, 0, shares, -1, row.band);
+    }
     if (validating || !judged) {
       // A load band the model has not learned yet keeps learning while the machine runs in it, so the
       // next refit can judge it: a state never seen says "learning", and is then learned.

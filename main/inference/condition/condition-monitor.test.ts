@@ -151,6 +151,21 @@ describe('ConditionMonitor', () => {
     expect(last.failureProbability!).toBeGreaterThan(0.7);
   });
 
+  it('fits its first remaining life to the whole rise, from a wear begun while the machine validates or before a stop', async () => {
+    // Validation runs from about 3.4 h to 5.4 h here; a wear begun at 6 h goes on through a 30-minute
+    // stop at 6.2 h. The bearing fails 8 hours after its wear begins.
+    for (const begins of [3.5, 4, 6]) {
+      const start = T0 + begins * H;
+      const failure = start + 8 * H;
+      const wear = (ts: number) => (ts < start ? 1 : 1 + (3 * Math.min(ts - start, failure - start)) / (failure - start));
+      const outs = await run(new ConditionMonitor(model, TEST_PARAMS), machineReadings('m', T0, begins + 4, { vibration: wear }));
+      const first = outs.find((o) => o.rul !== null)!;
+      expect(first.phase).toBe('monitoring');
+      const truth = (failure - first.ts) / H;
+      expect(Math.abs(first.rul!.hours - truth) / truth).toBeLessThan(0.15);
+    }
+  });
+
   it('lets health follow a short overheating sooner with a temperature\u2019s own smoothing', async () => {
     const start = T0 + 6 * H;
     // 30 K more for 40 minutes, reached through the machine's 10-minute thermal lag: a fan that stopped.
@@ -357,6 +372,25 @@ describe('ConditionMonitor', () => {
     expect(m.model!.models[k]!.sigma[0]).toBeNull();
     expect(m.model!.models[k]!.sigma[3]).not.toBeNull();
     expect(episodes(outs)).toEqual([]);
+  });
+
+  it('keeps a worn machine\u2019s health through a stop: the first minutes after a restart read no recovery', async () => {
+    // Vibration doubled while running (the wear does not show at idle, as a bearing's does not).
+    const wear = (ts: number) => (ts >= T0 + 7 * H ? 2 : 1);
+    const outs = await run(new ConditionMonitor(model, TEST_PARAMS), machineReadings('m', T0, 11, { vibration: wear }));
+    const running = outs.filter((o) => o.ts >= T0 + 7 * H && o.health !== null);
+    let restarts = 0;
+    for (let i = 1; i < running.length; i++) {
+      const before = running[i - 1]!;
+      const after = running[i]!;
+      if (before.operatingState === 'running' || after.operatingState !== 'running') continue;
+      // The health held through the stop against the first ten minutes after the restart.
+      const next = running.slice(i).filter((o) => o.ts < after.ts + 10 * 60_000);
+      expect(new Set(next.map((o) => o.health)).size).toBeGreaterThan(1);
+      for (const o of next) expect(o.health!).toBeLessThanOrEqual(before.health! + 1);
+      restarts++;
+    }
+    expect(restarts).toBeGreaterThanOrEqual(2);
   });
 
   it('does not judge the running deviation a stopped machine still remembers by its idle level', async () => {

@@ -25,6 +25,10 @@ export interface SensorState {
   /** Smoothed residual and expected value in sensor units, for health. */
   resid: number;
   expected: number;
+  /** The same for the trend, started again after each stop or gap, and its running rows since. */
+  trendResid: number;
+  trendExpected: number;
+  trendRows: number;
   /** The expected value smoothed as the fast and the slow average (NaN: none yet): the levels their deviations were accumulated against. */
   expectedFast: number;
   expectedSlow: number;

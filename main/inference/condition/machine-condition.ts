@@ -142,7 +142,7 @@ export class MachineCondition {
     let k = this.order.find(name, guess);
     if (k < 0) {
       k = this.order.add(name);
-      this.sensors.push({ name, sums: new SensorSums(), last: Number.NaN, runSince: 0, runCount: 0, runWhileRunning: false, stuck: false, fast: 0, slow: 0, unit: Number.NaN, resid: 0, expected: 0, expectedFast: Number.NaN, expectedSlow: Number.NaN, maxFast: 0, maxSlow: 0, ref: null, recheck: null, min: Infinity, max: -Infinity, ambient: 0, baseline: 0, ...sensorKindOf(name) });
+      this.sensors.push({ name, sums: new SensorSums(), last: Number.NaN, runSince: 0, runCount: 0, runWhileRunning: false, stuck: false, fast: 0, slow: 0, unit: Number.NaN, resid: 0, expected: 0, trendResid: 0, trendExpected: 0, trendRows: 0, expectedFast: Number.NaN, expectedSlow: Number.NaN, maxFast: 0, maxSlow: 0, ref: null, recheck: null, min: Infinity, max: -Infinity, ambient: 0, baseline: 0, ...sensorKindOf(name) });
     }
     return k;
   }
