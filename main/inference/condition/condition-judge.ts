@@ -159,7 +159,8 @@ export class ConditionJudge {
       if (trendRestarts) s.trendRows = 0;
       if (sm && sigma == null) {
         // A sensor its model does not judge in this band (a value held while idle) says nothing here:
-        // what it showed before fades with the time that passes, as it would in its averages.
+        // what it showed before fades with the time that passes, as it would in its averages (health's
+        // with running time only).
         s.fast -= aFast * s.fast;
         s.slow -= aSlow * s.slow;
         if (row.band > 0) s.resid -= (s.thermal ? aHealthThermal : aHealth) * s.resid;
